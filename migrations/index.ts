@@ -1,0 +1,8 @@
+// Every migration, in order. Listed statically (not read from the folder) so the same list works
+// under the compiled build, tsx and jest alike.
+import type { Migration } from 'kysely/migration';
+import * as foundation from './2026-11-24-001-foundation.js';
+
+export const migrations: Record<string, Migration> = {
+  '2026-11-24-001-foundation': foundation,
+};

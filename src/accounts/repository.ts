@@ -1,0 +1,128 @@
+import { sql } from 'kysely';
+import type { DbOrTrx } from '../db/database.js';
+import type { UserRole } from '../db/types.js';
+
+export function findUserByEmail(db: DbOrTrx, email: string) {
+  return db
+    .selectFrom('users')
+    .selectAll()
+    .where(sql`lower(email)`, '=', email.trim().toLowerCase())
+    .executeTakeFirst();
+}
+
+export function findUserById(db: DbOrTrx, id: number) {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function countUsers(db: DbOrTrx): Promise<number> {
+  const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export function insertUser(
+  db: DbOrTrx,
+  user: { email: string; role: UserRole; organisationId: number | null; passwordHash?: string | null; active?: boolean },
+) {
+  return db
+    .insertInto('users')
+    .values({
+      email: user.email.trim().toLowerCase(),
+      role: user.role,
+      organisation_id: user.organisationId,
+      password_hash: user.passwordHash ?? null,
+      status: user.active ? 'active' : 'invited',
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function recordFailedSignIn(db: DbOrTrx, userId: number, maxAttempts: number, lockUntil: Date) {
+  const row = await db
+    .updateTable('users')
+    .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) }))
+    .where('id', '=', userId)
+    .returning('failed_attempts')
+    .executeTakeFirstOrThrow();
+  if (row.failed_attempts >= maxAttempts)
+    await db.updateTable('users').set({ locked_until: lockUntil, failed_attempts: 0 }).where('id', '=', userId).execute();
+  return row.failed_attempts >= maxAttempts;
+}
+
+export function recordSuccessfulSignIn(db: DbOrTrx, userId: number, at: Date) {
+  return db
+    .updateTable('users')
+    .set({ failed_attempts: 0, locked_until: null, last_sign_in_at: at })
+    .where('id', '=', userId)
+    .execute();
+}
+
+export function insertLinkToken(db: DbOrTrx, token: { userId: number; purpose: 'invite' | 'reset'; hash: string; expiresAt: Date }) {
+  return db
+    .insertInto('user_tokens')
+    .values({ user_id: token.userId, purpose: token.purpose, token_hash: token.hash, expires_at: token.expiresAt })
+    .execute();
+}
+
+export function findLinkToken(db: DbOrTrx, hash: string) {
+  return db
+    .selectFrom('user_tokens')
+    .innerJoin('users', 'users.id', 'user_tokens.user_id')
+    .select([
+      'user_tokens.id',
+      'user_tokens.purpose',
+      'user_tokens.expires_at',
+      'user_tokens.used_at',
+      'users.id as user_id',
+      'users.email',
+      'users.status',
+      'users.role',
+      'users.organisation_id',
+    ])
+    .where('token_hash', '=', hash)
+    .executeTakeFirst();
+}
+
+/** Marks a token used; false when it was already used (two tabs, a double click). */
+export async function useLinkToken(db: DbOrTrx, id: number, at: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('user_tokens')
+    .set({ used_at: at })
+    .where('id', '=', id)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export function setPassword(db: DbOrTrx, userId: number, passwordHash: string) {
+  return db
+    .updateTable('users')
+    .set({ password_hash: passwordHash, status: 'active', failed_attempts: 0, locked_until: null })
+    .where('id', '=', userId)
+    .execute();
+}
+
+export function listUsers(db: DbOrTrx) {
+  return db
+    .selectFrom('users')
+    .leftJoin('organisations', 'organisations.id', 'users.organisation_id')
+    .select([
+      'users.id',
+      'users.email',
+      'users.role',
+      'users.status',
+      'users.last_sign_in_at',
+      'users.locked_until',
+      'organisations.name as organisation_name',
+    ])
+    .orderBy('organisations.name')
+    .orderBy('users.email')
+    .execute();
+}
+
+export function setUserStatus(db: DbOrTrx, userId: number, status: 'active' | 'deactivated') {
+  return db.updateTable('users').set({ status }).where('id', '=', userId).returningAll().executeTakeFirst();
+}
+
+export function deleteSessionsOf(db: DbOrTrx, userId: number) {
+  return db.deleteFrom('sessions').where(sql`(sess->>'userId')::int`, '=', userId).execute();
+}

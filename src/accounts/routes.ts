@@ -1,0 +1,127 @@
+import { Router, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { AccountsService } from './service.js';
+import { formOf, validate } from '../middleware/validation.js';
+import { setPasswordSchema, setupSchema, signInSchema } from './schemas.js';
+import type { User } from '../db/types.js';
+
+function homeFor(user: User): string {
+  return user.role === 'partner' ? '/returns' : '/ccsu';
+}
+
+/** Only local paths, so a crafted returnTo cannot send a user to another site after signing in. */
+function safeReturnTo(value: unknown): string | undefined {
+  return typeof value === 'string' && /^\/(?!\/)[\w\-/?=&%.]*$/.test(value) ? value : undefined;
+}
+
+async function signInAs(req: Request, user: User): Promise<void> {
+  // A fresh session id on sign-in stops session fixation.
+  await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+  req.session.userId = user.id;
+}
+
+export function accountsRouter(accounts: AccountsService): Router {
+  const router = Router();
+  const signInLimiter = rateLimit({
+    windowMs: 15 * 60_000,
+    limit: 30,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, res) => {
+      res.status(429).render('errors/error', { title: 'Too many sign-in attempts', status: 429, csrf: false });
+    },
+  });
+
+  router.get('/', (req, res) => {
+    res.redirect(req.user ? homeFor(req.user) : '/sign-in');
+  });
+
+  router.get('/sign-in', (req, res) => {
+    if (req.user) return res.redirect(homeFor(req.user));
+    res.render('accounts/sign-in', { title: 'Sign in', values: {}, returnTo: safeReturnTo(req.query.returnTo) });
+  });
+
+  const renderSignIn = (req: Request, res: Response, errors: unknown) =>
+    res.render('accounts/sign-in', {
+      title: 'Sign in',
+      errors,
+      values: { email: (req.body as Record<string, string>)?.email ?? '' },
+      returnTo: safeReturnTo((req.body as Record<string, string>)?.returnTo),
+    });
+
+  router.post('/sign-in', signInLimiter, validate(signInSchema, renderSignIn), async (req, res) => {
+    const form = formOf(res, signInSchema);
+    const result = await accounts.signIn(form.email, form.password);
+    if (!result.ok) {
+      const message =
+        result.reason === 'locked'
+          ? 'Your account is locked after too many attempts. Try again in 15 minutes, or ask the County Community Safety Unit to help'
+          : 'Enter a correct email address and password';
+      res.status(result.reason === 'locked' ? 429 : 401);
+      return renderSignIn(req, res, { list: [{ text: message, href: '#email' }], byField: { email: message } });
+    }
+    await signInAs(req, result.user);
+    res.redirect(safeReturnTo((req.body as Record<string, string>).returnTo) ?? homeFor(result.user));
+  });
+
+  router.post('/sign-out', async (req, res) => {
+    if (req.user) await accounts.signedOut(req.user);
+    await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+    res.clearCookie('drd.sid');
+    res.redirect('/signed-out');
+  });
+
+  router.get('/signed-out', (_req, res) => res.render('accounts/signed-out', { title: 'You have signed out' }));
+
+  // Invitation links: set a password, once.
+  router.get('/invitations/:token', async (req, res) => {
+    const check = await accounts.checkLinkToken(req.params.token);
+    if (check.state !== 'valid') return res.status(410).render('accounts/link-problem', { title: 'This link has expired or was already used', state: check.state });
+    res.render('accounts/set-password', { title: 'Set your password', email: check.email, action: req.originalUrl });
+  });
+
+  router.post(
+    '/invitations/:token',
+    validate(setPasswordSchema, async (req, res, errors) => {
+      const check = await accounts.checkLinkToken(String(req.params.token));
+      if (check.state !== 'valid') return res.status(410).render('accounts/link-problem', { title: 'This link has expired or was already used', state: check.state });
+      res.render('accounts/set-password', { title: 'Set your password', email: check.email, action: req.originalUrl, errors });
+    }),
+    async (req, res) => {
+      const form = formOf(res, setPasswordSchema);
+      const result = await accounts.acceptInvitation(req.params.token as string, form.password);
+      if (typeof result === 'string') return res.status(410).render('accounts/link-problem', { title: 'This link has expired or was already used', state: result });
+      await signInAs(req, result);
+      req.session.flash = 'Your password is set and you are signed in';
+      res.redirect(homeFor(result));
+    },
+  );
+
+  // First run: the one-time set-up link printed to the console creates the first CCSU administrator.
+  router.get('/setup/:token', async (req, res) => {
+    if (!(await accounts.setupTokenValid(req.params.token))) return res.status(410).render('accounts/link-problem', { title: 'This set-up link is no longer valid', state: 'setup' });
+    res.render('accounts/setup', { title: 'Create the first administrator', values: {}, action: req.originalUrl });
+  });
+
+  router.post(
+    '/setup/:token',
+    validate(setupSchema, (req, res, errors) =>
+      res.render('accounts/setup', {
+        title: 'Create the first administrator',
+        values: { email: (req.body as Record<string, string>).email },
+        action: req.originalUrl,
+        errors,
+      }),
+    ),
+    async (req, res) => {
+      const form = formOf(res, setupSchema);
+      const user = await accounts.completeSetup(req.params.token as string, form.email, form.password);
+      if (!user) return res.status(410).render('accounts/link-problem', { title: 'This set-up link is no longer valid', state: 'setup' });
+      await signInAs(req, user);
+      req.session.flash = 'You are the first administrator. Add the partner organisations next';
+      res.redirect('/admin/organisations');
+    },
+  );
+
+  return router;
+}

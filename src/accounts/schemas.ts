@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { codesOf, roles } from '../domain/reference.js';
+import { MIN_PASSWORD_LENGTH } from './secrets.js';
+
+const email = z
+  .string({ error: 'Enter an email address' })
+  .trim()
+  .min(1, 'Enter an email address')
+  .max(254, 'Email address must be 254 characters or fewer')
+  .pipe(z.email('Enter an email address in the correct format, like name@example.org'));
+
+export const signInSchema = z.object({
+  email,
+  password: z.string({ error: 'Enter your password' }).min(1, 'Enter your password'),
+});
+
+const newPassword = z
+  .object({
+    password: z
+      .string({ error: 'Enter a password' })
+      .min(1, 'Enter a password')
+      .min(MIN_PASSWORD_LENGTH, `Password must be ${MIN_PASSWORD_LENGTH} characters or more`)
+      .max(200, 'Password must be 200 characters or fewer'),
+    confirm: z.string({ error: 'Enter the password again' }).min(1, 'Enter the password again'),
+  })
+  .refine((v) => v.password === v.confirm || v.confirm === '', { path: ['confirm'], message: 'Passwords do not match' });
+
+export const setPasswordSchema = newPassword;
+
+export const setupSchema = z.object({ email }).and(newPassword);
+
+export const inviteUserSchema = z
+  .object({
+    email,
+    role: z.enum(codesOf(roles), { error: 'Select a role' }),
+    organisation_id: z
+      .string()
+      .optional()
+      .transform((v) => (v && v !== '' ? Number(v) : null)),
+  })
+  .refine((v) => v.role !== 'partner' || (v.organisation_id !== null && Number.isInteger(v.organisation_id)), {
+    path: ['organisation_id'],
+    message: 'Select the organisation this partner user works for',
+  })
+  .transform((v) => ({ ...v, organisation_id: v.role === 'partner' ? v.organisation_id : null }));

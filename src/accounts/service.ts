@@ -1,0 +1,215 @@
+import type { Config } from '../config.js';
+import type { Clock } from '../clock.js';
+import type { Db, DbOrTrx } from '../db/database.js';
+import type { User, UserRole } from '../db/types.js';
+import { audit, type Actor } from '../audit/audit.js';
+import { enqueue } from '../email/outbox.js';
+import { renderEmail } from '../email/templates.js';
+import { deleteSetting, getSetting, putSetting } from '../settings/settings.js';
+import * as repo from './repository.js';
+import { dummyPasswordHash, hashLinkToken, hashPassword, newLinkToken, verifyPassword } from './secrets.js';
+
+const INVITE_DAYS = 7;
+const SETUP_KEY = 'first_run_setup';
+
+export type SignInResult = { ok: true; user: User } | { ok: false; reason: 'invalid' | 'locked' };
+export type LinkState =
+  | { state: 'valid'; tokenId: number; userId: number; email: string }
+  | { state: 'expired' | 'used' | 'invalid' };
+
+export class AccountsService {
+  constructor(
+    private readonly db: Db,
+    private readonly config: Config,
+    private readonly clock: Clock,
+  ) {}
+
+  async signIn(email: string, password: string): Promise<SignInResult> {
+    const now = this.clock.now();
+    const user = await repo.findUserByEmail(this.db, email);
+    if (!user || user.status !== 'active') {
+      await verifyPassword(await dummyPasswordHash(), password);
+      await audit(this.db, {
+        actor: { userId: null, label: 'anonymous' },
+        organisationId: null,
+        action: 'sign_in_failed',
+        entity: 'user',
+        detail: { reason: user ? `account ${user.status}` : 'unknown email' },
+        at: now,
+      });
+      return { ok: false, reason: 'invalid' };
+    }
+    const actor = { userId: user.id, label: user.email };
+    if (user.locked_until && user.locked_until > now) {
+      await audit(this.db, { actor, organisationId: user.organisation_id, action: 'sign_in_locked', entity: 'user', entityId: user.id, at: now });
+      return { ok: false, reason: 'locked' };
+    }
+    if (!(await verifyPassword(user.password_hash, password))) {
+      const lockUntil = new Date(now.getTime() + this.config.signIn.lockoutMinutes * 60_000);
+      const locked = await repo.recordFailedSignIn(this.db, user.id, this.config.signIn.maxAttempts, lockUntil);
+      await audit(this.db, {
+        actor,
+        organisationId: user.organisation_id,
+        action: locked ? 'account_locked' : 'sign_in_failed',
+        entity: 'user',
+        entityId: user.id,
+        at: now,
+      });
+      return { ok: false, reason: locked ? 'locked' : 'invalid' };
+    }
+    await repo.recordSuccessfulSignIn(this.db, user.id, now);
+    await audit(this.db, { actor, organisationId: user.organisation_id, action: 'sign_in', entity: 'user', entityId: user.id, at: now });
+    return { ok: true, user };
+  }
+
+  async signedOut(user: User): Promise<void> {
+    await audit(this.db, {
+      actor: { userId: user.id, label: user.email },
+      organisationId: user.organisation_id,
+      action: 'sign_out',
+      entity: 'user',
+      entityId: user.id,
+      at: this.clock.now(),
+    });
+  }
+
+  /** Creates an invited user and queues the invitation email; returns the link to show the admin. */
+  async invite(
+    input: { email: string; role: UserRole; organisationId: number | null; organisationName?: string },
+    actor: Actor,
+  ): Promise<{ ok: true; link: string } | { ok: false; reason: 'exists' }> {
+    const now = this.clock.now();
+    return this.db.transaction().execute(async (trx) => {
+      if (await repo.findUserByEmail(trx, input.email)) return { ok: false as const, reason: 'exists' as const };
+      const user = await repo.insertUser(trx, input);
+      const link = await this.issueInvitation(trx, user.id, input.organisationName ?? null, now);
+      await audit(trx, {
+        actor,
+        organisationId: input.organisationId,
+        action: 'user_invited',
+        entity: 'user',
+        entityId: user.id,
+        detail: { email: user.email, role: user.role },
+        at: now,
+      });
+      return { ok: true as const, link };
+    });
+  }
+
+  private async issueInvitation(trx: DbOrTrx, userId: number, organisationName: string | null, now: Date): Promise<string> {
+    const { token, hash } = newLinkToken();
+    const expiresAt = new Date(now.getTime() + INVITE_DAYS * 86_400_000);
+    await repo.insertLinkToken(trx, { userId, purpose: 'invite', hash, expiresAt });
+    const link = `${this.config.publicUrl}/invitations/${token}`;
+    const user = await repo.findUserById(trx, userId);
+    const content = await renderEmail('invitation', {
+      link,
+      organisationName,
+      expires: new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/London' }).format(expiresAt),
+    });
+    await enqueue(
+      trx,
+      {
+        idempotencyKey: `invitation:${userId}:${hash.slice(0, 16)}`,
+        to: [user!.email],
+        subject: 'Set up your account for the drug-related deaths return',
+        ...content,
+      },
+      now,
+    );
+    return link;
+  }
+
+  async checkLinkToken(token: string): Promise<LinkState> {
+    const row = await repo.findLinkToken(this.db, hashLinkToken(token));
+    if (!row) return { state: 'invalid' };
+    if (row.used_at) return { state: 'used' };
+    if (row.expires_at <= this.clock.now()) return { state: 'expired' };
+    return { state: 'valid', tokenId: row.id, userId: row.user_id, email: row.email };
+  }
+
+  /** Sets the password from an invitation link; the link then stops working. */
+  async acceptInvitation(token: string, password: string): Promise<User | LinkState['state']> {
+    const check = await this.checkLinkToken(token);
+    if (check.state !== 'valid') return check.state;
+    const passwordHash = await hashPassword(password);
+    const now = this.clock.now();
+    return this.db.transaction().execute(async (trx) => {
+      if (!(await repo.useLinkToken(trx, check.tokenId, now))) return 'used' as const;
+      await repo.setPassword(trx, check.userId, passwordHash);
+      const user = (await repo.findUserById(trx, check.userId))!;
+      await audit(trx, {
+        actor: { userId: user.id, label: user.email },
+        organisationId: user.organisation_id,
+        action: 'invitation_accepted',
+        entity: 'user',
+        entityId: user.id,
+        at: now,
+      });
+      return user;
+    });
+  }
+
+  /** With no users at all, a one-time set-up link for the first CCSU administrator (else null). */
+  async firstRunSetupLink(): Promise<string | null> {
+    if ((await repo.countUsers(this.db)) > 0) return null;
+    const { token, hash } = newLinkToken();
+    await putSetting(this.db, SETUP_KEY, { hash }, this.clock.now());
+    return `${this.config.publicUrl}/setup/${token}`;
+  }
+
+  async setupTokenValid(token: string): Promise<boolean> {
+    const stored = (await getSetting(this.db, SETUP_KEY)) as { hash?: string } | undefined;
+    return !!stored?.hash && stored.hash === hashLinkToken(token) && (await repo.countUsers(this.db)) === 0;
+  }
+
+  async completeSetup(token: string, email: string, password: string): Promise<User | null> {
+    if (!(await this.setupTokenValid(token))) return null;
+    const passwordHash = await hashPassword(password);
+    const now = this.clock.now();
+    return this.db.transaction().execute(async (trx) => {
+      // Lock the settings row so two set-up attempts cannot both create an administrator.
+      const locked = await trx.selectFrom('settings').select('key').where('key', '=', SETUP_KEY).forUpdate().executeTakeFirst();
+      if (!locked || (await repo.countUsers(trx)) > 0) return null;
+      const user = await repo.insertUser(trx, { email, role: 'ccsu_admin', organisationId: null, passwordHash, active: true });
+      await deleteSetting(trx, SETUP_KEY);
+      await audit(trx, {
+        actor: { userId: user.id, label: user.email },
+        organisationId: null,
+        action: 'first_admin_created',
+        entity: 'user',
+        entityId: user.id,
+        at: now,
+      });
+      return user;
+    });
+  }
+
+  /** `npm run create-admin -- <email>`: an invited CCSU administrator and the link to set a password. */
+  async createAdmin(email: string): Promise<{ ok: true; link: string } | { ok: false; reason: 'exists' }> {
+    return this.invite({ email, role: 'ccsu_admin', organisationId: null }, { userId: null, label: 'command line' });
+  }
+
+  listUsers() {
+    return repo.listUsers(this.db);
+  }
+
+  async setUserActive(userId: number, active: boolean, actor: Actor): Promise<User | undefined> {
+    const now = this.clock.now();
+    return this.db.transaction().execute(async (trx) => {
+      const user = await repo.setUserStatus(trx, userId, active ? 'active' : 'deactivated');
+      if (!user) return undefined;
+      if (!active) await repo.deleteSessionsOf(trx, userId);
+      await audit(trx, {
+        actor,
+        organisationId: user.organisation_id,
+        action: active ? 'user_reactivated' : 'user_deactivated',
+        entity: 'user',
+        entityId: user.id,
+        detail: { email: user.email },
+        at: now,
+      });
+      return user;
+    });
+  }
+}

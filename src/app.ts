@@ -1,0 +1,87 @@
+import express, { type Express } from 'express';
+import { pino, type Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Clock } from './clock.js';
+import type { Db } from './db/database.js';
+import type { Mailer } from './email/mailer.js';
+import { setUpSecurity } from './middleware/security.js';
+import { setUpSessions } from './middleware/sessions.js';
+import { setUpCsrf } from './middleware/csrf.js';
+import { setUpCurrentUser } from './middleware/auth.js';
+import { setUpErrorHandling } from './middleware/errors.js';
+import { setUpRequestLogging } from './middleware/logging.js';
+import { setUpStaticAssets } from './middleware/assets.js';
+import { setUpViews } from './views.js';
+import { healthRouter } from './health.js';
+import { AccountsService } from './accounts/service.js';
+import { accountsRouter } from './accounts/routes.js';
+import { usersRouter } from './accounts/users-routes.js';
+import { OrganisationsService } from './organisations/service.js';
+import { organisationsRouter } from './organisations/routes.js';
+import { ReturnsService } from './returns/service.js';
+import { returnsRouter } from './returns/routes.js';
+import { RecordsService } from './records/service.js';
+import { ccsuRouter } from './ccsu/routes.js';
+import { adminRouter } from './admin/routes.js';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  mailer: Mailer;
+  clock: Clock;
+  logger?: Logger;
+}
+
+export interface Services {
+  accounts: AccountsService;
+  organisations: OrganisationsService;
+  returns: ReturnsService;
+  records: RecordsService;
+}
+
+export function createServices({ config, db, clock }: AppDeps): Services {
+  const returns = new ReturnsService(db, config, clock);
+  return {
+    accounts: new AccountsService(db, config, clock),
+    organisations: new OrganisationsService(db, clock),
+    returns,
+    records: new RecordsService(db, config, clock, returns),
+  };
+}
+
+/** The whole web app from its dependencies: no globals, so tests pass a fake clock and a real database. */
+export function createApp(deps: AppDeps): Express {
+  const { config, db } = deps;
+  const logger = deps.logger ?? pino({ level: config.logLevel });
+  const services = createServices(deps);
+  const app = express();
+  if (config.trustProxy) app.set('trust proxy', 1);
+
+  setUpViews(app);
+  setUpRequestLogging(app, logger);
+  setUpSecurity(app, { https: config.publicUrl.startsWith('https://') });
+  setUpStaticAssets(app);
+  app.use(healthRouter(db));
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
+  setUpSessions(app, config, db);
+  setUpCsrf(app);
+  setUpCurrentUser(app, db);
+  app.use((req, res, next) => {
+    // A one-off message from the previous request, shown on the next page.
+    if (req.method === 'GET' && req.session.flash) {
+      res.locals.flash = req.session.flash;
+      delete req.session.flash;
+    }
+    next();
+  });
+
+  app.use(accountsRouter(services.accounts));
+  app.use('/returns', returnsRouter(services.returns, services.records, services.organisations));
+  app.use('/ccsu', ccsuRouter(services.returns, services.organisations));
+  app.use('/admin/organisations', organisationsRouter(services.organisations));
+  app.use('/admin/users', usersRouter(services.accounts, services.organisations));
+  app.use('/admin', adminRouter(db));
+
+  setUpErrorHandling(app);
+  return app;
+}

@@ -1,0 +1,187 @@
+// Table types for Kysely, kept by hand beside the migrations.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+/** `date` columns are read as 'YYYY-MM-DD' strings (see the type parser in database.ts). */
+type DateString = string;
+
+export interface OrganisationsTable {
+  id: Generated<number>;
+  name: string;
+  code: string;
+  type: string;
+  areas: string[];
+  active_from: string;
+  active_to: string | null;
+  return_contacts: string[];
+  escalation_contact: string;
+  created_at: CreatedAt;
+}
+
+export type UserRole = 'partner' | 'ccsu_analyst' | 'ccsu_admin';
+export type UserStatus = 'invited' | 'active' | 'deactivated';
+
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  role: UserRole;
+  organisation_id: number | null;
+  password_hash: string | null;
+  status: ColumnType<UserStatus, UserStatus | undefined, UserStatus>;
+  failed_attempts: ColumnType<number, number | undefined, number>;
+  locked_until: Timestamp | null;
+  last_sign_in_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface UserTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  purpose: 'invite' | 'reset';
+  token_hash: string;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface SessionsTable {
+  sid: string;
+  sess: unknown;
+  expires_at: Timestamp;
+}
+
+export interface ReturnsTable {
+  id: Generated<number>;
+  organisation_id: number;
+  period: string;
+  state: ColumnType<'in_progress' | 'submitted' | 'nil' | 'reopened', string | undefined, string>;
+  submitted_late: ColumnType<boolean, boolean | undefined, boolean>;
+  current_version: ColumnType<number, number | undefined, number>;
+  reference: string | null;
+  first_submitted_at: Timestamp | null;
+  last_submitted_at: Timestamp | null;
+  locked_at: Timestamp | null;
+  amendment_reason: string | null;
+  amendment_text: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface ReturnSubmissionsTable {
+  id: Generated<number>;
+  return_id: number;
+  version: number;
+  kind: 'submit' | 'nil' | 'amend';
+  reason: string | null;
+  reason_text: string | null;
+  signed_by: number;
+  signed_at: Timestamp;
+  record_count: number;
+}
+
+export interface RecordsTable {
+  id: Generated<number>;
+  organisation_id: number;
+  return_id: number;
+  partner_record_ref: string;
+  date_of_death: DateString | null;
+  date_of_death_basis: string | null;
+  date_partner_aware: DateString | null;
+  place_of_death_type: string | null;
+  place_of_death_area: string | null;
+  death_classification: string | null;
+  evidence_stage: string | null;
+  inquest_conclusion: string | null;
+  underlying_cause_icd10: string | null;
+  age_at_death: number | null;
+  age_unknown: ColumnType<boolean, boolean | undefined, boolean>;
+  sex: string | null;
+  ethnic_group: string | null;
+  residence_area: string | null;
+  residence_lsoa21: string | null;
+  housing_status: string | null;
+  lived_alone: string | null;
+  substances: ColumnType<string[], string[] | undefined, string[]>;
+  substances_other: string | null;
+  treatment_status: string | null;
+  on_ost_at_death: string | null;
+  mh_contact_12m: string | null;
+  custody_release_interval: string | null;
+  under_probation: string | null;
+  hospital_discharge_interval: string | null;
+  previous_nonfatal_overdose: string | null;
+  injecting_history: string | null;
+  ambulance_attended: string | null;
+  naloxone_administered: string | null;
+  naloxone_kit_held: string | null;
+  found_alone: string | null;
+  ldis_alert_ref: string | null;
+  match_key_nhs: string | null;
+  match_key_demo: string | null;
+  record_status: ColumnType<'active' | 'withdrawn', 'active' | 'withdrawn' | undefined, 'active' | 'withdrawn'>;
+  withdrawn_reason: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface RecordVersionsTable {
+  id: Generated<number>;
+  record_id: number;
+  submission_id: number;
+  snapshot: ColumnType<Record<string, unknown>, string, string>;
+}
+
+export interface OutboxTable {
+  id: Generated<string>;
+  idempotency_key: string;
+  to_addresses: string[];
+  subject: string;
+  html: string;
+  text: string;
+  status: ColumnType<'pending' | 'sent' | 'dead', string | undefined, string>;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Timestamp;
+  last_error: string | null;
+  sent_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  at: Timestamp;
+  actor_user_id: number | null;
+  actor: string;
+  organisation_id: number | null;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  detail: ColumnType<Record<string, unknown>, string | undefined, never>;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: ColumnType<unknown, string, string>;
+  updated_at: Timestamp;
+}
+
+export interface DB {
+  organisations: OrganisationsTable;
+  users: UsersTable;
+  user_tokens: UserTokensTable;
+  sessions: SessionsTable;
+  returns: ReturnsTable;
+  return_submissions: ReturnSubmissionsTable;
+  records: RecordsTable;
+  record_versions: RecordVersionsTable;
+  outbox: OutboxTable;
+  audit_log: AuditLogTable;
+  settings: SettingsTable;
+}
+
+export type Organisation = Selectable<OrganisationsTable>;
+export type User = Selectable<UsersTable>;
+export type ReturnRow = Selectable<ReturnsTable>;
+export type RecordRow = Selectable<RecordsTable>;
+export type NewRecord = Insertable<RecordsTable>;
+export type RecordUpdate = Updateable<RecordsTable>;

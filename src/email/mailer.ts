@@ -1,0 +1,37 @@
+import nodemailer from 'nodemailer';
+
+export interface MailMessage {
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Delivers one message; the outbox worker calls it. */
+export interface Mailer {
+  readonly kind: 'smtp' | 'outbox-only';
+  send(message: MailMessage): Promise<void>;
+  close(): void;
+}
+
+export function createMailer(smtpUrl: string | undefined): Mailer {
+  if (!smtpUrl) {
+    // Embedded default: messages stay in the outbox, where a CCSU admin reads them in the app.
+    return {
+      kind: 'outbox-only',
+      send: async () => {
+        throw new Error('No SMTP_URL configured: messages stay in the outbox');
+      },
+      close: () => {},
+    };
+  }
+  const transport = nodemailer.createTransport(smtpUrl);
+  return {
+    kind: 'smtp',
+    send: async (message) => {
+      await transport.sendMail(message);
+    },
+    close: () => transport.close(),
+  };
+}

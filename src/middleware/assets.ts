@@ -1,0 +1,41 @@
+import express, { type Express } from 'express';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as sass from 'sass';
+
+const root = process.cwd();
+
+let css: string | undefined;
+/** The stylesheet: built by `npm run build`, or compiled once on first request when running from source. */
+function stylesheet(): string {
+  if (css === undefined) {
+    const built = path.join(root, 'dist/public/app.css');
+    css = existsSync(built)
+      ? readFileSync(built, 'utf8')
+      : sass.compile(path.join(root, 'src/assets/app.scss'), {
+          importers: [new sass.NodePackageImporter()],
+          style: 'compressed',
+          quietDeps: true,
+        }).css;
+  }
+  return css;
+}
+
+export function setUpStaticAssets(app: Express): void {
+  const govuk = path.join(root, 'node_modules/govuk-frontend/dist/govuk');
+  const cache = { maxAge: '1d', immutable: false };
+  app.get('/assets/app.css', (_req, res) => {
+    res.type('text/css').set('Cache-Control', 'public, max-age=3600').send(stylesheet());
+  });
+  app.get('/assets/app.js', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=3600').sendFile(path.join(root, 'src/assets/app.js'));
+  });
+  app.get('/assets/favicon.svg', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=86400').sendFile(path.join(root, 'src/assets/favicon.svg'));
+  });
+  app.get('/favicon.ico', (_req, res) => res.redirect(301, '/assets/favicon.svg'));
+  app.use('/assets/govuk/images', express.static(path.join(govuk, 'assets/images'), cache));
+  app.get('/assets/govuk/govuk-frontend.min.js', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=86400').sendFile(path.join(govuk, 'govuk-frontend.min.js'));
+  });
+}

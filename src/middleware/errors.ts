@@ -1,0 +1,29 @@
+import type { Express, NextFunction, Request, Response } from 'express';
+import { HttpError } from '../http-error.js';
+
+const titles: Record<number, string> = {
+  400: 'There is a problem with your request',
+  403: 'You do not have permission to see this page',
+  404: 'Page not found',
+  413: 'The file is too large',
+  429: 'Too many attempts',
+};
+
+/** One error handler: users see a plain page, the log gets the detail, nobody sees a stack trace. */
+export function setUpErrorHandling(app: Express): void {
+  app.use((_req, _res, next) => next(new HttpError(404)));
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const e = err as { status?: number; statusCode?: number; code?: string };
+    let status = err instanceof HttpError ? err.status : (e.status ?? e.statusCode ?? 500);
+    if (e.code === 'EBADCSRFTOKEN') status = 403;
+    if (status < 400 || status > 599) status = 500;
+    if (status >= 500) req.log?.error({ err }, 'request failed');
+    if (res.headersSent) return;
+    const csrf = e.code === 'EBADCSRFTOKEN';
+    res.status(status).render('errors/error', {
+      title: csrf ? 'Your form has expired' : (titles[status] ?? 'Sorry, there is a problem with the service'),
+      status,
+      csrf,
+    });
+  });
+}

@@ -1,0 +1,27 @@
+import type { DbOrTrx } from '../db/database.js';
+import type { OrganisationInput } from './schema.js';
+
+export function listOrganisations(db: DbOrTrx) {
+  return db.selectFrom('organisations').selectAll().orderBy('name').execute();
+}
+
+export function findOrganisation(db: DbOrTrx, id: number) {
+  return db.selectFrom('organisations').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findOrganisationByNameOrCode(db: DbOrTrx, name: string, code: string, exceptId?: number) {
+  let query = db
+    .selectFrom('organisations')
+    .select(['id', 'name', 'code'])
+    .where((eb) => eb.or([eb(eb.fn('lower', ['name']), '=', name.toLowerCase()), eb('code', '=', code)]));
+  if (exceptId !== undefined) query = query.where('id', '!=', exceptId);
+  return query.executeTakeFirst();
+}
+
+export function insertOrganisation(db: DbOrTrx, input: OrganisationInput) {
+  return db.insertInto('organisations').values(input).returningAll().executeTakeFirstOrThrow();
+}
+
+export function updateOrganisation(db: DbOrTrx, id: number, input: OrganisationInput) {
+  return db.updateTable('organisations').set(input).where('id', '=', id).returningAll().executeTakeFirst();
+}

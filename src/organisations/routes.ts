@@ -1,0 +1,75 @@
+import { Router, type Request, type Response } from 'express';
+import { requireAdmin, currentUser } from '../middleware/auth.js';
+import { formOf, toFormErrors, validate, type FormErrors } from '../middleware/validation.js';
+import { HttpError } from '../http-error.js';
+import type { Organisation } from '../db/types.js';
+import type { OrganisationsService } from './service.js';
+import { organisationSchema } from './schema.js';
+
+const anchor = (field: string) => (field === 'active_from' || field === 'active_to' ? `${field}-month` : field === 'areas' || field === 'type' ? field : field);
+
+/** Form values for the page: what the user typed, or the saved organisation. */
+function valuesFrom(organisation: Organisation | undefined, body?: Record<string, unknown>) {
+  if (body) return body;
+  if (!organisation) return { areas: [] };
+  const [fromYear, fromMonth] = organisation.active_from.split('-');
+  const [toYear, toMonth] = (organisation.active_to ?? '').split('-');
+  return {
+    ...organisation,
+    return_contacts: organisation.return_contacts.join('\n'),
+    'active_from-month': String(Number(fromMonth)),
+    'active_from-year': fromYear,
+    'active_to-month': toMonth ? String(Number(toMonth)) : '',
+    'active_to-year': toYear ?? '',
+  };
+}
+
+export function organisationsRouter(organisations: OrganisationsService): Router {
+  const router = Router();
+  router.use(requireAdmin);
+
+  const renderForm = (res: Response, organisation: Organisation | undefined, values: Record<string, unknown>, errors?: FormErrors) =>
+    res.render('organisations/form', {
+      title: organisation ? `Change ${organisation.name}` : 'Add an organisation',
+      organisation,
+      values,
+      errors,
+      backLink: '/admin/organisations',
+    });
+
+  router.get('/', async (_req, res) => {
+    res.render('organisations/list', { title: 'Organisations', organisations: await organisations.list() });
+  });
+
+  router.get('/new', (_req, res) => renderForm(res, undefined, valuesFrom(undefined)));
+
+  const reRender = async (req: Request, res: Response, errors: FormErrors) => {
+    const id = req.params.id ? Number(req.params.id) : undefined;
+    const organisation = id ? await organisations.find(id) : undefined;
+    renderForm(res, organisation, req.body as Record<string, unknown>, { ...errors, list: errors.list.map((e) => ({ ...e, href: `#${anchor(e.href.slice(1))}` })) });
+  };
+
+  router.post('/new', validate(organisationSchema, reRender), async (req, res) => {
+    const result = await organisations.create(formOf(res, organisationSchema), { userId: currentUser(req).id, label: currentUser(req).email });
+    if (!result.ok) return renderForm(res.status(400), undefined, req.body as Record<string, unknown>, toFormErrors(result.errors));
+    req.session.flash = `${result.organisation.name} added. Invite its users next`;
+    res.redirect('/admin/organisations');
+  });
+
+  router.get('/:id', async (req, res) => {
+    const organisation = await organisations.find(Number(req.params.id));
+    if (!organisation) throw new HttpError(404);
+    renderForm(res, organisation, valuesFrom(organisation));
+  });
+
+  router.post('/:id', validate(organisationSchema, reRender), async (req, res) => {
+    const id = Number(req.params.id);
+    const result = await organisations.update(id, formOf(res, organisationSchema), { userId: currentUser(req).id, label: currentUser(req).email });
+    if (!result) throw new HttpError(404);
+    if (!result.ok) return renderForm(res.status(400), await organisations.find(id), req.body as Record<string, unknown>, toFormErrors(result.errors));
+    req.session.flash = `${result.organisation.name} saved`;
+    res.redirect('/admin/organisations');
+  });
+
+  return router;
+}

@@ -1,0 +1,73 @@
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/database.js';
+import type { Organisation } from '../db/types.js';
+import { audit, type Actor } from '../audit/audit.js';
+import type { FieldError } from '../domain/field-error.js';
+import * as repo from './repository.js';
+import type { OrganisationInput } from './schema.js';
+
+export type SaveResult = { ok: true; organisation: Organisation } | { ok: false; errors: FieldError[] };
+
+export class OrganisationsService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  list() {
+    return repo.listOrganisations(this.db);
+  }
+
+  find(id: number) {
+    return repo.findOrganisation(this.db, id);
+  }
+
+  private async clashes(input: OrganisationInput, exceptId?: number): Promise<FieldError[]> {
+    const clash = await repo.findOrganisationByNameOrCode(this.db, input.name, input.code, exceptId);
+    if (!clash) return [];
+    return clash.code === input.code
+      ? [{ field: 'code', message: `Short code ${input.code} is already used by ${clash.name}` }]
+      : [{ field: 'name', message: 'An organisation with this name already exists' }];
+  }
+
+  async create(input: OrganisationInput, actor: Actor): Promise<SaveResult> {
+    const errors = await this.clashes(input);
+    if (errors.length) return { ok: false, errors };
+    return this.db.transaction().execute(async (trx) => {
+      const organisation = await repo.insertOrganisation(trx, input);
+      await audit(trx, {
+        actor,
+        organisationId: organisation.id,
+        action: 'organisation_created',
+        entity: 'organisation',
+        entityId: organisation.id,
+        detail: { ...input },
+        at: this.clock.now(),
+      });
+      return { ok: true as const, organisation };
+    });
+  }
+
+  async update(id: number, input: OrganisationInput, actor: Actor): Promise<SaveResult | undefined> {
+    const errors = await this.clashes(input, id);
+    if (errors.length) return { ok: false, errors };
+    return this.db.transaction().execute(async (trx) => {
+      const before = await repo.findOrganisation(trx, id);
+      if (!before) return undefined;
+      const organisation = (await repo.updateOrganisation(trx, id, input))!;
+      const changed = Object.fromEntries(
+        Object.entries(input).filter(([key, value]) => JSON.stringify(before[key as keyof Organisation]) !== JSON.stringify(value)),
+      );
+      await audit(trx, {
+        actor,
+        organisationId: id,
+        action: 'organisation_updated',
+        entity: 'organisation',
+        entityId: id,
+        detail: { changed },
+        at: this.clock.now(),
+      });
+      return { ok: true as const, organisation };
+    });
+  }
+}

@@ -1,0 +1,383 @@
+// The death record's fields (data dictionary), with the words the form shows for each.
+// The zod schema in schema.ts is built from these definitions, so a field's codes, limits and
+// required-ness are written once and shared by the web form, the bulk upload and any API.
+import * as ref from '../domain/reference.js';
+import type { CodeList } from '../domain/reference.js';
+
+export type SectionId = 'death' | 'person' | 'substances' | 'circumstances';
+
+export const sections: readonly { id: SectionId; title: string }[] = [
+  { id: 'death', title: 'About the death' },
+  { id: 'person', title: 'About the person' },
+  { id: 'substances', title: 'Substances' },
+  { id: 'circumstances', title: 'Circumstances and services' },
+];
+
+interface BaseField {
+  name: string;
+  section: SectionId;
+  label: string;
+  /** Noun phrase used in messages: "Enter the date of death", "Select the sex". */
+  errorName: string;
+  hint?: string;
+  required: boolean;
+}
+
+export type FieldDef =
+  | (BaseField & { kind: 'code'; options: CodeList; control?: 'radios' | 'select' })
+  | (BaseField & { kind: 'codes'; options: CodeList })
+  | (BaseField & { kind: 'date' })
+  | (BaseField & { kind: 'integer'; min: number; max: number })
+  | (BaseField & { kind: 'boolean' })
+  | (BaseField & { kind: 'text'; maxLength: number; pattern: RegExp; patternMessage: string; width?: number });
+
+const substanceOptions: CodeList = ref.substances.map(([code, label]) => [code, label] as const);
+
+export const fieldDefs = [
+  {
+    name: 'partner_record_ref',
+    section: 'death',
+    kind: 'text',
+    label: 'Your reference for this death',
+    errorName: 'your reference for this death',
+    hint: 'Your organisation’s own case reference, for example HCT-2026-014. Up to 40 letters, numbers, hyphens, underscores or slashes. Do not use a name or NHS number.',
+    required: true,
+    maxLength: 40,
+    pattern: /^[A-Za-z0-9\-_/]+$/,
+    patternMessage: 'Your reference must only include letters, numbers, hyphens, underscores and slashes',
+    width: 20,
+  },
+  {
+    name: 'date_of_death',
+    section: 'death',
+    kind: 'date',
+    label: 'Date of death',
+    errorName: 'the date of death',
+    hint: 'For example, 27 3 2026',
+    required: true,
+  },
+  {
+    name: 'date_of_death_basis',
+    section: 'death',
+    kind: 'code',
+    options: ref.dateOfDeathBases,
+    label: 'How is the date of death known?',
+    errorName: 'how the date of death is known',
+    required: true,
+  },
+  {
+    name: 'date_partner_aware',
+    section: 'death',
+    kind: 'date',
+    label: 'Date your organisation became aware of the death',
+    errorName: 'the date your organisation became aware of the death',
+    hint: 'This decides which month’s return the death belongs to',
+    required: true,
+  },
+  {
+    name: 'place_of_death_type',
+    section: 'death',
+    kind: 'code',
+    options: ref.placeOfDeathTypes,
+    control: 'select',
+    label: 'Place of death',
+    errorName: 'the place of death',
+    required: true,
+  },
+  {
+    name: 'place_of_death_area',
+    section: 'death',
+    kind: 'code',
+    options: ref.areas,
+    control: 'select',
+    label: 'Area where the death happened (optional)',
+    errorName: 'the area where the death happened',
+    required: false,
+  },
+  {
+    name: 'death_classification',
+    section: 'death',
+    kind: 'code',
+    options: ref.deathClassifications,
+    label: 'Classification of the death',
+    errorName: 'the classification of the death',
+    required: true,
+  },
+  {
+    name: 'evidence_stage',
+    section: 'death',
+    kind: 'code',
+    options: ref.evidenceStages,
+    label: 'Evidence stage',
+    errorName: 'the evidence stage',
+    required: true,
+  },
+  {
+    name: 'inquest_conclusion',
+    section: 'death',
+    kind: 'code',
+    options: ref.inquestConclusions,
+    control: 'select',
+    label: 'Inquest conclusion',
+    errorName: 'the inquest conclusion',
+    hint: 'Only when the inquest has concluded',
+    required: false,
+  },
+  {
+    name: 'underlying_cause_icd10',
+    section: 'death',
+    kind: 'text',
+    label: 'Underlying cause of death ICD-10 code (optional)',
+    errorName: 'the ICD-10 code',
+    hint: 'For example, X42 or F11.2',
+    required: false,
+    maxLength: 5,
+    pattern: /^[A-Z][0-9]{2}(\.[0-9])?$/,
+    patternMessage: 'ICD-10 code must be a letter and 2 numbers, with an optional decimal point and number, like X42 or F11.2',
+    width: 5,
+  },
+  {
+    name: 'age_at_death',
+    section: 'person',
+    kind: 'integer',
+    min: 0,
+    max: 120,
+    label: 'Age at death',
+    errorName: 'the age at death',
+    hint: 'In whole years. If you enter a date of birth on the linkage page, the age is worked out for you.',
+    required: false, // required unless age_unknown; checked by the cross-field rules
+  },
+  {
+    name: 'age_unknown',
+    section: 'person',
+    kind: 'boolean',
+    label: 'Age not known',
+    errorName: 'whether the age is known',
+    required: false,
+  },
+  {
+    name: 'sex',
+    section: 'person',
+    kind: 'code',
+    options: ref.sexes,
+    label: 'Sex',
+    errorName: 'the sex',
+    required: true,
+  },
+  {
+    name: 'ethnic_group',
+    section: 'person',
+    kind: 'code',
+    options: ref.ethnicGroups,
+    control: 'select',
+    label: 'Ethnic group',
+    errorName: 'the ethnic group',
+    hint: 'ONS 2021 census categories',
+    required: true,
+  },
+  {
+    name: 'residence_area',
+    section: 'person',
+    kind: 'code',
+    options: ref.areas,
+    control: 'select',
+    label: 'Area of residence',
+    errorName: 'the area of residence',
+    required: true,
+  },
+  {
+    name: 'residence_lsoa21',
+    section: 'person',
+    kind: 'text',
+    label: 'Residence LSOA 2021 code (optional)',
+    errorName: 'the LSOA code',
+    hint: 'E01 followed by 6 numbers, for example E01023456',
+    required: false,
+    maxLength: 9,
+    pattern: /^E01[0-9]{6}$/,
+    patternMessage: 'LSOA code must be E01 followed by 6 numbers, like E01023456',
+    width: 10,
+  },
+  {
+    name: 'housing_status',
+    section: 'person',
+    kind: 'code',
+    options: ref.housingStatuses,
+    control: 'select',
+    label: 'Housing status (optional)',
+    errorName: 'the housing status',
+    required: false,
+  },
+  {
+    name: 'lived_alone',
+    section: 'person',
+    kind: 'code',
+    options: ref.yesNoUnknown,
+    label: 'Did they live alone? (optional)',
+    errorName: 'whether they lived alone',
+    required: false,
+  },
+  {
+    name: 'substances',
+    section: 'substances',
+    kind: 'codes',
+    options: substanceOptions,
+    label: 'Substances involved',
+    errorName: 'the substances involved',
+    hint: 'Select all that apply. Choose “None detected” or “Unknown, awaiting toxicology” on their own.',
+    required: true,
+  },
+  {
+    name: 'substances_other',
+    section: 'substances',
+    kind: 'text',
+    label: 'Name of the other substance',
+    errorName: 'the name of the other substance',
+    hint: 'A substance name only, up to 60 characters',
+    required: false,
+    maxLength: 60,
+    pattern: /^[A-Za-z0-9 \-,()]+$/,
+    patternMessage: 'Other substance must only include letters, numbers, spaces, hyphens, commas and brackets',
+    width: 20,
+  },
+  {
+    name: 'treatment_status',
+    section: 'circumstances',
+    kind: 'code',
+    options: ref.treatmentStatuses,
+    label: 'Drug or alcohol treatment',
+    errorName: 'the treatment status',
+    required: true,
+  },
+  {
+    name: 'on_ost_at_death',
+    section: 'circumstances',
+    kind: 'code',
+    options: ref.yesNoUnknown,
+    label: 'On opioid substitution therapy at death? (optional)',
+    errorName: 'whether they were on opioid substitution therapy',
+    required: false,
+  },
+  {
+    name: 'mh_contact_12m',
+    section: 'circumstances',
+    kind: 'code',
+    options: ref.yesNoUnknown,
+    label: 'Contact with mental health services in the last 12 months? (optional)',
+    errorName: 'whether they had mental health contact',
+    required: false,
+  },
+  {
+    name: 'custody_release_interval',
+    section: 'circumstances',
+    kind: 'code',
+    options: ref.releaseIntervals,
+    control: 'select',
+    label: 'Released from prison or custody before death (optional)',
+    errorName: 'the time since release from custody',
+    required: false,
+  },
+  {
+    name: 'under_probation',
+    section: 'circumstances',
+    kind: 'code',
+    options: ref.yesNoUnknown,
+    label: 'Under probation supervision? (optional)',
+    errorName: 'whether they were under probation',
+    required: false,
+  },
+  {
+    name: 'hospital_discharge_interval',
+    section: 'circumstances',
+    kind: 'code',
+    options: ref.releaseIntervals,
+    control: 'select',
+    label: 'Discharged from hospital before death (optional)',
+    errorName: 'the time since hospital discharge',
+    required: false,
+  },
+  {
+    name: 'previous_nonfatal_overdose',
+    section: 'circumstances',
+    kind: 'code',
+    options: ref.previousOverdoses,
+    control: 'select',
+    label: 'Previous non-fatal overdose (optional)',
+    errorName: 'whether they had a previous overdose',
+    required: false,
+  },
+  {
+    name: 'injecting_history',
+    section: 'circumstances',
+    kind: 'code',
+    options: ref.injectingHistories,
+    control: 'select',
+    label: 'Injecting history (optional)',
+    errorName: 'the injecting history',
+    required: false,
+  },
+  {
+    name: 'ambulance_attended',
+    section: 'circumstances',
+    kind: 'code',
+    options: ref.yesNoUnknown,
+    label: 'Did an ambulance attend? (optional)',
+    errorName: 'whether an ambulance attended',
+    required: false,
+  },
+  {
+    name: 'naloxone_administered',
+    section: 'circumstances',
+    kind: 'code',
+    options: ref.yesNoUnknown,
+    label: 'Was naloxone given at the scene? (optional)',
+    errorName: 'whether naloxone was given',
+    required: false,
+  },
+  {
+    name: 'naloxone_kit_held',
+    section: 'circumstances',
+    kind: 'code',
+    options: ref.yesNoUnknown,
+    label: 'Did they hold a naloxone kit? (optional)',
+    errorName: 'whether they held a naloxone kit',
+    required: false,
+  },
+  {
+    name: 'found_alone',
+    section: 'circumstances',
+    kind: 'code',
+    options: ref.yesNoUnknown,
+    label: 'Were they found alone? (optional)',
+    errorName: 'whether they were found alone',
+    required: false,
+  },
+  {
+    name: 'ldis_alert_ref',
+    section: 'circumstances',
+    kind: 'text',
+    label: 'Local Drug Information System alert reference (optional)',
+    errorName: 'the LDIS alert reference',
+    required: false,
+    maxLength: 20,
+    pattern: /^[A-Za-z0-9\-_/ .]+$/,
+    patternMessage: 'LDIS alert reference must only include letters, numbers, spaces, hyphens, slashes and full stops',
+    width: 10,
+  },
+] as const satisfies readonly FieldDef[];
+
+export type FieldName = (typeof fieldDefs)[number]['name'];
+
+export const fieldByName: ReadonlyMap<string, FieldDef> = new Map(fieldDefs.map((f) => [f.name, f as FieldDef]));
+
+export function fieldsOf(section: SectionId): FieldDef[] {
+  return (fieldDefs as readonly FieldDef[]).filter((field) => field.section === section);
+}
+
+/** Linkage identifiers: accepted by the form and upload, hashed into match keys, never stored. */
+export const linkageFieldDefs = [
+  { name: 'nhs_number', label: 'NHS number (optional)', hint: '10 digits, for example 485 777 3456' },
+  { name: 'surname', label: 'Surname (optional)', hint: '' },
+  { name: 'first_initial', label: 'First initial (optional)', hint: 'One letter' },
+  { name: 'date_of_birth', label: 'Date of birth (optional)', hint: 'For example, 31 3 1980' },
+] as const;

@@ -1,0 +1,321 @@
+// The one schema of a death record. Built from fieldDefs; used by the web form (one section at a time,
+// as a draft), by submission (complete), and by the bulk upload and API (same rules, same messages).
+import { z } from 'zod';
+import { isValidNhsNumber, ageAt } from '../domain/linkage.js';
+import type { IsoDate } from '../domain/periods.js';
+import type { FieldError } from '../domain/field-error.js';
+import type { CodeList } from '../domain/reference.js';
+import { fieldDefs, fieldByName, type FieldDef, type FieldName } from './fields.js';
+
+export type RecordData = {
+  [K in FieldName]: K extends 'substances'
+    ? string[]
+    : K extends 'age_unknown'
+      ? boolean
+      : K extends 'age_at_death'
+        ? number | null
+        : string | null;
+};
+
+export const emptyRecord = (): RecordData =>
+  Object.fromEntries(
+    fieldDefs.map((f) => [f.name, f.kind === 'codes' ? [] : f.kind === 'boolean' ? false : null]),
+  ) as unknown as RecordData;
+
+export interface RecordContext {
+  /** Today in England. */
+  today: IsoDate;
+  /** Last day of the return's month: nobody can report in March a death they learn of in April. */
+  periodEnd: IsoDate;
+}
+
+const EARLIEST_DEATH = '2000-01-01';
+
+function blank(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+/** Accepts a code or its label, case-insensitively, so a spreadsheet can carry either. */
+export function matchCode(options: CodeList, raw: string): string | undefined {
+  const wanted = raw.trim().toLowerCase();
+  return options.find(([code, label]) => code.toLowerCase() === wanted || label.toLowerCase() === wanted)?.[0];
+}
+
+/** YYYY-MM-DD or DD/MM/YYYY, and a real calendar date. */
+export function parseDate(raw: string): IsoDate | undefined {
+  const text = raw.trim();
+  let year: number, month: number, day: number;
+  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
+  if (m) [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  else {
+    m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text);
+    if (!m) return undefined;
+    [day, month, year] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  }
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  return date.toISOString().slice(0, 10);
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function fieldSchema(def: FieldDef): z.ZodType {
+  const invalid = (ctx: z.RefinementCtx, message: string) => {
+    ctx.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  };
+  switch (def.kind) {
+    case 'code':
+      return z.unknown().transform((raw, ctx) => {
+        if (blank(raw)) return null;
+        const code = typeof raw === 'string' ? matchCode(def.options, raw) : undefined;
+        return code ?? invalid(ctx, `Select a valid option for ${def.errorName}`);
+      });
+    case 'codes':
+      return z.unknown().transform((raw, ctx) => {
+        const values = (Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(';') : [])
+          .map((v) => String(v).trim())
+          .filter((v) => v !== '');
+        const codes: string[] = [];
+        for (const value of values) {
+          const code = matchCode(def.options, value);
+          if (!code) return invalid(ctx, `“${value}” is not one of the allowed options for ${def.errorName}`);
+          if (!codes.includes(code)) codes.push(code);
+        }
+        return codes;
+      });
+    case 'date':
+      return z.unknown().transform((raw, ctx) => {
+        if (blank(raw)) return null;
+        return (typeof raw === 'string' && parseDate(raw)) || invalid(ctx, `${capitalise(def.errorName.replace(/^the /, ''))} must be a real date`);
+      });
+    case 'integer':
+      return z.unknown().transform((raw, ctx) => {
+        if (blank(raw)) return null;
+        const text = String(raw).trim();
+        const n = Number(text);
+        if (!/^\d+$/.test(text) || n < def.min || n > def.max)
+          return invalid(ctx, `${capitalise(def.errorName.replace(/^the /, ''))} must be a whole number between ${def.min} and ${def.max}`);
+        return n;
+      });
+    case 'boolean':
+      return z.unknown().transform((raw) => {
+        const text = Array.isArray(raw) ? String(raw.at(-1)) : String(raw ?? '').trim().toLowerCase();
+        return ['true', 'yes', 'y', '1', 'on'].includes(text.toLowerCase());
+      });
+    case 'text':
+      return z.unknown().transform((raw, ctx) => {
+        if (blank(raw)) return null;
+        const text = String(raw).trim();
+        if (text.length > def.maxLength)
+          return invalid(ctx, `${capitalise(def.errorName.replace(/^(the|your) /, ''))} must be ${def.maxLength} characters or fewer`);
+        if (!def.pattern.test(text)) return invalid(ctx, def.patternMessage);
+        return text;
+      });
+  }
+}
+
+const shape = Object.fromEntries(fieldDefs.map((def) => [def.name, fieldSchema(def)])) as Record<FieldName, z.ZodType>;
+
+function missingMessage(def: FieldDef): string {
+  return def.kind === 'code' || def.kind === 'codes' ? `Select ${def.errorName}` : `Enter ${def.errorName}`;
+}
+
+const STANDALONE_SUBSTANCES = ['none_detected', 'unknown_awaiting_toxicology'];
+const BEFORE_TOXICOLOGY = ['reported_suspected', 'pm_awaiting_tox'];
+
+/** Rules across fields, given the record so far. `complete` adds the required-field rules. */
+function crossFieldRules(r: RecordData, context: RecordContext, complete: boolean, ctx: z.RefinementCtx) {
+  const issue = (path: FieldName, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+
+  if (complete) {
+    for (const def of fieldDefs) {
+      const value = r[def.name];
+      if (def.required && (value === null || (Array.isArray(value) && value.length === 0)))
+        issue(def.name, missingMessage(def));
+    }
+    if (r.age_at_death === null && !r.age_unknown)
+      issue('age_at_death', 'Enter the age at death, or select ‘Age not known’');
+    if (r.evidence_stage === 'inquest_concluded' && r.inquest_conclusion === null)
+      issue('inquest_conclusion', 'Select the inquest conclusion, as the inquest has concluded');
+    if (r.substances.includes('other') && r.substances_other === null)
+      issue('substances_other', 'Enter the name of the other substance');
+  }
+
+  const ref = r.partner_record_ref;
+  if (ref !== null) {
+    if (/^\d{10}$/.test(ref) && isValidNhsNumber(ref))
+      issue('partner_record_ref', 'Your reference must not be an NHS number. Use your organisation’s own case reference');
+    else if (!/\d/.test(ref))
+      issue('partner_record_ref', 'Your reference must include at least one number, so that it cannot be a person’s name');
+  }
+
+  if (r.date_of_death !== null) {
+    if (r.date_of_death > context.today) issue('date_of_death', 'Date of death must be today or in the past');
+    if (r.date_of_death < EARLIEST_DEATH) issue('date_of_death', 'Date of death must be on or after 1 January 2000');
+  }
+  if (r.date_partner_aware !== null) {
+    if (r.date_partner_aware > context.today)
+      issue('date_partner_aware', 'Date your organisation became aware must be today or in the past');
+    else if (r.date_partner_aware > context.periodEnd)
+      issue('date_partner_aware', 'Date your organisation became aware must be in or before the month of this return');
+    if (r.date_of_death !== null && r.date_partner_aware < r.date_of_death)
+      issue('date_partner_aware', 'Date your organisation became aware must be on or after the date of death');
+  }
+
+  if (r.age_at_death !== null && r.age_unknown)
+    issue('age_at_death', 'Either enter the age at death or select ‘Age not known’, not both');
+
+  const standalone = r.substances.filter((s) => STANDALONE_SUBSTANCES.includes(s));
+  if (standalone.length > 0 && r.substances.length > 1)
+    issue('substances', '“None detected” and “Unknown, awaiting toxicology” cannot be selected with any other substance');
+  if (
+    r.substances.includes('unknown_awaiting_toxicology') &&
+    r.evidence_stage !== null &&
+    !BEFORE_TOXICOLOGY.includes(r.evidence_stage)
+  )
+    issue('substances', 'Substances cannot be “Unknown, awaiting toxicology” once toxicology has been received');
+  if (r.substances_other !== null && !r.substances.includes('other'))
+    issue('substances_other', 'Select “Other substance” or remove the name of the other substance');
+
+  if (r.inquest_conclusion !== null && r.evidence_stage !== 'inquest_concluded')
+    issue('inquest_conclusion', 'Only give an inquest conclusion when the evidence stage is ‘Inquest concluded’');
+
+  if (r.on_ost_at_death === 'yes' && r.treatment_status !== null && r.treatment_status !== 'in_treatment')
+    issue('on_ost_at_death', 'Opioid substitution therapy can only be ‘Yes’ when the person was in treatment');
+}
+
+export type SchemaMode = 'draft' | 'complete';
+
+/** The record schema for a return: a draft may be incomplete, a complete record can be submitted. */
+export function recordSchema(context: RecordContext, mode: SchemaMode) {
+  return z
+    .object(shape)
+    .transform((parsed) => ({ ...emptyRecord(), ...(parsed as Partial<RecordData>) }) as RecordData)
+    .superRefine((record, ctx) => crossFieldRules(record, context, mode === 'complete', ctx));
+}
+
+export function issuesToErrors(error: z.ZodError): FieldError[] {
+  const seen = new Set<string>();
+  const errors: FieldError[] = [];
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? '');
+    if (seen.has(field)) continue; // one message per field, the first one found
+    seen.add(field);
+    errors.push({ field, message: issue.message });
+  }
+  // Order as the fields appear on the page.
+  const order = (name: string) => fieldDefs.findIndex((f) => f.name === name);
+  return errors.sort((a, b) => order(a.field) - order(b.field));
+}
+
+/** Every problem that stops a record being submitted, in field order. */
+export function completenessErrors(record: RecordData, context: RecordContext): FieldError[] {
+  const result = recordSchema(context, 'complete').safeParse(record);
+  return result.success ? [] : issuesToErrors(result.error);
+}
+
+export function fieldLabel(name: string): string {
+  return fieldByName.get(name)?.label ?? name;
+}
+
+// Linkage identifiers: validated here, turned into keys by the service, never stored.
+export const linkageSchema = z
+  .object({
+    nhs_number: z.unknown().transform((raw, ctx) => {
+      if (blank(raw)) return null;
+      const text = String(raw).trim();
+      if (!/^[\d ]+$/.test(text) || text.replace(/ /g, '').length !== 10) {
+        ctx.addIssue({ code: 'custom', message: 'NHS number must be 10 digits' });
+        return z.NEVER;
+      }
+      if (!isValidNhsNumber(text)) {
+        ctx.addIssue({ code: 'custom', message: 'Enter a valid NHS number – check each digit' });
+        return z.NEVER;
+      }
+      return text.replace(/ /g, '');
+    }),
+    surname: z.unknown().transform((raw, ctx) => {
+      if (blank(raw)) return null;
+      const text = String(raw).trim();
+      if (text.length > 60 || !/^[\p{L}' .-]+$/u.test(text)) {
+        ctx.addIssue({ code: 'custom', message: 'Surname must only include letters, spaces, hyphens and apostrophes' });
+        return z.NEVER;
+      }
+      return text;
+    }),
+    first_initial: z.unknown().transform((raw, ctx) => {
+      if (blank(raw)) return null;
+      const text = String(raw).trim();
+      if (!/^\p{L}$/u.test(text)) {
+        ctx.addIssue({ code: 'custom', message: 'First initial must be a single letter' });
+        return z.NEVER;
+      }
+      return text;
+    }),
+    date_of_birth: z.unknown().transform((raw, ctx) => {
+      if (blank(raw)) return null;
+      const date = typeof raw === 'string' ? parseDate(raw) : undefined;
+      if (!date) {
+        ctx.addIssue({ code: 'custom', message: 'Date of birth must be a real date' });
+        return z.NEVER;
+      }
+      return date;
+    }),
+  });
+
+export type LinkageInput = z.output<typeof linkageSchema>;
+
+/** Linkage rules that need the record: a birth before the death, and an age that agrees. */
+export function linkageAgainstRecord(linkage: LinkageInput, record: RecordData, today: IsoDate): FieldError[] {
+  const errors: FieldError[] = [];
+  const dob = linkage.date_of_birth;
+  if (dob === null) return errors;
+  const until = record.date_of_death ?? today;
+  if (dob > until) {
+    errors.push({
+      field: 'date_of_birth',
+      message: record.date_of_death ? 'Date of birth must be before the date of death' : 'Date of birth must be in the past',
+    });
+    return errors;
+  }
+  if (record.date_of_death && record.age_at_death !== null) {
+    const derived = ageAt(dob, record.date_of_death);
+    if (derived !== record.age_at_death)
+      errors.push({
+        field: 'date_of_birth',
+        message: `Date of birth gives an age at death of ${derived}, but the age at death entered is ${record.age_at_death}. Check both`,
+      });
+  }
+  if (record.date_of_death && ageAt(dob, record.date_of_death) > 120)
+    errors.push({ field: 'date_of_birth', message: 'Date of birth gives an age at death over 120. Check the date' });
+  return errors;
+}
+
+/** Fields a section page edits, with the one rule that a record must always have a reference. */
+export function validateSection(
+  sectionFields: readonly string[],
+  raw: Record<string, unknown>,
+  stored: RecordData,
+  context: RecordContext,
+): { ok: true; values: Partial<RecordData> } | { ok: false; errors: FieldError[] } {
+  const pick = Object.fromEntries(sectionFields.map((name) => [name, shape[name as FieldName]]));
+  const parsed = z.object(pick).safeParse(raw);
+  if (!parsed.success) return { ok: false, errors: issuesToErrors(parsed.error) };
+  const values = parsed.data as Partial<RecordData>;
+  const errors: FieldError[] = [];
+  if (sectionFields.includes('partner_record_ref') && values.partner_record_ref === null)
+    errors.push({ field: 'partner_record_ref', message: 'Enter your reference for this death' });
+  // Cross-field rules run on the whole record as it would be saved; only this page's fields are reported.
+  const merged = recordSchema(context, 'draft').safeParse({ ...stored, ...values });
+  if (!merged.success)
+    errors.push(...issuesToErrors(merged.error).filter((error) => sectionFields.includes(error.field)));
+  return errors.length ? { ok: false, errors: dedupe(errors) } : { ok: true, values };
+}
+
+function dedupe(errors: FieldError[]): FieldError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => (seen.has(e.field) ? false : (seen.add(e.field), true)));
+}

@@ -1,0 +1,182 @@
+// Death records inside a return: created and edited a section at a time as drafts, withdrawn (never
+// deleted), and linked by keys derived from identifiers that are never stored.
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import type { Organisation, RecordRow, User } from '../db/types.js';
+import { audit } from '../audit/audit.js';
+import type { FieldError } from '../domain/field-error.js';
+import { ageAt, demographicMatchKey, nhsMatchKey } from '../domain/linkage.js';
+import { formatPeriod, lastDayOf, londonDateOf } from '../domain/periods.js';
+import type { ReturnsService } from '../returns/service.js';
+import { fieldsOf, type SectionId } from './fields.js';
+import * as repo from './repository.js';
+import { emptyRecord, linkageAgainstRecord, linkageSchema, validateSection, type RecordData } from './schema.js';
+import { issuesToErrors } from './schema.js';
+
+export type RecordResult = { ok: true; record: RecordRow } | { ok: false; errors: FieldError[] } | { ok: false; notEditable: true };
+
+export class RecordsService {
+  constructor(
+    private readonly db: Db,
+    private readonly config: Config,
+    private readonly clock: Clock,
+    private readonly returns: ReturnsService,
+  ) {}
+
+  private context(period: string) {
+    return { today: londonDateOf(this.clock.now()), periodEnd: lastDayOf(period) };
+  }
+
+  private async referenceClash(organisation: Organisation, reference: string | null | undefined, exceptId?: number): Promise<FieldError[]> {
+    if (!reference) return [];
+    const clash = await repo.findByReference(this.db, organisation.id, reference);
+    if (!clash || clash.id === exceptId) return [];
+    return [
+      {
+        field: 'partner_record_ref',
+        message: `You have already used reference ${reference} for a death in your ${formatPeriod(clash.period)} return`,
+      },
+    ];
+  }
+
+  /** Saves one section of a record; with no record id, the first section creates the record. */
+  async saveSection(
+    organisation: Organisation,
+    period: string,
+    recordId: number | undefined,
+    section: SectionId,
+    raw: Record<string, unknown>,
+    user: User,
+  ): Promise<RecordResult> {
+    const names = fieldsOf(section).map((f) => f.name);
+    const existing = recordId === undefined ? undefined : await this.find(organisation, period, recordId);
+    if (recordId !== undefined && !existing) return { ok: false, notEditable: true };
+    const stored = existing ? repo.recordDataOf(existing) : emptyRecord();
+    const result = validateSection(names, raw, stored, this.context(period));
+    if (!result.ok) return result;
+    const clash = await this.referenceClash(organisation, result.values.partner_record_ref, recordId);
+    if (clash.length) return { ok: false, errors: clash };
+
+    const now = this.clock.now();
+    return this.db.transaction().execute(async (trx) => {
+      const row = await this.returns.editableReturn(trx, organisation, period);
+      if (!row) return { ok: false as const, notEditable: true as const };
+      const actor = { userId: user.id, label: user.email };
+      let record: RecordRow;
+      if (existing) {
+        record = await repo.updateRecord(trx, existing.id, result.values, now);
+        const changed = names.filter((n) => JSON.stringify(stored[n as keyof RecordData]) !== JSON.stringify(result.values[n as keyof RecordData]));
+        await audit(trx, { actor, organisationId: organisation.id, action: 'record_updated', entity: 'record', entityId: record.id, detail: { period, section, changed }, at: now });
+      } else {
+        record = await repo.insertRecord(trx, organisation.id, row.id, { ...result.values, partner_record_ref: result.values.partner_record_ref! }, now);
+        await audit(trx, { actor, organisationId: organisation.id, action: 'record_created', entity: 'record', entityId: record.id, detail: { period }, at: now });
+      }
+      return { ok: true as const, record };
+    });
+  }
+
+  find(organisation: Organisation, period: string, recordId: number): Promise<RecordRow | undefined> {
+    return this.db
+      .selectFrom('records')
+      .innerJoin('returns', 'returns.id', 'records.return_id')
+      .selectAll('records')
+      .where('records.id', '=', recordId)
+      .where('records.organisation_id', '=', organisation.id)
+      .where('returns.period', '=', period)
+      .executeTakeFirst();
+  }
+
+  /**
+   * Hashes the linkage identifiers into match keys and forgets them. Only the keys (and an age worked
+   * out from the date of birth, when no age was given) are written.
+   */
+  async saveLinkage(organisation: Organisation, period: string, recordId: number, raw: Record<string, unknown>, user: User): Promise<RecordResult & { derivedAge?: number }> {
+    const existing = await this.find(organisation, period, recordId);
+    if (!existing) return { ok: false, notEditable: true };
+    const parsed = linkageSchema.safeParse(raw);
+    if (!parsed.success) return { ok: false, errors: issuesToErrors(parsed.error) };
+    const linkage = parsed.data;
+    const stored = repo.recordDataOf(existing);
+    const errors = linkageAgainstRecord(linkage, stored, this.context(period).today);
+    const demoParts = [linkage.surname, linkage.first_initial, linkage.date_of_birth];
+    const someDemo = demoParts.some((p) => p !== null);
+    if (someDemo && demoParts.some((p) => p === null))
+      errors.push({
+        field: linkage.surname === null ? 'surname' : linkage.first_initial === null ? 'first_initial' : 'date_of_birth',
+        message: 'Enter the surname, first initial and date of birth together, or none of them',
+      });
+    if (someDemo && !stored.sex)
+      errors.push({ field: 'surname', message: 'Enter the sex in ‘About the person’ first: the name-based key needs it' });
+    if (!linkage.nhs_number && !someDemo)
+      errors.push({ field: 'nhs_number', message: 'Enter an NHS number, or a surname, first initial and date of birth' });
+    if (errors.length) return { ok: false, errors };
+
+    const values: Parameters<typeof repo.updateRecord>[2] = {};
+    if (linkage.nhs_number) values.match_key_nhs = nhsMatchKey(this.config.linkageSecret, linkage.nhs_number);
+    if (linkage.surname && linkage.first_initial && linkage.date_of_birth && stored.sex) {
+      values.match_key_demo = demographicMatchKey(this.config.linkageSecret, {
+        surname: linkage.surname,
+        firstInitial: linkage.first_initial,
+        dateOfBirth: linkage.date_of_birth,
+        sex: stored.sex,
+      });
+      if (stored.age_at_death === null && stored.date_of_death) {
+        values.age_at_death = ageAt(linkage.date_of_birth, stored.date_of_death);
+        values.age_unknown = false;
+      }
+    }
+    const now = this.clock.now();
+    return this.db.transaction().execute(async (trx) => {
+      if (!(await this.returns.editableReturn(trx, organisation, period))) return { ok: false as const, notEditable: true as const };
+      const record = await repo.updateRecord(trx, recordId, values, now);
+      await audit(trx, {
+        actor: { userId: user.id, label: user.email },
+        organisationId: organisation.id,
+        action: 'record_linkage_keys_set',
+        entity: 'record',
+        entityId: recordId,
+        // Which keys changed, never the identifiers themselves.
+        detail: { period, nhs_key: 'match_key_nhs' in values, demographic_key: 'match_key_demo' in values, age_derived: 'age_at_death' in values },
+        at: now,
+      });
+      return { ok: true as const, record, derivedAge: values.age_at_death ?? undefined };
+    });
+  }
+
+  async clearLinkage(organisation: Organisation, period: string, recordId: number, user: User): Promise<boolean> {
+    const existing = await this.find(organisation, period, recordId);
+    if (!existing) return false;
+    const now = this.clock.now();
+    return this.db.transaction().execute(async (trx) => {
+      if (!(await this.returns.editableReturn(trx, organisation, period))) return false;
+      await repo.updateRecord(trx, recordId, { match_key_nhs: null, match_key_demo: null }, now);
+      await audit(trx, { actor: { userId: user.id, label: user.email }, organisationId: organisation.id, action: 'record_linkage_keys_removed', entity: 'record', entityId: recordId, detail: { period }, at: now });
+      return true;
+    });
+  }
+
+  async withdraw(organisation: Organisation, period: string, recordId: number, reason: string, user: User): Promise<boolean> {
+    const existing = await this.find(organisation, period, recordId);
+    if (!existing || existing.record_status === 'withdrawn') return false;
+    const now = this.clock.now();
+    return this.db.transaction().execute(async (trx) => {
+      if (!(await this.returns.editableReturn(trx, organisation, period))) return false;
+      await repo.updateRecord(trx, recordId, { record_status: 'withdrawn', withdrawn_reason: reason }, now);
+      await audit(trx, { actor: { userId: user.id, label: user.email }, organisationId: organisation.id, action: 'record_withdrawn', entity: 'record', entityId: recordId, detail: { period, reason }, at: now });
+      return true;
+    });
+  }
+
+  async restore(organisation: Organisation, period: string, recordId: number, user: User): Promise<boolean> {
+    const existing = await this.find(organisation, period, recordId);
+    if (!existing || existing.record_status !== 'withdrawn') return false;
+    const now = this.clock.now();
+    return this.db.transaction().execute(async (trx) => {
+      if (!(await this.returns.editableReturn(trx, organisation, period))) return false;
+      await repo.updateRecord(trx, recordId, { record_status: 'active', withdrawn_reason: null }, now);
+      await audit(trx, { actor: { userId: user.id, label: user.email }, organisationId: organisation.id, action: 'record_restored', entity: 'record', entityId: recordId, detail: { period }, at: now });
+      return true;
+    });
+  }
+}

@@ -1,0 +1,59 @@
+import type { DbOrTrx } from '../db/database.js';
+
+export function returnsOf(db: DbOrTrx, organisationId: number) {
+  return db.selectFrom('returns').selectAll().where('organisation_id', '=', organisationId).execute();
+}
+
+export function findReturn(db: DbOrTrx, organisationId: number, period: string) {
+  return db
+    .selectFrom('returns')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('period', '=', period)
+    .executeTakeFirst();
+}
+
+/** The return row, created on first use, and locked for the rest of the transaction. */
+export async function lockReturn(db: DbOrTrx, organisationId: number, period: string, at: Date) {
+  await db
+    .insertInto('returns')
+    .values({ organisation_id: organisationId, period, created_at: at, updated_at: at })
+    .onConflict((oc) => oc.columns(['organisation_id', 'period']).doNothing())
+    .execute();
+  return db
+    .selectFrom('returns')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('period', '=', period)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+}
+
+export async function recordCounts(db: DbOrTrx, organisationId: number) {
+  const rows = await db
+    .selectFrom('records')
+    .select(['return_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('organisation_id', '=', organisationId)
+    .where('record_status', '=', 'active')
+    .groupBy('return_id')
+    .execute();
+  return new Map(rows.map((row) => [row.return_id, Number(row.n)]));
+}
+
+export function submissionsOf(db: DbOrTrx, returnId: number) {
+  return db
+    .selectFrom('return_submissions')
+    .innerJoin('users', 'users.id', 'return_submissions.signed_by')
+    .select([
+      'return_submissions.version',
+      'return_submissions.kind',
+      'return_submissions.reason',
+      'return_submissions.reason_text',
+      'return_submissions.signed_at',
+      'return_submissions.record_count',
+      'users.email as signed_by_email',
+    ])
+    .where('return_id', '=', returnId)
+    .orderBy('version', 'desc')
+    .execute();
+}

@@ -1,0 +1,331 @@
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { currentUser, requirePartner } from '../middleware/auth.js';
+import { formOf, toFormErrors, validate, type FormErrors } from '../middleware/validation.js';
+import { HttpError } from '../http-error.js';
+import type { Organisation } from '../db/types.js';
+import type { OrganisationsService } from '../organisations/service.js';
+import { formatPeriod } from '../domain/periods.js';
+import { amendmentReasons, labelOf, withdrawalReasons } from '../domain/reference.js';
+import { fieldsOf, linkageFieldDefs, sections, type SectionId } from '../records/fields.js';
+import { completenessErrors, fieldLabel } from '../records/schema.js';
+import { recordDataOf } from '../records/repository.js';
+import { displayFromBody, displayFromRecord, errorAnchor, rawFromBody } from '../records/form.js';
+import type { RecordsService } from '../records/service.js';
+import type { ReturnDetail, ReturnsService } from './service.js';
+import { amendmentSchema, declarationSchema, nilDeclarationSchema, withdrawSchema } from './schemas.js';
+import type { RecordRow } from '../db/types.js';
+
+const SECTION_IDS = sections.map((s) => s.id);
+
+function organisationOf(res: Response): Organisation {
+  return res.locals.organisation as Organisation;
+}
+
+function sectionStatus(record: RecordRow, section: SectionId, errors: { field: string }[]): 'Completed' | 'Incomplete' | 'Not started' {
+  const fields = fieldsOf(section);
+  const data = recordDataOf(record);
+  const touched = fields.some((f) => {
+    const v = data[f.name as keyof typeof data];
+    return Array.isArray(v) ? v.length > 0 : v !== null && v !== false;
+  });
+  if (!touched) return 'Not started';
+  return errors.some((e) => fields.some((f) => f.name === e.field)) ? 'Incomplete' : 'Completed';
+}
+
+const submitProblems: Record<string, string> = {
+  too_early: 'You can submit this return from the first day of next month',
+  locked: 'This return is locked. Contact the County Community Safety Unit to reopen it',
+  already_submitted: 'This return has already been submitted',
+  has_records: 'You cannot make a nil return while the return has deaths in it. Withdraw them first',
+  no_records: 'Add at least one death, or make a nil return',
+  incomplete: 'Some records are incomplete. Complete them before you submit',
+};
+
+export function returnsRouter(returns: ReturnsService, records: RecordsService, organisations: OrganisationsService): Router {
+  const router = Router();
+  router.use(requirePartner);
+  router.use(async (req: Request, res: Response, next: NextFunction) => {
+    const organisation = await organisations.find(currentUser(req).organisation_id!);
+    if (!organisation) throw new HttpError(403);
+    res.locals.organisation = organisation;
+    next();
+  });
+
+  /** Every return route starts here: the period must be one of this organisation's returns. */
+  const loadReturn = async (req: Request, res: Response): Promise<ReturnDetail> => {
+    const detail = await returns.detail(organisationOf(res), String(req.params.period));
+    if (!detail) throw new HttpError(404);
+    res.locals.detail = detail;
+    res.locals.monthName = formatPeriod(detail.period);
+    return detail;
+  };
+
+  const loadRecord = async (req: Request, res: Response) => {
+    const detail = await loadReturn(req, res);
+    const id = Number(req.params.id);
+    const record = Number.isInteger(id) ? detail.records.find((r) => r.id === id) : undefined;
+    if (!record) throw new HttpError(404);
+    return { detail, record };
+  };
+
+  const requireEditable = (detail: ReturnDetail) => {
+    if (!detail.editable) throw new HttpError(403, 'return not editable');
+  };
+
+  router.get('/', async (req, res) => {
+    res.render('returns/list', { title: 'Your returns', returns: await returns.overview(organisationOf(res)) });
+  });
+
+  router.get('/:period', async (req, res) => {
+    const detail = await loadReturn(req, res);
+    const problems = new Map(detail.records.map((r) => [r.id, completenessErrors(recordDataOf(r), detail.context)]));
+    res.render('returns/return', {
+      title: `${formatPeriod(detail.period)} return`,
+      problems,
+      submissions: detail.row ? await returns.submissions(detail.row.id) : [],
+      amendmentReason: detail.row?.amendment_reason ? labelOf(amendmentReasons, detail.row.amendment_reason) : null,
+      backLink: '/returns',
+    });
+  });
+
+  // Records: the first section creates the record.
+  const renderSection = (
+    res: Response,
+    detail: ReturnDetail,
+    section: SectionId,
+    record: RecordRow | undefined,
+    values: Record<string, unknown>,
+    errors?: FormErrors,
+  ) => {
+    const fields = fieldsOf(section);
+    res.render('records/section', {
+      title: sections.find((s) => s.id === section)!.title,
+      section,
+      fields,
+      record,
+      values,
+      errors,
+      action: record ? `/returns/${detail.period}/records/${record.id}/${section}` : `/returns/${detail.period}/records/new`,
+      backLink: record ? `/returns/${detail.period}/records/${record.id}` : `/returns/${detail.period}`,
+    });
+  };
+
+  router.get('/:period/records/new', async (req, res) => {
+    const detail = await loadReturn(req, res);
+    requireEditable(detail);
+    renderSection(res, detail, 'death', undefined, {});
+  });
+
+  const nextSection = (section: SectionId): string => {
+    const index = SECTION_IDS.indexOf(section);
+    return index < SECTION_IDS.length - 1 ? SECTION_IDS[index + 1]! : 'linkage';
+  };
+
+  const saveSection = async (req: Request, res: Response, section: SectionId, recordId: number | undefined) => {
+    const detail = await loadReturn(req, res);
+    requireEditable(detail);
+    const fields = fieldsOf(section);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const result = await records.saveSection(organisationOf(res), detail.period, recordId, section, rawFromBody(fields, body), currentUser(req));
+    if (!result.ok) {
+      if ('notEditable' in result) throw new HttpError(403);
+      const record = recordId === undefined ? undefined : detail.records.find((r) => r.id === recordId);
+      return renderSection(res.status(400), detail, section, record, displayFromBody(fields, body), toFormErrors(result.errors, errorAnchor(fields)));
+    }
+    res.redirect(`/returns/${detail.period}/records/${result.record.id}/${nextSection(section)}`);
+  };
+
+  router.post('/:period/records/new', (req, res) => saveSection(req, res, 'death', undefined));
+
+  router.get('/:period/records/:id', async (req, res) => {
+    const { detail, record } = await loadRecord(req, res);
+    const errors = completenessErrors(recordDataOf(record), detail.context);
+    res.render('records/record', {
+      title: `Record ${record.partner_record_ref}`,
+      record,
+      data: recordDataOf(record),
+      errors: undefined,
+      problems: errors,
+      sectionStatuses: Object.fromEntries(SECTION_IDS.map((id) => [id, sectionStatus(record, id, errors)])),
+      sections,
+      fieldsOf,
+      fieldLabel,
+      backLink: `/returns/${detail.period}`,
+    });
+  });
+
+  router.get('/:period/records/:id/linkage', async (req, res) => {
+    const { detail, record } = await loadRecord(req, res);
+    requireEditable(detail);
+    res.render('records/linkage', { title: 'Linkage identifiers', record, fields: linkageFieldDefs, backLink: `/returns/${detail.period}/records/${record.id}` });
+  });
+
+  router.post('/:period/records/:id/linkage', async (req, res) => {
+    const { detail, record } = await loadRecord(req, res);
+    requireEditable(detail);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const raw = rawFromBody([...linkageFieldDefs.map((f) => ({ name: f.name, kind: f.name === 'date_of_birth' ? 'date' : 'text' }))], body);
+    const result = await records.saveLinkage(organisationOf(res), detail.period, record.id, raw, currentUser(req));
+    if (!result.ok) {
+      if ('notEditable' in result) throw new HttpError(403);
+      // Identifiers are never sent back to the browser: the user types them again.
+      return res.status(400).render('records/linkage', {
+        title: 'Linkage identifiers',
+        record,
+        fields: linkageFieldDefs,
+        errors: toFormErrors(result.errors, (f) => (f === 'date_of_birth' ? 'date_of_birth-day' : f)),
+        backLink: `/returns/${detail.period}/records/${record.id}`,
+      });
+    }
+    req.session.flash = result.derivedAge !== undefined ? `Linkage keys saved. Age at death worked out as ${result.derivedAge}` : 'Linkage keys saved';
+    res.redirect(`/returns/${detail.period}/records/${record.id}`);
+  });
+
+  router.post('/:period/records/:id/linkage/remove', async (req, res) => {
+    const { detail, record } = await loadRecord(req, res);
+    requireEditable(detail);
+    if (!(await records.clearLinkage(organisationOf(res), detail.period, record.id, currentUser(req)))) throw new HttpError(403);
+    req.session.flash = 'Linkage keys removed';
+    res.redirect(`/returns/${detail.period}/records/${record.id}`);
+  });
+
+  const renderWithdraw = (res: Response, detail: ReturnDetail, record: RecordRow, errors?: FormErrors) =>
+    res.render('records/withdraw', { title: `Withdraw record ${record.partner_record_ref}`, record, errors, reasons: withdrawalReasons, backLink: `/returns/${detail.period}/records/${record.id}` });
+
+  router.get('/:period/records/:id/withdraw', async (req, res) => {
+    const { detail, record } = await loadRecord(req, res);
+    requireEditable(detail);
+    renderWithdraw(res, detail, record);
+  });
+
+  router.post(
+    '/:period/records/:id/withdraw',
+    validate(withdrawSchema, async (req, res, errors) => {
+      const { detail, record } = await loadRecord(req, res);
+      renderWithdraw(res, detail, record, errors);
+    }),
+    async (req, res) => {
+      const { detail, record } = await loadRecord(req, res);
+      requireEditable(detail);
+      const ok = await records.withdraw(organisationOf(res), detail.period, record.id, formOf(res, withdrawSchema).reason, currentUser(req));
+      if (!ok) throw new HttpError(403);
+      req.session.flash = `Record ${record.partner_record_ref} withdrawn`;
+      res.redirect(`/returns/${detail.period}`);
+    },
+  );
+
+  router.post('/:period/records/:id/restore', async (req, res) => {
+    const { detail, record } = await loadRecord(req, res);
+    requireEditable(detail);
+    if (!(await records.restore(organisationOf(res), detail.period, record.id, currentUser(req)))) throw new HttpError(403);
+    req.session.flash = `Record ${record.partner_record_ref} restored`;
+    res.redirect(`/returns/${detail.period}/records/${record.id}`);
+  });
+
+  router.get('/:period/records/:id/:section', async (req, res) => {
+    const section = req.params.section as SectionId;
+    if (!SECTION_IDS.includes(section)) throw new HttpError(404);
+    const { detail, record } = await loadRecord(req, res);
+    requireEditable(detail);
+    renderSection(res, detail, section, record, displayFromRecord(fieldsOf(section), recordDataOf(record)));
+  });
+
+  router.post('/:period/records/:id/:section', async (req, res) => {
+    const section = req.params.section as SectionId;
+    if (!SECTION_IDS.includes(section)) throw new HttpError(404);
+    const { record } = await loadRecord(req, res);
+    await saveSection(req, res, section, record.id);
+  });
+
+  // Check answers and submit.
+  const renderCheck = (res: Response, detail: ReturnDetail, errors?: FormErrors) => {
+    const active = detail.records.filter((r) => r.record_status === 'active');
+    res.render('returns/check', {
+      title: `Check your ${formatPeriod(detail.period)} return`,
+      active,
+      withdrawn: detail.records.filter((r) => r.record_status === 'withdrawn'),
+      problems: new Map(active.map((r) => [r.id, completenessErrors(recordDataOf(r), detail.context)])),
+      errors,
+      backLink: `/returns/${detail.period}`,
+    });
+  };
+
+  router.get('/:period/check', async (req, res) => {
+    const detail = await loadReturn(req, res);
+    requireEditable(detail);
+    renderCheck(res, detail);
+  });
+
+  router.post(
+    '/:period/submit',
+    validate(declarationSchema, async (req, res, errors) => renderCheck(res, await loadReturn(req, res), errors)),
+    async (req, res) => {
+      const detail = await loadReturn(req, res);
+      const result = await returns.submit(organisationOf(res), detail.period, currentUser(req));
+      if (!result.ok) {
+        if (result.reason === 'not_found') throw new HttpError(404);
+        const message = submitProblems[result.reason] ?? 'This return cannot be submitted';
+        return renderCheck(res.status(409), await loadReturn(req, res), toFormErrors([{ field: 'declaration', message }]));
+      }
+      res.redirect(`/returns/${detail.period}/confirmation`);
+    },
+  );
+
+  router.get('/:period/confirmation', async (req, res) => {
+    const detail = await loadReturn(req, res);
+    if (!detail.row?.reference || (detail.row.state !== 'submitted' && detail.row.state !== 'nil')) return res.redirect(`/returns/${detail.period}`);
+    res.render('returns/confirmation', { title: 'Return submitted', row: detail.row });
+  });
+
+  // Nil return.
+  const renderNil = (res: Response, detail: ReturnDetail, errors?: FormErrors) =>
+    res.render('returns/nil', { title: `Nil return for ${formatPeriod(detail.period)}`, errors, backLink: `/returns/${detail.period}` });
+
+  router.get('/:period/nil', async (req, res) => {
+    const detail = await loadReturn(req, res);
+    requireEditable(detail);
+    renderNil(res, detail);
+  });
+
+  router.post(
+    '/:period/nil',
+    validate(nilDeclarationSchema, async (req, res, errors) => renderNil(res, await loadReturn(req, res), errors)),
+    async (req, res) => {
+      const detail = await loadReturn(req, res);
+      const result = await returns.nilReturn(organisationOf(res), detail.period, currentUser(req));
+      if (!result.ok) {
+        if (result.reason === 'not_found') throw new HttpError(404);
+        return renderNil(res.status(409), detail, toFormErrors([{ field: 'declaration', message: submitProblems[result.reason] ?? 'This nil return cannot be made' }]));
+      }
+      res.redirect(`/returns/${detail.period}/confirmation`);
+    },
+  );
+
+  // Amend after submission.
+  const renderAmend = (res: Response, values: Record<string, unknown>, errors?: FormErrors) =>
+    res.render('returns/amend', { title: 'Amend this return', values, errors, reasons: amendmentReasons, backLink: `/returns/${(res.locals.detail as ReturnDetail).period}` });
+
+  router.get('/:period/amend', async (req, res) => {
+    const detail = await loadReturn(req, res);
+    if (detail.locked || !(detail.row?.state === 'submitted' || detail.row?.state === 'nil')) throw new HttpError(403);
+    renderAmend(res, {});
+  });
+
+  router.post(
+    '/:period/amend',
+    validate(amendmentSchema, async (req, res, errors) => {
+      await loadReturn(req, res);
+      renderAmend(res, req.body as Record<string, unknown>, errors);
+    }),
+    async (req, res) => {
+      const detail = await loadReturn(req, res);
+      const form = formOf(res, amendmentSchema);
+      const result = await returns.startAmendment(organisationOf(res), detail.period, currentUser(req), { code: form.reason, text: form.reason_text || null });
+      if (!result.ok) throw new HttpError(result.reason === 'not_found' ? 404 : 403);
+      req.session.flash = 'You can now change this return. Submit it again when you have finished';
+      res.redirect(`/returns/${detail.period}`);
+    },
+  );
+
+  return router;
+}

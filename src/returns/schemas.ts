@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { amendmentReasons, codesOf, withdrawalReasons } from '../domain/reference.js';
+
+export const declarationSchema = z.object({
+  declaration: z.literal('yes', { error: 'Select the box to confirm the declaration' }),
+});
+
+export const nilDeclarationSchema = z.object({
+  declaration: z.literal('yes', { error: 'Select the box to confirm there were no deaths to report' }),
+});
+
+export const amendmentSchema = z
+  .object({
+    reason: z.enum(codesOf(amendmentReasons), { error: 'Select why you are amending this return' }),
+    reason_text: z
+      .string()
+      .optional()
+      .transform((v) => (v ?? '').trim())
+      .pipe(z.string().max(200, 'Reason must be 200 characters or fewer')),
+  })
+  .refine((v) => v.reason !== 'other' || v.reason_text !== '', {
+    path: ['reason_text'],
+    message: 'Give the reason in a few words, without names or personal details',
+  });
+
+export const withdrawSchema = z.object({
+  reason: z.enum(codesOf(withdrawalReasons), { error: 'Select why you are withdrawing this record' }),
+});

@@ -1,0 +1,295 @@
+// A partner's monthly returns: which exist, their status and deadline, submission, nil returns and
+// amendments. Owns the transactions; every change writes its audit row and emails in the same one.
+import type { Config } from '../config.js';
+import type { Clock } from '../clock.js';
+import type { Db, DbOrTrx } from '../db/database.js';
+import type { Organisation, RecordRow, ReturnRow, User } from '../db/types.js';
+import { audit } from '../audit/audit.js';
+import {
+  addMonths,
+  canSubmitOn,
+  deadlineOf,
+  firstDayOf,
+  formatDate,
+  formatPeriod,
+  isPeriod,
+  lastDayOf,
+  londonDateOf,
+  periodOf,
+  periodsBetween,
+  type IsoDate,
+  type Period,
+} from '../domain/periods.js';
+import { isDone, returnStatus, type ReturnStatus } from '../domain/status.js';
+import { enqueue } from '../email/outbox.js';
+import { renderEmail } from '../email/templates.js';
+import { getSettings } from '../settings/settings.js';
+import { completenessErrors, type RecordContext } from '../records/schema.js';
+import { recordDataOf, recordsOfReturn } from '../records/repository.js';
+import * as repo from './repository.js';
+
+export interface ReturnSummary {
+  period: Period;
+  row: ReturnRow | undefined;
+  status: ReturnStatus;
+  deadline: IsoDate;
+  recordCount: number;
+  submittableFrom: IsoDate;
+  locked: boolean;
+}
+
+export interface ReturnDetail extends ReturnSummary {
+  organisation: Organisation;
+  records: RecordRow[];
+  /** Records can be added, changed or withdrawn. */
+  editable: boolean;
+  /** The month has ended, so the return can be submitted. */
+  submittable: boolean;
+  context: RecordContext;
+}
+
+export type ActionResult = { ok: true; reference: string } | { ok: false; reason: string };
+
+export class ReturnsService {
+  constructor(
+    private readonly db: Db,
+    private readonly config: Config,
+    private readonly clock: Clock,
+  ) {}
+
+  today(): IsoDate {
+    return londonDateOf(this.clock.now());
+  }
+
+  async deadlineFor(period: Period, db: DbOrTrx = this.db): Promise<IsoDate> {
+    return deadlineOf(period, (await getSettings(db)).deadlineWorkingDays);
+  }
+
+  /** Months the organisation makes returns for, up to and including this month, newest first. */
+  periodsFor(organisation: Organisation): Period[] {
+    const current = periodOf(this.today());
+    const last = organisation.active_to && organisation.active_to < current ? organisation.active_to : current;
+    if (organisation.active_from > last) return [];
+    return periodsBetween(organisation.active_from, last);
+  }
+
+  private summarise(period: Period, row: ReturnRow | undefined, deadline: IsoDate, recordCount: number): ReturnSummary {
+    return {
+      period,
+      row,
+      deadline,
+      recordCount,
+      status: returnStatus({ state: row?.state ?? null, submittedLate: row?.submitted_late ?? false, deadline, today: this.today() }),
+      submittableFrom: firstDayOf(addMonths(period, 1)),
+      locked: !!row?.locked_at,
+    };
+  }
+
+  async overview(organisation: Organisation): Promise<ReturnSummary[]> {
+    const settings = await getSettings(this.db);
+    const rows = new Map((await repo.returnsOf(this.db, organisation.id)).map((row) => [row.period, row]));
+    const counts = await repo.recordCounts(this.db, organisation.id);
+    return this.periodsFor(organisation).map((period) => {
+      const row = rows.get(period);
+      return this.summarise(period, row, deadlineOf(period, settings.deadlineWorkingDays), row ? (counts.get(row.id) ?? 0) : 0);
+    });
+  }
+
+  /** One return, or undefined when the organisation has no return for that month. */
+  async detail(organisation: Organisation, period: string): Promise<ReturnDetail | undefined> {
+    if (!isPeriod(period) || !this.periodsFor(organisation).includes(period)) return undefined;
+    const row = await repo.findReturn(this.db, organisation.id, period);
+    const records = row ? await recordsOfReturn(this.db, row.id) : [];
+    const active = records.filter((r) => r.record_status === 'active').length;
+    const summary = this.summarise(period, row, await this.deadlineFor(period), active);
+    return {
+      ...summary,
+      organisation,
+      records,
+      editable: this.isEditable(row),
+      submittable: canSubmitOn(period, this.today()),
+      context: { today: this.today(), periodEnd: lastDayOf(period) },
+    };
+  }
+
+  isEditable(row: ReturnRow | undefined): boolean {
+    if (!row) return true;
+    return !row.locked_at && (row.state === 'in_progress' || row.state === 'reopened');
+  }
+
+  submissions(returnId: number) {
+    return repo.submissionsOf(this.db, returnId);
+  }
+
+  /** Submits the return with its records: every active record must be complete. */
+  async submit(organisation: Organisation, period: string, user: User): Promise<ActionResult> {
+    return this.sign(organisation, period, user, 'submit');
+  }
+
+  /** A signed nil return: the organisation learned of no deaths that month. */
+  async nilReturn(organisation: Organisation, period: string, user: User): Promise<ActionResult> {
+    return this.sign(organisation, period, user, 'nil');
+  }
+
+  private async sign(organisation: Organisation, period: string, user: User, kind: 'submit' | 'nil'): Promise<ActionResult> {
+    const detail = await this.detail(organisation, period);
+    if (!detail) return { ok: false, reason: 'not_found' };
+    const now = this.clock.now();
+    const today = this.today();
+    if (!canSubmitOn(period, today)) return { ok: false, reason: 'too_early' };
+
+    return this.db.transaction().execute(async (trx) => {
+      const row = await repo.lockReturn(trx, organisation.id, period, now);
+      if (row.locked_at) return { ok: false as const, reason: 'locked' };
+      if (row.state === 'submitted' || row.state === 'nil') return { ok: false as const, reason: 'already_submitted' };
+      const records = await recordsOfReturn(trx, row.id);
+      const active = records.filter((r) => r.record_status === 'active');
+      if (kind === 'nil' && active.length > 0) return { ok: false as const, reason: 'has_records' };
+      if (kind === 'submit' && active.length === 0) return { ok: false as const, reason: 'no_records' };
+      const context = { today, periodEnd: lastDayOf(period) };
+      if (active.some((record) => completenessErrors(recordDataOf(record), context).length > 0))
+        return { ok: false as const, reason: 'incomplete' };
+
+      const version = row.current_version + 1;
+      const reopened = row.state === 'reopened';
+      const reference = `DRD-${period}-${organisation.code}-${version}`;
+      // Lateness is decided by the first submission; an amendment does not make an on-time return late.
+      const late = row.first_submitted_at ? row.submitted_late : today > detail.deadline;
+      await trx
+        .updateTable('returns')
+        .set({
+          state: kind === 'nil' ? 'nil' : 'submitted',
+          submitted_late: late,
+          current_version: version,
+          reference,
+          first_submitted_at: row.first_submitted_at ?? now,
+          last_submitted_at: now,
+          updated_at: now,
+        })
+        .where('id', '=', row.id)
+        .execute();
+      const submission = await trx
+        .insertInto('return_submissions')
+        .values({
+          return_id: row.id,
+          version,
+          kind: reopened ? 'amend' : kind,
+          reason: reopened ? row.amendment_reason : null,
+          reason_text: reopened ? row.amendment_text : null,
+          signed_by: user.id,
+          signed_at: now,
+          record_count: active.length,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      // Every submitted version of every record is kept, so CCSU can see what changed between versions.
+      if (records.length > 0)
+        await trx
+          .insertInto('record_versions')
+          .values(
+            records.map((record) => ({
+              record_id: record.id,
+              submission_id: submission.id,
+              snapshot: JSON.stringify({
+                ...recordDataOf(record),
+                record_status: record.record_status,
+                withdrawn_reason: record.withdrawn_reason,
+                has_match_key_nhs: record.match_key_nhs !== null,
+                has_match_key_demo: record.match_key_demo !== null,
+              }),
+            })),
+          )
+          .execute();
+      const action = reopened ? 'return_amended' : kind === 'nil' ? 'nil_return' : 'return_submitted';
+      await audit(trx, {
+        actor: { userId: user.id, label: user.email },
+        organisationId: organisation.id,
+        action,
+        entity: 'return',
+        entityId: row.id,
+        detail: { period, version, reference, records: active.length, late },
+        at: now,
+      });
+      await this.queueReceipt(trx, { organisation, period, user, reference, version, kind, reopened, records: active.length, late, deadline: detail.deadline, now });
+      return { ok: true as const, reference };
+    });
+  }
+
+  private async queueReceipt(
+    trx: DbOrTrx,
+    r: { organisation: Organisation; period: string; user: User; reference: string; version: number; kind: 'submit' | 'nil'; reopened: boolean; records: number; late: boolean; deadline: IsoDate; now: Date },
+  ): Promise<void> {
+    const what = r.reopened ? 'Amended return' : r.kind === 'nil' ? 'Nil return' : 'Return';
+    const content = await renderEmail('receipt', {
+      what,
+      organisationName: r.organisation.name,
+      month: formatPeriod(r.period),
+      reference: r.reference,
+      records: r.records,
+      nil: r.kind === 'nil',
+      signedBy: r.user.email,
+      deadline: formatDate(r.deadline),
+      late: r.late,
+      link: `${this.config.publicUrl}/returns/${r.period}`,
+    });
+    const to = [...new Set([r.user.email, ...r.organisation.return_contacts])];
+    await enqueue(
+      trx,
+      { idempotencyKey: `receipt:${r.reference}`, to, subject: `${what} received: ${formatPeriod(r.period)} (${r.reference})`, ...content },
+      r.now,
+    );
+  }
+
+  /** Reopens a submitted return for amendment, with the reason recorded. */
+  async startAmendment(
+    organisation: Organisation,
+    period: string,
+    user: User,
+    reason: { code: string; text: string | null },
+  ): Promise<{ ok: true } | { ok: false; reason: string }> {
+    const detail = await this.detail(organisation, period);
+    if (!detail) return { ok: false, reason: 'not_found' };
+    const now = this.clock.now();
+    return this.db.transaction().execute(async (trx) => {
+      const row = await repo.lockReturn(trx, organisation.id, period, now);
+      if (row.locked_at) return { ok: false as const, reason: 'locked' };
+      if (row.state !== 'submitted' && row.state !== 'nil') return { ok: false as const, reason: 'not_submitted' };
+      await trx
+        .updateTable('returns')
+        .set({ state: 'reopened', amendment_reason: reason.code, amendment_text: reason.text, updated_at: now })
+        .where('id', '=', row.id)
+        .execute();
+      await audit(trx, {
+        actor: { userId: user.id, label: user.email },
+        organisationId: organisation.id,
+        action: 'amendment_started',
+        entity: 'return',
+        entityId: row.id,
+        detail: { period, reason: reason.code, reason_text: reason.text },
+        at: now,
+      });
+      return { ok: true as const };
+    });
+  }
+
+  /** For the record service: the return row for an editable month, created and locked in `trx`. */
+  async editableReturn(trx: DbOrTrx, organisation: Organisation, period: string): Promise<ReturnRow | undefined> {
+    if (!isPeriod(period) || !this.periodsFor(organisation).includes(period)) return undefined;
+    const row = await repo.lockReturn(trx, organisation.id, period, this.clock.now());
+    return this.isEditable(row) ? row : undefined;
+  }
+
+  isDone(status: ReturnStatus): boolean {
+    return isDone(status);
+  }
+
+  /** Every organisation's status for one month: the CCSU home page. */
+  async compliance(period: Period, organisations: Organisation[]) {
+    const deadline = await this.deadlineFor(period);
+    const rows = await this.db.selectFrom('returns').selectAll().where('period', '=', period).execute();
+    const byOrg = new Map(rows.map((row) => [row.organisation_id, row]));
+    return organisations
+      .filter((o) => o.active_from <= period && (!o.active_to || o.active_to >= period))
+      .map((organisation) => ({ organisation, ...this.summarise(period, byOrg.get(organisation.id), deadline, 0) }));
+  }
+}

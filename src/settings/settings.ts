@@ -1,0 +1,34 @@
+// Settings an admin can change at run time, kept in the settings table with defaults here.
+import { z } from 'zod';
+import type { DbOrTrx } from '../db/database.js';
+
+export const settingsSchema = z.object({
+  deadlineWorkingDays: z.number().int().min(1).max(30),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const defaultSettings: Settings = { deadlineWorkingDays: 10 };
+
+export async function getSettings(db: DbOrTrx): Promise<Settings> {
+  const rows = await db.selectFrom('settings').select(['key', 'value']).execute();
+  const stored = Object.fromEntries(rows.map((row) => [row.key, row.value]));
+  return settingsSchema.parse({ ...defaultSettings, ...stored });
+}
+
+export async function putSetting(db: DbOrTrx, key: string, value: unknown, at: Date): Promise<void> {
+  await db
+    .insertInto('settings')
+    .values({ key, value: JSON.stringify(value), updated_at: at })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(value), updated_at: at }))
+    .execute();
+}
+
+export async function getSetting(db: DbOrTrx, key: string): Promise<unknown> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+  return row?.value;
+}
+
+export async function deleteSetting(db: DbOrTrx, key: string): Promise<void> {
+  await db.deleteFrom('settings').where('key', '=', key).execute();
+}

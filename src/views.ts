@@ -1,0 +1,72 @@
+// Helpers every view can use: formatting and the reference-list labels.
+import type { Express } from 'express';
+import path from 'node:path';
+import * as reference from './domain/reference.js';
+import { formatDate, formatDateWithDay, formatPeriod } from './domain/periods.js';
+import { ragOf, ragTagClass, statusLabels, type ReturnStatus } from './domain/status.js';
+import type { User } from './db/types.js';
+
+interface NavItem {
+  text: string;
+  href: string;
+  active: boolean;
+}
+
+function navItems(user: User, currentPath: string | undefined): NavItem[] {
+  const items =
+    user.role === 'partner'
+      ? [{ text: 'Your returns', href: '/returns' }]
+      : [
+          { text: 'Home', href: '/ccsu' },
+          ...(user.role === 'ccsu_admin'
+            ? [
+                { text: 'Organisations', href: '/admin/organisations' },
+                { text: 'Users', href: '/admin/users' },
+                { text: 'Outbox', href: '/admin/outbox' },
+                { text: 'Audit log', href: '/admin/audit' },
+              ]
+            : []),
+        ];
+  return items.map((item) => ({ ...item, active: (currentPath ?? '').startsWith(item.href) }));
+}
+
+function statusTag(status: ReturnStatus): { text: string; classes: string } {
+  return { text: statusLabels[status], classes: `govuk-tag ${ragTagClass[ragOf(status)]}` };
+}
+
+function formatDateTime(instant: Date | string | null | undefined): string {
+  if (!instant) return '';
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/London',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    hour12: true,
+  })
+    .format(new Date(instant))
+    .replace(' am', 'am')
+    .replace(' pm', 'pm');
+}
+
+export function setUpViews(app: Express): void {
+  app.set('view engine', 'ejs');
+  app.set('views', path.join(process.cwd(), 'views'));
+  // Compiled templates are cached in every environment: the pages are the hot path.
+  app.set('view cache', true);
+  Object.assign(app.locals, {
+    ref: reference,
+    labelOf: reference.labelOf,
+    formatDate,
+    formatDateWithDay,
+    formatDateTime,
+    formatPeriod,
+    statusTag,
+    navItems,
+  });
+  app.use((req, res, next) => {
+    res.locals.currentPath = req.path;
+    next();
+  });
+}
