@@ -1,0 +1,148 @@
+// A real app on a real database with a fake clock, and signed-in supertest agents.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Express } from 'express';
+import { pino } from 'pino';
+import request from 'supertest';
+import { createApp, createServices, type Services } from '../../src/app.js';
+import { FixedClock } from '../../src/clock.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import type { Mailer } from '../../src/email/mailer.js';
+import type { Organisation, User, UserRole } from '../../src/db/types.js';
+import { hashPassword } from '../../src/accounts/secrets.js';
+import { insertUser } from '../../src/accounts/repository.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+
+export const PASSWORD = 'correct horse battery staple';
+let passwordHash: Promise<string> | undefined;
+
+export interface TestApp {
+  app: Express;
+  db: TestDatabase['db'];
+  clock: FixedClock;
+  config: Config;
+  services: Services;
+  close(): Promise<void>;
+}
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'drd-test-data-')),
+    LINKAGE_SECRET: 'test-linkage-secret-of-at-least-32-characters',
+    SESSION_SECRET: 'test-session-secret-of-at-least-32-characters',
+    PUBLIC_URL: 'http://drd.test',
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  });
+}
+
+export const nullMailer: Mailer = { kind: 'outbox-only', send: async () => {}, close: () => {} };
+
+export async function createTestApp(options: { now?: string } = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const clock = new FixedClock(new Date(options.now ?? '2026-04-02T10:00:00Z'));
+  const config = testConfig();
+  const deps = { config, db: database.db, mailer: nullMailer, clock, logger: pino({ level: 'silent' }) };
+  return { app: createApp(deps), db: database.db, clock, config, services: createServices(deps), close: database.drop };
+}
+
+let orgCounter = 0;
+export async function createOrganisation(t: TestApp, overrides: Partial<Organisation> = {}): Promise<Organisation> {
+  orgCounter += 1;
+  return t.db
+    .insertInto('organisations')
+    .values({
+      name: overrides.name ?? `Test Organisation ${orgCounter}`,
+      code: overrides.code ?? `TO${String.fromCharCode(65 + (orgCounter % 26))}${String.fromCharCode(65 + Math.floor(orgCounter / 26))}`,
+      type: overrides.type ?? 'drug_alcohol_treatment',
+      areas: overrides.areas ?? ['watford'],
+      active_from: overrides.active_from ?? '2026-01',
+      active_to: overrides.active_to ?? null,
+      return_contacts: overrides.return_contacts ?? ['returns@org.test'],
+      escalation_contact: overrides.escalation_contact ?? 'manager@org.test',
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+let userCounter = 0;
+export async function createUser(t: TestApp, role: UserRole, organisationId: number | null = null): Promise<User> {
+  userCounter += 1;
+  passwordHash ??= hashPassword(PASSWORD);
+  return insertUser(t.db, {
+    email: `${role}.${userCounter}@example.test`,
+    role,
+    organisationId,
+    passwordHash: await passwordHash,
+    active: true,
+  });
+}
+
+export function csrfFrom(html: string): string {
+  const match = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!match) throw new Error('No CSRF token on the page');
+  return match[1]!;
+}
+
+export type Agent = ReturnType<typeof request.agent> & {
+  /** POSTs a form with the CSRF token taken from `fromPage` (default: the same path). */
+  submit(path: string, form: Record<string, string | string[]>, fromPage?: string): Promise<request.Response>;
+};
+
+export function agentFor(app: Express): Agent {
+  const agent = request.agent(app) as Agent;
+  agent.submit = async (path, form, fromPage) => {
+    const page = await agent.get(fromPage ?? path);
+    const token = csrfFrom(page.text);
+    return agent
+      .post(path)
+      .type('form')
+      .send({ ...form, _csrf: token });
+  };
+  return agent;
+}
+
+export async function signedIn(t: TestApp, user: User): Promise<Agent> {
+  const agent = agentFor(t.app);
+  const response = await agent.submit('/sign-in', { email: user.email, password: PASSWORD });
+  if (response.status !== 302) throw new Error(`Sign-in failed: ${response.status}`);
+  return agent;
+}
+
+/** Form fields for a complete, valid record (dates split as the GOV.UK date inputs send them). */
+export function completeRecordSections(ref = 'HCT-001'): Record<string, Record<string, string | string[]>> {
+  return {
+    death: {
+      partner_record_ref: ref,
+      'date_of_death-day': '14',
+      'date_of_death-month': '3',
+      'date_of_death-year': '2026',
+      date_of_death_basis: 'exact',
+      'date_partner_aware-day': '16',
+      'date_partner_aware-month': '3',
+      'date_partner_aware-year': '2026',
+      place_of_death_type: 'home',
+      place_of_death_area: 'watford',
+      death_classification: 'suspected_drug',
+      evidence_stage: 'pm_awaiting_tox',
+    },
+    person: { age_at_death: '41', sex: 'male', ethnic_group: 'white_british', residence_area: 'watford' },
+    substances: { substances: ['heroin_morphine', 'alcohol'] },
+    circumstances: { treatment_status: 'in_treatment', on_ost_at_death: 'yes' },
+  };
+}
+
+/** Adds a complete record to a return through the pages, as a partner would; returns its id. */
+export async function addCompleteRecord(agent: Agent, period: string, ref = 'HCT-001'): Promise<number> {
+  const sections = completeRecordSections(ref);
+  const created = await agent.submit(`/returns/${period}/records/new`, sections.death!);
+  if (created.status !== 302) throw new Error(`Record not created: ${created.status} ${created.text.slice(0, 500)}`);
+  const id = Number(/records\/(\d+)\//.exec(created.headers.location!)![1]);
+  for (const section of ['person', 'substances', 'circumstances']) {
+    const saved = await agent.submit(`/returns/${period}/records/${id}/${section}`, sections[section]!);
+    if (saved.status !== 302) throw new Error(`Section ${section} not saved: ${saved.status}`);
+  }
+  return id;
+}
