@@ -376,7 +376,7 @@ export function fieldsOf(section: SectionId): FieldDef[] {
 
 /** Linkage identifiers: accepted by the form and upload, hashed into match keys, never stored. */
 export const linkageFieldDefs = [
-  { name: 'nhs_number', label: 'NHS number (optional)', hint: '10 digits, for example 485 777 3456' },
+  { name: 'nhs_number', label: 'NHS number (optional)', hint: '10 digits, for example 943 476 5919' },
   { name: 'surname', label: 'Surname (optional)', hint: '' },
   { name: 'first_initial', label: 'First initial (optional)', hint: 'One letter' },
   { name: 'date_of_birth', label: 'Date of birth (optional)', hint: 'For example, 31 3 1980' },

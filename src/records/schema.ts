@@ -117,6 +117,15 @@ function fieldSchema(def: FieldDef): z.ZodType {
   }
 }
 
+/** Absent keys become null before parsing, so a form or a file may leave any column out. */
+function withAllKeys<T extends z.ZodObject>(schema: T) {
+  const keys = Object.keys(schema.shape);
+  return z.preprocess((raw) => {
+    const input = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+    return Object.fromEntries(keys.map((key) => [key, input[key] ?? null]));
+  }, schema);
+}
+
 const shape = Object.fromEntries(fieldDefs.map((def) => [def.name, fieldSchema(def)])) as Record<FieldName, z.ZodType>;
 
 function missingMessage(def: FieldDef): string {
@@ -191,8 +200,7 @@ export type SchemaMode = 'draft' | 'complete';
 
 /** The record schema for a return: a draft may be incomplete, a complete record can be submitted. */
 export function recordSchema(context: RecordContext, mode: SchemaMode) {
-  return z
-    .object(shape)
+  return withAllKeys(z.object(shape))
     .transform((parsed) => ({ ...emptyRecord(), ...(parsed as Partial<RecordData>) }) as RecordData)
     .superRefine((record, ctx) => crossFieldRules(record, context, mode === 'complete', ctx));
 }
@@ -222,8 +230,8 @@ export function fieldLabel(name: string): string {
 }
 
 // Linkage identifiers: validated here, turned into keys by the service, never stored.
-export const linkageSchema = z
-  .object({
+export const linkageSchema = withAllKeys(
+  z.object({
     nhs_number: z.unknown().transform((raw, ctx) => {
       if (blank(raw)) return null;
       const text = String(raw).trim();
@@ -264,7 +272,8 @@ export const linkageSchema = z
       }
       return date;
     }),
-  });
+  }),
+);
 
 export type LinkageInput = z.output<typeof linkageSchema>;
 
@@ -302,7 +311,7 @@ export function validateSection(
   context: RecordContext,
 ): { ok: true; values: Partial<RecordData> } | { ok: false; errors: FieldError[] } {
   const pick = Object.fromEntries(sectionFields.map((name) => [name, shape[name as FieldName]]));
-  const parsed = z.object(pick).safeParse(raw);
+  const parsed = withAllKeys(z.object(pick)).safeParse(raw);
   if (!parsed.success) return { ok: false, errors: issuesToErrors(parsed.error) };
   const values = parsed.data as Partial<RecordData>;
   const errors: FieldError[] = [];
