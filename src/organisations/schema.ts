@@ -29,53 +29,58 @@ function parseMonth(month: unknown, year: unknown): string | null | 'invalid' {
   return `${yn}-${String(mn).padStart(2, '0')}`;
 }
 
-/** The organisation form: one schema for create and edit. */
-export const organisationSchema = z
-  .object({
-    name: z.string().trim().min(1, 'Enter the organisation’s name').max(120, 'Name must be 120 characters or fewer'),
-    code: z
-      .string()
-      .trim()
-      .toUpperCase()
-      .regex(/^[A-Z]{2,8}$/, 'Short code must be 2 to 8 letters, like HCT. It appears in return references'),
-    type: z.enum(codesOf(organisationTypes), { error: 'Select the type of organisation' }),
-    areas: z
-      .union([z.string(), z.array(z.string())])
-      .optional()
-      .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
-      .pipe(z.array(z.enum(codesOf(districts))).min(1, 'Select at least one area the organisation covers')),
-    return_contacts: emailList,
-    escalation_contact: z
-      .string()
-      .trim()
-      .toLowerCase()
-      .pipe(z.email('Enter the escalation contact’s email address, like name@example.org')),
-    'active_from-month': z.unknown(),
-    'active_from-year': z.unknown(),
-    'active_to-month': z.unknown(),
-    'active_to-year': z.unknown(),
-  })
-  .transform((v, ctx) => {
-    const activeFrom = parseMonth(v['active_from-month'], v['active_from-year']);
-    const activeTo = parseMonth(v['active_to-month'], v['active_to-year']);
-    if (activeFrom === null)
-      ctx.addIssue({ code: 'custom', path: ['active_from'], message: 'Enter the first month the organisation makes returns for' });
-    if (activeFrom === 'invalid')
-      ctx.addIssue({ code: 'custom', path: ['active_from'], message: 'Active from must be a real month, like 4 2026' });
-    if (activeTo === 'invalid')
-      ctx.addIssue({ code: 'custom', path: ['active_to'], message: 'Active to must be a real month, like 3 2027' });
-    if (typeof activeFrom === 'string' && typeof activeTo === 'string' && activeTo < activeFrom)
-      ctx.addIssue({ code: 'custom', path: ['active_to'], message: 'Active to must be the same as or after active from' });
-    return {
-      name: v.name,
-      code: v.code,
-      type: v.type,
-      areas: v.areas,
-      return_contacts: v.return_contacts,
-      escalation_contact: v.escalation_contact,
-      active_from: activeFrom as string,
-      active_to: activeTo === 'invalid' ? null : activeTo,
-    };
+function monthField(label: string, required: boolean) {
+  return z.unknown().transform((value, ctx) => {
+    if (value === null) {
+      if (required) ctx.addIssue({ code: 'custom', message: 'Enter the first month the organisation makes returns for' });
+      return null;
+    }
+    if (value === 'invalid') {
+      ctx.addIssue({ code: 'custom', message: `${label} must be a real month, like 4 2026` });
+      return null;
+    }
+    return value as string;
   });
+}
+
+/** The organisation form: one schema for create and edit. Month inputs arrive as "-month" and "-year". */
+export const organisationSchema = z
+  .preprocess(
+    (raw) => {
+      const body = (raw ?? {}) as Record<string, unknown>;
+      return {
+        ...body,
+        active_from: parseMonth(body['active_from-month'], body['active_from-year']),
+        active_to: parseMonth(body['active_to-month'], body['active_to-year']),
+      };
+    },
+    z.object({
+      name: z.string({ error: 'Enter the organisation’s name' }).trim().min(1, 'Enter the organisation’s name').max(120, 'Name must be 120 characters or fewer'),
+      code: z
+        .string({ error: 'Enter a short code' })
+        .trim()
+        .toUpperCase()
+        .regex(/^[A-Z]{2,8}$/, 'Short code must be 2 to 8 letters, like HCT. It appears in return references'),
+      type: z.enum(codesOf(organisationTypes), { error: 'Select the type of organisation' }),
+      areas: z
+        .union([z.string(), z.array(z.string())])
+        .optional()
+        .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
+        .pipe(z.array(z.enum(codesOf(districts))).min(1, 'Select at least one area the organisation covers')),
+      return_contacts: emailList,
+      escalation_contact: z
+        .string({ error: 'Enter the escalation contact’s email address, like name@example.org' })
+        .trim()
+        .toLowerCase()
+        .pipe(z.email('Enter the escalation contact’s email address, like name@example.org')),
+      active_from: monthField('Active from', true),
+      active_to: monthField('Active to', false),
+    }),
+  )
+  .refine((v) => !v.active_from || !v.active_to || v.active_to >= v.active_from, {
+    path: ['active_to'],
+    message: 'Active to must be the same as or after active from',
+  })
+  .transform((v) => ({ ...v, active_from: v.active_from as string }));
 
 export type OrganisationInput = z.output<typeof organisationSchema>;

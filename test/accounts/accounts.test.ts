@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { agentFor, createOrganisation, createTestApp, createUser, csrfFrom, PASSWORD, signedIn, type TestApp } from '../helpers/app.js';
+
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.close());
+
+describe('first run', () => {
+  it('when the database has no users then a one-time link creates the first CCSU administrator', async () => {
+    const link = await t.services.accounts.firstRunSetupLink();
+    expect(link).toMatch(/^http:\/\/drd\.test\/setup\/[\w-]{40,}$/);
+    const path = new URL(link!).pathname;
+    const agent = agentFor(t.app);
+    const mismatch = await agent.submit(path, { email: 'first.admin@ccsu.test', password: 'a long enough password', confirm: 'different' });
+    expect(mismatch.status).toBe(400);
+    expect(mismatch.text).toContain('Passwords do not match');
+    const created = await agent.submit(path, { email: 'first.admin@ccsu.test', password: 'a long enough password', confirm: 'a long enough password' });
+    expect(created.status).toBe(302);
+    expect(created.headers.location).toBe('/admin/organisations');
+    expect((await agent.get('/admin/organisations')).status).toBe(200);
+    const admin = await t.db.selectFrom('users').selectAll().executeTakeFirstOrThrow();
+    expect(admin).toMatchObject({ email: 'first.admin@ccsu.test', role: 'ccsu_admin', status: 'active' });
+    expect(admin.password_hash).toMatch(/^\$argon2id\$/);
+    // The link works once, and no new link is made once a user exists.
+    expect((await request(t.app).get(path)).status).toBe(410);
+    expect(await t.services.accounts.firstRunSetupLink()).toBeNull();
+  });
+});
+
+describe('signing in', () => {
+  it('when the password is right then the user reaches their home page', async () => {
+    const org = await createOrganisation(t);
+    const user = await createUser(t, 'partner', org.id);
+    const agent = agentFor(t.app);
+    const response = await agent.submit('/sign-in', { email: user.email.toUpperCase(), password: PASSWORD });
+    expect(response.status).toBe(302);
+    expect(response.headers.location).toBe('/returns');
+    const audit = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'sign_in').where('actor_user_id', '=', user.id).execute();
+    expect(audit).toHaveLength(1);
+  });
+
+  it('when the password is wrong then the page says so without saying which part was wrong', async () => {
+    const user = await createUser(t, 'ccsu_analyst');
+    const response = await agentFor(t.app).submit('/sign-in', { email: user.email, password: 'wrong password' });
+    expect(response.status).toBe(401);
+    expect(response.text).toContain('Enter a correct email address and password');
+    const unknown = await agentFor(t.app).submit('/sign-in', { email: 'nobody@example.test', password: 'wrong password' });
+    expect(unknown.text).toContain('Enter a correct email address and password');
+  });
+
+  it('when the form is empty then each field has its own message', async () => {
+    const response = await agentFor(t.app).submit('/sign-in', { email: '', password: '' });
+    expect(response.status).toBe(400);
+    expect(response.text).toContain('<title>Error: Sign in');
+    expect(response.text).toContain('Enter an email address');
+    expect(response.text).toContain('Enter your password');
+  });
+
+  it('when there are too many wrong passwords then the account locks, even for the right password', async () => {
+    const user = await createUser(t, 'ccsu_analyst');
+    for (let i = 0; i < t.config.signIn.maxAttempts; i += 1)
+      await agentFor(t.app).submit('/sign-in', { email: user.email, password: `wrong ${i}` });
+    const locked = await agentFor(t.app).submit('/sign-in', { email: user.email, password: PASSWORD });
+    expect(locked.status).toBe(429);
+    expect(locked.text).toContain('Your account is locked');
+    t.clock.advance((t.config.signIn.lockoutMinutes + 1) * 60_000);
+    const after = await agentFor(t.app).submit('/sign-in', { email: user.email, password: PASSWORD });
+    expect(after.status).toBe(302);
+  });
+
+  it('when a POST has no CSRF token then it is refused and nothing changes', async () => {
+    const user = await createUser(t, 'ccsu_analyst');
+    const response = await request(t.app).post('/sign-in').type('form').send({ email: user.email, password: PASSWORD });
+    expect(response.status).toBe(403);
+    expect(response.text).toContain('Your form has expired');
+    expect(response.text).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+  });
+
+  it('when a user signs out then their session no longer works', async () => {
+    const user = await createUser(t, 'ccsu_analyst');
+    const agent = await signedIn(t, user);
+    expect((await agent.get('/ccsu')).status).toBe(200);
+    const page = await agent.get('/ccsu');
+    await agent.post('/sign-out').type('form').send({ _csrf: csrfFrom(page.text) });
+    const after = await agent.get('/ccsu');
+    expect(after.status).toBe(302);
+    expect(after.headers.location).toBe('/sign-in?returnTo=%2Fccsu');
+  });
+});
+
+describe('invitations and deactivation', () => {
+  it('when an admin invites a partner user then the link sets a password once, and an email is queued', async () => {
+    const admin = await createUser(t, 'ccsu_admin');
+    const org = await createOrganisation(t, { name: 'Hertfordshire Constabulary', code: 'HPOL' });
+    const agent = await signedIn(t, admin);
+    const missingOrg = await agent.submit('/admin/users/invite', { email: 'officer@police.test', role: 'partner' });
+    expect(missingOrg.status).toBe(400);
+    expect(missingOrg.text).toContain('Select the organisation this partner user works for');
+
+    const invited = await agent.submit('/admin/users/invite', { email: 'officer@police.test', role: 'partner', organisation_id: String(org.id) });
+    expect(invited.status).toBe(302);
+    const users = await agent.get('/admin/users');
+    const link = /<code class="drd-break" id="invitation-link">([^<]+)<\/code>/.exec(users.text)![1]!;
+    const email = (await t.db.selectFrom('outbox').selectAll().execute()).find((m) => m.to_addresses.includes('officer@police.test'))!;
+    expect(email.text).toContain(link);
+    expect(email.html).toContain('Hertfordshire Constabulary');
+
+    const path = new URL(link).pathname;
+    const invitee = agentFor(t.app);
+    const short = await invitee.submit(path, { password: 'short', confirm: 'short' });
+    expect(short.text).toContain('Password must be 12 characters or more');
+    const done = await invitee.submit(path, { password: 'a perfectly fine password', confirm: 'a perfectly fine password' });
+    expect(done.status).toBe(302);
+    expect(done.headers.location).toBe('/returns');
+    expect((await request(t.app).get(path)).status).toBe(410);
+  });
+
+  it('when an invitation is older than 7 days then it has expired', async () => {
+    const result = await t.services.accounts.invite({ email: 'late@org.test', role: 'ccsu_analyst', organisationId: null }, { userId: null, label: 'test' });
+    if (!result.ok) throw new Error('not invited');
+    t.clock.advance(8 * 86_400_000);
+    const page = await request(t.app).get(new URL(result.link).pathname);
+    expect(page.status).toBe(410);
+    expect(page.text).toContain('Links to set a password work for 7 days');
+  });
+
+  it('when an admin deactivates a user then their sessions end and they cannot sign in', async () => {
+    const admin = await createUser(t, 'ccsu_admin');
+    const analyst = await createUser(t, 'ccsu_analyst');
+    const analystAgent = await signedIn(t, analyst);
+    const adminAgent = await signedIn(t, admin);
+    const response = await adminAgent.submit(`/admin/users/${analyst.id}/deactivate`, {}, '/admin/users');
+    expect(response.status).toBe(302);
+    expect((await analystAgent.get('/ccsu')).status).toBe(302);
+    const retry = await agentFor(t.app).submit('/sign-in', { email: analyst.email, password: PASSWORD });
+    expect(retry.status).toBe(401);
+    const audit = await t.db.selectFrom('audit_log').select('action').where('action', '=', 'user_deactivated').execute();
+    expect(audit).toHaveLength(1);
+  });
+});
+
+describe('organisations', () => {
+  it('when an admin adds an organisation with mistakes then every mistake is shown and nothing is saved', async () => {
+    const admin = await createUser(t, 'ccsu_admin');
+    const agent = await signedIn(t, admin);
+    const before = await t.db.selectFrom('organisations').select('id').execute();
+    const response = await agent.submit('/admin/organisations/new', { name: '', code: 'H1', return_contacts: 'not-an-email', escalation_contact: '' });
+    expect(response.status).toBe(400);
+    for (const message of [
+      'Enter the organisation’s name',
+      'Short code must be 2 to 8 letters',
+      'Select the type of organisation',
+      'Select at least one area the organisation covers',
+      'Each return contact must be an email address',
+      'Enter the first month the organisation makes returns for',
+    ])
+      expect(response.text).toContain(message);
+    expect(await t.db.selectFrom('organisations').select('id').execute()).toHaveLength(before.length);
+  });
+
+  it('when an admin adds a valid organisation then it is stored and audited', async () => {
+    const admin = await createUser(t, 'ccsu_admin');
+    const agent = await signedIn(t, admin);
+    const response = await agent.submit('/admin/organisations/new', {
+      name: 'Change Grow Live Hertfordshire',
+      code: 'cgl',
+      type: 'drug_alcohol_treatment',
+      areas: ['watford', 'dacorum'],
+      'active_from-month': '4',
+      'active_from-year': '2026',
+      return_contacts: 'data@cgl.test\nlead@cgl.test',
+      escalation_contact: 'Manager@cgl.test',
+    });
+    expect(response.status).toBe(302);
+    const org = await t.db.selectFrom('organisations').selectAll().where('code', '=', 'CGL').executeTakeFirstOrThrow();
+    expect(org).toMatchObject({ areas: ['watford', 'dacorum'], active_from: '2026-04', return_contacts: ['data@cgl.test', 'lead@cgl.test'], escalation_contact: 'manager@cgl.test' });
+    const audit = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'organisation_created').where('organisation_id', '=', org.id).execute();
+    expect(audit).toHaveLength(1);
+  });
+});
