@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import request from 'supertest';
 import { createApp, createServices, type Services } from '../../src/app.js';
 import { FixedClock } from '../../src/clock.js';
@@ -40,11 +40,11 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 
 export const nullMailer: Mailer = { kind: 'outbox-only', send: async () => {}, close: () => {} };
 
-export async function createTestApp(options: { now?: string } = {}): Promise<TestApp> {
+export async function createTestApp(options: { now?: string; logger?: Logger } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const clock = new FixedClock(new Date(options.now ?? '2026-04-02T10:00:00Z'));
   const config = testConfig();
-  const deps = { config, db: database.db, mailer: nullMailer, clock, logger: pino({ level: 'silent' }) };
+  const deps = { config, db: database.db, mailer: nullMailer, clock, logger: options.logger ?? pino({ level: 'silent' }) };
   return { app: createApp(deps), db: database.db, clock, config, services: createServices(deps), close: database.drop };
 }
 
