@@ -15,4 +15,6 @@ export default tseslint.config(
     },
   },
   { files: ['scripts/**', 'bench/**', 'src/server.ts', 'src/cli/**'], rules: { 'no-console': 'off' } },
+  // Migrations are frozen in time: they must not depend on today's table types (Kysely's advice).
+  { files: ['migrations/**'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
 );

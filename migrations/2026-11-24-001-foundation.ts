@@ -70,7 +70,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addUniqueConstraint('returns_org_period', ['organisation_id', 'period'])
     .addCheckConstraint('returns_period_format', sql`period ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'`)
     .execute();
-  await db.schema.createIndex('returns_period').on('returns').columns(['period', 'organisation_id']).execute();
+  await db.schema
+    .createIndex('returns_period')
+    .on('returns')
+    .columns(['period', 'organisation_id'])
+    .execute();
 
   await db.schema
     .createTable('return_submissions')

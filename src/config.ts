@@ -22,9 +22,19 @@ const envSchema = z.object({
   MAIL_FROM: z.string().default('drd-return <no-reply@drd-return.local>'),
   SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
   LINKAGE_SECRET: z.string().min(32, 'LINKAGE_SECRET must be at least 32 characters').optional(),
-  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(30),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .default(30),
   SIGN_IN_MAX_ATTEMPTS: z.coerce.number().int().min(3).max(50).default(5),
-  SIGN_IN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  SIGN_IN_LOCKOUT_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z
     .enum(['true', 'false'])
@@ -70,9 +80,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = e.NODE_ENV === 'production';
   // LINKAGE_SECRET is a one-way decision: changing it breaks linkage with every key made before.
   if (production && !e.LINKAGE_SECRET)
-    throw new ConfigError('Invalid configuration:\n  LINKAGE_SECRET: required in production (at least 32 characters)');
+    throw new ConfigError(
+      'Invalid configuration:\n  LINKAGE_SECRET: required in production (at least 32 characters)',
+    );
   if (production && !e.SESSION_SECRET)
-    throw new ConfigError('Invalid configuration:\n  SESSION_SECRET: required in production (at least 32 characters)');
+    throw new ConfigError(
+      'Invalid configuration:\n  SESSION_SECRET: required in production (at least 32 characters)',
+    );
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     env: e.NODE_ENV,

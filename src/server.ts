@@ -16,14 +16,20 @@ async function main(): Promise<void> {
   const app = createApp(deps);
 
   const server = app.listen(config.port, () => {
-    logger.info({ port: config.port, embeddedDatabase: database.embedded, ms: Date.now() - started }, 'drd-return listening');
+    logger.info(
+      { port: config.port, embeddedDatabase: database.embedded, ms: Date.now() - started },
+      'drd-return listening',
+    );
     console.log(`\ndrd-return is running at ${config.publicUrl}`);
     if (database.embedded) console.log(`Using the embedded PostgreSQL (data in ${config.dataDir}).`);
     if (!config.smtpUrl) console.log('No SMTP_URL: emails are kept in the outbox (Admin → Outbox).');
   });
 
   const setupLink = await createServices(deps).accounts.firstRunSetupLink();
-  if (setupLink) console.log(`\nFirst run: create the first CCSU administrator with this one-time link:\n  ${setupLink}\n`);
+  if (setupLink)
+    console.log(
+      `\nFirst run: create the first CCSU administrator with this one-time link:\n  ${setupLink}\n`,
+    );
   else console.log(`Sign in at ${config.publicUrl}/sign-in (run "npm run seed:demo" for demo accounts).`);
 
   let stopping = false;

@@ -2,7 +2,16 @@
 // another organisation's data; anonymous visitors go to sign-in; POSTs without a CSRF token are refused.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { addCompleteRecord, createOrganisation, createTestApp, createUser, csrfFrom, signedIn, type Agent, type TestApp } from './helpers/app.js';
+import {
+  addCompleteRecord,
+  createOrganisation,
+  createTestApp,
+  createUser,
+  csrfFrom,
+  signedIn,
+  type Agent,
+  type TestApp,
+} from './helpers/app.js';
 
 let t: TestApp;
 let owner: Agent;
@@ -41,15 +50,42 @@ const recordPosts = () => [
   `/returns/2026-03/records/${recordId}/withdraw`,
   `/returns/2026-03/records/${recordId}/restore`,
 ];
-const partnerGets = ['/returns', '/returns/2026-03', '/returns/2026-03/records/new', '/returns/2026-03/check', '/returns/2026-03/nil', '/returns/2026-03/confirmation'];
-const partnerPosts = ['/returns/2026-03/records/new', '/returns/2026-03/submit', '/returns/2026-03/nil', '/returns/2026-03/amend'];
+const partnerGets = [
+  '/returns',
+  '/returns/2026-03',
+  '/returns/2026-03/records/new',
+  '/returns/2026-03/check',
+  '/returns/2026-03/nil',
+  '/returns/2026-03/confirmation',
+];
+const partnerPosts = [
+  '/returns/2026-03/records/new',
+  '/returns/2026-03/submit',
+  '/returns/2026-03/nil',
+  '/returns/2026-03/amend',
+];
 const ccsuGets = ['/ccsu'];
-const adminGets = ['/admin/organisations', '/admin/organisations/new', '/admin/users', '/admin/users/invite', '/admin/outbox', '/admin/audit'];
-const adminPosts = ['/admin/organisations/new', '/admin/users/invite', '/admin/users/1/deactivate', '/admin/users/1/reactivate'];
+const adminGets = [
+  '/admin/organisations',
+  '/admin/organisations/new',
+  '/admin/users',
+  '/admin/users/invite',
+  '/admin/outbox',
+  '/admin/audit',
+];
+const adminPosts = [
+  '/admin/organisations/new',
+  '/admin/users/invite',
+  '/admin/users/1/deactivate',
+  '/admin/users/1/reactivate',
+];
 
 async function postWithToken(agent: Agent, path: string, form: Record<string, string> = {}) {
   const token = csrfFrom((await agent.get('/returns').redirects(1)).text);
-  return agent.post(path).type('form').send({ ...form, _csrf: token });
+  return agent
+    .post(path)
+    .type('form')
+    .send({ ...form, _csrf: token });
 }
 
 describe('anonymous visitors', () => {
@@ -77,11 +113,22 @@ describe('a partner of another organisation', () => {
       expect(response.text).not.toContain(SECRET_REF);
     }
     for (const path of recordPosts()) {
-      const response = await postWithToken(otherPartner, path, { partner_record_ref: 'HIJACK-1', reason: 'entered_in_error' });
+      const response = await postWithToken(otherPartner, path, {
+        partner_record_ref: 'HIJACK-1',
+        reason: 'entered_in_error',
+      });
       expect([path, response.status]).toEqual([path, 404]);
     }
-    const row = await t.db.selectFrom('records').selectAll().where('id', '=', recordId).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ partner_record_ref: SECRET_REF, record_status: 'active', match_key_nhs: null });
+    const row = await t.db
+      .selectFrom('records')
+      .selectAll()
+      .where('id', '=', recordId)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      partner_record_ref: SECRET_REF,
+      record_status: 'active',
+      match_key_nhs: null,
+    });
   });
 
   it('when they open the same month then they see only their own return', async () => {
@@ -94,7 +141,13 @@ describe('a partner of another organisation', () => {
 
   it('when they submit their own month then only their return changes', async () => {
     await postWithToken(otherPartner, '/returns/2026-03/nil', { declaration: 'yes' });
-    const returns = await t.db.selectFrom('returns').innerJoin('organisations', 'organisations.id', 'returns.organisation_id').select(['organisations.code', 'returns.state']).where('period', '=', '2026-03').orderBy('code').execute();
+    const returns = await t.db
+      .selectFrom('returns')
+      .innerJoin('organisations', 'organisations.id', 'returns.organisation_id')
+      .select(['organisations.code', 'returns.state'])
+      .where('period', '=', '2026-03')
+      .orderBy('code')
+      .execute();
     expect(returns).toEqual([
       { code: 'OTH', state: 'nil' },
       { code: 'OWN', state: 'in_progress' },

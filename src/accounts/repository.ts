@@ -15,13 +15,22 @@ export function findUserById(db: DbOrTrx, id: number) {
 }
 
 export async function countUsers(db: DbOrTrx): Promise<number> {
-  const row = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 export function insertUser(
   db: DbOrTrx,
-  user: { email: string; role: UserRole; organisationId: number | null; passwordHash?: string | null; active?: boolean },
+  user: {
+    email: string;
+    role: UserRole;
+    organisationId: number | null;
+    passwordHash?: string | null;
+    active?: boolean;
+  },
 ) {
   return db
     .insertInto('users')
@@ -44,7 +53,11 @@ export async function recordFailedSignIn(db: DbOrTrx, userId: number, maxAttempt
     .returning('failed_attempts')
     .executeTakeFirstOrThrow();
   if (row.failed_attempts >= maxAttempts)
-    await db.updateTable('users').set({ locked_until: lockUntil, failed_attempts: 0 }).where('id', '=', userId).execute();
+    await db
+      .updateTable('users')
+      .set({ locked_until: lockUntil, failed_attempts: 0 })
+      .where('id', '=', userId)
+      .execute();
   return row.failed_attempts >= maxAttempts;
 }
 
@@ -56,10 +69,18 @@ export function recordSuccessfulSignIn(db: DbOrTrx, userId: number, at: Date) {
     .execute();
 }
 
-export function insertLinkToken(db: DbOrTrx, token: { userId: number; purpose: 'invite' | 'reset'; hash: string; expiresAt: Date }) {
+export function insertLinkToken(
+  db: DbOrTrx,
+  token: { userId: number; purpose: 'invite' | 'reset'; hash: string; expiresAt: Date },
+) {
   return db
     .insertInto('user_tokens')
-    .values({ user_id: token.userId, purpose: token.purpose, token_hash: token.hash, expires_at: token.expiresAt })
+    .values({
+      user_id: token.userId,
+      purpose: token.purpose,
+      token_hash: token.hash,
+      expires_at: token.expiresAt,
+    })
     .execute();
 }
 
@@ -124,5 +145,8 @@ export function setUserStatus(db: DbOrTrx, userId: number, status: 'active' | 'd
 }
 
 export function deleteSessionsOf(db: DbOrTrx, userId: number) {
-  return db.deleteFrom('sessions').where(sql`(sess->>'userId')::int`, '=', userId).execute();
+  return db
+    .deleteFrom('sessions')
+    .where(sql`(sess->>'userId')::int`, '=', userId)
+    .execute();
 }

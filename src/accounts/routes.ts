@@ -16,7 +16,9 @@ function safeReturnTo(value: unknown): string | undefined {
 
 async function signInAs(req: Request, user: User): Promise<void> {
   // A fresh session id on sign-in stops session fixation.
-  await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    req.session.regenerate((err) => (err ? reject(err) : resolve())),
+  );
   req.session.userId = user.id;
 }
 
@@ -28,7 +30,9 @@ export function accountsRouter(accounts: AccountsService): Router {
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     handler: (_req, res) => {
-      res.status(429).render('errors/error', { title: 'Too many sign-in attempts', status: 429, csrf: false });
+      res
+        .status(429)
+        .render('errors/error', { title: 'Too many sign-in attempts', status: 429, csrf: false });
     },
   });
 
@@ -38,7 +42,11 @@ export function accountsRouter(accounts: AccountsService): Router {
 
   router.get('/sign-in', (req, res) => {
     if (req.user) return res.redirect(homeFor(req.user));
-    res.render('accounts/sign-in', { title: 'Sign in', values: {}, returnTo: safeReturnTo(req.query.returnTo) });
+    res.render('accounts/sign-in', {
+      title: 'Sign in',
+      values: {},
+      returnTo: safeReturnTo(req.query.returnTo),
+    });
   });
 
   const renderSignIn = (req: Request, res: Response, errors: unknown) =>
@@ -58,7 +66,10 @@ export function accountsRouter(accounts: AccountsService): Router {
           ? 'Your account is locked after too many attempts. Try again in 15 minutes, or ask the County Community Safety Unit to help'
           : 'Enter a correct email address and password';
       res.status(result.reason === 'locked' ? 429 : 401);
-      return renderSignIn(req, res, { list: [{ text: message, href: '#email' }], byField: { email: message } });
+      return renderSignIn(req, res, {
+        list: [{ text: message, href: '#email' }],
+        byField: { email: message },
+      });
     }
     await signInAs(req, result.user);
     res.redirect(safeReturnTo((req.body as Record<string, string>).returnTo) ?? homeFor(result.user));
@@ -71,26 +82,49 @@ export function accountsRouter(accounts: AccountsService): Router {
     res.redirect('/signed-out');
   });
 
-  router.get('/signed-out', (_req, res) => res.render('accounts/signed-out', { title: 'You have signed out' }));
+  router.get('/signed-out', (_req, res) =>
+    res.render('accounts/signed-out', { title: 'You have signed out' }),
+  );
 
   // Invitation links: set a password, once.
   router.get('/invitations/:token', async (req, res) => {
     const check = await accounts.checkLinkToken(req.params.token);
-    if (check.state !== 'valid') return res.status(410).render('accounts/link-problem', { title: 'This link has expired or was already used', state: check.state });
-    res.render('accounts/set-password', { title: 'Set your password', email: check.email, action: req.originalUrl });
+    if (check.state !== 'valid')
+      return res.status(410).render('accounts/link-problem', {
+        title: 'This link has expired or was already used',
+        state: check.state,
+      });
+    res.render('accounts/set-password', {
+      title: 'Set your password',
+      email: check.email,
+      action: req.originalUrl,
+    });
   });
 
   router.post(
     '/invitations/:token',
     validate(setPasswordSchema, async (req, res, errors) => {
       const check = await accounts.checkLinkToken(String(req.params.token));
-      if (check.state !== 'valid') return res.status(410).render('accounts/link-problem', { title: 'This link has expired or was already used', state: check.state });
-      res.render('accounts/set-password', { title: 'Set your password', email: check.email, action: req.originalUrl, errors });
+      if (check.state !== 'valid')
+        return res.status(410).render('accounts/link-problem', {
+          title: 'This link has expired or was already used',
+          state: check.state,
+        });
+      res.render('accounts/set-password', {
+        title: 'Set your password',
+        email: check.email,
+        action: req.originalUrl,
+        errors,
+      });
     }),
     async (req, res) => {
       const form = formOf(res, setPasswordSchema);
       const result = await accounts.acceptInvitation(req.params.token as string, form.password);
-      if (typeof result === 'string') return res.status(410).render('accounts/link-problem', { title: 'This link has expired or was already used', state: result });
+      if (typeof result === 'string')
+        return res.status(410).render('accounts/link-problem', {
+          title: 'This link has expired or was already used',
+          state: result,
+        });
       await signInAs(req, result);
       req.session.flash = 'Your password is set and you are signed in';
       res.redirect(homeFor(result));
@@ -99,8 +133,15 @@ export function accountsRouter(accounts: AccountsService): Router {
 
   // First run: the one-time set-up link printed to the console creates the first CCSU administrator.
   router.get('/setup/:token', async (req, res) => {
-    if (!(await accounts.setupTokenValid(req.params.token))) return res.status(410).render('accounts/link-problem', { title: 'This set-up link is no longer valid', state: 'setup' });
-    res.render('accounts/setup', { title: 'Create the first administrator', values: {}, action: req.originalUrl });
+    if (!(await accounts.setupTokenValid(req.params.token)))
+      return res
+        .status(410)
+        .render('accounts/link-problem', { title: 'This set-up link is no longer valid', state: 'setup' });
+    res.render('accounts/setup', {
+      title: 'Create the first administrator',
+      values: {},
+      action: req.originalUrl,
+    });
   });
 
   router.post(
@@ -116,7 +157,10 @@ export function accountsRouter(accounts: AccountsService): Router {
     async (req, res) => {
       const form = formOf(res, setupSchema);
       const user = await accounts.completeSetup(req.params.token as string, form.email, form.password);
-      if (!user) return res.status(410).render('accounts/link-problem', { title: 'This set-up link is no longer valid', state: 'setup' });
+      if (!user)
+        return res
+          .status(410)
+          .render('accounts/link-problem', { title: 'This set-up link is no longer valid', state: 'setup' });
       await signInAs(req, user);
       req.session.flash = 'You are the first administrator. Add the partner organisations next';
       res.redirect('/admin/organisations');

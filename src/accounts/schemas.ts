@@ -23,7 +23,10 @@ const newPassword = z
       .max(200, 'Password must be 200 characters or fewer'),
     confirm: z.string({ error: 'Enter the password again' }).min(1, 'Enter the password again'),
   })
-  .refine((v) => v.password === v.confirm || v.confirm === '', { path: ['confirm'], message: 'Passwords do not match' });
+  .refine((v) => v.password === v.confirm || v.confirm === '', {
+    path: ['confirm'],
+    message: 'Passwords do not match',
+  });
 
 export const setPasswordSchema = newPassword;
 
@@ -38,8 +41,11 @@ export const inviteUserSchema = z
       .optional()
       .transform((v) => (v && v !== '' ? Number(v) : null)),
   })
-  .refine((v) => v.role !== 'partner' || (v.organisation_id !== null && Number.isInteger(v.organisation_id)), {
-    path: ['organisation_id'],
-    message: 'Select the organisation this partner user works for',
-  })
+  .refine(
+    (v) => v.role !== 'partner' || (v.organisation_id !== null && Number.isInteger(v.organisation_id)),
+    {
+      path: ['organisation_id'],
+      message: 'Select the organisation this partner user works for',
+    },
+  )
   .transform((v) => ({ ...v, organisation_id: v.role === 'partner' ? v.organisation_id : null }));

@@ -41,12 +41,24 @@ export class AccountsService {
     }
     const actor = { userId: user.id, label: user.email };
     if (user.locked_until && user.locked_until > now) {
-      await audit(this.db, { actor, organisationId: user.organisation_id, action: 'sign_in_locked', entity: 'user', entityId: user.id, at: now });
+      await audit(this.db, {
+        actor,
+        organisationId: user.organisation_id,
+        action: 'sign_in_locked',
+        entity: 'user',
+        entityId: user.id,
+        at: now,
+      });
       return { ok: false, reason: 'locked' };
     }
     if (!(await verifyPassword(user.password_hash, password))) {
       const lockUntil = new Date(now.getTime() + this.config.signIn.lockoutMinutes * 60_000);
-      const locked = await repo.recordFailedSignIn(this.db, user.id, this.config.signIn.maxAttempts, lockUntil);
+      const locked = await repo.recordFailedSignIn(
+        this.db,
+        user.id,
+        this.config.signIn.maxAttempts,
+        lockUntil,
+      );
       await audit(this.db, {
         actor,
         organisationId: user.organisation_id,
@@ -58,7 +70,14 @@ export class AccountsService {
       return { ok: false, reason: locked ? 'locked' : 'invalid' };
     }
     await repo.recordSuccessfulSignIn(this.db, user.id, now);
-    await audit(this.db, { actor, organisationId: user.organisation_id, action: 'sign_in', entity: 'user', entityId: user.id, at: now });
+    await audit(this.db, {
+      actor,
+      organisationId: user.organisation_id,
+      action: 'sign_in',
+      entity: 'user',
+      entityId: user.id,
+      at: now,
+    });
     return { ok: true, user };
   }
 
@@ -80,7 +99,8 @@ export class AccountsService {
   ): Promise<{ ok: true; link: string } | { ok: false; reason: 'exists' }> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
-      if (await repo.findUserByEmail(trx, input.email)) return { ok: false as const, reason: 'exists' as const };
+      if (await repo.findUserByEmail(trx, input.email))
+        return { ok: false as const, reason: 'exists' as const };
       const user = await repo.insertUser(trx, input);
       const link = await this.issueInvitation(trx, user.id, input.organisationName ?? null, now);
       await audit(trx, {
@@ -96,7 +116,12 @@ export class AccountsService {
     });
   }
 
-  private async issueInvitation(trx: DbOrTrx, userId: number, organisationName: string | null, now: Date): Promise<string> {
+  private async issueInvitation(
+    trx: DbOrTrx,
+    userId: number,
+    organisationName: string | null,
+    now: Date,
+  ): Promise<string> {
     const { token, hash } = newLinkToken();
     const expiresAt = new Date(now.getTime() + INVITE_DAYS * 86_400_000);
     await repo.insertLinkToken(trx, { userId, purpose: 'invite', hash, expiresAt });
@@ -105,7 +130,9 @@ export class AccountsService {
     const content = await renderEmail('invitation', {
       link,
       organisationName,
-      expires: new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/London' }).format(expiresAt),
+      expires: new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Europe/London' }).format(
+        expiresAt,
+      ),
     });
     await enqueue(
       trx,
@@ -169,9 +196,20 @@ export class AccountsService {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
       // Lock the settings row so two set-up attempts cannot both create an administrator.
-      const locked = await trx.selectFrom('settings').select('key').where('key', '=', SETUP_KEY).forUpdate().executeTakeFirst();
+      const locked = await trx
+        .selectFrom('settings')
+        .select('key')
+        .where('key', '=', SETUP_KEY)
+        .forUpdate()
+        .executeTakeFirst();
       if (!locked || (await repo.countUsers(trx)) > 0) return null;
-      const user = await repo.insertUser(trx, { email, role: 'ccsu_admin', organisationId: null, passwordHash, active: true });
+      const user = await repo.insertUser(trx, {
+        email,
+        role: 'ccsu_admin',
+        organisationId: null,
+        passwordHash,
+        active: true,
+      });
       await deleteSetting(trx, SETUP_KEY);
       await audit(trx, {
         actor: { userId: user.id, label: user.email },
@@ -187,7 +225,10 @@ export class AccountsService {
 
   /** `npm run create-admin -- <email>`: an invited CCSU administrator and the link to set a password. */
   async createAdmin(email: string): Promise<{ ok: true; link: string } | { ok: false; reason: 'exists' }> {
-    return this.invite({ email, role: 'ccsu_admin', organisationId: null }, { userId: null, label: 'command line' });
+    return this.invite(
+      { email, role: 'ccsu_admin', organisationId: null },
+      { userId: null, label: 'command line' },
+    );
   }
 
   listUsers() {

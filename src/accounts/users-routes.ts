@@ -10,7 +10,12 @@ export function usersRouter(accounts: AccountsService, organisations: Organisati
   const router = Router();
   router.use(requireAdmin);
 
-  const renderInvite = async (_req: Request, res: Response, values: Record<string, unknown>, errors?: FormErrors) =>
+  const renderInvite = async (
+    _req: Request,
+    res: Response,
+    values: Record<string, unknown>,
+    errors?: FormErrors,
+  ) =>
     res.render('accounts/invite', {
       title: 'Invite a user',
       values,
@@ -25,22 +30,36 @@ export function usersRouter(accounts: AccountsService, organisations: Organisati
     res.render('accounts/users', { title: 'Users', users: await accounts.listUsers(), invitedLink });
   });
 
-  router.get('/invite', (req, res) => renderInvite(req, res, { organisation_id: req.query.organisation ?? '' }));
+  router.get('/invite', (req, res) =>
+    renderInvite(req, res, { organisation_id: req.query.organisation ?? '' }),
+  );
 
   router.post(
     '/invite',
-    validate(inviteUserSchema, (req, res, errors) => renderInvite(req, res, req.body as Record<string, unknown>, errors)),
+    validate(inviteUserSchema, (req, res, errors) =>
+      renderInvite(req, res, req.body as Record<string, unknown>, errors),
+    ),
     async (req, res) => {
       const form = formOf(res, inviteUserSchema);
       const organisation = form.organisation_id ? await organisations.find(form.organisation_id) : undefined;
       if (form.role === 'partner' && !organisation) throw new HttpError(400);
       const actor = { userId: currentUser(req).id, label: currentUser(req).email };
       const result = await accounts.invite(
-        { email: form.email, role: form.role, organisationId: organisation?.id ?? null, organisationName: organisation?.name },
+        {
+          email: form.email,
+          role: form.role,
+          organisationId: organisation?.id ?? null,
+          organisationName: organisation?.name,
+        },
         actor,
       );
       if (!result.ok)
-        return renderInvite(req, res.status(400), req.body as Record<string, unknown>, toFormErrors([{ field: 'email', message: 'A user with this email address already exists' }]));
+        return renderInvite(
+          req,
+          res.status(400),
+          req.body as Record<string, unknown>,
+          toFormErrors([{ field: 'email', message: 'A user with this email address already exists' }]),
+        );
       req.session.flash = `Invitation sent to ${form.email}`;
       req.session.invitedLink = result.link;
       res.redirect('/admin/users');
@@ -50,14 +69,20 @@ export function usersRouter(accounts: AccountsService, organisations: Organisati
   router.post('/:id/deactivate', async (req, res) => {
     const id = Number(req.params.id);
     if (id === currentUser(req).id) throw new HttpError(400, 'You cannot deactivate yourself');
-    const user = await accounts.setUserActive(id, false, { userId: currentUser(req).id, label: currentUser(req).email });
+    const user = await accounts.setUserActive(id, false, {
+      userId: currentUser(req).id,
+      label: currentUser(req).email,
+    });
     if (!user) throw new HttpError(404);
     req.session.flash = `${user.email} is deactivated and signed out`;
     res.redirect('/admin/users');
   });
 
   router.post('/:id/reactivate', async (req, res) => {
-    const user = await accounts.setUserActive(Number(req.params.id), true, { userId: currentUser(req).id, label: currentUser(req).email });
+    const user = await accounts.setUserActive(Number(req.params.id), true, {
+      userId: currentUser(req).id,
+      label: currentUser(req).email,
+    });
     if (!user) throw new HttpError(404);
     req.session.flash = `${user.email} is active again`;
     res.redirect('/admin/users');

@@ -27,11 +27,17 @@ export function adminRouter(db: Db): Router {
   });
 
   router.get('/audit', async (req, res) => {
-    const action = typeof req.query.action === 'string' && req.query.action !== '' ? req.query.action : undefined;
+    const action =
+      typeof req.query.action === 'string' && req.query.action !== '' ? req.query.action : undefined;
     let query = db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(200);
     if (action) query = query.where('action', '=', action);
     const actions = await db.selectFrom('audit_log').select('action').distinct().orderBy('action').execute();
-    res.render('admin/audit', { title: 'Audit log', entries: await query.execute(), actions: actions.map((a) => a.action), action });
+    res.render('admin/audit', {
+      title: 'Audit log',
+      entries: await query.execute(),
+      actions: actions.map((a) => a.action),
+      action,
+    });
   });
 
   return router;

@@ -13,7 +13,10 @@ export function ccsuRouter(returns: ReturnsService, organisations: Organisations
     const asked = String(req.query.period ?? '');
     const period = isPeriod(asked) && asked <= latestDue ? asked : latestDue;
     const rows = await returns.compliance(period, await organisations.list());
-    const counts = rows.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
+    const counts = rows.reduce<Record<string, number>>(
+      (acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }),
+      {},
+    );
     res.render('ccsu/home', {
       title: `Returns for ${formatPeriod(period)}`,
       period,

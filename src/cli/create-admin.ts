@@ -18,7 +18,9 @@ try {
     console.error(`A user with the email ${email.data} already exists.`);
     process.exitCode = 1;
   } else {
-    console.log(`Invited ${email.data} as a CCSU administrator. Set the password with this one-time link (valid 7 days):\n  ${result.link}`);
+    console.log(
+      `Invited ${email.data} as a CCSU administrator. Set the password with this one-time link (valid 7 days):\n  ${result.link}`,
+    );
   }
 } finally {
   await database.close();

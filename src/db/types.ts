@@ -119,7 +119,11 @@ export interface RecordsTable {
   ldis_alert_ref: string | null;
   match_key_nhs: string | null;
   match_key_demo: string | null;
-  record_status: ColumnType<'active' | 'withdrawn', 'active' | 'withdrawn' | undefined, 'active' | 'withdrawn'>;
+  record_status: ColumnType<
+    'active' | 'withdrawn',
+    'active' | 'withdrawn' | undefined,
+    'active' | 'withdrawn'
+  >;
   withdrawn_reason: string | null;
   created_at: CreatedAt;
   updated_at: Timestamp;

@@ -234,7 +234,10 @@ export function codesOf<const L extends readonly (readonly [string, ...unknown[]
 }
 
 /** The label for a code, or the code itself if the list does not know it. */
-export function labelOf(list: readonly (readonly [string, string, ...unknown[]])[], code: string | null | undefined): string {
+export function labelOf(
+  list: readonly (readonly [string, string, ...unknown[]])[],
+  code: string | null | undefined,
+): string {
   if (code === null || code === undefined || code === '') return '';
   return list.find((entry) => entry[0] === code)?.[1] ?? code;
 }

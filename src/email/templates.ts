@@ -2,7 +2,10 @@ import ejs from 'ejs';
 import path from 'node:path';
 
 /** Renders views/email/<name>.text.ejs and .html.ejs: every email has both parts. */
-export async function renderEmail(name: string, data: Record<string, unknown>): Promise<{ text: string; html: string }> {
+export async function renderEmail(
+  name: string,
+  data: Record<string, unknown>,
+): Promise<{ text: string; html: string }> {
   const dir = path.join(process.cwd(), 'views/email');
   const [text, html] = await Promise.all([
     ejs.renderFile(path.join(dir, `${name}.text.ejs`), data, { cache: true }),

@@ -21,7 +21,9 @@ export function setUpErrorHandling(app: Express): void {
     if (res.headersSent) return;
     const csrf = e.code === 'EBADCSRFTOKEN';
     res.status(status).render('errors/error', {
-      title: csrf ? 'Your form has expired' : (titles[status] ?? 'Sorry, there is a problem with the service'),
+      title: csrf
+        ? 'Your form has expired'
+        : (titles[status] ?? 'Sorry, there is a problem with the service'),
       status,
       csrf,
     });

@@ -36,7 +36,10 @@ export class PgSessionStore extends session.Store {
       .onConflict((oc) => oc.column('sid').doUpdateSet({ sess: JSON.stringify(sess), expires_at: expiresAt }))
       .execute()
       .then(() => this.pruneSometimes())
-      .then(() => callback?.(), (err) => callback?.(err));
+      .then(
+        () => callback?.(),
+        (err) => callback?.(err),
+      );
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
@@ -44,7 +47,10 @@ export class PgSessionStore extends session.Store {
       .deleteFrom('sessions')
       .where('sid', '=', sid)
       .execute()
-      .then(() => callback?.(), (err) => callback?.(err));
+      .then(
+        () => callback?.(),
+        (err) => callback?.(err),
+      );
   }
 
   override touch(sid: string, sess: SessionData, callback?: () => void): void {
@@ -53,11 +59,18 @@ export class PgSessionStore extends session.Store {
       .set({ expires_at: this.expiry(sess) })
       .where('sid', '=', sid)
       .execute()
-      .then(() => callback?.(), () => callback?.());
+      .then(
+        () => callback?.(),
+        () => callback?.(),
+      );
   }
 
   /** Expired sessions are deleted now and then rather than by a separate job. */
   private async pruneSometimes(): Promise<void> {
-    if (Math.random() < 0.01) await this.db.deleteFrom('sessions').where('expires_at', '<', sql<Date>`now()`).execute();
+    if (Math.random() < 0.01)
+      await this.db
+        .deleteFrom('sessions')
+        .where('expires_at', '<', sql<Date>`now()`)
+        .execute();
   }
 }

@@ -6,7 +6,12 @@ import type { Organisation } from '../db/types.js';
 import type { OrganisationsService } from './service.js';
 import { organisationSchema } from './schema.js';
 
-const anchor = (field: string) => (field === 'active_from' || field === 'active_to' ? `${field}-month` : field === 'areas' || field === 'type' ? field : field);
+const anchor = (field: string) =>
+  field === 'active_from' || field === 'active_to'
+    ? `${field}-month`
+    : field === 'areas' || field === 'type'
+      ? field
+      : field;
 
 /** Form values for the page: what the user typed, or the saved organisation. */
 function valuesFrom(organisation: Organisation | undefined, body?: Record<string, unknown>) {
@@ -28,7 +33,12 @@ export function organisationsRouter(organisations: OrganisationsService): Router
   const router = Router();
   router.use(requireAdmin);
 
-  const renderForm = (res: Response, organisation: Organisation | undefined, values: Record<string, unknown>, errors?: FormErrors) =>
+  const renderForm = (
+    res: Response,
+    organisation: Organisation | undefined,
+    values: Record<string, unknown>,
+    errors?: FormErrors,
+  ) =>
     res.render('organisations/form', {
       title: organisation ? `Change ${organisation.name}` : 'Add an organisation',
       organisation,
@@ -46,12 +56,24 @@ export function organisationsRouter(organisations: OrganisationsService): Router
   const reRender = async (req: Request, res: Response, errors: FormErrors) => {
     const id = req.params.id ? Number(req.params.id) : undefined;
     const organisation = id ? await organisations.find(id) : undefined;
-    renderForm(res, organisation, req.body as Record<string, unknown>, { ...errors, list: errors.list.map((e) => ({ ...e, href: `#${anchor(e.href.slice(1))}` })) });
+    renderForm(res, organisation, req.body as Record<string, unknown>, {
+      ...errors,
+      list: errors.list.map((e) => ({ ...e, href: `#${anchor(e.href.slice(1))}` })),
+    });
   };
 
   router.post('/new', validate(organisationSchema, reRender), async (req, res) => {
-    const result = await organisations.create(formOf(res, organisationSchema), { userId: currentUser(req).id, label: currentUser(req).email });
-    if (!result.ok) return renderForm(res.status(400), undefined, req.body as Record<string, unknown>, toFormErrors(result.errors));
+    const result = await organisations.create(formOf(res, organisationSchema), {
+      userId: currentUser(req).id,
+      label: currentUser(req).email,
+    });
+    if (!result.ok)
+      return renderForm(
+        res.status(400),
+        undefined,
+        req.body as Record<string, unknown>,
+        toFormErrors(result.errors),
+      );
     req.session.flash = `${result.organisation.name} added. Invite its users next`;
     res.redirect('/admin/organisations');
   });
@@ -64,9 +86,18 @@ export function organisationsRouter(organisations: OrganisationsService): Router
 
   router.post('/:id', validate(organisationSchema, reRender), async (req, res) => {
     const id = Number(req.params.id);
-    const result = await organisations.update(id, formOf(res, organisationSchema), { userId: currentUser(req).id, label: currentUser(req).email });
+    const result = await organisations.update(id, formOf(res, organisationSchema), {
+      userId: currentUser(req).id,
+      label: currentUser(req).email,
+    });
     if (!result) throw new HttpError(404);
-    if (!result.ok) return renderForm(res.status(400), await organisations.find(id), req.body as Record<string, unknown>, toFormErrors(result.errors));
+    if (!result.ok)
+      return renderForm(
+        res.status(400),
+        await organisations.find(id),
+        req.body as Record<string, unknown>,
+        toFormErrors(result.errors),
+      );
     req.session.flash = `${result.organisation.name} saved`;
     res.redirect('/admin/organisations');
   });

@@ -32,7 +32,8 @@ function parseMonth(month: unknown, year: unknown): string | null | 'invalid' {
 function monthField(label: string, required: boolean) {
   return z.unknown().transform((value, ctx) => {
     if (value === null) {
-      if (required) ctx.addIssue({ code: 'custom', message: 'Enter the first month the organisation makes returns for' });
+      if (required)
+        ctx.addIssue({ code: 'custom', message: 'Enter the first month the organisation makes returns for' });
       return null;
     }
     if (value === 'invalid') {
@@ -55,12 +56,19 @@ export const organisationSchema = z
       };
     },
     z.object({
-      name: z.string({ error: 'Enter the organisation’s name' }).trim().min(1, 'Enter the organisation’s name').max(120, 'Name must be 120 characters or fewer'),
+      name: z
+        .string({ error: 'Enter the organisation’s name' })
+        .trim()
+        .min(1, 'Enter the organisation’s name')
+        .max(120, 'Name must be 120 characters or fewer'),
       code: z
         .string({ error: 'Enter a short code' })
         .trim()
         .toUpperCase()
-        .regex(/^[A-Z]{2,8}$/, 'Short code must be 2 to 8 letters, like HCT. It appears in return references'),
+        .regex(
+          /^[A-Z]{2,8}$/,
+          'Short code must be 2 to 8 letters, like HCT. It appears in return references',
+        ),
       type: z.enum(codesOf(organisationTypes), { error: 'Select the type of organisation' }),
       areas: z
         .union([z.string(), z.array(z.string())])

@@ -56,7 +56,9 @@ export class OrganisationsService {
       if (!before) return undefined;
       const organisation = (await repo.updateOrganisation(trx, id, input))!;
       const changed = Object.fromEntries(
-        Object.entries(input).filter(([key, value]) => JSON.stringify(before[key as keyof Organisation]) !== JSON.stringify(value)),
+        Object.entries(input).filter(
+          ([key, value]) => JSON.stringify(before[key as keyof Organisation]) !== JSON.stringify(value),
+        ),
       );
       await audit(trx, {
         actor,

@@ -29,7 +29,13 @@ export type FieldDef =
   | (BaseField & { kind: 'date' })
   | (BaseField & { kind: 'integer'; min: number; max: number })
   | (BaseField & { kind: 'boolean' })
-  | (BaseField & { kind: 'text'; maxLength: number; pattern: RegExp; patternMessage: string; width?: number });
+  | (BaseField & {
+      kind: 'text';
+      maxLength: number;
+      pattern: RegExp;
+      patternMessage: string;
+      width?: number;
+    });
 
 const substanceOptions: CodeList = ref.substances.map(([code, label]) => [code, label] as const);
 
@@ -133,7 +139,8 @@ export const fieldDefs = [
     required: false,
     maxLength: 5,
     pattern: /^[A-Z][0-9]{2}(\.[0-9])?$/,
-    patternMessage: 'ICD-10 code must be a letter and 2 numbers, with an optional decimal point and number, like X42 or F11.2',
+    patternMessage:
+      'ICD-10 code must be a letter and 2 numbers, with an optional decimal point and number, like X42 or F11.2',
     width: 5,
   },
   {
@@ -237,7 +244,8 @@ export const fieldDefs = [
     required: false,
     maxLength: 60,
     pattern: /^[A-Za-z0-9 \-,()]+$/,
-    patternMessage: 'Other substance must only include letters, numbers, spaces, hyphens, commas and brackets',
+    patternMessage:
+      'Other substance must only include letters, numbers, spaces, hyphens, commas and brackets',
     width: 20,
   },
   {
@@ -361,14 +369,17 @@ export const fieldDefs = [
     required: false,
     maxLength: 20,
     pattern: /^[A-Za-z0-9\-_/ .]+$/,
-    patternMessage: 'LDIS alert reference must only include letters, numbers, spaces, hyphens, slashes and full stops',
+    patternMessage:
+      'LDIS alert reference must only include letters, numbers, spaces, hyphens, slashes and full stops',
     width: 10,
   },
 ] as const satisfies readonly FieldDef[];
 
 export type FieldName = (typeof fieldDefs)[number]['name'];
 
-export const fieldByName: ReadonlyMap<string, FieldDef> = new Map(fieldDefs.map((f) => [f.name, f as FieldDef]));
+export const fieldByName: ReadonlyMap<string, FieldDef> = new Map(
+  fieldDefs.map((f) => [f.name, f as FieldDef]),
+);
 
 export function fieldsOf(section: SectionId): FieldDef[] {
   return (fieldDefs as readonly FieldDef[]).filter((field) => field.section === section);

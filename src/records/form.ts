@@ -14,12 +14,20 @@ function dateFromParts(body: Body, name: string): string {
 }
 
 /** The raw values a section's schema parses. */
-export function rawFromBody(fields: readonly { name: string; kind: string }[], body: Body): Record<string, unknown> {
-  return Object.fromEntries(fields.map((f) => [f.name, f.kind === 'date' ? dateFromParts(body, f.name) : body[f.name]]));
+export function rawFromBody(
+  fields: readonly { name: string; kind: string }[],
+  body: Body,
+): Record<string, unknown> {
+  return Object.fromEntries(
+    fields.map((f) => [f.name, f.kind === 'date' ? dateFromParts(body, f.name) : body[f.name]]),
+  );
 }
 
 /** What the inputs show after an error: exactly what was typed. */
-export function displayFromBody(fields: readonly { name: string; kind: string }[], body: Body): Record<string, unknown> {
+export function displayFromBody(
+  fields: readonly { name: string; kind: string }[],
+  body: Body,
+): Record<string, unknown> {
   return Object.fromEntries(
     fields.map((f) => [
       f.name,

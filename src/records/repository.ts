@@ -13,7 +13,13 @@ export function recordDataOf(row: RecordRow): RecordData {
 }
 
 export function recordsOfReturn(db: DbOrTrx, returnId: number) {
-  return db.selectFrom('records').selectAll().where('return_id', '=', returnId).orderBy('created_at').orderBy('id').execute();
+  return db
+    .selectFrom('records')
+    .selectAll()
+    .where('return_id', '=', returnId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
 }
 
 export function findRecord(db: DbOrTrx, organisationId: number, returnId: number, recordId: number) {
@@ -45,7 +51,13 @@ export function insertRecord(
 ) {
   return db
     .insertInto('records')
-    .values({ ...values, organisation_id: organisationId, return_id: returnId, created_at: at, updated_at: at })
+    .values({
+      ...values,
+      organisation_id: organisationId,
+      return_id: returnId,
+      created_at: at,
+      updated_at: at,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
 }
@@ -53,14 +65,21 @@ export function insertRecord(
 export function updateRecord(
   db: DbOrTrx,
   recordId: number,
-  values: Partial<RecordData> & { match_key_nhs?: string | null; match_key_demo?: string | null; record_status?: 'active' | 'withdrawn'; withdrawn_reason?: string | null },
+  values: Partial<RecordData> & {
+    match_key_nhs?: string | null;
+    match_key_demo?: string | null;
+    record_status?: 'active' | 'withdrawn';
+    withdrawn_reason?: string | null;
+  },
   at: Date,
 ) {
-  return db
-    .updateTable('records')
-    // A saved record always keeps its reference: the section schema requires it.
-    .set({ ...values, updated_at: at } as RecordUpdate)
-    .where('id', '=', recordId)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return (
+    db
+      .updateTable('records')
+      // A saved record always keeps its reference: the section schema requires it.
+      .set({ ...values, updated_at: at } as RecordUpdate)
+      .where('id', '=', recordId)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+  );
 }

@@ -38,7 +38,9 @@ function blank(value: unknown): boolean {
 /** Accepts a code or its label, case-insensitively, so a spreadsheet can carry either. */
 export function matchCode(options: CodeList, raw: string): string | undefined {
   const wanted = raw.trim().toLowerCase();
-  return options.find(([code, label]) => code.toLowerCase() === wanted || label.toLowerCase() === wanted)?.[0];
+  return options.find(
+    ([code, label]) => code.toLowerCase() === wanted || label.toLowerCase() === wanted,
+  )?.[0];
 }
 
 /** YYYY-MM-DD or DD/MM/YYYY, and a real calendar date. */
@@ -53,7 +55,8 @@ export function parseDate(raw: string): IsoDate | undefined {
     [day, month, year] = [Number(m[1]), Number(m[2]), Number(m[3])];
   }
   const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day)
+    return undefined;
   return date.toISOString().slice(0, 10);
 }
 
@@ -89,7 +92,10 @@ function fieldSchema(def: FieldDef): z.ZodType {
     case 'date':
       return z.unknown().transform((raw, ctx) => {
         if (blank(raw)) return null;
-        return (typeof raw === 'string' && parseDate(raw)) || invalid(ctx, `${capitalise(def.errorName.replace(/^the /, ''))} must be a real date`);
+        return (
+          (typeof raw === 'string' && parseDate(raw)) ||
+          invalid(ctx, `${capitalise(def.errorName.replace(/^the /, ''))} must be a real date`)
+        );
       });
     case 'integer':
       return z.unknown().transform((raw, ctx) => {
@@ -97,12 +103,19 @@ function fieldSchema(def: FieldDef): z.ZodType {
         const text = String(raw).trim();
         const n = Number(text);
         if (!/^\d+$/.test(text) || n < def.min || n > def.max)
-          return invalid(ctx, `${capitalise(def.errorName.replace(/^the /, ''))} must be a whole number between ${def.min} and ${def.max}`);
+          return invalid(
+            ctx,
+            `${capitalise(def.errorName.replace(/^the /, ''))} must be a whole number between ${def.min} and ${def.max}`,
+          );
         return n;
       });
     case 'boolean':
       return z.unknown().transform((raw) => {
-        const text = Array.isArray(raw) ? String(raw.at(-1)) : String(raw ?? '').trim().toLowerCase();
+        const text = Array.isArray(raw)
+          ? String(raw.at(-1))
+          : String(raw ?? '')
+              .trim()
+              .toLowerCase();
         return ['true', 'yes', 'y', '1', 'on'].includes(text.toLowerCase());
       });
     case 'text':
@@ -110,7 +123,10 @@ function fieldSchema(def: FieldDef): z.ZodType {
         if (blank(raw)) return null;
         const text = String(raw).trim();
         if (text.length > def.maxLength)
-          return invalid(ctx, `${capitalise(def.errorName.replace(/^(the|your) /, ''))} must be ${def.maxLength} characters or fewer`);
+          return invalid(
+            ctx,
+            `${capitalise(def.errorName.replace(/^(the|your) /, ''))} must be ${def.maxLength} characters or fewer`,
+          );
         if (!def.pattern.test(text)) return invalid(ctx, def.patternMessage);
         return text;
       });
@@ -126,7 +142,10 @@ function withAllKeys<T extends z.ZodObject>(schema: T) {
   }, schema);
 }
 
-const shape = Object.fromEntries(fieldDefs.map((def) => [def.name, fieldSchema(def)])) as Record<FieldName, z.ZodType>;
+const shape = Object.fromEntries(fieldDefs.map((def) => [def.name, fieldSchema(def)])) as Record<
+  FieldName,
+  z.ZodType
+>;
 
 function missingMessage(def: FieldDef): string {
   return def.kind === 'code' || def.kind === 'codes' ? `Select ${def.errorName}` : `Enter ${def.errorName}`;
@@ -156,22 +175,35 @@ function crossFieldRules(r: RecordData, context: RecordContext, complete: boolea
   const ref = r.partner_record_ref;
   if (ref !== null) {
     if (/^\d{10}$/.test(ref) && isValidNhsNumber(ref))
-      issue('partner_record_ref', 'Your reference must not be an NHS number. Use your organisation’s own case reference');
+      issue(
+        'partner_record_ref',
+        'Your reference must not be an NHS number. Use your organisation’s own case reference',
+      );
     else if (!/\d/.test(ref))
-      issue('partner_record_ref', 'Your reference must include at least one number, so that it cannot be a person’s name');
+      issue(
+        'partner_record_ref',
+        'Your reference must include at least one number, so that it cannot be a person’s name',
+      );
   }
 
   if (r.date_of_death !== null) {
     if (r.date_of_death > context.today) issue('date_of_death', 'Date of death must be today or in the past');
-    if (r.date_of_death < EARLIEST_DEATH) issue('date_of_death', 'Date of death must be on or after 1 January 2000');
+    if (r.date_of_death < EARLIEST_DEATH)
+      issue('date_of_death', 'Date of death must be on or after 1 January 2000');
   }
   if (r.date_partner_aware !== null) {
     if (r.date_partner_aware > context.today)
       issue('date_partner_aware', 'Date your organisation became aware must be today or in the past');
     else if (r.date_partner_aware > context.periodEnd)
-      issue('date_partner_aware', 'Date your organisation became aware must be in or before the month of this return');
+      issue(
+        'date_partner_aware',
+        'Date your organisation became aware must be in or before the month of this return',
+      );
     if (r.date_of_death !== null && r.date_partner_aware < r.date_of_death)
-      issue('date_partner_aware', 'Date your organisation became aware must be on or after the date of death');
+      issue(
+        'date_partner_aware',
+        'Date your organisation became aware must be on or after the date of death',
+      );
   }
 
   if (r.age_at_death !== null && r.age_unknown)
@@ -179,21 +211,33 @@ function crossFieldRules(r: RecordData, context: RecordContext, complete: boolea
 
   const standalone = r.substances.filter((s) => STANDALONE_SUBSTANCES.includes(s));
   if (standalone.length > 0 && r.substances.length > 1)
-    issue('substances', '“None detected” and “Unknown, awaiting toxicology” cannot be selected with any other substance');
+    issue(
+      'substances',
+      '“None detected” and “Unknown, awaiting toxicology” cannot be selected with any other substance',
+    );
   if (
     r.substances.includes('unknown_awaiting_toxicology') &&
     r.evidence_stage !== null &&
     !BEFORE_TOXICOLOGY.includes(r.evidence_stage)
   )
-    issue('substances', 'Substances cannot be “Unknown, awaiting toxicology” once toxicology has been received');
+    issue(
+      'substances',
+      'Substances cannot be “Unknown, awaiting toxicology” once toxicology has been received',
+    );
   if (r.substances_other !== null && !r.substances.includes('other'))
     issue('substances_other', 'Select “Other substance” or remove the name of the other substance');
 
   if (r.inquest_conclusion !== null && r.evidence_stage !== 'inquest_concluded')
-    issue('inquest_conclusion', 'Only give an inquest conclusion when the evidence stage is ‘Inquest concluded’');
+    issue(
+      'inquest_conclusion',
+      'Only give an inquest conclusion when the evidence stage is ‘Inquest concluded’',
+    );
 
   if (r.on_ost_at_death === 'yes' && r.treatment_status !== null && r.treatment_status !== 'in_treatment')
-    issue('on_ost_at_death', 'Opioid substitution therapy can only be ‘Yes’ when the person was in treatment');
+    issue(
+      'on_ost_at_death',
+      'Opioid substitution therapy can only be ‘Yes’ when the person was in treatment',
+    );
 }
 
 export type SchemaMode = 'draft' | 'complete';
@@ -249,7 +293,10 @@ export const linkageSchema = withAllKeys(
       if (blank(raw)) return null;
       const text = String(raw).trim();
       if (text.length > 60 || !/^[\p{L}' .-]+$/u.test(text)) {
-        ctx.addIssue({ code: 'custom', message: 'Surname must only include letters, spaces, hyphens and apostrophes' });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'Surname must only include letters, spaces, hyphens and apostrophes',
+        });
         return z.NEVER;
       }
       return text;
@@ -278,7 +325,11 @@ export const linkageSchema = withAllKeys(
 export type LinkageInput = z.output<typeof linkageSchema>;
 
 /** Linkage rules that need the record: a birth before the death, and an age that agrees. */
-export function linkageAgainstRecord(linkage: LinkageInput, record: RecordData, today: IsoDate): FieldError[] {
+export function linkageAgainstRecord(
+  linkage: LinkageInput,
+  record: RecordData,
+  today: IsoDate,
+): FieldError[] {
   const errors: FieldError[] = [];
   const dob = linkage.date_of_birth;
   if (dob === null) return errors;
@@ -286,7 +337,9 @@ export function linkageAgainstRecord(linkage: LinkageInput, record: RecordData, 
   if (dob > until) {
     errors.push({
       field: 'date_of_birth',
-      message: record.date_of_death ? 'Date of birth must be before the date of death' : 'Date of birth must be in the past',
+      message: record.date_of_death
+        ? 'Date of birth must be before the date of death'
+        : 'Date of birth must be in the past',
     });
     return errors;
   }
@@ -299,7 +352,10 @@ export function linkageAgainstRecord(linkage: LinkageInput, record: RecordData, 
       });
   }
   if (record.date_of_death && ageAt(dob, record.date_of_death) > 120)
-    errors.push({ field: 'date_of_birth', message: 'Date of birth gives an age at death over 120. Check the date' });
+    errors.push({
+      field: 'date_of_birth',
+      message: 'Date of birth gives an age at death over 120. Check the date',
+    });
   return errors;
 }
 

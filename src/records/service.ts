@@ -11,10 +11,17 @@ import { formatPeriod, lastDayOf, londonDateOf } from '../domain/periods.js';
 import type { ReturnsService } from '../returns/service.js';
 import { fieldsOf, type SectionId } from './fields.js';
 import * as repo from './repository.js';
-import { emptyRecord, linkageAgainstRecord, linkageSchema, validateSection, type RecordData } from './schema.js';
+import {
+  emptyRecord,
+  linkageAgainstRecord,
+  linkageSchema,
+  validateSection,
+  type RecordData,
+} from './schema.js';
 import { issuesToErrors } from './schema.js';
 
-export type RecordResult = { ok: true; record: RecordRow } | { ok: false; errors: FieldError[] } | { ok: false; notEditable: true };
+export type RecordResult =
+  { ok: true; record: RecordRow } | { ok: false; errors: FieldError[] } | { ok: false; notEditable: true };
 
 export class RecordsService {
   constructor(
@@ -28,7 +35,11 @@ export class RecordsService {
     return { today: londonDateOf(this.clock.now()), periodEnd: lastDayOf(period) };
   }
 
-  private async referenceClash(organisation: Organisation, reference: string | null | undefined, exceptId?: number): Promise<FieldError[]> {
+  private async referenceClash(
+    organisation: Organisation,
+    reference: string | null | undefined,
+    exceptId?: number,
+  ): Promise<FieldError[]> {
     if (!reference) return [];
     const clash = await repo.findByReference(this.db, organisation.id, reference);
     if (!clash || clash.id === exceptId) return [];
@@ -66,11 +77,37 @@ export class RecordsService {
       let record: RecordRow;
       if (existing) {
         record = await repo.updateRecord(trx, existing.id, result.values, now);
-        const changed = names.filter((n) => JSON.stringify(stored[n as keyof RecordData]) !== JSON.stringify(result.values[n as keyof RecordData]));
-        await audit(trx, { actor, organisationId: organisation.id, action: 'record_updated', entity: 'record', entityId: record.id, detail: { period, section, changed }, at: now });
+        const changed = names.filter(
+          (n) =>
+            JSON.stringify(stored[n as keyof RecordData]) !==
+            JSON.stringify(result.values[n as keyof RecordData]),
+        );
+        await audit(trx, {
+          actor,
+          organisationId: organisation.id,
+          action: 'record_updated',
+          entity: 'record',
+          entityId: record.id,
+          detail: { period, section, changed },
+          at: now,
+        });
       } else {
-        record = await repo.insertRecord(trx, organisation.id, row.id, { ...result.values, partner_record_ref: result.values.partner_record_ref! }, now);
-        await audit(trx, { actor, organisationId: organisation.id, action: 'record_created', entity: 'record', entityId: record.id, detail: { period }, at: now });
+        record = await repo.insertRecord(
+          trx,
+          organisation.id,
+          row.id,
+          { ...result.values, partner_record_ref: result.values.partner_record_ref! },
+          now,
+        );
+        await audit(trx, {
+          actor,
+          organisationId: organisation.id,
+          action: 'record_created',
+          entity: 'record',
+          entityId: record.id,
+          detail: { period },
+          at: now,
+        });
       }
       return { ok: true as const, record };
     });
@@ -91,7 +128,13 @@ export class RecordsService {
    * Hashes the linkage identifiers into match keys and forgets them. Only the keys (and an age worked
    * out from the date of birth, when no age was given) are written.
    */
-  async saveLinkage(organisation: Organisation, period: string, recordId: number, raw: Record<string, unknown>, user: User): Promise<RecordResult & { derivedAge?: number }> {
+  async saveLinkage(
+    organisation: Organisation,
+    period: string,
+    recordId: number,
+    raw: Record<string, unknown>,
+    user: User,
+  ): Promise<RecordResult & { derivedAge?: number }> {
     const existing = await this.find(organisation, period, recordId);
     if (!existing) return { ok: false, notEditable: true };
     const parsed = linkageSchema.safeParse(raw);
@@ -103,13 +146,24 @@ export class RecordsService {
     const someDemo = demoParts.some((p) => p !== null);
     if (someDemo && demoParts.some((p) => p === null))
       errors.push({
-        field: linkage.surname === null ? 'surname' : linkage.first_initial === null ? 'first_initial' : 'date_of_birth',
+        field:
+          linkage.surname === null
+            ? 'surname'
+            : linkage.first_initial === null
+              ? 'first_initial'
+              : 'date_of_birth',
         message: 'Enter the surname, first initial and date of birth together, or none of them',
       });
     if (someDemo && !stored.sex)
-      errors.push({ field: 'surname', message: 'Enter the sex in ‘About the person’ first: the name-based key needs it' });
+      errors.push({
+        field: 'surname',
+        message: 'Enter the sex in ‘About the person’ first: the name-based key needs it',
+      });
     if (!linkage.nhs_number && !someDemo)
-      errors.push({ field: 'nhs_number', message: 'Enter an NHS number, or a surname, first initial and date of birth' });
+      errors.push({
+        field: 'nhs_number',
+        message: 'Enter an NHS number, or a surname, first initial and date of birth',
+      });
     if (errors.length) return { ok: false, errors };
 
     const values: Parameters<typeof repo.updateRecord>[2] = {};
@@ -128,7 +182,8 @@ export class RecordsService {
     }
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
-      if (!(await this.returns.editableReturn(trx, organisation, period))) return { ok: false as const, notEditable: true as const };
+      if (!(await this.returns.editableReturn(trx, organisation, period)))
+        return { ok: false as const, notEditable: true as const };
       const record = await repo.updateRecord(trx, recordId, values, now);
       await audit(trx, {
         actor: { userId: user.id, label: user.email },
@@ -137,33 +192,65 @@ export class RecordsService {
         entity: 'record',
         entityId: recordId,
         // Which keys changed, never the identifiers themselves.
-        detail: { period, nhs_key: 'match_key_nhs' in values, demographic_key: 'match_key_demo' in values, age_derived: 'age_at_death' in values },
+        detail: {
+          period,
+          nhs_key: 'match_key_nhs' in values,
+          demographic_key: 'match_key_demo' in values,
+          age_derived: 'age_at_death' in values,
+        },
         at: now,
       });
       return { ok: true as const, record, derivedAge: values.age_at_death ?? undefined };
     });
   }
 
-  async clearLinkage(organisation: Organisation, period: string, recordId: number, user: User): Promise<boolean> {
+  async clearLinkage(
+    organisation: Organisation,
+    period: string,
+    recordId: number,
+    user: User,
+  ): Promise<boolean> {
     const existing = await this.find(organisation, period, recordId);
     if (!existing) return false;
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
       if (!(await this.returns.editableReturn(trx, organisation, period))) return false;
       await repo.updateRecord(trx, recordId, { match_key_nhs: null, match_key_demo: null }, now);
-      await audit(trx, { actor: { userId: user.id, label: user.email }, organisationId: organisation.id, action: 'record_linkage_keys_removed', entity: 'record', entityId: recordId, detail: { period }, at: now });
+      await audit(trx, {
+        actor: { userId: user.id, label: user.email },
+        organisationId: organisation.id,
+        action: 'record_linkage_keys_removed',
+        entity: 'record',
+        entityId: recordId,
+        detail: { period },
+        at: now,
+      });
       return true;
     });
   }
 
-  async withdraw(organisation: Organisation, period: string, recordId: number, reason: string, user: User): Promise<boolean> {
+  async withdraw(
+    organisation: Organisation,
+    period: string,
+    recordId: number,
+    reason: string,
+    user: User,
+  ): Promise<boolean> {
     const existing = await this.find(organisation, period, recordId);
     if (!existing || existing.record_status === 'withdrawn') return false;
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
       if (!(await this.returns.editableReturn(trx, organisation, period))) return false;
       await repo.updateRecord(trx, recordId, { record_status: 'withdrawn', withdrawn_reason: reason }, now);
-      await audit(trx, { actor: { userId: user.id, label: user.email }, organisationId: organisation.id, action: 'record_withdrawn', entity: 'record', entityId: recordId, detail: { period, reason }, at: now });
+      await audit(trx, {
+        actor: { userId: user.id, label: user.email },
+        organisationId: organisation.id,
+        action: 'record_withdrawn',
+        entity: 'record',
+        entityId: recordId,
+        detail: { period, reason },
+        at: now,
+      });
       return true;
     });
   }
@@ -175,7 +262,15 @@ export class RecordsService {
     return this.db.transaction().execute(async (trx) => {
       if (!(await this.returns.editableReturn(trx, organisation, period))) return false;
       await repo.updateRecord(trx, recordId, { record_status: 'active', withdrawn_reason: null }, now);
-      await audit(trx, { actor: { userId: user.id, label: user.email }, organisationId: organisation.id, action: 'record_restored', entity: 'record', entityId: recordId, detail: { period }, at: now });
+      await audit(trx, {
+        actor: { userId: user.id, label: user.email },
+        organisationId: organisation.id,
+        action: 'record_restored',
+        entity: 'record',
+        entityId: recordId,
+        detail: { period },
+        at: now,
+      });
       return true;
     });
   }

@@ -21,7 +21,11 @@ function organisationOf(res: Response): Organisation {
   return res.locals.organisation as Organisation;
 }
 
-function sectionStatus(record: RecordRow, section: SectionId, errors: { field: string }[]): 'Completed' | 'Incomplete' | 'Not started' {
+function sectionStatus(
+  record: RecordRow,
+  section: SectionId,
+  errors: { field: string }[],
+): 'Completed' | 'Incomplete' | 'Not started' {
   const fields = fieldsOf(section);
   const data = recordDataOf(record);
   const touched = fields.some((f) => {
@@ -41,7 +45,11 @@ const submitProblems: Record<string, string> = {
   incomplete: 'Some records are incomplete. Complete them before you submit',
 };
 
-export function returnsRouter(returns: ReturnsService, records: RecordsService, organisations: OrganisationsService): Router {
+export function returnsRouter(
+  returns: ReturnsService,
+  records: RecordsService,
+  organisations: OrganisationsService,
+): Router {
   const router = Router();
   router.use(requirePartner);
   router.use(async (req: Request, res: Response, next: NextFunction) => {
@@ -72,18 +80,35 @@ export function returnsRouter(returns: ReturnsService, records: RecordsService, 
     if (!detail.editable) throw new HttpError(403, 'return not editable');
   };
 
+  /** A page for changing a submitted or locked return sends the user back to it, saying why. */
+  const editableOrBack = (req: Request, res: Response, detail: ReturnDetail): boolean => {
+    if (detail.editable) return true;
+    req.session.flash = detail.locked
+      ? 'This return is locked. Contact the County Community Safety Unit if it needs to change'
+      : 'This return has been submitted. To change it, amend the return';
+    res.redirect(`/returns/${detail.period}`);
+    return false;
+  };
+
   router.get('/', async (req, res) => {
-    res.render('returns/list', { title: 'Your returns', returns: await returns.overview(organisationOf(res)) });
+    res.render('returns/list', {
+      title: 'Your returns',
+      returns: await returns.overview(organisationOf(res)),
+    });
   });
 
   router.get('/:period', async (req, res) => {
     const detail = await loadReturn(req, res);
-    const problems = new Map(detail.records.map((r) => [r.id, completenessErrors(recordDataOf(r), detail.context)]));
+    const problems = new Map(
+      detail.records.map((r) => [r.id, completenessErrors(recordDataOf(r), detail.context)]),
+    );
     res.render('returns/return', {
       title: `${formatPeriod(detail.period)} return`,
       problems,
       submissions: detail.row ? await returns.submissions(detail.row.id) : [],
-      amendmentReason: detail.row?.amendment_reason ? labelOf(amendmentReasons, detail.row.amendment_reason) : null,
+      amendmentReason: detail.row?.amendment_reason
+        ? labelOf(amendmentReasons, detail.row.amendment_reason)
+        : null,
       backLink: '/returns',
     });
   });
@@ -105,14 +130,16 @@ export function returnsRouter(returns: ReturnsService, records: RecordsService, 
       record,
       values,
       errors,
-      action: record ? `/returns/${detail.period}/records/${record.id}/${section}` : `/returns/${detail.period}/records/new`,
+      action: record
+        ? `/returns/${detail.period}/records/${record.id}/${section}`
+        : `/returns/${detail.period}/records/new`,
       backLink: record ? `/returns/${detail.period}/records/${record.id}` : `/returns/${detail.period}`,
     });
   };
 
   router.get('/:period/records/new', async (req, res) => {
     const detail = await loadReturn(req, res);
-    requireEditable(detail);
+    if (!editableOrBack(req, res, detail)) return;
     renderSection(res, detail, 'death', undefined, {});
   });
 
@@ -121,16 +148,35 @@ export function returnsRouter(returns: ReturnsService, records: RecordsService, 
     return index < SECTION_IDS.length - 1 ? SECTION_IDS[index + 1]! : 'linkage';
   };
 
-  const saveSection = async (req: Request, res: Response, section: SectionId, recordId: number | undefined) => {
+  const saveSection = async (
+    req: Request,
+    res: Response,
+    section: SectionId,
+    recordId: number | undefined,
+  ) => {
     const detail = await loadReturn(req, res);
     requireEditable(detail);
     const fields = fieldsOf(section);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const result = await records.saveSection(organisationOf(res), detail.period, recordId, section, rawFromBody(fields, body), currentUser(req));
+    const result = await records.saveSection(
+      organisationOf(res),
+      detail.period,
+      recordId,
+      section,
+      rawFromBody(fields, body),
+      currentUser(req),
+    );
     if (!result.ok) {
       if ('notEditable' in result) throw new HttpError(403);
       const record = recordId === undefined ? undefined : detail.records.find((r) => r.id === recordId);
-      return renderSection(res.status(400), detail, section, record, displayFromBody(fields, body), toFormErrors(result.errors, errorAnchor(fields)));
+      return renderSection(
+        res.status(400),
+        detail,
+        section,
+        record,
+        displayFromBody(fields, body),
+        toFormErrors(result.errors, errorAnchor(fields)),
+      );
     }
     res.redirect(`/returns/${detail.period}/records/${result.record.id}/${nextSection(section)}`);
   };
@@ -156,16 +202,35 @@ export function returnsRouter(returns: ReturnsService, records: RecordsService, 
 
   router.get('/:period/records/:id/linkage', async (req, res) => {
     const { detail, record } = await loadRecord(req, res);
-    requireEditable(detail);
-    res.render('records/linkage', { title: 'Linkage identifiers', record, fields: linkageFieldDefs, backLink: `/returns/${detail.period}/records/${record.id}` });
+    if (!editableOrBack(req, res, detail)) return;
+    res.render('records/linkage', {
+      title: 'Linkage identifiers',
+      record,
+      fields: linkageFieldDefs,
+      backLink: `/returns/${detail.period}/records/${record.id}`,
+    });
   });
 
   router.post('/:period/records/:id/linkage', async (req, res) => {
     const { detail, record } = await loadRecord(req, res);
     requireEditable(detail);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const raw = rawFromBody([...linkageFieldDefs.map((f) => ({ name: f.name, kind: f.name === 'date_of_birth' ? 'date' : 'text' }))], body);
-    const result = await records.saveLinkage(organisationOf(res), detail.period, record.id, raw, currentUser(req));
+    const raw = rawFromBody(
+      [
+        ...linkageFieldDefs.map((f) => ({
+          name: f.name,
+          kind: f.name === 'date_of_birth' ? 'date' : 'text',
+        })),
+      ],
+      body,
+    );
+    const result = await records.saveLinkage(
+      organisationOf(res),
+      detail.period,
+      record.id,
+      raw,
+      currentUser(req),
+    );
     if (!result.ok) {
       if ('notEditable' in result) throw new HttpError(403);
       // Identifiers are never sent back to the browser: the user types them again.
@@ -177,24 +242,34 @@ export function returnsRouter(returns: ReturnsService, records: RecordsService, 
         backLink: `/returns/${detail.period}/records/${record.id}`,
       });
     }
-    req.session.flash = result.derivedAge !== undefined ? `Linkage keys saved. Age at death worked out as ${result.derivedAge}` : 'Linkage keys saved';
+    req.session.flash =
+      result.derivedAge !== undefined
+        ? `Linkage keys saved. Age at death worked out as ${result.derivedAge}`
+        : 'Linkage keys saved';
     res.redirect(`/returns/${detail.period}/records/${record.id}`);
   });
 
   router.post('/:period/records/:id/linkage/remove', async (req, res) => {
     const { detail, record } = await loadRecord(req, res);
     requireEditable(detail);
-    if (!(await records.clearLinkage(organisationOf(res), detail.period, record.id, currentUser(req)))) throw new HttpError(403);
+    if (!(await records.clearLinkage(organisationOf(res), detail.period, record.id, currentUser(req))))
+      throw new HttpError(403);
     req.session.flash = 'Linkage keys removed';
     res.redirect(`/returns/${detail.period}/records/${record.id}`);
   });
 
   const renderWithdraw = (res: Response, detail: ReturnDetail, record: RecordRow, errors?: FormErrors) =>
-    res.render('records/withdraw', { title: `Withdraw record ${record.partner_record_ref}`, record, errors, reasons: withdrawalReasons, backLink: `/returns/${detail.period}/records/${record.id}` });
+    res.render('records/withdraw', {
+      title: `Withdraw record ${record.partner_record_ref}`,
+      record,
+      errors,
+      reasons: withdrawalReasons,
+      backLink: `/returns/${detail.period}/records/${record.id}`,
+    });
 
   router.get('/:period/records/:id/withdraw', async (req, res) => {
     const { detail, record } = await loadRecord(req, res);
-    requireEditable(detail);
+    if (!editableOrBack(req, res, detail)) return;
     renderWithdraw(res, detail, record);
   });
 
@@ -207,7 +282,13 @@ export function returnsRouter(returns: ReturnsService, records: RecordsService, 
     async (req, res) => {
       const { detail, record } = await loadRecord(req, res);
       requireEditable(detail);
-      const ok = await records.withdraw(organisationOf(res), detail.period, record.id, formOf(res, withdrawSchema).reason, currentUser(req));
+      const ok = await records.withdraw(
+        organisationOf(res),
+        detail.period,
+        record.id,
+        formOf(res, withdrawSchema).reason,
+        currentUser(req),
+      );
       if (!ok) throw new HttpError(403);
       req.session.flash = `Record ${record.partner_record_ref} withdrawn`;
       res.redirect(`/returns/${detail.period}`);
@@ -217,7 +298,8 @@ export function returnsRouter(returns: ReturnsService, records: RecordsService, 
   router.post('/:period/records/:id/restore', async (req, res) => {
     const { detail, record } = await loadRecord(req, res);
     requireEditable(detail);
-    if (!(await records.restore(organisationOf(res), detail.period, record.id, currentUser(req)))) throw new HttpError(403);
+    if (!(await records.restore(organisationOf(res), detail.period, record.id, currentUser(req))))
+      throw new HttpError(403);
     req.session.flash = `Record ${record.partner_record_ref} restored`;
     res.redirect(`/returns/${detail.period}/records/${record.id}`);
   });
@@ -226,7 +308,7 @@ export function returnsRouter(returns: ReturnsService, records: RecordsService, 
     const section = req.params.section as SectionId;
     if (!SECTION_IDS.includes(section)) throw new HttpError(404);
     const { detail, record } = await loadRecord(req, res);
-    requireEditable(detail);
+    if (!editableOrBack(req, res, detail)) return;
     renderSection(res, detail, section, record, displayFromRecord(fieldsOf(section), recordDataOf(record)));
   });
 
@@ -252,20 +334,26 @@ export function returnsRouter(returns: ReturnsService, records: RecordsService, 
 
   router.get('/:period/check', async (req, res) => {
     const detail = await loadReturn(req, res);
-    requireEditable(detail);
+    if (!editableOrBack(req, res, detail)) return;
     renderCheck(res, detail);
   });
 
   router.post(
     '/:period/submit',
-    validate(declarationSchema, async (req, res, errors) => renderCheck(res, await loadReturn(req, res), errors)),
+    validate(declarationSchema, async (req, res, errors) =>
+      renderCheck(res, await loadReturn(req, res), errors),
+    ),
     async (req, res) => {
       const detail = await loadReturn(req, res);
       const result = await returns.submit(organisationOf(res), detail.period, currentUser(req));
       if (!result.ok) {
         if (result.reason === 'not_found') throw new HttpError(404);
         const message = submitProblems[result.reason] ?? 'This return cannot be submitted';
-        return renderCheck(res.status(409), await loadReturn(req, res), toFormErrors([{ field: 'declaration', message }]));
+        return renderCheck(
+          res.status(409),
+          await loadReturn(req, res),
+          toFormErrors([{ field: 'declaration', message }]),
+        );
       }
       res.redirect(`/returns/${detail.period}/confirmation`);
     },
@@ -273,29 +361,45 @@ export function returnsRouter(returns: ReturnsService, records: RecordsService, 
 
   router.get('/:period/confirmation', async (req, res) => {
     const detail = await loadReturn(req, res);
-    if (!detail.row?.reference || (detail.row.state !== 'submitted' && detail.row.state !== 'nil')) return res.redirect(`/returns/${detail.period}`);
+    if (!detail.row?.reference || (detail.row.state !== 'submitted' && detail.row.state !== 'nil'))
+      return res.redirect(`/returns/${detail.period}`);
     res.render('returns/confirmation', { title: 'Return submitted', row: detail.row });
   });
 
   // Nil return.
   const renderNil = (res: Response, detail: ReturnDetail, errors?: FormErrors) =>
-    res.render('returns/nil', { title: `Nil return for ${formatPeriod(detail.period)}`, errors, backLink: `/returns/${detail.period}` });
+    res.render('returns/nil', {
+      title: `Nil return for ${formatPeriod(detail.period)}`,
+      errors,
+      backLink: `/returns/${detail.period}`,
+    });
 
   router.get('/:period/nil', async (req, res) => {
     const detail = await loadReturn(req, res);
-    requireEditable(detail);
+    if (!editableOrBack(req, res, detail)) return;
     renderNil(res, detail);
   });
 
   router.post(
     '/:period/nil',
-    validate(nilDeclarationSchema, async (req, res, errors) => renderNil(res, await loadReturn(req, res), errors)),
+    validate(nilDeclarationSchema, async (req, res, errors) =>
+      renderNil(res, await loadReturn(req, res), errors),
+    ),
     async (req, res) => {
       const detail = await loadReturn(req, res);
       const result = await returns.nilReturn(organisationOf(res), detail.period, currentUser(req));
       if (!result.ok) {
         if (result.reason === 'not_found') throw new HttpError(404);
-        return renderNil(res.status(409), detail, toFormErrors([{ field: 'declaration', message: submitProblems[result.reason] ?? 'This nil return cannot be made' }]));
+        return renderNil(
+          res.status(409),
+          detail,
+          toFormErrors([
+            {
+              field: 'declaration',
+              message: submitProblems[result.reason] ?? 'This nil return cannot be made',
+            },
+          ]),
+        );
       }
       res.redirect(`/returns/${detail.period}/confirmation`);
     },
@@ -303,11 +407,18 @@ export function returnsRouter(returns: ReturnsService, records: RecordsService, 
 
   // Amend after submission.
   const renderAmend = (res: Response, values: Record<string, unknown>, errors?: FormErrors) =>
-    res.render('returns/amend', { title: 'Amend this return', values, errors, reasons: amendmentReasons, backLink: `/returns/${(res.locals.detail as ReturnDetail).period}` });
+    res.render('returns/amend', {
+      title: 'Amend this return',
+      values,
+      errors,
+      reasons: amendmentReasons,
+      backLink: `/returns/${(res.locals.detail as ReturnDetail).period}`,
+    });
 
   router.get('/:period/amend', async (req, res) => {
     const detail = await loadReturn(req, res);
-    if (detail.locked || !(detail.row?.state === 'submitted' || detail.row?.state === 'nil')) throw new HttpError(403);
+    if (detail.locked || !(detail.row?.state === 'submitted' || detail.row?.state === 'nil'))
+      throw new HttpError(403);
     renderAmend(res, {});
   });
 
@@ -320,7 +431,10 @@ export function returnsRouter(returns: ReturnsService, records: RecordsService, 
     async (req, res) => {
       const detail = await loadReturn(req, res);
       const form = formOf(res, amendmentSchema);
-      const result = await returns.startAmendment(organisationOf(res), detail.period, currentUser(req), { code: form.reason, text: form.reason_text || null });
+      const result = await returns.startAmendment(organisationOf(res), detail.period, currentUser(req), {
+        code: form.reason,
+        text: form.reason_text || null,
+      });
       if (!result.ok) throw new HttpError(result.reason === 'not_found' ? 404 : 403);
       req.session.flash = 'You can now change this return. Submit it again when you have finished';
       res.redirect(`/returns/${detail.period}`);

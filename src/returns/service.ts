@@ -68,18 +68,29 @@ export class ReturnsService {
   /** Months the organisation makes returns for, up to and including this month, newest first. */
   periodsFor(organisation: Organisation): Period[] {
     const current = periodOf(this.today());
-    const last = organisation.active_to && organisation.active_to < current ? organisation.active_to : current;
+    const last =
+      organisation.active_to && organisation.active_to < current ? organisation.active_to : current;
     if (organisation.active_from > last) return [];
     return periodsBetween(organisation.active_from, last);
   }
 
-  private summarise(period: Period, row: ReturnRow | undefined, deadline: IsoDate, recordCount: number): ReturnSummary {
+  private summarise(
+    period: Period,
+    row: ReturnRow | undefined,
+    deadline: IsoDate,
+    recordCount: number,
+  ): ReturnSummary {
     return {
       period,
       row,
       deadline,
       recordCount,
-      status: returnStatus({ state: row?.state ?? null, submittedLate: row?.submitted_late ?? false, deadline, today: this.today() }),
+      status: returnStatus({
+        state: row?.state ?? null,
+        submittedLate: row?.submitted_late ?? false,
+        deadline,
+        today: this.today(),
+      }),
       submittableFrom: firstDayOf(addMonths(period, 1)),
       locked: !!row?.locked_at,
     };
@@ -91,7 +102,12 @@ export class ReturnsService {
     const counts = await repo.recordCounts(this.db, organisation.id);
     return this.periodsFor(organisation).map((period) => {
       const row = rows.get(period);
-      return this.summarise(period, row, deadlineOf(period, settings.deadlineWorkingDays), row ? (counts.get(row.id) ?? 0) : 0);
+      return this.summarise(
+        period,
+        row,
+        deadlineOf(period, settings.deadlineWorkingDays),
+        row ? (counts.get(row.id) ?? 0) : 0,
+      );
     });
   }
 
@@ -131,7 +147,12 @@ export class ReturnsService {
     return this.sign(organisation, period, user, 'nil');
   }
 
-  private async sign(organisation: Organisation, period: string, user: User, kind: 'submit' | 'nil'): Promise<ActionResult> {
+  private async sign(
+    organisation: Organisation,
+    period: string,
+    user: User,
+    kind: 'submit' | 'nil',
+  ): Promise<ActionResult> {
     const detail = await this.detail(organisation, period);
     if (!detail) return { ok: false, reason: 'not_found' };
     const now = this.clock.now();
@@ -141,7 +162,8 @@ export class ReturnsService {
     return this.db.transaction().execute(async (trx) => {
       const row = await repo.lockReturn(trx, organisation.id, period, now);
       if (row.locked_at) return { ok: false as const, reason: 'locked' };
-      if (row.state === 'submitted' || row.state === 'nil') return { ok: false as const, reason: 'already_submitted' };
+      if (row.state === 'submitted' || row.state === 'nil')
+        return { ok: false as const, reason: 'already_submitted' };
       const records = await recordsOfReturn(trx, row.id);
       const active = records.filter((r) => r.record_status === 'active');
       if (kind === 'nil' && active.length > 0) return { ok: false as const, reason: 'has_records' };
@@ -210,14 +232,38 @@ export class ReturnsService {
         detail: { period, version, reference, records: active.length, late },
         at: now,
       });
-      await this.queueReceipt(trx, { organisation, period, user, reference, version, kind, reopened, records: active.length, late, deadline: detail.deadline, now });
+      await this.queueReceipt(trx, {
+        organisation,
+        period,
+        user,
+        reference,
+        version,
+        kind,
+        reopened,
+        records: active.length,
+        late,
+        deadline: detail.deadline,
+        now,
+      });
       return { ok: true as const, reference };
     });
   }
 
   private async queueReceipt(
     trx: DbOrTrx,
-    r: { organisation: Organisation; period: string; user: User; reference: string; version: number; kind: 'submit' | 'nil'; reopened: boolean; records: number; late: boolean; deadline: IsoDate; now: Date },
+    r: {
+      organisation: Organisation;
+      period: string;
+      user: User;
+      reference: string;
+      version: number;
+      kind: 'submit' | 'nil';
+      reopened: boolean;
+      records: number;
+      late: boolean;
+      deadline: IsoDate;
+      now: Date;
+    },
   ): Promise<void> {
     const what = r.reopened ? 'Amended return' : r.kind === 'nil' ? 'Nil return' : 'Return';
     const content = await renderEmail('receipt', {
@@ -235,7 +281,12 @@ export class ReturnsService {
     const to = [...new Set([r.user.email, ...r.organisation.return_contacts])];
     await enqueue(
       trx,
-      { idempotencyKey: `receipt:${r.reference}`, to, subject: `${what} received: ${formatPeriod(r.period)} (${r.reference})`, ...content },
+      {
+        idempotencyKey: `receipt:${r.reference}`,
+        to,
+        subject: `${what} received: ${formatPeriod(r.period)} (${r.reference})`,
+        ...content,
+      },
       r.now,
     );
   }
@@ -253,10 +304,16 @@ export class ReturnsService {
     return this.db.transaction().execute(async (trx) => {
       const row = await repo.lockReturn(trx, organisation.id, period, now);
       if (row.locked_at) return { ok: false as const, reason: 'locked' };
-      if (row.state !== 'submitted' && row.state !== 'nil') return { ok: false as const, reason: 'not_submitted' };
+      if (row.state !== 'submitted' && row.state !== 'nil')
+        return { ok: false as const, reason: 'not_submitted' };
       await trx
         .updateTable('returns')
-        .set({ state: 'reopened', amendment_reason: reason.code, amendment_text: reason.text, updated_at: now })
+        .set({
+          state: 'reopened',
+          amendment_reason: reason.code,
+          amendment_text: reason.text,
+          updated_at: now,
+        })
         .where('id', '=', row.id)
         .execute();
       await audit(trx, {
@@ -273,7 +330,11 @@ export class ReturnsService {
   }
 
   /** For the record service: the return row for an editable month, created and locked in `trx`. */
-  async editableReturn(trx: DbOrTrx, organisation: Organisation, period: string): Promise<ReturnRow | undefined> {
+  async editableReturn(
+    trx: DbOrTrx,
+    organisation: Organisation,
+    period: string,
+  ): Promise<ReturnRow | undefined> {
     if (!isPeriod(period) || !this.periodsFor(organisation).includes(period)) return undefined;
     const row = await repo.lockReturn(trx, organisation.id, period, this.clock.now());
     return this.isEditable(row) ? row : undefined;
@@ -290,6 +351,9 @@ export class ReturnsService {
     const byOrg = new Map(rows.map((row) => [row.organisation_id, row]));
     return organisations
       .filter((o) => o.active_from <= period && (!o.active_to || o.active_to >= period))
-      .map((organisation) => ({ organisation, ...this.summarise(period, byOrg.get(organisation.id), deadline, 0) }));
+      .map((organisation) => ({
+        organisation,
+        ...this.summarise(period, byOrg.get(organisation.id), deadline, 0),
+      }));
   }
 }

@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { agentFor, createOrganisation, createTestApp, createUser, csrfFrom, PASSWORD, signedIn, type TestApp } from '../helpers/app.js';
+import {
+  agentFor,
+  createOrganisation,
+  createTestApp,
+  createUser,
+  csrfFrom,
+  PASSWORD,
+  signedIn,
+  type TestApp,
+} from '../helpers/app.js';
 
 let t: TestApp;
 
@@ -15,10 +24,18 @@ describe('first run', () => {
     expect(link).toMatch(/^http:\/\/drd\.test\/setup\/[\w-]{40,}$/);
     const path = new URL(link!).pathname;
     const agent = agentFor(t.app);
-    const mismatch = await agent.submit(path, { email: 'first.admin@ccsu.test', password: 'a long enough password', confirm: 'different' });
+    const mismatch = await agent.submit(path, {
+      email: 'first.admin@ccsu.test',
+      password: 'a long enough password',
+      confirm: 'different',
+    });
     expect(mismatch.status).toBe(400);
     expect(mismatch.text).toContain('Passwords do not match');
-    const created = await agent.submit(path, { email: 'first.admin@ccsu.test', password: 'a long enough password', confirm: 'a long enough password' });
+    const created = await agent.submit(path, {
+      email: 'first.admin@ccsu.test',
+      password: 'a long enough password',
+      confirm: 'a long enough password',
+    });
     expect(created.status).toBe(302);
     expect(created.headers.location).toBe('/admin/organisations');
     expect((await agent.get('/admin/organisations')).status).toBe(200);
@@ -39,16 +56,27 @@ describe('signing in', () => {
     const response = await agent.submit('/sign-in', { email: user.email.toUpperCase(), password: PASSWORD });
     expect(response.status).toBe(302);
     expect(response.headers.location).toBe('/returns');
-    const audit = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'sign_in').where('actor_user_id', '=', user.id).execute();
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'sign_in')
+      .where('actor_user_id', '=', user.id)
+      .execute();
     expect(audit).toHaveLength(1);
   });
 
   it('when the password is wrong then the page says so without saying which part was wrong', async () => {
     const user = await createUser(t, 'ccsu_analyst');
-    const response = await agentFor(t.app).submit('/sign-in', { email: user.email, password: 'wrong password' });
+    const response = await agentFor(t.app).submit('/sign-in', {
+      email: user.email,
+      password: 'wrong password',
+    });
     expect(response.status).toBe(401);
     expect(response.text).toContain('Enter a correct email address and password');
-    const unknown = await agentFor(t.app).submit('/sign-in', { email: 'nobody@example.test', password: 'wrong password' });
+    const unknown = await agentFor(t.app).submit('/sign-in', {
+      email: 'nobody@example.test',
+      password: 'wrong password',
+    });
     expect(unknown.text).toContain('Enter a correct email address and password');
   });
 
@@ -74,7 +102,10 @@ describe('signing in', () => {
 
   it('when a POST has no CSRF token then it is refused and nothing changes', async () => {
     const user = await createUser(t, 'ccsu_analyst');
-    const response = await request(t.app).post('/sign-in').type('form').send({ email: user.email, password: PASSWORD });
+    const response = await request(t.app)
+      .post('/sign-in')
+      .type('form')
+      .send({ email: user.email, password: PASSWORD });
     expect(response.status).toBe(403);
     expect(response.text).toContain('Your form has expired');
     expect(response.text).not.toMatch(/at .*\.ts:\d+/); // no stack trace
@@ -85,7 +116,10 @@ describe('signing in', () => {
     const agent = await signedIn(t, user);
     expect((await agent.get('/ccsu')).status).toBe(200);
     const page = await agent.get('/ccsu');
-    await agent.post('/sign-out').type('form').send({ _csrf: csrfFrom(page.text) });
+    await agent
+      .post('/sign-out')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) });
     const after = await agent.get('/ccsu');
     expect(after.status).toBe(302);
     expect(after.headers.location).toBe('/sign-in?returnTo=%2Fccsu');
@@ -97,15 +131,24 @@ describe('invitations and deactivation', () => {
     const admin = await createUser(t, 'ccsu_admin');
     const org = await createOrganisation(t, { name: 'Hertfordshire Constabulary', code: 'HPOL' });
     const agent = await signedIn(t, admin);
-    const missingOrg = await agent.submit('/admin/users/invite', { email: 'officer@police.test', role: 'partner' });
+    const missingOrg = await agent.submit('/admin/users/invite', {
+      email: 'officer@police.test',
+      role: 'partner',
+    });
     expect(missingOrg.status).toBe(400);
     expect(missingOrg.text).toContain('Select the organisation this partner user works for');
 
-    const invited = await agent.submit('/admin/users/invite', { email: 'officer@police.test', role: 'partner', organisation_id: String(org.id) });
+    const invited = await agent.submit('/admin/users/invite', {
+      email: 'officer@police.test',
+      role: 'partner',
+      organisation_id: String(org.id),
+    });
     expect(invited.status).toBe(302);
     const users = await agent.get('/admin/users');
     const link = /<code class="drd-break" id="invitation-link">([^<]+)<\/code>/.exec(users.text)![1]!;
-    const email = (await t.db.selectFrom('outbox').selectAll().execute()).find((m) => m.to_addresses.includes('officer@police.test'))!;
+    const email = (await t.db.selectFrom('outbox').selectAll().execute()).find((m) =>
+      m.to_addresses.includes('officer@police.test'),
+    )!;
     expect(email.text).toContain(link);
     expect(email.html).toContain('Hertfordshire Constabulary');
 
@@ -113,14 +156,20 @@ describe('invitations and deactivation', () => {
     const invitee = agentFor(t.app);
     const short = await invitee.submit(path, { password: 'short', confirm: 'short' });
     expect(short.text).toContain('Password must be 12 characters or more');
-    const done = await invitee.submit(path, { password: 'a perfectly fine password', confirm: 'a perfectly fine password' });
+    const done = await invitee.submit(path, {
+      password: 'a perfectly fine password',
+      confirm: 'a perfectly fine password',
+    });
     expect(done.status).toBe(302);
     expect(done.headers.location).toBe('/returns');
     expect((await request(t.app).get(path)).status).toBe(410);
   });
 
   it('when an invitation is older than 7 days then it has expired', async () => {
-    const result = await t.services.accounts.invite({ email: 'late@org.test', role: 'ccsu_analyst', organisationId: null }, { userId: null, label: 'test' });
+    const result = await t.services.accounts.invite(
+      { email: 'late@org.test', role: 'ccsu_analyst', organisationId: null },
+      { userId: null, label: 'test' },
+    );
     if (!result.ok) throw new Error('not invited');
     t.clock.advance(8 * 86_400_000);
     const page = await request(t.app).get(new URL(result.link).pathname);
@@ -138,7 +187,11 @@ describe('invitations and deactivation', () => {
     expect((await analystAgent.get('/ccsu')).status).toBe(302);
     const retry = await agentFor(t.app).submit('/sign-in', { email: analyst.email, password: PASSWORD });
     expect(retry.status).toBe(401);
-    const audit = await t.db.selectFrom('audit_log').select('action').where('action', '=', 'user_deactivated').execute();
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('action', '=', 'user_deactivated')
+      .execute();
     expect(audit).toHaveLength(1);
   });
 });
@@ -148,7 +201,12 @@ describe('organisations', () => {
     const admin = await createUser(t, 'ccsu_admin');
     const agent = await signedIn(t, admin);
     const before = await t.db.selectFrom('organisations').select('id').execute();
-    const response = await agent.submit('/admin/organisations/new', { name: '', code: 'H1', return_contacts: 'not-an-email', escalation_contact: '' });
+    const response = await agent.submit('/admin/organisations/new', {
+      name: '',
+      code: 'H1',
+      return_contacts: 'not-an-email',
+      escalation_contact: '',
+    });
     expect(response.status).toBe(400);
     for (const message of [
       'Enter the organisation’s name',
@@ -176,9 +234,23 @@ describe('organisations', () => {
       escalation_contact: 'Manager@cgl.test',
     });
     expect(response.status).toBe(302);
-    const org = await t.db.selectFrom('organisations').selectAll().where('code', '=', 'CGL').executeTakeFirstOrThrow();
-    expect(org).toMatchObject({ areas: ['watford', 'dacorum'], active_from: '2026-04', return_contacts: ['data@cgl.test', 'lead@cgl.test'], escalation_contact: 'manager@cgl.test' });
-    const audit = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'organisation_created').where('organisation_id', '=', org.id).execute();
+    const org = await t.db
+      .selectFrom('organisations')
+      .selectAll()
+      .where('code', '=', 'CGL')
+      .executeTakeFirstOrThrow();
+    expect(org).toMatchObject({
+      areas: ['watford', 'dacorum'],
+      active_from: '2026-04',
+      return_contacts: ['data@cgl.test', 'lead@cgl.test'],
+      escalation_contact: 'manager@cgl.test',
+    });
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'organisation_created')
+      .where('organisation_id', '=', org.id)
+      .execute();
     expect(audit).toHaveLength(1);
   });
 });

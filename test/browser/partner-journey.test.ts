@@ -16,7 +16,11 @@ let consoleProblems: string[];
 
 beforeAll(async () => {
   t = await createTestApp({ now: '2026-04-02T10:00:00Z' });
-  const org = await createOrganisation(t, { name: 'Herts Community Treatment', code: 'HCT', active_from: '2026-02' });
+  const org = await createOrganisation(t, {
+    name: 'Herts Community Treatment',
+    code: 'HCT',
+    active_from: '2026-02',
+  });
   partner = await createUser(t, 'partner', org.id);
   server = await serve(t.app);
   browser = await launchBrowser();
@@ -66,11 +70,15 @@ describe('a partner’s month in the browser', () => {
     // A mistake first: the error summary and inline errors must be accessible too.
     await saveAndContinue();
     expect(await page.title()).toMatch(/^Error: About the death/);
-    expect(await page.locator('.govuk-error-summary').textContent()).toContain('Enter your reference for this death');
+    expect(await page.locator('.govuk-error-summary').textContent()).toContain(
+      'Enter your reference for this death',
+    );
     await expectAccessible(page);
     // The page with errors is served as 400 Bad Request, which Chromium notes in the console; that one
     // entry is expected here, and nothing else may appear.
-    expect(consoleProblems).toEqual(['console: Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+    expect(consoleProblems).toEqual([
+      'console: Failed to load resource: the server responded with a status of 400 (Bad Request)',
+    ]);
     consoleProblems.length = 0;
 
     await page.getByLabel('Your reference for this death').fill('HCT-2026-014');
@@ -86,7 +94,9 @@ describe('a partner’s month in the browser', () => {
     await expectAccessible(page);
     await page.getByLabel('Age at death').fill('41');
     await page.getByLabel('Male', { exact: true }).check();
-    await page.getByLabel('Ethnic group').selectOption({ label: 'White: English, Welsh, Scottish, Northern Irish or British' });
+    await page
+      .getByLabel('Ethnic group')
+      .selectOption({ label: 'White: English, Welsh, Scottish, Northern Irish or British' });
     await page.getByLabel('Area of residence').selectOption({ label: 'Watford' });
     await saveAndContinue();
 
@@ -98,7 +108,10 @@ describe('a partner’s month in the browser', () => {
 
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Circumstances and services');
     await expectAccessible(page);
-    await page.getByRole('group', { name: 'Drug or alcohol treatment' }).getByLabel('In treatment', { exact: true }).check();
+    await page
+      .getByRole('group', { name: 'Drug or alcohol treatment' })
+      .getByLabel('In treatment', { exact: true })
+      .check();
     await saveAndContinue();
 
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Linkage identifiers');

@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { ageAt, demographicMatchKey, isValidNhsNumber, nhsMatchKey, normaliseSurname } from '../../src/domain/linkage.js';
+import {
+  ageAt,
+  demographicMatchKey,
+  isValidNhsNumber,
+  nhsMatchKey,
+  normaliseSurname,
+} from '../../src/domain/linkage.js';
 
 const secret = 'a-test-linkage-secret-that-is-long-enough';
 
@@ -25,15 +31,34 @@ describe('match keys', () => {
   it('when the same NHS number is given with spaces then the key is the same HMAC', () => {
     expect(nhsMatchKey(secret, '943 476 5919')).toBe(nhsMatchKey(secret, '9434765919'));
     expect(nhsMatchKey(secret, '9434765919')).toMatch(/^[0-9a-f]{64}$/);
-    expect(nhsMatchKey('another-secret-that-is-also-long-enough', '9434765919')).not.toBe(nhsMatchKey(secret, '9434765919'));
+    expect(nhsMatchKey('another-secret-that-is-also-long-enough', '9434765919')).not.toBe(
+      nhsMatchKey(secret, '9434765919'),
+    );
   });
 
   it('when surnames differ only in accents, case and punctuation then the demographic key is the same', () => {
     expect(normaliseSurname("O'Brien-Müller")).toBe('OBRIENMULLER');
-    const a = demographicMatchKey(secret, { surname: "o'brien-müller", firstInitial: 'j', dateOfBirth: '1980-03-31', sex: 'male' });
-    const b = demographicMatchKey(secret, { surname: 'OBRIEN MULLER', firstInitial: 'J', dateOfBirth: '1980-03-31', sex: 'male' });
+    const a = demographicMatchKey(secret, {
+      surname: "o'brien-müller",
+      firstInitial: 'j',
+      dateOfBirth: '1980-03-31',
+      sex: 'male',
+    });
+    const b = demographicMatchKey(secret, {
+      surname: 'OBRIEN MULLER',
+      firstInitial: 'J',
+      dateOfBirth: '1980-03-31',
+      sex: 'male',
+    });
     expect(a).toBe(b);
-    expect(demographicMatchKey(secret, { surname: 'OBRIEN MULLER', firstInitial: 'J', dateOfBirth: '1980-03-31', sex: 'female' })).not.toBe(a);
+    expect(
+      demographicMatchKey(secret, {
+        surname: 'OBRIEN MULLER',
+        firstInitial: 'J',
+        dateOfBirth: '1980-03-31',
+        sex: 'female',
+      }),
+    ).not.toBe(a);
   });
 
   it('when working out age at death then only completed years count', () => {

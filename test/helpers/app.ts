@@ -44,18 +44,36 @@ export async function createTestApp(options: { now?: string; logger?: Logger } =
   const database = await createTestDatabase();
   const clock = new FixedClock(new Date(options.now ?? '2026-04-02T10:00:00Z'));
   const config = testConfig();
-  const deps = { config, db: database.db, mailer: nullMailer, clock, logger: options.logger ?? pino({ level: 'silent' }) };
-  return { app: createApp(deps), db: database.db, clock, config, services: createServices(deps), close: database.drop };
+  const deps = {
+    config,
+    db: database.db,
+    mailer: nullMailer,
+    clock,
+    logger: options.logger ?? pino({ level: 'silent' }),
+  };
+  return {
+    app: createApp(deps),
+    db: database.db,
+    clock,
+    config,
+    services: createServices(deps),
+    close: database.drop,
+  };
 }
 
 let orgCounter = 0;
-export async function createOrganisation(t: TestApp, overrides: Partial<Organisation> = {}): Promise<Organisation> {
+export async function createOrganisation(
+  t: TestApp,
+  overrides: Partial<Organisation> = {},
+): Promise<Organisation> {
   orgCounter += 1;
   return t.db
     .insertInto('organisations')
     .values({
       name: overrides.name ?? `Test Organisation ${orgCounter}`,
-      code: overrides.code ?? `TO${String.fromCharCode(65 + (orgCounter % 26))}${String.fromCharCode(65 + Math.floor(orgCounter / 26))}`,
+      code:
+        overrides.code ??
+        `TO${String.fromCharCode(65 + (orgCounter % 26))}${String.fromCharCode(65 + Math.floor(orgCounter / 26))}`,
       type: overrides.type ?? 'drug_alcohol_treatment',
       areas: overrides.areas ?? ['watford'],
       active_from: overrides.active_from ?? '2026-01',
@@ -68,7 +86,11 @@ export async function createOrganisation(t: TestApp, overrides: Partial<Organisa
 }
 
 let userCounter = 0;
-export async function createUser(t: TestApp, role: UserRole, organisationId: number | null = null): Promise<User> {
+export async function createUser(
+  t: TestApp,
+  role: UserRole,
+  organisationId: number | null = null,
+): Promise<User> {
   userCounter += 1;
   passwordHash ??= hashPassword(PASSWORD);
   return insertUser(t.db, {
@@ -138,7 +160,8 @@ export function completeRecordSections(ref = 'HCT-001'): Record<string, Record<s
 export async function addCompleteRecord(agent: Agent, period: string, ref = 'HCT-001'): Promise<number> {
   const sections = completeRecordSections(ref);
   const created = await agent.submit(`/returns/${period}/records/new`, sections.death!);
-  if (created.status !== 302) throw new Error(`Record not created: ${created.status} ${created.text.slice(0, 500)}`);
+  if (created.status !== 302)
+    throw new Error(`Record not created: ${created.status} ${created.text.slice(0, 500)}`);
   const id = Number(/records\/(\d+)\//.exec(created.headers.location!)![1]);
   for (const section of ['person', 'substances', 'circumstances']) {
     const saved = await agent.submit(`/returns/${period}/records/${id}/${section}`, sections[section]!);

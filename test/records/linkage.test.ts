@@ -4,7 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
 import { pino } from 'pino';
 import { Writable } from 'node:stream';
-import { addCompleteRecord, createOrganisation, createTestApp, createUser, signedIn, type Agent, type TestApp } from '../helpers/app.js';
+import {
+  addCompleteRecord,
+  createOrganisation,
+  createTestApp,
+  createUser,
+  signedIn,
+  type Agent,
+  type TestApp,
+} from '../helpers/app.js';
 import { demographicMatchKey, nhsMatchKey } from '../../src/domain/linkage.js';
 
 let t: TestApp;
@@ -31,10 +39,22 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 async function everyStoredText(): Promise<string> {
-  const tables = ['records', 'record_versions', 'audit_log', 'outbox', 'sessions', 'returns', 'return_submissions', 'settings', 'users'];
+  const tables = [
+    'records',
+    'record_versions',
+    'audit_log',
+    'outbox',
+    'sessions',
+    'returns',
+    'return_submissions',
+    'settings',
+    'users',
+  ];
   let text = '';
   for (const table of tables) {
-    const rows = await sql<{ row: unknown }>`select to_jsonb(t) as row from ${sql.table(table)} t`.execute(t.db);
+    const rows = await sql<{ row: unknown }>`select to_jsonb(t) as row from ${sql.table(table)} t`.execute(
+      t.db,
+    );
     text += JSON.stringify(rows.rows);
   }
   return text;
@@ -56,12 +76,34 @@ describe('linkage identifiers', () => {
   });
 
   it('when valid identifiers are saved then only their HMAC keys are stored, and age is derived if missing', async () => {
-    await agent.submit(`/returns/2026-03/records/${recordId}/person`, { age_at_death: '', age_unknown: '', sex: 'male', ethnic_group: 'white_british', residence_area: 'watford' });
-    const response = await agent.submit(`/returns/2026-03/records/${recordId}/linkage`, { nhs_number: NHS, surname: SURNAME, first_initial: 'j', ...DOB });
+    await agent.submit(`/returns/2026-03/records/${recordId}/person`, {
+      age_at_death: '',
+      age_unknown: '',
+      sex: 'male',
+      ethnic_group: 'white_british',
+      residence_area: 'watford',
+    });
+    const response = await agent.submit(`/returns/2026-03/records/${recordId}/linkage`, {
+      nhs_number: NHS,
+      surname: SURNAME,
+      first_initial: 'j',
+      ...DOB,
+    });
     expect(response.status).toBe(302);
-    const row = await t.db.selectFrom('records').selectAll().where('id', '=', recordId).executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom('records')
+      .selectAll()
+      .where('id', '=', recordId)
+      .executeTakeFirstOrThrow();
     expect(row.match_key_nhs).toBe(nhsMatchKey(t.config.linkageSecret, '9434765919'));
-    expect(row.match_key_demo).toBe(demographicMatchKey(t.config.linkageSecret, { surname: SURNAME, firstInitial: 'J', dateOfBirth: '1984-06-05', sex: 'male' }));
+    expect(row.match_key_demo).toBe(
+      demographicMatchKey(t.config.linkageSecret, {
+        surname: SURNAME,
+        firstInitial: 'J',
+        dateOfBirth: '1984-06-05',
+        sex: 'male',
+      }),
+    );
     expect(row.age_at_death).toBe(41); // 5 June 1984 to 14 March 2026
     const page = await agent.get(`/returns/2026-03/records/${recordId}`);
     expect(page.text).toContain('Age at death worked out as 41');
@@ -71,10 +113,19 @@ describe('linkage identifiers', () => {
   it('when everything stored is searched then no identifier appears anywhere, nor in the logs', async () => {
     await agent.submit('/returns/2026-03/submit', { declaration: 'yes' }, '/returns/2026-03/check');
     const stored = await everyStoredText();
-    for (const secret of ['9434765919', '943 476 5919', SURNAME, SURNAME.toUpperCase(), 'ZEBEDEEQUARTERMAINE', '1984-06-05', '05/06/1984'])
+    for (const secret of [
+      '9434765919',
+      '943 476 5919',
+      SURNAME,
+      SURNAME.toUpperCase(),
+      'ZEBEDEEQUARTERMAINE',
+      '1984-06-05',
+      '05/06/1984',
+    ])
       expect([secret, stored.includes(secret)]).toEqual([secret, false]);
     expect(stored).toContain('LINK-1'); // the search does see the records
-    for (const secret of ['9434765919', '943+476+5919', 'Zebedee', '1984']) expect([secret, logs.includes(secret)]).toEqual([secret, false]);
+    for (const secret of ['9434765919', '943+476+5919', 'Zebedee', '1984'])
+      expect([secret, logs.includes(secret)]).toEqual([secret, false]);
     expect(logs).toContain('/linkage'); // the requests were logged, without their bodies
   });
 });

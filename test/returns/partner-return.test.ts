@@ -18,7 +18,11 @@ let agent: Agent;
 beforeAll(async () => {
   // 2 April 2026: the March return is open for submission, due on Thursday 16 April (Easter falls in between).
   t = await createTestApp({ now: '2026-04-02T10:00:00Z' });
-  org = await createOrganisation(t, { name: 'Herts Community Treatment', code: 'HCT', active_from: '2026-01' });
+  org = await createOrganisation(t, {
+    name: 'Herts Community Treatment',
+    code: 'HCT',
+    active_from: '2026-01',
+  });
   partner = await createUser(t, 'partner', org.id);
   agent = await signedIn(t, partner);
 });
@@ -30,7 +34,8 @@ describe('the partner’s returns list', () => {
     const page = await agent.get('/returns');
     expect(page.status).toBe(200);
     expect(page.text).toContain('Your returns');
-    for (const month of ['April 2026', 'March 2026', 'February 2026', 'January 2026']) expect(page.text).toContain(month);
+    for (const month of ['April 2026', 'March 2026', 'February 2026', 'January 2026'])
+      expect(page.text).toContain(month);
     expect(page.text).not.toContain('December 2025');
     expect(page.text).toContain('16 April 2026'); // March deadline: 10th working day after Easter
     expect(page.text).toContain('Overdue'); // January's deadline has passed with nothing submitted
@@ -42,7 +47,11 @@ describe('making and submitting a return', () => {
 
   it('when a partner adds a record page by page then each page saves a draft', async () => {
     recordId = await addCompleteRecord(agent, '2026-03', 'HCT-001');
-    const row = await t.db.selectFrom('records').selectAll().where('id', '=', recordId).executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom('records')
+      .selectAll()
+      .where('id', '=', recordId)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({
       organisation_id: org.id,
       partner_record_ref: 'HCT-001',
@@ -79,7 +88,11 @@ describe('making and submitting a return', () => {
     expect(response.text).toContain('href="#date_of_death-day"');
     expect(response.text).toContain('Date of death must be a real date');
     expect(response.text).toContain('value="30"');
-    const row = await t.db.selectFrom('records').select('date_of_death').where('id', '=', recordId).executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom('records')
+      .select('date_of_death')
+      .where('id', '=', recordId)
+      .executeTakeFirstOrThrow();
     expect(row.date_of_death).toBe('2026-03-14'); // nothing already saved is lost
   });
 
@@ -87,39 +100,72 @@ describe('making and submitting a return', () => {
     const response = await agent.submit('/returns/2026-03/submit', {}, '/returns/2026-03/check');
     expect(response.status).toBe(400);
     expect(response.text).toContain('Select the box to confirm the declaration');
-    const row = await t.db.selectFrom('returns').select('state').where('period', '=', '2026-03').executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom('returns')
+      .select('state')
+      .where('period', '=', '2026-03')
+      .executeTakeFirstOrThrow();
     expect(row.state).toBe('in_progress');
   });
 
   it('when the partner submits with the declaration then they get a reference, a receipt and an audit entry', async () => {
-    const response = await agent.submit('/returns/2026-03/submit', { declaration: 'yes' }, '/returns/2026-03/check');
+    const response = await agent.submit(
+      '/returns/2026-03/submit',
+      { declaration: 'yes' },
+      '/returns/2026-03/check',
+    );
     expect(response.status).toBe(302);
     expect(response.headers.location).toBe('/returns/2026-03/confirmation');
     const confirmation = await agent.get('/returns/2026-03/confirmation');
     expect(confirmation.text).toContain('Return submitted');
     expect(confirmation.text).toContain('DRD-2026-03-HCT-1');
 
-    const ret = await t.db.selectFrom('returns').selectAll().where('period', '=', '2026-03').executeTakeFirstOrThrow();
-    expect(ret).toMatchObject({ state: 'submitted', submitted_late: false, current_version: 1, reference: 'DRD-2026-03-HCT-1' });
+    const ret = await t.db
+      .selectFrom('returns')
+      .selectAll()
+      .where('period', '=', '2026-03')
+      .executeTakeFirstOrThrow();
+    expect(ret).toMatchObject({
+      state: 'submitted',
+      submitted_late: false,
+      current_version: 1,
+      reference: 'DRD-2026-03-HCT-1',
+    });
     const versions = await t.db.selectFrom('record_versions').selectAll().execute();
     expect(versions).toHaveLength(1);
     expect(versions[0]!.snapshot).toMatchObject({ partner_record_ref: 'HCT-001', age_at_death: 41 });
 
-    const receipt = await t.db.selectFrom('outbox').selectAll().where('idempotency_key', '=', 'receipt:DRD-2026-03-HCT-1').executeTakeFirstOrThrow();
+    const receipt = await t.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('idempotency_key', '=', 'receipt:DRD-2026-03-HCT-1')
+      .executeTakeFirstOrThrow();
     expect(receipt.to_addresses).toEqual([partner.email, 'returns@org.test']);
     expect(receipt.subject).toContain('March 2026');
     expect(receipt.text).toContain('received on time');
 
-    const audit = await t.db.selectFrom('audit_log').select('action').where('action', '=', 'return_submitted').execute();
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('action', '=', 'return_submitted')
+      .execute();
     expect(audit).toHaveLength(1);
     const list = await agent.get('/returns');
     expect(list.text).toMatch(/March 2026[\s\S]*?Submitted/);
   });
 
   it('when a return is submitted then its records cannot be changed without an amendment', async () => {
-    const response = await agent.submit(`/returns/2026-03/records/${recordId}/person`, { age_at_death: '42' }, `/returns/2026-03/records/${recordId}`);
+    const response = await agent.submit(
+      `/returns/2026-03/records/${recordId}/person`,
+      { age_at_death: '42' },
+      `/returns/2026-03/records/${recordId}`,
+    );
     expect(response.status).toBe(403);
-    const row = await t.db.selectFrom('records').select('age_at_death').where('id', '=', recordId).executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom('records')
+      .select('age_at_death')
+      .where('id', '=', recordId)
+      .executeTakeFirstOrThrow();
     expect(row.age_at_death).toBe(41);
   });
 
@@ -146,9 +192,17 @@ describe('making and submitting a return', () => {
       evidence_stage: 'tox_received',
     });
     expect(saved.status).toBe(302);
-    const resubmit = await agent.submit('/returns/2026-03/submit', { declaration: 'yes' }, '/returns/2026-03/check');
+    const resubmit = await agent.submit(
+      '/returns/2026-03/submit',
+      { declaration: 'yes' },
+      '/returns/2026-03/check',
+    );
     expect(resubmit.status).toBe(302);
-    const ret = await t.db.selectFrom('returns').selectAll().where('period', '=', '2026-03').executeTakeFirstOrThrow();
+    const ret = await t.db
+      .selectFrom('returns')
+      .selectAll()
+      .where('period', '=', '2026-03')
+      .executeTakeFirstOrThrow();
     expect(ret).toMatchObject({ state: 'submitted', current_version: 2, reference: 'DRD-2026-03-HCT-2' });
     const submissions = await t.db.selectFrom('return_submissions').selectAll().orderBy('version').execute();
     expect(submissions.map((s) => [s.version, s.kind, s.reason])).toEqual([
@@ -160,7 +214,11 @@ describe('making and submitting a return', () => {
   });
 
   it('when a period is locked then the partner cannot amend it', async () => {
-    await t.db.updateTable('returns').set({ locked_at: new Date() }).where('period', '=', '2026-03').execute();
+    await t.db
+      .updateTable('returns')
+      .set({ locked_at: new Date() })
+      .where('period', '=', '2026-03')
+      .execute();
     const page = await agent.get('/returns/2026-03');
     expect(page.text).not.toContain('Amend this return');
     const response = await agent.get('/returns/2026-03/amend');
@@ -173,10 +231,18 @@ describe('nil returns', () => {
   it('when the partner signs a nil return then it is recorded with who and when', async () => {
     const response = await agent.submit('/returns/2026-02/nil', { declaration: 'yes' });
     expect(response.status).toBe(302);
-    const ret = await t.db.selectFrom('returns').selectAll().where('period', '=', '2026-02').executeTakeFirstOrThrow();
+    const ret = await t.db
+      .selectFrom('returns')
+      .selectAll()
+      .where('period', '=', '2026-02')
+      .executeTakeFirstOrThrow();
     // February's deadline (13 March 2026) passed before 2 April: a late nil return.
     expect(ret).toMatchObject({ state: 'nil', submitted_late: true, reference: 'DRD-2026-02-HCT-1' });
-    const submission = await t.db.selectFrom('return_submissions').selectAll().where('return_id', '=', ret.id).executeTakeFirstOrThrow();
+    const submission = await t.db
+      .selectFrom('return_submissions')
+      .selectAll()
+      .where('return_id', '=', ret.id)
+      .executeTakeFirstOrThrow();
     expect(submission).toMatchObject({ kind: 'nil', signed_by: partner.id, record_count: 0 });
     expect((await agent.get('/returns')).text).toMatch(/February 2026[\s\S]*?Nil return \(late\)/);
   });
@@ -185,8 +251,13 @@ describe('nil returns', () => {
     const page = await agent.get('/returns/2026-04/nil');
     expect(page.text).toContain('You can make a nil return from Friday 1 May 2026');
     const token = /name="_csrf" value="([^"]+)"/.exec((await agent.get('/returns/2026-04')).text)![1]!;
-    const response = await agent.post('/returns/2026-04/nil').type('form').send({ declaration: 'yes', _csrf: token });
+    const response = await agent
+      .post('/returns/2026-04/nil')
+      .type('form')
+      .send({ declaration: 'yes', _csrf: token });
     expect(response.status).toBe(409);
-    expect(await t.db.selectFrom('returns').select('state').where('period', '=', '2026-04').executeTakeFirst()).toBeUndefined();
+    expect(
+      await t.db.selectFrom('returns').select('state').where('period', '=', '2026-04').executeTakeFirst(),
+    ).toBeUndefined();
   });
 });
