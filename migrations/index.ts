@@ -2,7 +2,9 @@
 // under the compiled build, tsx and jest alike.
 import type { Migration } from 'kysely/migration';
 import * as foundation from './2026-11-24-001-foundation.js';
+import * as recordProblems from './2026-11-24-002-record-problems.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-001-foundation': foundation,
+  '2026-11-24-002-record-problems': recordProblems,
 };

@@ -125,6 +125,8 @@ export interface RecordsTable {
     'active' | 'withdrawn'
   >;
   withdrawn_reason: string | null;
+  /** Problems that stop the record being submitted, as of its last save. */
+  completeness_problems: ColumnType<number, number | undefined, number>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }

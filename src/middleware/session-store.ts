@@ -5,6 +5,8 @@ import type { SessionData } from 'express-session';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 
+const TOUCH_INTERVAL_MS = 60_000;
+
 export class PgSessionStore extends session.Store {
   constructor(
     private readonly db: Db,
@@ -30,10 +32,11 @@ export class PgSessionStore extends session.Store {
 
   override set(sid: string, sess: SessionData, callback?: (err?: unknown) => void): void {
     const expiresAt = this.expiry(sess);
+    const json = JSON.stringify({ ...sess, touchedAt: Date.now() });
     this.db
       .insertInto('sessions')
-      .values({ sid, sess: JSON.stringify(sess), expires_at: expiresAt })
-      .onConflict((oc) => oc.column('sid').doUpdateSet({ sess: JSON.stringify(sess), expires_at: expiresAt }))
+      .values({ sid, sess: json, expires_at: expiresAt })
+      .onConflict((oc) => oc.column('sid').doUpdateSet({ sess: json, expires_at: expiresAt }))
       .execute()
       .then(() => this.pruneSometimes())
       .then(
@@ -53,10 +56,21 @@ export class PgSessionStore extends session.Store {
       );
   }
 
-  override touch(sid: string, sess: SessionData, callback?: () => void): void {
+  /**
+   * Pushes the idle expiry forward. A write on every page view would make each read a disk write, so
+   * a session touched in the last minute is left alone: the idle timeout is exact to within a minute.
+   */
+  override touch(sid: string, sess: SessionData & { touchedAt?: number }, callback?: () => void): void {
+    if (sess.touchedAt && Date.now() - sess.touchedAt < TOUCH_INTERVAL_MS) {
+      callback?.();
+      return;
+    }
     this.db
       .updateTable('sessions')
-      .set({ expires_at: this.expiry(sess) })
+      .set({
+        expires_at: this.expiry(sess),
+        sess: sql`jsonb_set(sess, '{touchedAt}', to_jsonb(${Date.now()}::bigint))`,
+      })
       .where('sid', '=', sid)
       .execute()
       .then(

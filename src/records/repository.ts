@@ -46,7 +46,7 @@ export function insertRecord(
   db: DbOrTrx,
   organisationId: number,
   returnId: number,
-  values: Partial<RecordData> & { partner_record_ref: string },
+  values: Partial<RecordData> & { partner_record_ref: string; completeness_problems?: number },
   at: Date,
 ) {
   return db
@@ -70,6 +70,7 @@ export function updateRecord(
     match_key_demo?: string | null;
     record_status?: 'active' | 'withdrawn';
     withdrawn_reason?: string | null;
+    completeness_problems?: number;
   },
   at: Date,
 ) {

@@ -243,10 +243,15 @@ function crossFieldRules(r: RecordData, context: RecordContext, complete: boolea
 export type SchemaMode = 'draft' | 'complete';
 
 /** The record schema for a return: a draft may be incomplete, a complete record can be submitted. */
+// Built once: zod compiles an object schema on first use, so a schema per request would be slow.
+const baseRecordSchema = withAllKeys(z.object(shape)).transform(
+  (parsed) => ({ ...emptyRecord(), ...(parsed as Partial<RecordData>) }) as RecordData,
+);
+
 export function recordSchema(context: RecordContext, mode: SchemaMode) {
-  return withAllKeys(z.object(shape))
-    .transform((parsed) => ({ ...emptyRecord(), ...(parsed as Partial<RecordData>) }) as RecordData)
-    .superRefine((record, ctx) => crossFieldRules(record, context, mode === 'complete', ctx));
+  return baseRecordSchema.superRefine((record, ctx) =>
+    crossFieldRules(record, context, mode === 'complete', ctx),
+  );
 }
 
 export function issuesToErrors(error: z.ZodError): FieldError[] {

@@ -18,7 +18,7 @@ import {
   validateSection,
   type RecordData,
 } from './schema.js';
-import { issuesToErrors } from './schema.js';
+import { completenessErrors, issuesToErrors } from './schema.js';
 
 export type RecordResult =
   { ok: true; record: RecordRow } | { ok: false; errors: FieldError[] } | { ok: false; notEditable: true };
@@ -75,8 +75,14 @@ export class RecordsService {
       if (!row) return { ok: false as const, notEditable: true as const };
       const actor = { userId: user.id, label: user.email };
       let record: RecordRow;
+      const problems = completenessErrors({ ...stored, ...result.values }, this.context(period)).length;
       if (existing) {
-        record = await repo.updateRecord(trx, existing.id, result.values, now);
+        record = await repo.updateRecord(
+          trx,
+          existing.id,
+          { ...result.values, completeness_problems: problems },
+          now,
+        );
         const changed = names.filter(
           (n) =>
             JSON.stringify(stored[n as keyof RecordData]) !==
@@ -96,7 +102,11 @@ export class RecordsService {
           trx,
           organisation.id,
           row.id,
-          { ...result.values, partner_record_ref: result.values.partner_record_ref! },
+          {
+            ...result.values,
+            partner_record_ref: result.values.partner_record_ref!,
+            completeness_problems: problems,
+          },
           now,
         );
         await audit(trx, {
@@ -178,6 +188,10 @@ export class RecordsService {
       if (stored.age_at_death === null && stored.date_of_death) {
         values.age_at_death = ageAt(linkage.date_of_birth, stored.date_of_death);
         values.age_unknown = false;
+        values.completeness_problems = completenessErrors(
+          { ...stored, ...values },
+          this.context(period),
+        ).length;
       }
     }
     const now = this.clock.now();

@@ -99,12 +99,8 @@ export function returnsRouter(
 
   router.get('/:period', async (req, res) => {
     const detail = await loadReturn(req, res);
-    const problems = new Map(
-      detail.records.map((r) => [r.id, completenessErrors(recordDataOf(r), detail.context)]),
-    );
     res.render('returns/return', {
       title: `${formatPeriod(detail.period)} return`,
-      problems,
       submissions: detail.row ? await returns.submissions(detail.row.id) : [],
       amendmentReason: detail.row?.amendment_reason
         ? labelOf(amendmentReasons, detail.row.amendment_reason)
@@ -326,7 +322,6 @@ export function returnsRouter(
       title: `Check your ${formatPeriod(detail.period)} return`,
       active,
       withdrawn: detail.records.filter((r) => r.record_status === 'withdrawn'),
-      problems: new Map(active.map((r) => [r.id, completenessErrors(recordDataOf(r), detail.context)])),
       errors,
       backLink: `/returns/${detail.period}`,
     });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   addCompleteRecord,
+  completeRecordSections,
   createOrganisation,
   createTestApp,
   createUser,
@@ -68,6 +69,34 @@ describe('making and submitting a return', () => {
     expect(page.text).toContain('Check and submit');
   });
 
+  it('when a record has only its first page then the return lists it as incomplete and cannot be submitted', async () => {
+    const created = await agent.submit('/returns/2026-03/records/new', {
+      ...completeRecordSections('HCT-DRAFT-2').death!,
+    });
+    const id = Number(/records\/(\d+)\//.exec(created.headers.location!)![1]);
+    const page = await agent.get('/returns/2026-03');
+    expect(page.text).toMatch(/HCT-DRAFT-2[\s\S]*?Incomplete/);
+    const check = await agent.get('/returns/2026-03/check');
+    expect(check.text).toContain('No – 6 to fix');
+    expect(check.text).not.toContain('Submit return');
+    const record = await agent.get(`/returns/2026-03/records/${id}`);
+    expect(record.text).toContain('Select the sex');
+    const withdrawn = await agent.submit(`/returns/2026-03/records/${id}/withdraw`, {
+      reason: 'entered_in_error',
+    });
+    expect(withdrawn.status).toBe(302);
+    expect(
+      await t.db
+        .selectFrom('records')
+        .select(['record_status', 'withdrawn_reason'])
+        .where('id', '=', id)
+        .executeTakeFirst(),
+    ).toEqual({
+      record_status: 'withdrawn',
+      withdrawn_reason: 'entered_in_error',
+    });
+  });
+
   it('when a page has bad input then the error summary and inline message show and the typed values are kept', async () => {
     const response = await agent.submit(`/returns/2026-03/records/${recordId}/death`, {
       partner_record_ref: 'HCT-001',
@@ -131,8 +160,12 @@ describe('making and submitting a return', () => {
       current_version: 1,
       reference: 'DRD-2026-03-HCT-1',
     });
-    const versions = await t.db.selectFrom('record_versions').selectAll().execute();
-    expect(versions).toHaveLength(1);
+    // Every record of the return is kept in the submitted version, the withdrawn draft too.
+    const versions = await t.db.selectFrom('record_versions').selectAll().orderBy('record_id').execute();
+    expect(versions.map((v) => [v.snapshot.partner_record_ref, v.snapshot.record_status])).toEqual([
+      ['HCT-001', 'active'],
+      ['HCT-DRAFT-2', 'withdrawn'],
+    ]);
     expect(versions[0]!.snapshot).toMatchObject({ partner_record_ref: 'HCT-001', age_at_death: 41 });
 
     const receipt = await t.db
@@ -209,7 +242,12 @@ describe('making and submitting a return', () => {
       [1, 'submit', null],
       [2, 'amend', 'toxicology_received'],
     ]);
-    const snapshots = await t.db.selectFrom('record_versions').select('snapshot').orderBy('id').execute();
+    const snapshots = await t.db
+      .selectFrom('record_versions')
+      .select('snapshot')
+      .where('record_id', '=', recordId)
+      .orderBy('id')
+      .execute();
     expect(snapshots.map((s) => s.snapshot.evidence_stage)).toEqual(['pm_awaiting_tox', 'tox_received']);
   });
 

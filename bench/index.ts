@@ -1,0 +1,234 @@
+// npm run bench: the figures the issues ask for, measured on this machine in one run.
+//  1. `npm start` to the first successful /health, on a first run and on a warm data directory.
+//  2. A signed-in partner's return page with 20 records against a bare Express + EJS page of the same
+//     size, served by the same process, each under autocannon with 50 connections.
+import autocannon from 'autocannon';
+import express from 'express';
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { createApp } from '../src/app.js';
+import { FixedClock } from '../src/clock.js';
+import { loadConfig } from '../src/config.js';
+import { createDatabase } from '../src/db/database.js';
+import { startEmbeddedPostgres } from '../src/db/embedded.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import { createMailer } from '../src/email/mailer.js';
+import { hashPassword } from '../src/accounts/secrets.js';
+import { insertUser } from '../src/accounts/repository.js';
+
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  chmodSync(dir, 0o755);
+  return dir;
+}
+
+async function timeStartToHealth(dataDir: string, port: number): Promise<number> {
+  const started = Date.now();
+  const child = spawn('npm', ['start', '--silent'], {
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', DATABASE_URL: '' },
+    stdio: 'ignore',
+    detached: true,
+  });
+  try {
+    for (;;) {
+      if (Date.now() - started > 60_000) throw new Error('no /health within 60 s');
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/health`);
+        if (response.ok) return Date.now() - started;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  } finally {
+    process.kill(-child.pid!, 'SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+async function load(url: string, headers: Record<string, string>) {
+  const cpuBefore = process.cpuUsage();
+  const result = await autocannon({ url, connections: 50, duration: DURATION, headers });
+  const cpu = process.cpuUsage(cpuBefore);
+  // Share of one core used by this process (server and load generator together) during the run.
+  const nodeCpu = (cpu.user + cpu.system) / 1000 / (DURATION * 1000);
+  return {
+    nodeCpu,
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+    bytes: result.throughput.average,
+  };
+}
+
+async function startupFigures() {
+  const dataDir = tempDir('drd-bench-start-');
+  const first = await timeStartToHealth(dataDir, 3901);
+  const warm = await timeStartToHealth(dataDir, 3901);
+  rmSync(dataDir, { recursive: true, force: true });
+  return { first, warm };
+}
+
+async function pageFigures() {
+  const dataDir = tempDir('drd-bench-pg-');
+  const embedded = await startEmbeddedPostgres(dataDir);
+  const db = createDatabase(embedded.url, { max: 20 });
+  await migrateToLatest(db);
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+  const clock = new FixedClock(new Date('2026-04-02T10:00:00Z'));
+  const org = await db
+    .insertInto('organisations')
+    .values({
+      name: 'Bench Treatment Service',
+      code: 'BEN',
+      type: 'drug_alcohol_treatment',
+      areas: ['watford'],
+      active_from: '2025-04',
+      return_contacts: ['r@bench.test'],
+      escalation_contact: 'm@bench.test',
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const password = 'bench password 2026';
+  const user = await insertUser(db, {
+    email: 'partner@bench.test',
+    role: 'partner',
+    organisationId: org.id,
+    passwordHash: await hashPassword(password),
+    active: true,
+  });
+  const ret = await db
+    .insertInto('returns')
+    .values({ organisation_id: org.id, period: '2026-03' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  for (let i = 1; i <= 20; i += 1)
+    await db
+      .insertInto('records')
+      .values({
+        organisation_id: org.id,
+        return_id: ret.id,
+        partner_record_ref: `BEN-${String(i).padStart(3, '0')}`,
+        date_of_death: `2026-03-${String(i).padStart(2, '0')}`,
+        date_of_death_basis: 'exact',
+        date_partner_aware: '2026-03-25',
+        place_of_death_type: 'home',
+        death_classification: 'suspected_drug',
+        evidence_stage: 'pm_awaiting_tox',
+        age_at_death: 30 + i,
+        sex: i % 3 ? 'male' : 'female',
+        ethnic_group: 'white_british',
+        residence_area: 'watford',
+        substances: ['heroin_morphine'],
+        treatment_status: 'in_treatment',
+      })
+      .execute();
+
+  const app = createApp({
+    config,
+    db,
+    mailer: createMailer(undefined),
+    clock,
+    logger: pino({ level: 'silent' }),
+  });
+  // The bare page: Express + EJS rendering a table of the same byte size, no database, no middleware.
+  const bare = express();
+  bare.set('view engine', 'ejs');
+  bare.set('views', path.join(process.cwd(), 'views'));
+  bare.set('view cache', true);
+  let bareLocals: Record<string, unknown> = {};
+  bare.get('/bare', (_req, res) => res.render('bench/bare', bareLocals));
+  const server = app.listen(0, '127.0.0.1');
+  const bareServer = bare.listen(0, '127.0.0.1');
+  await Promise.all([server, bareServer].map((s) => new Promise((r) => s.once('listening', r))));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const bareBase = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}`;
+
+  // Sign in once, as a person would, and reuse the session cookie.
+  const signInPage = await fetch(`${base}/sign-in`);
+  const cookie = signInPage.headers.get('set-cookie')!.split(';')[0]!;
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await signInPage.text())![1]!;
+  const signIn = await fetch(`${base}/sign-in`, {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrf, email: user.email, password }).toString(),
+    redirect: 'manual',
+  });
+  const session = signIn.headers.get('set-cookie')!.split(';')[0]!;
+  const page = await fetch(`${base}/returns/2026-03`, { headers: { cookie: session } });
+  const html = await page.text();
+  if (!page.ok || !html.includes('BEN-020')) throw new Error(`return page not served: ${page.status}`);
+
+  const rows = Array.from({ length: 20 }, (_, i) => [
+    `BEN-${i + 1}`,
+    `${i + 1} March 2026`,
+    'Watford',
+    'Completed',
+  ]);
+  bareLocals = { title: 'Bare page', rows, padding: '' };
+  const bareSize = (await (await fetch(`${bareBase}/bare`)).text()).length;
+  bareLocals = { title: 'Bare page', rows, padding: 'x'.repeat(Math.max(0, html.length - bareSize)) };
+  const bareHtml = await (await fetch(`${bareBase}/bare`)).text();
+
+  // BENCH_DEBUG=1: where the time goes — sequential latency per page and the raw query rate of this server.
+  if (process.env.BENCH_DEBUG) {
+    for (const route of ['/health', '/returns', '/returns/2026-03', '/returns/2026-03/records/1']) {
+      const t0 = performance.now();
+      for (let i = 0; i < 50; i += 1)
+        await (await fetch(`${base}${route}`, { headers: { cookie: session } })).text();
+      console.log(`  sequential ${route}: ${((performance.now() - t0) / 50).toFixed(2)} ms`);
+    }
+    const t1 = performance.now();
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        for (let i = 0; i < 500; i += 1)
+          await db.selectFrom('users').selectAll().where('id', '=', user.id).executeTakeFirst();
+      }),
+    );
+    console.log(
+      `  raw single-row selects: ${(10_000 / ((performance.now() - t1) / 1000)).toFixed(0)} per second`,
+    );
+  }
+  // Warm both, then measure each on its own.
+  if (!process.env.BENCH_SKIP_BARE) await load(`${bareBase}/bare`, {});
+  const barePage = process.env.BENCH_SKIP_BARE
+    ? { rps: NaN, p99: NaN, errors: 0, nodeCpu: NaN, bytes: 0 }
+    : await load(`${bareBase}/bare`, {});
+  if (barePage.errors > 0) throw new Error('the bare page answered with errors');
+  const returnPage = await load(`${base}/returns/2026-03`, { cookie: session });
+
+  server.close();
+  bareServer.close();
+  await db.destroy();
+  await embedded.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+  return { barePage, returnPage, sizes: { returnPage: html.length, barePage: bareHtml.length } };
+}
+
+const startup = process.env.BENCH_SKIP_STARTUP ? { first: NaN, warm: NaN } : await startupFigures();
+const pages = await pageFigures();
+const ratio = pages.returnPage.rps / pages.barePage.rps;
+const fmt = (n: number) => n.toFixed(0);
+console.log(
+  '\ndrd-return benchmark (2 cores; autocannon in the same process as the server, 50 connections, %d s each)',
+  DURATION,
+);
+console.log(
+  `  npm start → first /health: first run ${fmt(startup.first)} ms (target < 15000), warm ${fmt(startup.warm)} ms (target < 3000)`,
+);
+console.log(
+  `  bare Express + EJS page (${pages.sizes.barePage} bytes): ${fmt(pages.barePage.rps)} req/s, p99 ${pages.barePage.p99} ms, errors ${pages.barePage.errors}`,
+);
+console.log(
+  `  partner return page, 20 records (${pages.sizes.returnPage} bytes): ${fmt(pages.returnPage.rps)} req/s, p99 ${pages.returnPage.p99} ms, errors ${pages.returnPage.errors}, Node process at ${(pages.returnPage.nodeCpu * 100).toFixed(0)} % of a core`,
+);
+console.log(
+  `  return page throughput = ${(ratio * 100).toFixed(0)} % of the bare page (target ≥ 60 %), p99 target < 100 ms`,
+);
+process.exit(0);
