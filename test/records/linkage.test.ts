@@ -124,7 +124,14 @@ describe('linkage identifiers', () => {
     ])
       expect([secret, stored.includes(secret)]).toEqual([secret, false]);
     expect(stored).toContain('LINK-1'); // the search does see the records
-    for (const secret of ['9434765919', '943+476+5919', 'Zebedee', '1984'])
+    for (const secret of [
+      '9434765919',
+      '943+476+5919',
+      'Zebedee',
+      '1984-06-05',
+      'date_of_birth',
+      'nhs_number',
+    ])
       expect([secret, logs.includes(secret)]).toEqual([secret, false]);
     expect(logs).toContain('/linkage'); // the requests were logged, without their bodies
   });
