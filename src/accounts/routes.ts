@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { AccountsService } from './service.js';
-import { formOf, validate } from '../middleware/validation.js';
+import { formOf, validate, type FormErrors } from '../middleware/validation.js';
 import { setPasswordSchema, setupSchema, signInSchema } from './schemas.js';
 import type { User } from '../db/types.js';
 
@@ -20,6 +20,30 @@ async function signInAs(req: Request, user: User): Promise<void> {
     req.session.regenerate((err) => (err ? reject(err) : resolve())),
   );
   req.session.userId = user.id;
+}
+
+/** A used, expired or unknown link gets a page that says which, and what to do: never an error. */
+function linkProblem(res: Response, state: string) {
+  const title =
+    state === 'setup' ? 'This set-up link is no longer valid' : 'This link has expired or was already used';
+  res.status(410).render('accounts/link-problem', { title, state });
+}
+
+/** The set-password page of an invitation link, or the link problem when it no longer works. */
+async function renderSetPassword(
+  accounts: AccountsService,
+  req: Request,
+  res: Response,
+  errors?: FormErrors,
+) {
+  const check = await accounts.checkLinkToken(String(req.params.token));
+  if (check.state !== 'valid') return linkProblem(res, check.state);
+  res.render('accounts/set-password', {
+    title: 'Set your password',
+    email: check.email,
+    action: req.originalUrl,
+    errors,
+  });
 }
 
 export function accountsRouter(accounts: AccountsService): Router {
@@ -87,44 +111,15 @@ export function accountsRouter(accounts: AccountsService): Router {
   );
 
   // Invitation links: set a password, once.
-  router.get('/invitations/:token', async (req, res) => {
-    const check = await accounts.checkLinkToken(req.params.token);
-    if (check.state !== 'valid')
-      return res.status(410).render('accounts/link-problem', {
-        title: 'This link has expired or was already used',
-        state: check.state,
-      });
-    res.render('accounts/set-password', {
-      title: 'Set your password',
-      email: check.email,
-      action: req.originalUrl,
-    });
-  });
+  router.get('/invitations/:token', (req, res) => renderSetPassword(accounts, req, res));
 
   router.post(
     '/invitations/:token',
-    validate(setPasswordSchema, async (req, res, errors) => {
-      const check = await accounts.checkLinkToken(String(req.params.token));
-      if (check.state !== 'valid')
-        return res.status(410).render('accounts/link-problem', {
-          title: 'This link has expired or was already used',
-          state: check.state,
-        });
-      res.render('accounts/set-password', {
-        title: 'Set your password',
-        email: check.email,
-        action: req.originalUrl,
-        errors,
-      });
-    }),
+    validate(setPasswordSchema, (req, res, errors) => renderSetPassword(accounts, req, res, errors)),
     async (req, res) => {
       const form = formOf(res, setPasswordSchema);
       const result = await accounts.acceptInvitation(req.params.token as string, form.password);
-      if (typeof result === 'string')
-        return res.status(410).render('accounts/link-problem', {
-          title: 'This link has expired or was already used',
-          state: result,
-        });
+      if (typeof result === 'string') return linkProblem(res, result);
       await signInAs(req, result);
       req.session.flash = 'Your password is set and you are signed in';
       res.redirect(homeFor(result));
@@ -133,10 +128,7 @@ export function accountsRouter(accounts: AccountsService): Router {
 
   // First run: the one-time set-up link printed to the console creates the first CCSU administrator.
   router.get('/setup/:token', async (req, res) => {
-    if (!(await accounts.setupTokenValid(req.params.token)))
-      return res
-        .status(410)
-        .render('accounts/link-problem', { title: 'This set-up link is no longer valid', state: 'setup' });
+    if (!(await accounts.setupTokenValid(req.params.token))) return linkProblem(res, 'setup');
     res.render('accounts/setup', {
       title: 'Create the first administrator',
       values: {},
@@ -157,10 +149,7 @@ export function accountsRouter(accounts: AccountsService): Router {
     async (req, res) => {
       const form = formOf(res, setupSchema);
       const user = await accounts.completeSetup(req.params.token as string, form.email, form.password);
-      if (!user)
-        return res
-          .status(410)
-          .render('accounts/link-problem', { title: 'This set-up link is no longer valid', state: 'setup' });
+      if (!user) return linkProblem(res, 'setup');
       await signInAs(req, user);
       req.session.flash = 'You are the first administrator. Add the partner organisations next';
       res.redirect('/admin/organisations');

@@ -218,74 +218,68 @@ export class RecordsService {
     });
   }
 
-  async clearLinkage(
-    organisation: Organisation,
-    period: string,
-    recordId: number,
-    user: User,
+  /**
+   * One audited change to a record in an editable return: false when the record is not this
+   * organisation's, not in the state `allowed` expects, or the return can no longer change.
+   */
+  private async changeRecord(
+    change: { organisation: Organisation; period: string; recordId: number; user: User },
+    allowed: (record: RecordRow) => boolean,
+    values: Parameters<typeof repo.updateRecord>[2],
+    action: string,
+    detail: Record<string, unknown> = {},
   ): Promise<boolean> {
+    const { organisation, period, recordId, user } = change;
     const existing = await this.find(organisation, period, recordId);
-    if (!existing) return false;
+    if (!existing || !allowed(existing)) return false;
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
       if (!(await this.returns.editableReturn(trx, organisation, period))) return false;
-      await repo.updateRecord(trx, recordId, { match_key_nhs: null, match_key_demo: null }, now);
+      await repo.updateRecord(trx, recordId, values, now);
       await audit(trx, {
         actor: { userId: user.id, label: user.email },
         organisationId: organisation.id,
-        action: 'record_linkage_keys_removed',
+        action,
         entity: 'record',
         entityId: recordId,
-        detail: { period },
+        detail: { period, ...detail },
         at: now,
       });
       return true;
     });
   }
 
-  async withdraw(
+  clearLinkage(organisation: Organisation, period: string, recordId: number, user: User): Promise<boolean> {
+    return this.changeRecord(
+      { organisation, period, recordId, user },
+      () => true,
+      { match_key_nhs: null, match_key_demo: null },
+      'record_linkage_keys_removed',
+    );
+  }
+
+  withdraw(
     organisation: Organisation,
     period: string,
     recordId: number,
     reason: string,
     user: User,
   ): Promise<boolean> {
-    const existing = await this.find(organisation, period, recordId);
-    if (!existing || existing.record_status === 'withdrawn') return false;
-    const now = this.clock.now();
-    return this.db.transaction().execute(async (trx) => {
-      if (!(await this.returns.editableReturn(trx, organisation, period))) return false;
-      await repo.updateRecord(trx, recordId, { record_status: 'withdrawn', withdrawn_reason: reason }, now);
-      await audit(trx, {
-        actor: { userId: user.id, label: user.email },
-        organisationId: organisation.id,
-        action: 'record_withdrawn',
-        entity: 'record',
-        entityId: recordId,
-        detail: { period, reason },
-        at: now,
-      });
-      return true;
-    });
+    return this.changeRecord(
+      { organisation, period, recordId, user },
+      (record) => record.record_status === 'active',
+      { record_status: 'withdrawn', withdrawn_reason: reason },
+      'record_withdrawn',
+      { reason },
+    );
   }
 
-  async restore(organisation: Organisation, period: string, recordId: number, user: User): Promise<boolean> {
-    const existing = await this.find(organisation, period, recordId);
-    if (!existing || existing.record_status !== 'withdrawn') return false;
-    const now = this.clock.now();
-    return this.db.transaction().execute(async (trx) => {
-      if (!(await this.returns.editableReturn(trx, organisation, period))) return false;
-      await repo.updateRecord(trx, recordId, { record_status: 'active', withdrawn_reason: null }, now);
-      await audit(trx, {
-        actor: { userId: user.id, label: user.email },
-        organisationId: organisation.id,
-        action: 'record_restored',
-        entity: 'record',
-        entityId: recordId,
-        detail: { period },
-        at: now,
-      });
-      return true;
-    });
+  restore(organisation: Organisation, period: string, recordId: number, user: User): Promise<boolean> {
+    return this.changeRecord(
+      { organisation, period, recordId, user },
+      (record) => record.record_status === 'withdrawn',
+      { record_status: 'active', withdrawn_reason: null },
+      'record_restored',
+    );
   }
 }
