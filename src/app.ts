@@ -23,6 +23,13 @@ import { returnsRouter } from './returns/routes.js';
 import { RecordsService } from './records/service.js';
 import { ccsuRouter } from './ccsu/routes.js';
 import { adminRouter } from './admin/routes.js';
+import { RemindersService } from './email/reminders.js';
+import { SummaryService } from './email/summary.js';
+import { NilLinksService } from './email/nil-links.js';
+import { nilLinkRouter } from './email/nil-routes.js';
+import { OutboxSender, defaultSenderOptions } from './email/sender.js';
+import { settingsRouter } from './settings/routes.js';
+import type { Job } from './jobs/runner.js';
 
 export interface AppDeps {
   config: Config;
@@ -37,16 +44,52 @@ export interface Services {
   organisations: OrganisationsService;
   returns: ReturnsService;
   records: RecordsService;
+  reminders: RemindersService;
+  summary: SummaryService;
+  nilLinks: NilLinksService;
+  sender: OutboxSender;
 }
 
-export function createServices({ config, db, clock }: AppDeps): Services {
+export function createServices({ config, db, clock, mailer }: AppDeps): Services {
   const returns = new ReturnsService(db, config, clock);
   return {
     accounts: new AccountsService(db, config, clock),
     organisations: new OrganisationsService(db, clock),
     returns,
     records: new RecordsService(db, config, clock, returns),
+    reminders: new RemindersService(db, config, clock),
+    summary: new SummaryService(db, config, clock),
+    nilLinks: new NilLinksService(db, clock, returns),
+    sender: new OutboxSender(db, mailer, clock, {
+      ...defaultSenderOptions,
+      from: config.mailFrom,
+      maxAttempts: config.jobs.outboxMaxAttempts,
+    }),
   };
+}
+
+/** The background jobs, for the runner started by the server. */
+export function createJobs(services: Services, config: AppDeps['config']): Job[] {
+  return [
+    {
+      name: 'reminders',
+      everyMs: config.jobs.intervalMs,
+      exclusive: true,
+      run: () => services.reminders.run(),
+    },
+    {
+      name: 'summary',
+      everyMs: config.jobs.intervalMs,
+      exclusive: true,
+      run: () => services.summary.runScheduled(),
+    },
+    {
+      name: 'outbox',
+      everyMs: config.jobs.outboxIntervalMs,
+      exclusive: false,
+      run: () => services.sender.sendDue(),
+    },
+  ];
 }
 
 /** The whole web app from its dependencies: no globals, so tests pass a fake clock and a real database. */
@@ -76,8 +119,10 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.use(accountsRouter(services.accounts));
+  app.use(nilLinkRouter(services.nilLinks));
   app.use('/returns', returnsRouter(services.returns, services.records, services.organisations));
-  app.use('/ccsu', ccsuRouter(services.returns, services.organisations));
+  app.use('/ccsu', ccsuRouter(services.returns, services.organisations, services.summary));
+  app.use('/admin/settings', settingsRouter(db, deps.clock));
   app.use('/admin/organisations', organisationsRouter(services.organisations));
   app.use('/admin/users', usersRouter(services.accounts, services.organisations));
   app.use('/admin', adminRouter(db));

@@ -36,6 +36,13 @@ const envSchema = z.object({
     .max(24 * 60)
     .default(15),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  JOBS: z
+    .enum(['on', 'off'])
+    .default('on')
+    .transform((v) => v === 'on'),
+  JOB_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  OUTBOX_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(600).default(5),
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   TRUST_PROXY: z
     .enum(['true', 'false'])
     .default('false')
@@ -56,6 +63,7 @@ export interface Config {
   signIn: { maxAttempts: number; lockoutMinutes: number };
   logLevel: string;
   trustProxy: boolean;
+  jobs: { enabled: boolean; intervalMs: number; outboxIntervalMs: number; outboxMaxAttempts: number };
 }
 
 export class ConfigError extends Error {}
@@ -102,5 +110,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signIn: { maxAttempts: e.SIGN_IN_MAX_ATTEMPTS, lockoutMinutes: e.SIGN_IN_LOCKOUT_MINUTES },
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
+    jobs: {
+      enabled: e.JOBS,
+      intervalMs: e.JOB_INTERVAL_SECONDS * 1000,
+      outboxIntervalMs: e.OUTBOX_INTERVAL_SECONDS * 1000,
+      outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+    },
   };
 }

@@ -1,6 +1,7 @@
 // Boot: config → database (embedded or DATABASE_URL) → migrate → app → listen; graceful stop on SIGTERM.
 import { pino } from 'pino';
-import { createApp, createServices } from './app.js';
+import { createApp, createJobs, createServices } from './app.js';
+import { JobRunner } from './jobs/runner.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/open.js';
@@ -25,7 +26,11 @@ async function main(): Promise<void> {
     if (!config.smtpUrl) console.log('No SMTP_URL: emails are kept in the outbox (Admin → Outbox).');
   });
 
-  const setupLink = await createServices(deps).accounts.firstRunSetupLink();
+  const services = createServices(deps);
+  const runner = new JobRunner(database.db, createJobs(services, config), logger);
+  if (config.jobs.enabled) runner.start();
+
+  const setupLink = await services.accounts.firstRunSetupLink();
   if (setupLink)
     console.log(
       `\nFirst run: create the first CCSU administrator with this one-time link:\n  ${setupLink}\n`,
@@ -39,10 +44,13 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'stopping');
     server.close(() => {
       mailer.close();
-      database.close().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
+      runner
+        .stop()
+        .then(() => database.close())
+        .then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
     });
     server.closeIdleConnections();
     // Requests still running after 10 s are cut off rather than holding the stop forever.

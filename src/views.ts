@@ -23,6 +23,7 @@ function navItems(user: User, currentPath: string | undefined): NavItem[] {
                 { text: 'Organisations', href: '/admin/organisations' },
                 { text: 'Users', href: '/admin/users' },
                 { text: 'Outbox', href: '/admin/outbox' },
+                { text: 'Settings', href: '/admin/settings' },
                 { text: 'Audit log', href: '/admin/audit' },
               ]
             : []),

@@ -75,7 +75,8 @@ export interface ReturnSubmissionsTable {
   kind: 'submit' | 'nil' | 'amend';
   reason: string | null;
   reason_text: string | null;
-  signed_by: number;
+  signed_by: number | null;
+  signed_by_email: string | null;
   signed_at: Timestamp;
   record_count: number;
 }
@@ -145,12 +146,42 @@ export interface OutboxTable {
   subject: string;
   html: string;
   text: string;
-  status: ColumnType<'pending' | 'sent' | 'dead', string | undefined, string>;
+  status: ColumnType<'pending' | 'sending' | 'sent' | 'dead', string | undefined, string>;
   attempts: ColumnType<number, number | undefined, number>;
   next_attempt_at: Timestamp;
   last_error: string | null;
   sent_at: Timestamp | null;
+  /** While a sender works on a message; after this another sender may claim it again. */
+  claimed_until: Timestamp | null;
   created_at: CreatedAt;
+}
+
+export interface RemindersTable {
+  id: Generated<number>;
+  organisation_id: number;
+  period: string;
+  kind: string;
+  queued_at: Timestamp;
+  recipients: string[];
+}
+
+export interface NilLinksTable {
+  id: Generated<number>;
+  token_hash: string;
+  organisation_id: number;
+  period: string;
+  recipient: string;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface SummariesTable {
+  id: Generated<number>;
+  period: string;
+  kind: 'scheduled' | 'on_demand';
+  sent_at: Timestamp;
+  requested_by: string;
+  figures: ColumnType<Record<string, unknown>, string, string>;
 }
 
 export interface AuditLogTable {
@@ -183,6 +214,9 @@ export interface DB {
   outbox: OutboxTable;
   audit_log: AuditLogTable;
   settings: SettingsTable;
+  reminders: RemindersTable;
+  nil_links: NilLinksTable;
+  summaries: SummariesTable;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;

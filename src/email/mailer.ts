@@ -6,6 +6,7 @@ export interface MailMessage {
   subject: string;
   text: string;
   html: string;
+  messageId?: string;
 }
 
 /** Delivers one message; the outbox worker calls it. */

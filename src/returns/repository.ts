@@ -43,7 +43,6 @@ export async function recordCounts(db: DbOrTrx, organisationId: number) {
 export function submissionsOf(db: DbOrTrx, returnId: number) {
   return db
     .selectFrom('return_submissions')
-    .innerJoin('users', 'users.id', 'return_submissions.signed_by')
     .select([
       'return_submissions.version',
       'return_submissions.kind',
@@ -51,7 +50,7 @@ export function submissionsOf(db: DbOrTrx, returnId: number) {
       'return_submissions.reason_text',
       'return_submissions.signed_at',
       'return_submissions.record_count',
-      'users.email as signed_by_email',
+      'return_submissions.signed_by_email',
     ])
     .where('return_id', '=', returnId)
     .orderBy('version', 'desc')

@@ -48,6 +48,17 @@ export interface ReturnDetail extends ReturnSummary {
   context: RecordContext;
 }
 
+/** Who signs a return: a signed-in user, or the recipient of a reminder email using its nil-return link. */
+export interface Signer {
+  id: number | null;
+  email: string;
+  via?: string;
+}
+
+function signerOf(user: User): Signer {
+  return { id: user.id, email: user.email };
+}
+
 export type ActionResult = { ok: true; reference: string } | { ok: false; reason: string };
 
 export class ReturnsService {
@@ -139,18 +150,18 @@ export class ReturnsService {
 
   /** Submits the return with its records: every active record must be complete. */
   async submit(organisation: Organisation, period: string, user: User): Promise<ActionResult> {
-    return this.sign(organisation, period, user, 'submit');
+    return this.sign(organisation, period, signerOf(user), 'submit');
   }
 
   /** A signed nil return: the organisation learned of no deaths that month. */
-  async nilReturn(organisation: Organisation, period: string, user: User): Promise<ActionResult> {
-    return this.sign(organisation, period, user, 'nil');
+  async nilReturn(organisation: Organisation, period: string, signer: User | Signer): Promise<ActionResult> {
+    return this.sign(organisation, period, 'role' in signer ? signerOf(signer) : signer, 'nil');
   }
 
   private async sign(
     organisation: Organisation,
     period: string,
-    user: User,
+    user: Signer,
     kind: 'submit' | 'nil',
   ): Promise<ActionResult> {
     const detail = await this.detail(organisation, period);
@@ -199,6 +210,7 @@ export class ReturnsService {
           reason: reopened ? row.amendment_reason : null,
           reason_text: reopened ? row.amendment_text : null,
           signed_by: user.id,
+          signed_by_email: user.email,
           signed_at: now,
           record_count: active.length,
         })
@@ -224,7 +236,7 @@ export class ReturnsService {
           .execute();
       const action = reopened ? 'return_amended' : kind === 'nil' ? 'nil_return' : 'return_submitted';
       await audit(trx, {
-        actor: { userId: user.id, label: user.email },
+        actor: { userId: user.id, label: user.via ? `${user.email} (${user.via})` : user.email },
         organisationId: organisation.id,
         action,
         entity: 'return',
@@ -254,7 +266,7 @@ export class ReturnsService {
     r: {
       organisation: Organisation;
       period: string;
-      user: User;
+      user: Signer;
       reference: string;
       version: number;
       kind: 'submit' | 'nil';

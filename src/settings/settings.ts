@@ -1,14 +1,35 @@
 // Settings an admin can change at run time, kept in the settings table with defaults here.
 import { z } from 'zod';
 import type { DbOrTrx } from '../db/database.js';
+import { defaultReminderSchedule } from '../domain/reminders.js';
+import { defaultDisclosure } from '../domain/disclosure.js';
+
+const offset = z.number().int().min(-20).max(30);
 
 export const settingsSchema = z.object({
   deadlineWorkingDays: z.number().int().min(1).max(30),
+  reminderSchedule: z.object({
+    return_open: z.number().int().min(1).max(20),
+    due_soon: offset,
+    due_today: offset,
+    overdue: offset,
+    escalation: offset,
+  }),
+  ccsuDistributionList: z.array(z.email()),
+  disclosure: z.object({
+    threshold: z.number().int().min(0).max(50),
+    base: z.number().int().min(1).max(100),
+  }),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
 
-export const defaultSettings: Settings = { deadlineWorkingDays: 10 };
+export const defaultSettings: Settings = {
+  deadlineWorkingDays: 10,
+  reminderSchedule: defaultReminderSchedule,
+  ccsuDistributionList: [],
+  disclosure: defaultDisclosure,
+};
 
 export async function getSettings(db: DbOrTrx): Promise<Settings> {
   const rows = await db.selectFrom('settings').select(['key', 'value']).execute();

@@ -1,0 +1,96 @@
+// "Make a nil return" from a reminder email: a single-use link bound to one organisation, month and
+// recipient. Opening it changes nothing; one button on the page signs the nil return as the recipient.
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/database.js';
+import type { Organisation } from '../db/types.js';
+import { hashLinkToken } from '../accounts/secrets.js';
+import type { ReturnsService } from '../returns/service.js';
+import { isDone } from '../domain/status.js';
+
+export type NilLinkState =
+  | { state: 'valid'; linkId: number; organisation: Organisation; period: string; recipient: string }
+  | {
+      state: 'invalid' | 'used' | 'expired' | 'locked' | 'already_done' | 'too_early';
+      organisation?: Organisation;
+      period?: string;
+    };
+
+export class NilLinksService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly returns: ReturnsService,
+  ) {}
+
+  async check(token: string): Promise<NilLinkState> {
+    const link = await this.db
+      .selectFrom('nil_links')
+      .selectAll()
+      .where('token_hash', '=', hashLinkToken(token))
+      .executeTakeFirst();
+    if (!link) return { state: 'invalid' };
+    const organisation = await this.db
+      .selectFrom('organisations')
+      .selectAll()
+      .where('id', '=', link.organisation_id)
+      .executeTakeFirstOrThrow();
+    const context = { organisation, period: link.period };
+    const detail = await this.returns.detail(organisation, link.period);
+    if (detail && isDone(detail.status)) return { state: 'already_done', ...context };
+    if (link.used_at) return { state: 'used', ...context };
+    if (detail?.locked) return { state: 'locked', ...context };
+    if (link.expires_at <= this.clock.now()) return { state: 'expired', ...context };
+    if (!detail) return { state: 'invalid' };
+    if (!detail.submittable) return { state: 'too_early', ...context };
+    return { state: 'valid', linkId: link.id, organisation, period: link.period, recipient: link.recipient };
+  }
+
+  /** Signs the nil return as the link's recipient; the link is used up in the same step. */
+  async submit(
+    token: string,
+  ): Promise<
+    NilLinkState | { state: 'submitted'; reference: string; organisation: Organisation; period: string }
+  > {
+    const check = await this.check(token);
+    if (check.state !== 'valid') return check;
+    const used = await this.db
+      .updateTable('nil_links')
+      .set({ used_at: this.clock.now() })
+      .where('id', '=', check.linkId)
+      .where('used_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(used.numUpdatedRows) !== 1)
+      return { state: 'used', organisation: check.organisation, period: check.period };
+    const user = await this.db
+      .selectFrom('users')
+      .select('id')
+      .where('organisation_id', '=', check.organisation.id)
+      .where((eb) => eb(eb.fn('lower', ['email']), '=', check.recipient.toLowerCase()))
+      .executeTakeFirst();
+    const result = await this.returns.nilReturn(check.organisation, check.period, {
+      id: user?.id ?? null,
+      email: check.recipient,
+      via: 'nil-return link in reminder email',
+    });
+    if (!result.ok) {
+      // Give the link back: nothing was signed.
+      await this.db.updateTable('nil_links').set({ used_at: null }).where('id', '=', check.linkId).execute();
+      return {
+        state:
+          result.reason === 'has_records'
+            ? 'already_done'
+            : result.reason === 'locked'
+              ? 'locked'
+              : 'invalid',
+        organisation: check.organisation,
+        period: check.period,
+      };
+    }
+    return {
+      state: 'submitted',
+      reference: result.reference,
+      organisation: check.organisation,
+      period: check.period,
+    };
+  }
+}

@@ -1,0 +1,306 @@
+// The CCSU collated summary email (product spec §4): compliance, new and rolling-12-month cases, and
+// changes since the previous summary. Aggregates only, every count through the disclosure-control
+// function; no record-level data ever goes by email.
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import { audit, type Actor } from '../audit/audit.js';
+import { suppressCount, suppressTable, type DisclosureSettings, type Shown } from '../domain/disclosure.js';
+import { ageBandOf, ageBands, linkIntoCases, substanceGroupsOf } from '../domain/groupings.js';
+import {
+  addMonths,
+  addWorkingDays,
+  deadlineOf,
+  formatDate,
+  formatPeriod,
+  londonDateOf,
+  periodOf,
+  type Period,
+} from '../domain/periods.js';
+import * as ref from '../domain/reference.js';
+import { returnStatus, type ReturnStatus } from '../domain/status.js';
+import { getSettings } from '../settings/settings.js';
+import { enqueue } from './outbox.js';
+import { ccsuDistributionList } from './recipients.js';
+import { renderEmail } from './templates.js';
+
+const EVIDENCE_ORDER: string[] = ref.evidenceStages.map(([code]) => code);
+
+/** Exact figures, kept in the summaries table (inside CCSU) so the next summary can say what changed. */
+export interface SummaryFigures {
+  period: Period;
+  compliance: Record<'on_time' | 'late' | 'nil' | 'nil_late' | 'outstanding', number>;
+  overdueOrganisations: string[];
+  newCases: number;
+  rollingCases: number;
+  byArea: Record<string, number>;
+  byClassification: Record<string, number>;
+  bySubstanceGroup: Record<string, number>;
+  byAgeSex: Record<string, Record<string, number>>;
+}
+
+interface Case {
+  reportedPeriod: Period;
+  area: string;
+  classification: string;
+  substances: string[];
+  age: number | null;
+  sex: string;
+}
+
+export class SummaryService {
+  constructor(
+    private readonly db: Db,
+    private readonly config: Config,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The date a period's scheduled summary goes: the working day after its deadline. */
+  summaryDate(period: Period, deadlineWorkingDays: number) {
+    return addWorkingDays(deadlineOf(period, deadlineWorkingDays), 1);
+  }
+
+  /** Sends the latest scheduled summary that is due and not yet sent (catching up sends only one). */
+  async runScheduled(): Promise<Period | null> {
+    const today = londonDateOf(this.clock.now());
+    const settings = await getSettings(this.db);
+    for (let back = 1; back <= 3; back += 1) {
+      const period = addMonths(periodOf(today), -back);
+      if (this.summaryDate(period, settings.deadlineWorkingDays) > today) continue;
+      const sent = await this.db
+        .selectFrom('summaries')
+        .select('id')
+        .where('period', '=', period)
+        .where('kind', '=', 'scheduled')
+        .executeTakeFirst();
+      if (sent) return null;
+      return (await this.send(period, 'scheduled', { userId: null, label: 'scheduler' })) ? period : null;
+    }
+    return null;
+  }
+
+  /** Builds and queues the summary for a period; false when another instance already sent it. */
+  async send(period: Period, kind: 'scheduled' | 'on_demand', actor: Actor): Promise<boolean> {
+    const settings = await getSettings(this.db);
+    const figures = await this.figures(period);
+    const previous = await this.db
+      .selectFrom('summaries')
+      .select(['figures', 'sent_at'])
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    const to = await ccsuDistributionList(this.db);
+    const now = this.clock.now();
+    const content = await renderEmail('summary', {
+      ...present(
+        figures,
+        previous ? (previous.figures as unknown as SummaryFigures) : null,
+        settings.disclosure,
+      ),
+      month: formatPeriod(period),
+      deadline: formatDate(deadlineOf(period, settings.deadlineWorkingDays)),
+      previousAt: previous ? formatDate(londonDateOf(previous.sent_at)) : null,
+      dashboardLink: `${this.config.publicUrl}/ccsu?period=${period}`,
+    });
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto('summaries')
+        .values({ period, kind, sent_at: now, requested_by: actor.label, figures: JSON.stringify(figures) })
+        .onConflict((oc) => oc.column('period').where('kind', '=', 'scheduled').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!row) return false;
+      if (to.length > 0)
+        await enqueue(
+          trx,
+          {
+            idempotencyKey: `summary:${row.id}`,
+            to,
+            subject: `Drug-related deaths: collated summary for ${formatPeriod(period)}`,
+            ...content,
+          },
+          now,
+        );
+      await audit(trx, {
+        actor,
+        organisationId: null,
+        action: 'summary_sent',
+        entity: 'summary',
+        entityId: row.id,
+        detail: { period, kind, recipients: to.length },
+        at: now,
+      });
+      return true;
+    });
+  }
+
+  async figures(period: Period): Promise<SummaryFigures> {
+    const settings = await getSettings(this.db);
+    const today = londonDateOf(this.clock.now());
+    const deadline = deadlineOf(period, settings.deadlineWorkingDays);
+
+    const organisations = await this.db.selectFrom('organisations').selectAll().orderBy('name').execute();
+    const returns = await this.db.selectFrom('returns').selectAll().where('period', '=', period).execute();
+    const byOrg = new Map(returns.map((r) => [r.organisation_id, r]));
+    const compliance = { on_time: 0, late: 0, nil: 0, nil_late: 0, outstanding: 0 };
+    const overdueOrganisations: string[] = [];
+    for (const organisation of organisations) {
+      if (organisation.active_from > period || (organisation.active_to && organisation.active_to < period))
+        continue;
+      const row = byOrg.get(organisation.id);
+      const status: ReturnStatus = returnStatus({
+        state: row?.state ?? null,
+        submittedLate: row?.submitted_late ?? false,
+        deadline,
+        today,
+      });
+      if (status === 'submitted' || status === 'reopened') compliance.on_time += 1;
+      else if (status === 'submitted_late') compliance.late += 1;
+      else if (status === 'nil') compliance.nil += 1;
+      else if (status === 'nil_late') compliance.nil_late += 1;
+      else {
+        compliance.outstanding += 1;
+        if (status === 'overdue') overdueOrganisations.push(organisation.name);
+      }
+    }
+
+    const cases = await this.cases(addMonths(period, -11), period);
+    const rolling = cases;
+    const newCases = cases.filter((c) => c.reportedPeriod === period);
+    const count = (items: Case[], key: (c: Case) => string[]) =>
+      items.reduce<Record<string, number>>((acc, c) => {
+        for (const k of key(c)) acc[k] = (acc[k] ?? 0) + 1;
+        return acc;
+      }, {});
+    const byAgeSex: Record<string, Record<string, number>> = {};
+    for (const c of rolling) {
+      const band = ageBandOf(c.age);
+      byAgeSex[band] ??= {};
+      byAgeSex[band][c.sex] = (byAgeSex[band][c.sex] ?? 0) + 1;
+    }
+    return {
+      period,
+      compliance,
+      overdueOrganisations,
+      newCases: newCases.length,
+      rollingCases: rolling.length,
+      byArea: count(rolling, (c) => [c.area]),
+      byClassification: count(rolling, (c) => [c.classification]),
+      bySubstanceGroup: count(rolling, (c) => substanceGroupsOf(c.substances)),
+      byAgeSex,
+    };
+  }
+
+  /** Cases (not records) first reported from `from` to `to`, from submitted returns only. */
+  private async cases(from: Period, to: Period): Promise<Case[]> {
+    const rows = await this.db
+      .selectFrom('records')
+      .innerJoin('returns', 'returns.id', 'records.return_id')
+      .innerJoin('organisations', 'organisations.id', 'records.organisation_id')
+      .select([
+        'records.match_key_nhs',
+        'records.match_key_demo',
+        'records.date_partner_aware',
+        'records.residence_area',
+        'records.death_classification',
+        'records.substances',
+        'records.age_at_death',
+        'records.sex',
+        'records.evidence_stage',
+        'organisations.type as organisation_type',
+      ])
+      .where('records.record_status', '=', 'active')
+      .where('returns.current_version', '>', 0)
+      .execute();
+    const caseOf = linkIntoCases(rows);
+    const groups = new Map<number, typeof rows>();
+    rows.forEach((row, i) => groups.set(caseOf[i]!, [...(groups.get(caseOf[i]!) ?? []), row]));
+    const sourceRank = (type: string) => (type === 'coroner' ? 0 : type === 'acute_hospital' ? 1 : 2);
+    const cases: Case[] = [];
+    for (const records of groups.values()) {
+      // The best-evidenced record speaks for the case: most advanced evidence stage, then coroner > hospital > others.
+      const best = [...records].sort(
+        (a, b) =>
+          EVIDENCE_ORDER.indexOf(b.evidence_stage ?? '') - EVIDENCE_ORDER.indexOf(a.evidence_stage ?? '') ||
+          sourceRank(a.organisation_type) - sourceRank(b.organisation_type),
+      )[0]!;
+      const reported = records.map((r) => r.date_partner_aware ?? '9999-12-31').sort()[0]!;
+      const reportedPeriod = periodOf(reported);
+      if (reportedPeriod < from || reportedPeriod > to) continue;
+      cases.push({
+        reportedPeriod,
+        area: best.residence_area ?? 'unknown',
+        classification: best.death_classification ?? 'undetermined',
+        substances: best.substances,
+        age: best.age_at_death,
+        sex: best.sex ?? 'not_known',
+      });
+    }
+    return cases;
+  }
+}
+
+interface Row {
+  label: string;
+  value: Shown;
+}
+
+/** Everything the email shows, already disclosure-controlled. */
+export function present(
+  figures: SummaryFigures,
+  previous: SummaryFigures | null,
+  disclosure: DisclosureSettings,
+) {
+  const oneWay = (
+    list: readonly (readonly [string, string, ...unknown[]])[],
+    counts: Record<string, number>,
+  ): { rows: Row[]; total: Shown } => {
+    const table = suppressTable(
+      list.map(([code]) => [counts[code] ?? 0]),
+      disclosure,
+    );
+    return {
+      rows: list.map(([, label], i) => ({ label, value: table.rows[i]![0]! })),
+      total: table.columnTotals[0] ?? 0,
+    };
+  };
+  const sexes = ref.sexes;
+  const ageSex = suppressTable(
+    ageBands.map((band) => sexes.map(([sex]) => figures.byAgeSex[band]?.[sex] ?? 0)),
+    disclosure,
+  );
+  const change = (now: number, before: number | undefined) => {
+    if (before === undefined) return null;
+    const diff = now - before;
+    const shown = suppressCount(Math.abs(diff), disclosure);
+    return diff === 0 ? 'no change' : `${diff > 0 ? 'up' : 'down'} ${shown}`;
+  };
+  return {
+    compliance: figures.compliance, // counts of organisations, not of people: not personal data
+    overdueOrganisations: figures.overdueOrganisations,
+    newCases: suppressCount(figures.newCases, disclosure),
+    rollingCases: suppressCount(figures.rollingCases, disclosure),
+    byArea: oneWay(ref.areas, figures.byArea),
+    byClassification: oneWay(ref.deathClassifications, figures.byClassification),
+    bySubstanceGroup: oneWay(ref.substanceGroups, figures.bySubstanceGroup),
+    ageSex: { bands: ageBands, sexes: sexes.map(([, label]) => label), ...ageSex },
+    changes: previous
+      ? {
+          rollingCases: change(figures.rollingCases, previous.rollingCases),
+          returnsIn: change(
+            figures.compliance.on_time +
+              figures.compliance.late +
+              figures.compliance.nil +
+              figures.compliance.nil_late,
+            previous.period === figures.period
+              ? previous.compliance.on_time +
+                  previous.compliance.late +
+                  previous.compliance.nil +
+                  previous.compliance.nil_late
+              : undefined,
+          ),
+        }
+      : null,
+    threshold: disclosure.threshold,
+    base: disclosure.base,
+  };
+}

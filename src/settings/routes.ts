@@ -1,0 +1,96 @@
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/database.js';
+import { audit } from '../audit/audit.js';
+import { currentUser, requireAdmin } from '../middleware/auth.js';
+import { formOf, validate, type FormErrors } from '../middleware/validation.js';
+import { reminderKinds, reminderLabels } from '../domain/reminders.js';
+import { getSettings, putSetting, type Settings } from './settings.js';
+
+const whole = (label: string, min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d+$/, `${label} must be a whole number`)
+    .transform(Number)
+    .pipe(
+      z.number().min(min, `${label} must be ${min} or more`).max(max, `${label} must be ${max} or fewer`),
+    );
+
+const settingsForm = z.object({
+  deadlineWorkingDays: whole('Deadline', 1, 30),
+  return_open: whole('Return open', 1, 20),
+  due_soon: whole('Due soon', -20, 30),
+  due_today: whole('Due today', -20, 30),
+  overdue: whole('Overdue', -20, 30),
+  escalation: whole('Escalation', -20, 30),
+  ccsuDistributionList: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(/[\s,;]+/)
+        .map((e) => e.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.email('Each address in the CCSU distribution list must be an email address')).max(50)),
+  threshold: whole('Suppression threshold', 0, 50),
+  base: whole('Rounding base', 1, 100),
+});
+
+function formValues(settings: Settings): Record<string, string> {
+  return {
+    deadlineWorkingDays: String(settings.deadlineWorkingDays),
+    ...Object.fromEntries(reminderKinds.map((k) => [k, String(settings.reminderSchedule[k])])),
+    ccsuDistributionList: settings.ccsuDistributionList.join('\n'),
+    threshold: String(settings.disclosure.threshold),
+    base: String(settings.disclosure.base),
+  };
+}
+
+/** Admin settings: deadline, reminder schedule, CCSU distribution list, disclosure control. */
+export function settingsRouter(db: Db, clock: Clock): Router {
+  const router = Router();
+  router.use(requireAdmin);
+  const render = (res: Response, values: Record<string, unknown>, errors?: FormErrors) =>
+    res.render('settings/settings', { title: 'Settings', values, errors, reminderKinds, reminderLabels });
+
+  router.get('/', async (_req, res) => render(res, formValues(await getSettings(db))));
+
+  router.post(
+    '/',
+    validate(settingsForm, (req, res, errors) => render(res, req.body as Record<string, unknown>, errors)),
+    async (req, res) => {
+      const form = formOf(res, settingsForm);
+      const next: Settings = {
+        deadlineWorkingDays: form.deadlineWorkingDays,
+        reminderSchedule: {
+          return_open: form.return_open,
+          due_soon: form.due_soon,
+          due_today: form.due_today,
+          overdue: form.overdue,
+          escalation: form.escalation,
+        },
+        ccsuDistributionList: form.ccsuDistributionList,
+        disclosure: { threshold: form.threshold, base: form.base },
+      };
+      const before = await getSettings(db);
+      const now = clock.now();
+      await db.transaction().execute(async (trx) => {
+        for (const [key, value] of Object.entries(next)) await putSetting(trx, key, value, now);
+        await audit(trx, {
+          actor: { userId: currentUser(req).id, label: currentUser(req).email },
+          organisationId: null,
+          action: 'settings_changed',
+          entity: 'settings',
+          detail: { before, after: next },
+          at: now,
+        });
+      });
+      req.session.flash = 'Settings saved';
+      res.redirect('/admin/settings');
+    },
+  );
+  return router;
+}
