@@ -29,9 +29,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 
   // A nil return from an email link is signed by the recipient, who may have no account.
-  await db.schema.alterTable('return_submissions').alterColumn('signed_by', (c) => c.dropNotNull()).execute();
+  await db.schema
+    .alterTable('return_submissions')
+    .alterColumn('signed_by', (c) => c.dropNotNull())
+    .execute();
   await db.schema.alterTable('return_submissions').addColumn('signed_by_email', 'text').execute();
-  await sql`update return_submissions s set signed_by_email = u.email from users u where u.id = s.signed_by`.execute(db);
+  await sql`update return_submissions s set signed_by_email = u.email from users u where u.id = s.signed_by`.execute(
+    db,
+  );
 
   await db.schema
     .createTable('summaries')
@@ -42,7 +47,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('requested_by', 'text', (c) => c.notNull())
     .addColumn('figures', 'jsonb', (c) => c.notNull())
     .execute();
-  await sql`create unique index summaries_scheduled_once on summaries (period) where kind = 'scheduled'`.execute(db);
+  await sql`create unique index summaries_scheduled_once on summaries (period) where kind = 'scheduled'`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

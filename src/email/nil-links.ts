@@ -10,7 +10,7 @@ import { isDone } from '../domain/status.js';
 export type NilLinkState =
   | { state: 'valid'; linkId: number; organisation: Organisation; period: string; recipient: string }
   | {
-      state: 'invalid' | 'used' | 'expired' | 'locked' | 'already_done' | 'too_early';
+      state: 'invalid' | 'used' | 'expired' | 'locked' | 'already_done' | 'too_early' | 'has_records';
       organisation?: Organisation;
       period?: string;
     };
@@ -42,6 +42,7 @@ export class NilLinksService {
     if (link.expires_at <= this.clock.now()) return { state: 'expired', ...context };
     if (!detail) return { state: 'invalid' };
     if (!detail.submittable) return { state: 'too_early', ...context };
+    if (detail.recordCount > 0) return { state: 'has_records', ...context };
     return { state: 'valid', linkId: link.id, organisation, period: link.period, recipient: link.recipient };
   }
 

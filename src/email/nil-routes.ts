@@ -9,13 +9,11 @@ export function nilLinkRouter(nilLinks: NilLinksService): Router {
   router.get('/nil/:token', async (req, res) => {
     const check = await nilLinks.check(req.params.token);
     if (check.state !== 'valid')
-      return res
-        .status(check.state === 'already_done' ? 200 : 410)
-        .render('nil/problem', {
-          title: 'You cannot use this link',
-          check,
-          month: check.period ? formatPeriod(check.period) : '',
-        });
+      return res.status(check.state === 'already_done' ? 200 : 410).render('nil/problem', {
+        title: 'You cannot use this link',
+        check,
+        month: check.period ? formatPeriod(check.period) : '',
+      });
     res.render('nil/confirm', {
       title: `Nil return for ${formatPeriod(check.period)}`,
       check,
@@ -27,13 +25,11 @@ export function nilLinkRouter(nilLinks: NilLinksService): Router {
   router.post('/nil/:token', async (req, res) => {
     const result = await nilLinks.submit(req.params.token);
     if (result.state !== 'submitted')
-      return res
-        .status(result.state === 'already_done' ? 200 : 410)
-        .render('nil/problem', {
-          title: 'You cannot use this link',
-          check: result,
-          month: result.period ? formatPeriod(result.period) : '',
-        });
+      return res.status(result.state === 'already_done' ? 200 : 410).render('nil/problem', {
+        title: 'You cannot use this link',
+        check: result,
+        month: result.period ? formatPeriod(result.period) : '',
+      });
     res.render('nil/done', { title: 'Nil return submitted', result, month: formatPeriod(result.period) });
   });
 

@@ -40,14 +40,16 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 
 export const nullMailer: Mailer = { kind: 'outbox-only', send: async () => {}, close: () => {} };
 
-export async function createTestApp(options: { now?: string; logger?: Logger } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { now?: string; logger?: Logger; mailer?: Mailer } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const clock = new FixedClock(new Date(options.now ?? '2026-04-02T10:00:00Z'));
   const config = testConfig();
   const deps = {
     config,
     db: database.db,
-    mailer: nullMailer,
+    mailer: options.mailer ?? nullMailer,
     clock,
     logger: options.logger ?? pino({ level: 'silent' }),
   };
