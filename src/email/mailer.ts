@@ -27,7 +27,9 @@ export function createMailer(smtpUrl: string | undefined): Mailer {
       close: () => {},
     };
   }
-  const transport = nodemailer.createTransport(smtpUrl);
+  // A pooled transport reuses SMTP connections instead of opening one per message.
+  const url = /[?&]pool=/.test(smtpUrl) ? smtpUrl : `${smtpUrl}${smtpUrl.includes('?') ? '&' : '?'}pool=true`;
+  const transport = nodemailer.createTransport(url);
   return {
     kind: 'smtp',
     send: async (message) => {
