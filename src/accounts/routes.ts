@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { AccountsService } from './service.js';
 import { formOf, validate, type FormErrors } from '../middleware/validation.js';
-import { setPasswordSchema, setupSchema, signInSchema } from './schemas.js';
+import { forgotPasswordSchema, setPasswordSchema, setupSchema, signInSchema } from './schemas.js';
 import type { User } from '../db/types.js';
 
 function homeFor(user: User): string {
@@ -29,17 +29,18 @@ function linkProblem(res: Response, state: string) {
   res.status(410).render('accounts/link-problem', { title, state });
 }
 
-/** The set-password page of an invitation link, or the link problem when it no longer works. */
+/** The set-password page of an invitation or reset link, or the link problem when it no longer works. */
 async function renderSetPassword(
   accounts: AccountsService,
   req: Request,
   res: Response,
   errors?: FormErrors,
+  purpose: 'invite' | 'reset' = 'invite',
 ) {
-  const check = await accounts.checkLinkToken(String(req.params.token));
+  const check = await accounts.checkLinkToken(String(req.params.token), purpose);
   if (check.state !== 'valid') return linkProblem(res, check.state);
   res.render('accounts/set-password', {
-    title: 'Set your password',
+    title: purpose === 'reset' ? 'Choose a new password' : 'Set your password',
     email: check.email,
     action: req.originalUrl,
     errors,
@@ -122,6 +123,46 @@ export function accountsRouter(accounts: AccountsService): Router {
       if (typeof result === 'string') return linkProblem(res, result);
       await signInAs(req, result);
       req.session.flash = 'Your password is set and you are signed in';
+      res.redirect(homeFor(result));
+    },
+  );
+
+  // Forgotten passwords: a single-use link by email; the page never says whether an account exists.
+  router.get('/forgot-password', (_req, res) =>
+    res.render('accounts/forgot-password', { title: 'Reset your password', values: {} }),
+  );
+
+  router.post(
+    '/forgot-password',
+    signInLimiter,
+    validate(forgotPasswordSchema, (req, res, errors) =>
+      res.render('accounts/forgot-password', {
+        title: 'Reset your password',
+        values: req.body as Record<string, unknown>,
+        errors,
+      }),
+    ),
+    async (_req, res) => {
+      await accounts.requestPasswordReset(formOf(res, forgotPasswordSchema).email);
+      res.render('accounts/forgot-password-sent', { title: 'Check your email' });
+    },
+  );
+
+  router.get('/reset-password/:token', (req, res) =>
+    renderSetPassword(accounts, req, res, undefined, 'reset'),
+  );
+
+  router.post(
+    '/reset-password/:token',
+    validate(setPasswordSchema, (req, res, errors) => renderSetPassword(accounts, req, res, errors, 'reset')),
+    async (req, res) => {
+      const result = await accounts.resetPassword(
+        req.params.token as string,
+        formOf(res, setPasswordSchema).password,
+      );
+      if (typeof result === 'string') return linkProblem(res, result);
+      await signInAs(req, result);
+      req.session.flash = 'Your password has been changed and you are signed in';
       res.redirect(homeFor(result));
     },
   );

@@ -14,6 +14,8 @@ export const signInSchema = z.object({
   password: z.string({ error: 'Enter your password' }).min(1, 'Enter your password'),
 });
 
+export const forgotPasswordSchema = z.object({ email });
+
 const newPassword = z
   .object({
     password: z

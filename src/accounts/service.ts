@@ -10,6 +10,7 @@ import * as repo from './repository.js';
 import { dummyPasswordHash, hashLinkToken, hashPassword, newLinkToken, verifyPassword } from './secrets.js';
 
 const INVITE_DAYS = 7;
+const RESET_MINUTES = 60;
 const SETUP_KEY = 'first_run_setup';
 
 export type SignInResult = { ok: true; user: User } | { ok: false; reason: 'invalid' | 'locked' };
@@ -147,33 +148,93 @@ export class AccountsService {
     return link;
   }
 
-  async checkLinkToken(token: string): Promise<LinkState> {
+  async checkLinkToken(token: string, purpose: 'invite' | 'reset' = 'invite'): Promise<LinkState> {
     const row = await repo.findLinkToken(this.db, hashLinkToken(token));
-    if (!row) return { state: 'invalid' };
+    if (!row || row.purpose !== purpose || row.status === 'deactivated') return { state: 'invalid' };
     if (row.used_at) return { state: 'used' };
     if (row.expires_at <= this.clock.now()) return { state: 'expired' };
     return { state: 'valid', tokenId: row.id, userId: row.user_id, email: row.email };
   }
 
   /** Sets the password from an invitation link; the link then stops working. */
-  async acceptInvitation(token: string, password: string): Promise<User | LinkState['state']> {
-    const check = await this.checkLinkToken(token);
+  acceptInvitation(token: string, password: string): Promise<User | LinkState['state']> {
+    return this.usePasswordLink(token, password, 'invite');
+  }
+
+  /** Sets a new password from a reset link; every other session of the user ends. */
+  resetPassword(token: string, password: string): Promise<User | LinkState['state']> {
+    return this.usePasswordLink(token, password, 'reset');
+  }
+
+  private async usePasswordLink(
+    token: string,
+    password: string,
+    purpose: 'invite' | 'reset',
+  ): Promise<User | LinkState['state']> {
+    const check = await this.checkLinkToken(token, purpose);
     if (check.state !== 'valid') return check.state;
     const passwordHash = await hashPassword(password);
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
       if (!(await repo.useLinkToken(trx, check.tokenId, now))) return 'used' as const;
       await repo.setPassword(trx, check.userId, passwordHash);
+      if (purpose === 'reset') await repo.deleteSessionsOf(trx, check.userId);
       const user = (await repo.findUserById(trx, check.userId))!;
       await audit(trx, {
         actor: { userId: user.id, label: user.email },
         organisationId: user.organisation_id,
-        action: 'invitation_accepted',
+        action: purpose === 'reset' ? 'password_reset' : 'invitation_accepted',
         entity: 'user',
         entityId: user.id,
         at: now,
       });
       return user;
+    });
+  }
+
+  /**
+   * Emails a single-use reset link (valid for an hour) to an active user. Says nothing either way, so
+   * the page cannot be used to find out which addresses have accounts.
+   */
+  async requestPasswordReset(email: string): Promise<void> {
+    const user = await repo.findUserByEmail(this.db, email);
+    const now = this.clock.now();
+    if (!user || user.status !== 'active') {
+      await audit(this.db, {
+        actor: { userId: null, label: 'anonymous' },
+        organisationId: null,
+        action: 'password_reset_requested_unknown',
+        entity: 'user',
+        at: now,
+      });
+      return;
+    }
+    const { token, hash } = newLinkToken();
+    const expiresAt = new Date(now.getTime() + RESET_MINUTES * 60_000);
+    await this.db.transaction().execute(async (trx) => {
+      await repo.insertLinkToken(trx, { userId: user.id, purpose: 'reset', hash, expiresAt });
+      const content = await renderEmail('password-reset', {
+        link: `${this.config.publicUrl}/reset-password/${token}`,
+        minutes: RESET_MINUTES,
+      });
+      await enqueue(
+        trx,
+        {
+          idempotencyKey: `reset:${user.id}:${hash.slice(0, 16)}`,
+          to: [user.email],
+          subject: 'Reset your password for the drug-related deaths return',
+          ...content,
+        },
+        now,
+      );
+      await audit(trx, {
+        actor: { userId: user.id, label: user.email },
+        organisationId: user.organisation_id,
+        action: 'password_reset_requested',
+        entity: 'user',
+        entityId: user.id,
+        at: now,
+      });
     });
   }
 

@@ -26,6 +26,27 @@ export function adminRouter(db: Db): Router {
     res.render('admin/message', { title: message.subject, message, backLink: '/admin/outbox' });
   });
 
+  // The HTML part exactly as sent. Email HTML needs inline styles, so this one response gets its own
+  // CSP: no script, no network, styles only, and it cannot be framed.
+  router.get('/outbox/:id/html', async (req, res) => {
+    const id = Number(req.params.id);
+    if (!Number.isInteger(id)) throw new HttpError(404);
+    const message = await db
+      .selectFrom('outbox')
+      .select('html')
+      .where('id', '=', String(id))
+      .executeTakeFirst();
+    if (!message) throw new HttpError(404);
+    res
+      .set(
+        'Content-Security-Policy',
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'",
+      )
+      .set('X-Frame-Options', 'SAMEORIGIN')
+      .type('html')
+      .send(message.html);
+  });
+
   router.get('/audit', async (req, res) => {
     const action =
       typeof req.query.action === 'string' && req.query.action !== '' ? req.query.action : undefined;

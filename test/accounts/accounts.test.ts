@@ -254,3 +254,45 @@ describe('organisations', () => {
     expect(audit).toHaveLength(1);
   });
 });
+
+describe('forgotten passwords', () => {
+  it('when a user asks for a reset then an email link lets them choose a new password once, ending other sessions', async () => {
+    const user = await createUser(t, 'ccsu_analyst');
+    const oldSession = await signedIn(t, user);
+    const response = await agentFor(t.app).submit('/forgot-password', { email: user.email });
+    expect(response.text).toContain('Check your email');
+    const email = (await t.db.selectFrom('outbox').selectAll().execute()).find(
+      (m) => m.to_addresses.includes(user.email) && m.subject.startsWith('Reset'),
+    )!;
+    const path = new URL(/(http:\/\/drd\.test\/reset-password\/[\w-]+)/.exec(email.text)![1]!).pathname;
+    const agent = agentFor(t.app);
+    const done = await agent.submit(path, {
+      password: 'a brand new password',
+      confirm: 'a brand new password',
+    });
+    expect(done.status).toBe(302);
+    expect((await oldSession.get('/ccsu')).status).toBe(302); // the old session is gone
+    expect(
+      (await agentFor(t.app).submit('/sign-in', { email: user.email, password: 'a brand new password' }))
+        .status,
+    ).toBe(302);
+    expect((await request(t.app).get(path)).status).toBe(410);
+  });
+
+  it('when the address has no account then the page says the same and no email is queued', async () => {
+    const before = (await t.db.selectFrom('outbox').select('id').execute()).length;
+    const response = await agentFor(t.app).submit('/forgot-password', { email: 'nobody@nowhere.test' });
+    expect(response.text).toContain('Check your email');
+    expect((await t.db.selectFrom('outbox').select('id').execute()).length).toBe(before);
+  });
+
+  it('when an invitation link is used as a reset link then it is not valid', async () => {
+    const result = await t.services.accounts.invite(
+      { email: 'mixup@org.test', role: 'ccsu_analyst', organisationId: null },
+      { userId: null, label: 'test' },
+    );
+    if (!result.ok) throw new Error('not invited');
+    const token = new URL(result.link).pathname.split('/').pop();
+    expect((await request(t.app).get(`/reset-password/${token}`)).status).toBe(410);
+  });
+});
