@@ -19,6 +19,7 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import { createMailer } from '../src/email/mailer.js';
 import { hashPassword } from '../src/accounts/secrets.js';
 import { insertUser } from '../src/accounts/repository.js';
+import { reminderFigures } from './reminders.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 
@@ -211,6 +212,28 @@ async function pageFigures() {
   return { barePage, returnPage, sizes: { returnPage: html.length, barePage: bareHtml.length } };
 }
 
+const only = process.env.BENCH_ONLY;
+if (only === 'reminders') {
+  await printReminders();
+  process.exit(0);
+}
+
+async function printReminders() {
+  const r = await reminderFigures();
+  console.log(
+    '\nReminder run: 500 organisations × 12 months, two scheduler instances at once, local SMTP sink',
+  );
+  console.log(
+    `  ${r.reminders} reminders (${r.messages} messages) enqueued in ${r.enqueueMs.toFixed(0)} ms (target < 2000); a second run queued ${r.again}`,
+  );
+  console.log(
+    `  exactly once: ${r.messages} outbox rows, ${r.distinct} distinct keys, ${r.sent} sent, ${r.received} received by SMTP`,
+  );
+  console.log(
+    `  sending rate: ${(r.sent / (r.sendMs / 1000)).toFixed(0)} messages/s (${r.sendMs.toFixed(0)} ms)`,
+  );
+}
+
 const startup = process.env.BENCH_SKIP_STARTUP ? { first: NaN, warm: NaN } : await startupFigures();
 const pages = await pageFigures();
 const ratio = pages.returnPage.rps / pages.barePage.rps;
@@ -231,4 +254,5 @@ console.log(
 console.log(
   `  return page throughput = ${(ratio * 100).toFixed(0)} % of the bare page (target ≥ 60 %), p99 target < 100 ms`,
 );
+await printReminders();
 process.exit(0);
