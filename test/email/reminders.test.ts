@@ -158,6 +158,15 @@ describe('a nil return from the email', () => {
       .where('returns.period', '=', '2026-04')
       .executeTakeFirstOrThrow();
     expect(submission).toMatchObject({ kind: 'nil', signed_by: null, signed_by_email: 'b@quiet.test' });
+    // The link is bound to its organisation: Prompt Partner's April return is untouched.
+    expect(
+      await t.db
+        .selectFrom('returns')
+        .select('state')
+        .where('organisation_id', '=', prompt.id)
+        .where('period', '=', '2026-04')
+        .executeTakeFirst(),
+    ).toBeUndefined();
 
     // Used once: the same link, or the other contact's link, now says the return is already in.
     const again = await agent.submit(link, {}, '/sign-in');
