@@ -30,6 +30,8 @@ import { nilLinkRouter } from './email/nil-routes.js';
 import { OutboxSender, defaultSenderOptions } from './email/sender.js';
 import { settingsRouter } from './settings/routes.js';
 import type { Job } from './jobs/runner.js';
+import { CollationService } from './collation/service.js';
+import { collationRouter } from './collation/routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -48,6 +50,7 @@ export interface Services {
   summary: SummaryService;
   nilLinks: NilLinksService;
   sender: OutboxSender;
+  collation: CollationService;
 }
 
 export function createServices({ config, db, clock, mailer }: AppDeps): Services {
@@ -60,6 +63,7 @@ export function createServices({ config, db, clock, mailer }: AppDeps): Services
     reminders: new RemindersService(db, config, clock),
     summary: new SummaryService(db, config, clock),
     nilLinks: new NilLinksService(db, clock, returns),
+    collation: new CollationService(db, clock),
     sender: new OutboxSender(db, mailer, clock, {
       ...defaultSenderOptions,
       from: config.mailFrom,
@@ -121,6 +125,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(accountsRouter(services.accounts));
   app.use(nilLinkRouter(services.nilLinks));
   app.use('/returns', returnsRouter(services.returns, services.records, services.organisations));
+  app.use('/ccsu', collationRouter(services.collation, db));
   app.use('/ccsu', ccsuRouter(services.returns, services.organisations, services.summary));
   app.use('/admin/settings', settingsRouter(db, deps.clock));
   app.use('/admin/organisations', organisationsRouter(services.organisations));

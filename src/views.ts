@@ -18,6 +18,8 @@ function navItems(user: User, currentPath: string | undefined): NavItem[] {
       ? [{ text: 'Your returns', href: '/returns' }]
       : [
           { text: 'Home', href: '/ccsu' },
+          { text: 'Compliance', href: '/ccsu/compliance' },
+          { text: 'Records', href: '/ccsu/records' },
           ...(user.role === 'ccsu_admin'
             ? [
                 { text: 'Organisations', href: '/admin/organisations' },
@@ -28,7 +30,12 @@ function navItems(user: User, currentPath: string | undefined): NavItem[] {
               ]
             : []),
         ];
-  return items.map((item) => ({ ...item, active: (currentPath ?? '').startsWith(item.href) }));
+  // The longest matching link is the current section ("Home" is /ccsu, a prefix of the others).
+  const path = currentPath ?? '';
+  const best = items
+    .filter((item) => path.startsWith(item.href))
+    .sort((a, b) => b.href.length - a.href.length)[0];
+  return items.map((item) => ({ ...item, active: item === best }));
 }
 
 function statusTag(status: ReturnStatus): { text: string; classes: string } {

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import Cursor from 'pg-cursor';
 import type { DB } from './types.js';
 
 export type Db = Kysely<DB>;
@@ -16,5 +17,6 @@ export function createDatabase(connectionString: string, options: { max?: number
   // An idle connection dropped by the server (restart, failover) must not crash the app: the pool
   // discards it and the next query opens a new one.
   pool.on('error', () => {});
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  // The cursor lets exports stream rows instead of loading them all.
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
 }

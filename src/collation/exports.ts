@@ -1,0 +1,62 @@
+// Streamed CSV and XLSX exports: rows go from a PostgreSQL cursor to the response as they come, so an
+// export of any size uses flat memory. Text that a spreadsheet would run as a formula is neutralised.
+import type { Response } from 'express';
+import { stringify } from 'csv-stringify';
+import ExcelJS from 'exceljs';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+
+export interface Column<Row> {
+  header: string;
+  value: (row: Row) => string | number | null;
+}
+
+/** A cell starting with = + - @ (or a tab or carriage return) is prefixed with ' so it stays text. */
+export function neutralise(value: string | number | null): string | number | null {
+  if (typeof value !== 'string') return value;
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+export async function streamCsv<Row>(
+  res: Response,
+  filename: string,
+  columns: Column<Row>[],
+  rows: AsyncIterable<Row>,
+): Promise<void> {
+  res
+    .set('Content-Type', 'text/csv; charset=utf-8')
+    .set('Content-Disposition', `attachment; filename="${filename}"`);
+  res.write('\uFEFF'); // so Excel reads UTF-8
+  async function* lines() {
+    yield columns.map((c) => c.header);
+    for await (const row of rows) yield columns.map((c) => neutralise(c.value(row)));
+  }
+  await pipeline(Readable.from(lines()), stringify(), res);
+}
+
+export async function streamXlsx<Row>(
+  res: Response,
+  filename: string,
+  sheet: string,
+  columns: Column<Row>[],
+  rows: AsyncIterable<Row>,
+): Promise<void> {
+  res
+    .set('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    .set('Content-Disposition', `attachment; filename="${filename}"`);
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: res,
+    useStyles: false,
+    useSharedStrings: false,
+  });
+  const worksheet = workbook.addWorksheet(sheet);
+  worksheet.addRow(columns.map((c) => c.header)).commit();
+  for await (const row of rows) worksheet.addRow(columns.map((c) => neutralise(c.value(row)))).commit();
+  worksheet.commit();
+  await workbook.commit();
+}
+
+/** Flattens Kysely's chunked stream into rows. */
+export async function* rowsOf<Row>(stream: AsyncIterable<Row>): AsyncIterable<Row> {
+  for await (const row of stream) yield row;
+}

@@ -1,0 +1,56 @@
+import { sql } from 'kysely';
+import type { DbOrTrx } from '../db/database.js';
+
+export interface RecordFilters {
+  period?: string; // month reported (the return's month)
+  deathMonth?: string;
+  area?: string;
+  classification?: string;
+  substance?: string;
+  evidenceStage?: string;
+  organisationId?: number;
+}
+
+export const sortable = {
+  reported: 'returns.period',
+  death: 'records.date_of_death',
+  organisation: 'organisations.name',
+  reference: 'records.partner_record_ref',
+} as const;
+export type SortKey = keyof typeof sortable;
+
+/** Current records of submitted returns, with the filters CCSU use. */
+export function collatedRecords(db: DbOrTrx, filters: RecordFilters) {
+  let query = db
+    .selectFrom('records')
+    .innerJoin('returns', 'returns.id', 'records.return_id')
+    .innerJoin('organisations', 'organisations.id', 'records.organisation_id')
+    .where('returns.current_version', '>', 0);
+  if (filters.period) query = query.where('returns.period', '=', filters.period);
+  if (filters.deathMonth)
+    query = query.where(sql<string>`to_char(records.date_of_death, 'YYYY-MM')`, '=', filters.deathMonth);
+  if (filters.area) query = query.where('records.residence_area', '=', filters.area);
+  if (filters.classification)
+    query = query.where('records.death_classification', '=', filters.classification);
+  if (filters.evidenceStage) query = query.where('records.evidence_stage', '=', filters.evidenceStage);
+  if (filters.organisationId) query = query.where('records.organisation_id', '=', filters.organisationId);
+  if (filters.substance) query = query.where(sql<boolean>`${filters.substance} = any(records.substances)`);
+  return query;
+}
+
+export function recordVersions(db: DbOrTrx, recordId: number) {
+  return db
+    .selectFrom('record_versions')
+    .innerJoin('return_submissions', 'return_submissions.id', 'record_versions.submission_id')
+    .select([
+      'record_versions.snapshot',
+      'return_submissions.version',
+      'return_submissions.kind',
+      'return_submissions.reason',
+      'return_submissions.signed_at',
+      'return_submissions.signed_by_email',
+    ])
+    .where('record_versions.record_id', '=', recordId)
+    .orderBy('return_submissions.version')
+    .execute();
+}

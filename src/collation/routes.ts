@@ -1,0 +1,256 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { Db } from '../db/database.js';
+import { audit } from '../audit/audit.js';
+import { currentUser, requireAdmin, requireCcsu } from '../middleware/auth.js';
+import { formOf, validate, type FormErrors } from '../middleware/validation.js';
+import { HttpError } from '../http-error.js';
+import { isPeriod, formatPeriod } from '../domain/periods.js';
+import * as ref from '../domain/reference.js';
+import { statusLabels } from '../domain/status.js';
+import { fieldDefs } from '../records/fields.js';
+import type { CollationService } from './service.js';
+import { rowsOf, streamCsv, streamXlsx, type Column } from './exports.js';
+import type { RecordFilters, SortKey } from './repository.js';
+
+const period = z.string().refine(isPeriod).optional().catch(undefined);
+const code = (list: readonly (readonly [string, ...unknown[]])[]) =>
+  z.enum(ref.codesOf(list)).optional().catch(undefined);
+
+/** Filters come from the query string: anything not understood is ignored rather than an error. */
+const filtersSchema = z.object({
+  period,
+  death_month: period,
+  area: code(ref.areas),
+  classification: code(ref.deathClassifications),
+  substance: code(ref.substances),
+  evidence_stage: code(ref.evidenceStages),
+  organisation: z.coerce.number().int().positive().optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(1_000_000).catch(1),
+  sort: z.enum(['reported', 'death', 'organisation', 'reference']).catch('reported'),
+  direction: z.enum(['asc', 'desc']).catch('desc'),
+});
+
+function filtersOf(req: Request) {
+  const q = filtersSchema.parse(req.query);
+  const filters: RecordFilters = {
+    period: q.period,
+    deathMonth: q.death_month,
+    area: q.area,
+    classification: q.classification,
+    substance: q.substance,
+    evidenceStage: q.evidence_stage,
+    organisationId: q.organisation,
+  };
+  return { q, filters };
+}
+
+const recordColumns: Column<Record<string, unknown>>[] = [
+  { header: 'organisation', value: (r) => r.organisation_name as string },
+  { header: 'organisation_code', value: (r) => r.organisation_code as string },
+  { header: 'return_period', value: (r) => r.period as string },
+  { header: 'record_id', value: (r) => r.id as number },
+  ...fieldDefs.flatMap((f): Column<Record<string, unknown>>[] => {
+    const raw = (r: Record<string, unknown>) => {
+      const v = r[f.name];
+      return Array.isArray(v)
+        ? v.join(';')
+        : v === null || v === undefined
+          ? null
+          : typeof v === 'boolean'
+            ? String(v)
+            : (v as string | number);
+    };
+    if (f.kind !== 'code' && f.kind !== 'codes') return [{ header: f.name, value: raw }];
+    const label = (r: Record<string, unknown>) => {
+      const v = r[f.name];
+      const codes = Array.isArray(v) ? v : v ? [v as string] : [];
+      return codes.map((c) => ref.labelOf(f.options, c)).join('; ') || null;
+    };
+    return [
+      { header: f.name, value: raw },
+      { header: `${f.name}_label`, value: label },
+    ];
+  }),
+  { header: 'record_status', value: (r) => r.record_status as string },
+  { header: 'has_nhs_key', value: (r) => (r.match_key_nhs ? 'yes' : 'no') },
+  { header: 'has_demographic_key', value: (r) => (r.match_key_demo ? 'yes' : 'no') },
+];
+
+export function collationRouter(collation: CollationService, db: Db): Router {
+  const router = Router();
+  router.use(requireCcsu);
+
+  const actorOf = (req: Request) => ({ userId: currentUser(req).id, label: currentUser(req).email });
+
+  router.get('/compliance', async (req, res) => {
+    const type = ref.codesOf(ref.organisationTypes).find((t) => t === req.query.type);
+    const matrix = await collation.matrix({ months: 12, type });
+    res.render('collation/compliance', {
+      title: 'Compliance',
+      matrix,
+      type,
+      statusLabels,
+      latest: collation.latestDuePeriod(),
+    });
+  });
+
+  router.get('/compliance/non-submitters.csv', async (req, res) => {
+    const p = isPeriod(String(req.query.period)) ? String(req.query.period) : collation.latestDuePeriod();
+    const rows = await collation.nonSubmitters(p);
+    await audit(db, {
+      actor: actorOf(req),
+      organisationId: null,
+      action: 'export',
+      entity: 'non_submitters',
+      detail: { period: p, format: 'csv', rows: rows.length },
+      at: new Date(),
+    });
+    await streamCsv(
+      res,
+      `non-submitters-${p}.csv`,
+      [
+        { header: 'organisation', value: (r) => r.organisation.name },
+        { header: 'type', value: (r) => ref.labelOf(ref.organisationTypes, r.organisation.type) },
+        { header: 'status', value: (r) => statusLabels[r.status] },
+        { header: 'deadline', value: (r) => r.deadline },
+        { header: 'return_contacts', value: (r) => r.organisation.return_contacts.join('; ') },
+        { header: 'escalation_contact', value: (r) => r.organisation.escalation_contact },
+      ],
+      rowsOf(toAsync(rows)),
+    );
+  });
+
+  router.get('/records', async (req, res) => {
+    const { q, filters } = filtersOf(req);
+    const result = await collation.recordsPage(filters, q.page, q.sort as SortKey, q.direction);
+    const organisations = await db
+      .selectFrom('organisations')
+      .select(['id', 'name'])
+      .orderBy('name')
+      .execute();
+    const query = new URLSearchParams(
+      Object.entries(req.query).filter(([k, v]) => k !== 'page' && typeof v === 'string' && v !== '') as [
+        string,
+        string,
+      ][],
+    );
+    res.render('collation/records', {
+      title: 'Collated records',
+      result,
+      q,
+      organisations,
+      query: query.toString(),
+    });
+  });
+
+  for (const format of ['csv', 'xlsx'] as const)
+    router.get(`/records.${format}`, async (req, res) => {
+      const { filters } = filtersOf(req);
+      await audit(db, {
+        actor: actorOf(req),
+        organisationId: null,
+        action: 'export',
+        entity: 'records',
+        detail: { format, filters: { ...filters } },
+        at: new Date(),
+      });
+      const rows = collation.exportRows(filters) as AsyncIterable<Record<string, unknown>>;
+      if (format === 'csv') await streamCsv(res, 'drd-records.csv', recordColumns, rows);
+      else await streamXlsx(res, 'drd-records.xlsx', 'Records', recordColumns, rows);
+    });
+
+  router.get('/records/:id', async (req, res) => {
+    const id = Number(req.params.id);
+    const found = Number.isInteger(id) ? await collation.record(id) : undefined;
+    if (!found) throw new HttpError(404);
+    const labelFor = (name: string) =>
+      fieldDefs.find((f) => f.name === name)?.label.replace(' (optional)', '') ?? name.replace(/_/g, ' ');
+    // Codes are shown by their labels; keys only as whether they are present.
+    const show = (name: string, value: unknown): string => {
+      if (
+        value === null ||
+        value === undefined ||
+        value === '' ||
+        (Array.isArray(value) && value.length === 0)
+      )
+        return 'Not entered';
+      const def = fieldDefs.find((f) => f.name === name);
+      const options =
+        def && 'options' in def
+          ? def.options
+          : name === 'withdrawn_reason'
+            ? ref.withdrawalReasons
+            : undefined;
+      const values: unknown[] = Array.isArray(value) ? value : [value];
+      return values
+        .map((v) =>
+          options ? ref.labelOf(options, String(v)) : typeof v === 'boolean' ? (v ? 'Yes' : 'No') : String(v),
+        )
+        .join(', ');
+    };
+    res.render('collation/record', {
+      title: `Record ${found.record.partner_record_ref}`,
+      ...found,
+      labelFor,
+      show,
+      backLink: '/ccsu/records',
+    });
+  });
+
+  // Locking a collated month, and reopening one organisation's return: administrators only.
+  router.post('/periods/:period/lock', requireAdmin, async (req, res) => {
+    const p = String(req.params.period);
+    if (!isPeriod(p) || p > collation.latestDuePeriod()) throw new HttpError(400);
+    const n = await collation.lockPeriod(p, actorOf(req));
+    req.session.flash = `${formatPeriod(p)} is locked (${n} return${n === 1 ? '' : 's'})`;
+    res.redirect(`/ccsu?period=${p}`);
+  });
+
+  const reopenSchema = z.object({
+    reason: z
+      .string({ error: 'Give the reason for reopening' })
+      .trim()
+      .min(1, 'Give the reason for reopening')
+      .max(200, 'Reason must be 200 characters or fewer'),
+  });
+  const renderReopen = async (req: Request, res: Response, errors?: FormErrors) => {
+    const organisation = await db
+      .selectFrom('organisations')
+      .selectAll()
+      .where('id', '=', Number(req.params.organisationId))
+      .executeTakeFirst();
+    if (!organisation || !isPeriod(String(req.params.period))) throw new HttpError(404);
+    res.render('collation/reopen', {
+      title: `Reopen ${organisation.name}’s ${formatPeriod(String(req.params.period))} return`,
+      organisation,
+      period: req.params.period,
+      errors,
+      values: req.body ?? {},
+      backLink: `/ccsu?period=${req.params.period}`,
+    });
+  };
+  router.get('/returns/:organisationId/:period/reopen', requireAdmin, (req, res) => renderReopen(req, res));
+  router.post(
+    '/returns/:organisationId/:period/reopen',
+    requireAdmin,
+    validate(reopenSchema, (req, res, errors) => renderReopen(req, res, errors)),
+    async (req, res) => {
+      const ok = await collation.reopen(
+        Number(req.params.organisationId),
+        String(req.params.period),
+        formOf(res, reopenSchema).reason,
+        actorOf(req),
+      );
+      if (!ok) throw new HttpError(404);
+      req.session.flash = 'The return is reopened: the partner can now amend it';
+      res.redirect(`/ccsu?period=${req.params.period}`);
+    },
+  );
+
+  return router;
+}
+
+async function* toAsync<T>(items: T[]): AsyncIterable<T> {
+  yield* items;
+}

@@ -1,0 +1,243 @@
+// CCSU collation: who has returned (compliance matrix), every current record, versions and their
+// differences, exports, and locking a month once it is collated.
+import { sql } from 'kysely';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/database.js';
+import type { Organisation } from '../db/types.js';
+import { audit, type Actor } from '../audit/audit.js';
+import {
+  addMonths,
+  deadlineOf,
+  londonDateOf,
+  periodOf,
+  periodsBetween,
+  type Period,
+} from '../domain/periods.js';
+import { returnStatus, type ReturnStatus } from '../domain/status.js';
+import { fieldDefs } from '../records/fields.js';
+import { getSettings } from '../settings/settings.js';
+import { collatedRecords, recordVersions, sortable, type RecordFilters, type SortKey } from './repository.js';
+
+export const PAGE_SIZE = 50;
+
+export interface MatrixCell {
+  status: ReturnStatus | null; // null: the organisation made no return for that month (not yet active)
+  deadline: string;
+  submittedAt: Date | null;
+  version: number;
+  records: number;
+  locked: boolean;
+}
+
+export interface FieldDifference {
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
+export class CollationService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  today() {
+    return londonDateOf(this.clock.now());
+  }
+
+  latestDuePeriod(): Period {
+    return addMonths(periodOf(this.today()), -1);
+  }
+
+  /** Organisations × months (newest first) with status, deadline, submission time, version and count. */
+  async matrix(options: { months: number; type?: string; to?: Period }) {
+    const to = options.to ?? this.latestDuePeriod();
+    const periods = periodsBetween(addMonths(to, 1 - options.months), to);
+    const settings = await getSettings(this.db);
+    let orgQuery = this.db.selectFrom('organisations').selectAll().orderBy('name');
+    if (options.type) orgQuery = orgQuery.where('type', '=', options.type);
+    const organisations = await orgQuery.execute();
+    const rows = await this.db
+      .selectFrom('returns')
+      .leftJoin('records', (join) =>
+        join.onRef('records.return_id', '=', 'returns.id').on('records.record_status', '=', 'active'),
+      )
+      .select([
+        'returns.organisation_id',
+        'returns.period',
+        'returns.state',
+        'returns.submitted_late',
+        'returns.last_submitted_at',
+        'returns.current_version',
+        'returns.locked_at',
+        sql<number>`count(records.id)`.as('records'),
+      ])
+      .where('returns.period', 'in', periods)
+      .groupBy('returns.id')
+      .execute();
+    const byKey = new Map(rows.map((r) => [`${r.organisation_id}:${r.period}`, r]));
+    const today = this.today();
+    const cells = (organisation: Organisation): MatrixCell[] =>
+      periods.map((period) => {
+        const deadline = deadlineOf(period, settings.deadlineWorkingDays);
+        const row = byKey.get(`${organisation.id}:${period}`);
+        const active =
+          organisation.active_from <= period && (!organisation.active_to || organisation.active_to >= period);
+        return {
+          status: active
+            ? returnStatus({
+                state: row?.state ?? null,
+                submittedLate: row?.submitted_late ?? false,
+                deadline,
+                today,
+              })
+            : null,
+          deadline,
+          submittedAt: row?.last_submitted_at ?? null,
+          version: row?.current_version ?? 0,
+          records: Number(row?.records ?? 0),
+          locked: !!row?.locked_at,
+        };
+      });
+    return {
+      periods,
+      rows: organisations.map((organisation) => ({ organisation, cells: cells(organisation) })),
+    };
+  }
+
+  /** Organisations that have not made a return for a month: the chase list. */
+  async nonSubmitters(period: Period) {
+    const { rows } = await this.matrix({ months: 1, to: period });
+    return rows
+      .filter(
+        (r) =>
+          r.cells[0]!.status &&
+          !['submitted', 'submitted_late', 'nil', 'nil_late', 'reopened'].includes(r.cells[0]!.status!),
+      )
+      .map((r) => ({
+        organisation: r.organisation,
+        status: r.cells[0]!.status!,
+        deadline: r.cells[0]!.deadline,
+      }));
+  }
+
+  async recordsPage(filters: RecordFilters, page: number, sort: SortKey, direction: 'asc' | 'desc') {
+    const base = collatedRecords(this.db, filters);
+    const total = Number(
+      (await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
+    );
+    const rows = await base
+      .selectAll('records')
+      .select(['organisations.name as organisation_name', 'returns.period'])
+      .orderBy(sortable[sort], direction)
+      .orderBy('records.id')
+      .limit(PAGE_SIZE)
+      .offset((page - 1) * PAGE_SIZE)
+      .execute();
+    return { total, rows, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
+  }
+
+  /** The rows of an export, streamed from a cursor. */
+  exportRows(filters: RecordFilters) {
+    return collatedRecords(this.db, filters)
+      .selectAll('records')
+      .select([
+        'organisations.name as organisation_name',
+        'organisations.code as organisation_code',
+        'returns.period',
+      ])
+      .orderBy('returns.period')
+      .orderBy('records.id')
+      .stream(500);
+  }
+
+  async record(recordId: number) {
+    const record = await collatedRecords(this.db, {})
+      .selectAll('records')
+      .select(['organisations.name as organisation_name', 'returns.period', 'returns.current_version'])
+      .where('records.id', '=', recordId)
+      .executeTakeFirst();
+    if (!record) return undefined;
+    const versions = await recordVersions(this.db, recordId);
+    const differences = versions.map((version, i) =>
+      i === 0 ? [] : diff(versions[i - 1]!.snapshot, version.snapshot),
+    );
+    return { record, versions, differences };
+  }
+
+  /** Locks a month for every organisation: partners can no longer change it. */
+  async lockPeriod(period: Period, actor: Actor): Promise<number> {
+    const now = this.clock.now();
+    return this.db.transaction().execute(async (trx) => {
+      const organisations = await trx
+        .selectFrom('organisations')
+        .select('id')
+        .where('active_from', '<=', period)
+        .where((eb) => eb.or([eb('active_to', 'is', null), eb('active_to', '>=', period)]))
+        .execute();
+      if (organisations.length > 0)
+        await trx
+          .insertInto('returns')
+          .values(
+            organisations.map((o) => ({ organisation_id: o.id, period, created_at: now, updated_at: now })),
+          )
+          .onConflict((oc) => oc.columns(['organisation_id', 'period']).doNothing())
+          .execute();
+      const locked = await trx
+        .updateTable('returns')
+        .set({ locked_at: now, updated_at: now })
+        .where('period', '=', period)
+        .where('locked_at', 'is', null)
+        .executeTakeFirst();
+      await audit(trx, {
+        actor,
+        organisationId: null,
+        action: 'period_locked',
+        entity: 'period',
+        entityId: period,
+        detail: { returns: Number(locked.numUpdatedRows) },
+        at: now,
+      });
+      return Number(locked.numUpdatedRows);
+    });
+  }
+
+  /** Reopens one organisation's locked return so it can be amended, with the reason recorded. */
+  async reopen(organisationId: number, period: Period, reason: string, actor: Actor): Promise<boolean> {
+    const now = this.clock.now();
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('returns')
+        .set({ locked_at: null, updated_at: now })
+        .where('organisation_id', '=', organisationId)
+        .where('period', '=', period)
+        .where('locked_at', 'is not', null)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) return false;
+      await audit(trx, {
+        actor,
+        organisationId,
+        action: 'return_reopened',
+        entity: 'return',
+        entityId: `${organisationId}:${period}`,
+        detail: { period, reason },
+        at: now,
+      });
+      return true;
+    });
+  }
+}
+
+const compared = [
+  ...fieldDefs.map((f) => f.name),
+  'record_status',
+  'withdrawn_reason',
+  'has_match_key_nhs',
+  'has_match_key_demo',
+];
+
+export function diff(before: Record<string, unknown>, after: Record<string, unknown>): FieldDifference[] {
+  return compared
+    .filter((field) => JSON.stringify(before[field] ?? null) !== JSON.stringify(after[field] ?? null))
+    .map((field) => ({ field, before: before[field] ?? null, after: after[field] ?? null }));
+}

@@ -1,0 +1,200 @@
+// CCSU collation: compliance, collated records with versions, exports that open in real parsers, lock and reopen.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import {
+  addCompleteRecord,
+  completeRecordSections,
+  createOrganisation,
+  createTestApp,
+  createUser,
+  signedIn,
+  type Agent,
+  type TestApp,
+} from '../helpers/app.js';
+import type { Organisation } from '../../src/db/types.js';
+import { neutralise } from '../../src/collation/exports.js';
+
+let t: TestApp;
+let tricky: Organisation;
+let partner: Agent;
+let analyst: Agent;
+let admin: Agent;
+let recordId: number;
+
+const binary = (res: import('superagent').Response, done: (err: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+};
+
+beforeAll(async () => {
+  t = await createTestApp({ now: '2026-04-20T10:00:00Z' });
+  tricky = await createOrganisation(t, {
+    name: '=HYPERLINK("http://x"), "Ærø" Services',
+    code: 'TRK',
+    active_from: '2026-02',
+  });
+  await createOrganisation(t, { name: 'Silent Org', code: 'SIL', active_from: '2026-02', type: 'police' });
+  partner = await signedIn(t, await createUser(t, 'partner', tricky.id));
+  analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
+  admin = await signedIn(t, await createUser(t, 'ccsu_admin'));
+  recordId = await addCompleteRecord(partner, '2026-03', '-SUM-1');
+  await partner.submit(`/returns/2026-03/records/${recordId}/linkage`, { nhs_number: '943 476 5919' });
+  await partner.submit('/returns/2026-03/submit', { declaration: 'yes' }, '/returns/2026-03/check');
+});
+afterAll(() => t.close());
+
+describe('compliance', () => {
+  it('when an analyst opens the matrix then every organisation and month shows its status in words', async () => {
+    const page = await analyst.get('/ccsu/compliance');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Silent Org');
+    expect(page.text).toMatch(/Submitted late|Submitted/);
+    expect(page.text).toContain('Overdue');
+    const police = await analyst.get('/ccsu/compliance?type=police');
+    expect(police.text).toContain('Silent Org');
+    expect(police.text).not.toContain('Ærø');
+  });
+
+  it('when the non-submitters are downloaded then the CSV lists them and the export is audited', async () => {
+    const csv = await analyst.get('/ccsu/compliance/non-submitters.csv?period=2026-03');
+    const rows = parse(csv.text.replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => [r.organisation, r.status])).toEqual([['Silent Org', 'Overdue']]);
+    const audit = await t.db.selectFrom('audit_log').selectAll().where('action', '=', 'export').execute();
+    expect(audit.some((a) => a.entity === 'non_submitters')).toBe(true);
+  });
+});
+
+describe('collated records', () => {
+  it('when records are filtered then only matching ones are listed', async () => {
+    expect((await analyst.get('/ccsu/records')).text).toContain('-SUM-1');
+    expect((await analyst.get('/ccsu/records?area=watford&substance=heroin_morphine')).text).toContain(
+      '-SUM-1',
+    );
+    expect((await analyst.get('/ccsu/records?area=dacorum')).text).not.toContain('-SUM-1');
+    expect((await analyst.get('/ccsu/records?death_month=2026-02')).text).not.toContain('-SUM-1');
+  });
+
+  it('when a return is amended then the record page shows the field-level differences between versions', async () => {
+    await partner.submit('/returns/2026-03/amend', { reason: 'toxicology_received' });
+    const sections = completeRecordSections('-SUM-1');
+    await partner.submit(`/returns/2026-03/records/${recordId}/death`, {
+      ...sections.death!,
+      evidence_stage: 'tox_received',
+    });
+    await partner.submit('/returns/2026-03/submit', { declaration: 'yes' }, '/returns/2026-03/check');
+    const page = await analyst.get(`/ccsu/records/${recordId}`);
+    expect(page.text).toContain('Version 2 – amendment (Toxicology received)');
+    expect(page.text).toMatch(
+      /Evidence stage<\/th><td class="govuk-table__cell"><del>Post-mortem done, awaiting toxicology<\/del><\/td><td class="govuk-table__cell"><ins>Toxicology received<\/ins>/,
+    );
+  });
+});
+
+describe('exports', () => {
+  it('when records are exported as CSV then a CSV parser reads back the database values, formulas neutralised', async () => {
+    const csv = await analyst.get('/ccsu/records.csv');
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const rows = parse(csv.text.replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(1);
+    const db = await t.db
+      .selectFrom('records')
+      .selectAll()
+      .where('id', '=', recordId)
+      .executeTakeFirstOrThrow();
+    expect(rows[0]).toMatchObject({
+      organisation: `'=HYPERLINK("http://x"), "Ærø" Services`,
+      partner_record_ref: `'-SUM-1`,
+      date_of_death: db.date_of_death,
+      substances: 'heroin_morphine;alcohol',
+      substances_label: 'Heroin or morphine; Alcohol',
+      age_at_death: '41',
+      has_nhs_key: 'yes',
+    });
+    expect(csv.text).not.toContain(db.match_key_nhs!);
+  });
+
+  it('when records are exported as XLSX then the workbook opens and matches', async () => {
+    const response = await analyst.get('/ccsu/records.xlsx').buffer(true).parse(binary);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(response.body as ArrayBuffer);
+    const sheet = workbook.getWorksheet('Records')!;
+    const headers = (sheet.getRow(1).values as string[]).slice(1);
+    const values = (sheet.getRow(2).values as unknown[]).slice(1);
+    const row = Object.fromEntries(headers.map((h, i) => [h, values[i]]));
+    expect(row).toMatchObject({
+      organisation: `'=HYPERLINK("http://x"), "Ærø" Services`,
+      partner_record_ref: `'-SUM-1`,
+      evidence_stage: 'tox_received',
+      age_at_death: 41,
+    });
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'export')
+      .where('entity', '=', 'records')
+      .execute();
+    expect(audit.map((a) => a.detail.format)).toEqual(['csv', 'xlsx']);
+  });
+
+  it('when a value starts with a formula character then it is neutralised', () => {
+    for (const v of ['=1+1', '+44', '-2', '@SUM(A1)']) expect(neutralise(v)).toBe(`'${v}`);
+    expect(neutralise('plain, "quoted"\nline')).toBe('plain, "quoted"\nline');
+    expect(neutralise(12)).toBe(12);
+  });
+});
+
+describe('lock and reopen', () => {
+  it('when an analyst tries to lock or reopen then it is refused', async () => {
+    expect((await analyst.submit('/ccsu/periods/2026-03/lock', {}, '/ccsu')).status).toBe(403);
+    expect((await analyst.get(`/ccsu/returns/${tricky.id}/2026-03/reopen`)).status).toBe(403);
+  });
+
+  it('when an admin locks a month then partners cannot amend it until an admin reopens their return', async () => {
+    const locked = await admin.submit('/ccsu/periods/2026-03/lock', {}, '/ccsu?period=2026-03');
+    expect(locked.status).toBe(302);
+    expect((await partner.get('/returns/2026-03/amend')).status).toBe(403);
+    const missing = await admin.submit(`/ccsu/returns/${tricky.id}/2026-03/reopen`, { reason: '' });
+    expect(missing.text).toContain('Give the reason for reopening');
+    const reopened = await admin.submit(`/ccsu/returns/${tricky.id}/2026-03/reopen`, {
+      reason: 'Inquest concluded after lock',
+    });
+    expect(reopened.status).toBe(302);
+    expect((await partner.get('/returns/2026-03/amend')).status).toBe(200);
+    const actions = (
+      await t.db
+        .selectFrom('audit_log')
+        .select(['action', 'detail'])
+        .where('action', 'in', ['period_locked', 'return_reopened'])
+        .execute()
+    ).map((a) => a.action);
+    expect(actions).toEqual(['period_locked', 'return_reopened']);
+    const silent = await t.db
+      .selectFrom('returns')
+      .innerJoin('organisations', 'organisations.id', 'returns.organisation_id')
+      .select(['returns.locked_at'])
+      .where('organisations.code', '=', 'SIL')
+      .where('period', '=', '2026-03')
+      .executeTakeFirstOrThrow();
+    expect(silent.locked_at).not.toBeNull(); // a month with no return from Silent Org is locked for it too
+  });
+});
+
+describe('access', () => {
+  it('when a partner tries any collation page or export then it is refused', async () => {
+    for (const path of [
+      '/ccsu/compliance',
+      '/ccsu/compliance/non-submitters.csv',
+      '/ccsu/records',
+      '/ccsu/records.csv',
+      '/ccsu/records.xlsx',
+      `/ccsu/records/${recordId}`,
+      `/ccsu/returns/${tricky.id}/2026-03/reopen`,
+    ]) {
+      const response = await partner.get(path);
+      expect([path, response.status]).toEqual([path, 403]);
+    }
+    expect((await partner.submit('/ccsu/periods/2026-03/lock', {}, '/returns')).status).toBe(403);
+  });
+});
