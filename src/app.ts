@@ -30,7 +30,7 @@ import { nilLinkRouter } from './email/nil-routes.js';
 import { OutboxSender, defaultSenderOptions } from './email/sender.js';
 import { settingsRouter } from './settings/routes.js';
 import type { Job } from './jobs/runner.js';
-import { CollationService } from './collation/service.js';
+import { CasesService, CollationService } from './collation/service.js';
 import { collationRouter } from './collation/routes.js';
 
 export interface AppDeps {
@@ -51,6 +51,7 @@ export interface Services {
   nilLinks: NilLinksService;
   sender: OutboxSender;
   collation: CollationService;
+  cases: CasesService;
 }
 
 export function createServices({ config, db, clock, mailer }: AppDeps): Services {
@@ -64,6 +65,7 @@ export function createServices({ config, db, clock, mailer }: AppDeps): Services
     summary: new SummaryService(db, config, clock),
     nilLinks: new NilLinksService(db, clock, returns),
     collation: new CollationService(db, clock),
+    cases: new CasesService(db, clock),
     sender: new OutboxSender(db, mailer, clock, {
       ...defaultSenderOptions,
       from: config.mailFrom,
@@ -125,7 +127,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(accountsRouter(services.accounts));
   app.use(nilLinkRouter(services.nilLinks));
   app.use('/returns', returnsRouter(services.returns, services.records, services.organisations));
-  app.use('/ccsu', collationRouter(services.collation, db));
+  app.use('/ccsu', collationRouter(services.collation, services.cases, db));
   app.use('/ccsu', ccsuRouter(services.returns, services.organisations, services.summary));
   app.use('/admin/settings', settingsRouter(db, deps.clock));
   app.use('/admin/organisations', organisationsRouter(services.organisations));

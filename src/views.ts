@@ -20,6 +20,7 @@ function navItems(user: User, currentPath: string | undefined): NavItem[] {
           { text: 'Home', href: '/ccsu' },
           { text: 'Compliance', href: '/ccsu/compliance' },
           { text: 'Records', href: '/ccsu/records' },
+          { text: 'Duplicates', href: '/ccsu/review' },
           ...(user.role === 'ccsu_admin'
             ? [
                 { text: 'Organisations', href: '/admin/organisations' },

@@ -9,7 +9,7 @@ import { isPeriod, formatPeriod } from '../domain/periods.js';
 import * as ref from '../domain/reference.js';
 import { statusLabels } from '../domain/status.js';
 import { fieldDefs } from '../records/fields.js';
-import type { CollationService } from './service.js';
+import type { CasesService, CollationService } from './service.js';
 import { rowsOf, streamCsv, streamXlsx, type Column } from './exports.js';
 import type { RecordFilters, SortKey } from './repository.js';
 
@@ -77,7 +77,7 @@ const recordColumns: Column<Record<string, unknown>>[] = [
   { header: 'has_demographic_key', value: (r) => (r.match_key_demo ? 'yes' : 'no') },
 ];
 
-export function collationRouter(collation: CollationService, db: Db): Router {
+export function collationRouter(collation: CollationService, cases: CasesService, db: Db): Router {
   const router = Router();
   router.use(requireCcsu);
 
@@ -194,6 +194,61 @@ export function collationRouter(collation: CollationService, db: Db): Router {
       ...found,
       labelFor,
       show,
+      backLink: '/ccsu/records',
+    });
+  });
+
+  // De-duplication: the review queue of near matches, decisions with reasons, and case pages.
+  router.get('/review', async (_req, res) => {
+    const queue = await cases.queue();
+    res.render('collation/review', { title: 'Possible duplicates', queue, decided: await cases.decided() });
+  });
+
+  const decisionSchema = z.object({
+    decision: z.enum(['linked', 'kept_apart'], { error: 'Select whether these are the same death' }),
+    reason: z
+      .string({ error: 'Give the reason for your decision' })
+      .trim()
+      .min(1, 'Give the reason for your decision')
+      .max(200, 'Reason must be 200 characters or fewer'),
+  });
+  const renderPair = async (req: Request, res: Response, errors?: FormErrors) => {
+    const found = await cases.pair(Number(req.params.id));
+    if (!found) throw new HttpError(404);
+    res.render('collation/pair', {
+      title: 'Are these the same death?',
+      ...found,
+      errors,
+      values: req.body ?? {},
+      fieldDefs,
+      backLink: '/ccsu/review',
+    });
+  };
+  router.get('/review/:id', (req, res) => renderPair(req, res));
+  router.post(
+    '/review/:id',
+    validate(decisionSchema, (req, res, errors) => renderPair(req, res, errors)),
+    async (req, res) => {
+      const form = formOf(res, decisionSchema);
+      if (!(await cases.decide(Number(req.params.id), form.decision, form.reason, actorOf(req))))
+        throw new HttpError(409);
+      req.session.flash = form.decision === 'linked' ? 'Linked into one case' : 'Kept as separate deaths';
+      res.redirect('/ccsu/review');
+    },
+  );
+  router.post('/review/:id/undo', async (req, res) => {
+    if (!(await cases.undo(Number(req.params.id), actorOf(req)))) throw new HttpError(409);
+    req.session.flash = 'Decision undone: the pair is back in the queue';
+    res.redirect('/ccsu/review');
+  });
+
+  router.get('/cases/:id', async (req, res) => {
+    const found = await cases.case(Number(req.params.id));
+    if (!found) throw new HttpError(404);
+    res.render('collation/case', {
+      title: `Case ${found.caseId}`,
+      ...found,
+      fieldDefs,
       backLink: '/ccsu/records',
     });
   });

@@ -128,6 +128,8 @@ export interface RecordsTable {
   withdrawn_reason: string | null;
   /** Problems that stop the record being submitted, as of its last save. */
   completeness_problems: ColumnType<number, number | undefined, number>;
+  /** The case (de-duplicated death) this record belongs to, once submitted. */
+  case_id: number | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -184,6 +186,32 @@ export interface SummariesTable {
   figures: ColumnType<Record<string, unknown>, string, string>;
 }
 
+export interface CandidatePairsTable {
+  id: Generated<number>;
+  record_a: number;
+  record_b: number;
+  status: ColumnType<'pending' | 'linked' | 'kept_apart', string | undefined, string>;
+  reason: string | null;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface QueriesTable {
+  id: Generated<number>;
+  record_id: number;
+  organisation_id: number;
+  field: string;
+  question: string;
+  answer: string | null;
+  status: ColumnType<'open' | 'answered' | 'closed', string | undefined, string>;
+  raised_by: number;
+  raised_at: Timestamp;
+  answered_by: number | null;
+  answered_at: Timestamp | null;
+  closed_at: Timestamp | null;
+}
+
 export interface AuditLogTable {
   id: Generated<string>;
   at: Timestamp;
@@ -217,6 +245,8 @@ export interface DB {
   reminders: RemindersTable;
   nil_links: NilLinksTable;
   summaries: SummariesTable;
+  candidate_pairs: CandidatePairsTable;
+  queries: QueriesTable;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;

@@ -27,6 +27,7 @@ import { getSettings } from '../settings/settings.js';
 import { completenessErrors, type RecordContext } from '../records/schema.js';
 import { recordDataOf, recordsOfReturn } from '../records/repository.js';
 import * as repo from './repository.js';
+import { queueNearMatches, relinkCases } from '../collation/cases.js';
 
 export interface ReturnSummary {
   period: Period;
@@ -234,6 +235,16 @@ export class ReturnsService {
             })),
           )
           .execute();
+      // The return's records join (or leave) their cases, and new near matches wait for review.
+      await relinkCases(
+        trx,
+        records.map((r) => r.id),
+      );
+      await queueNearMatches(
+        trx,
+        active.map((r) => r.id),
+        now,
+      );
       const action = reopened ? 'return_amended' : kind === 'nil' ? 'nil_return' : 'return_submitted';
       await audit(trx, {
         actor: { userId: user.id, label: user.via ? `${user.email} (${user.via})` : user.email },
