@@ -1,0 +1,180 @@
+// De-duplication: exact keys link automatically and transitively; near matches go to review, where an
+// analyst's decision is audited, undoable, and survives the records being submitted again.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  createOrganisation,
+  createTestApp,
+  createUser,
+  signedIn,
+  type Agent,
+  type TestApp,
+} from '../helpers/app.js';
+import type { Organisation } from '../../src/db/types.js';
+import { queueNearMatches, relinkCases } from '../../src/collation/cases.js';
+
+let t: TestApp;
+let orgs: Organisation[];
+let analyst: Agent;
+let n = 0;
+
+beforeAll(async () => {
+  t = await createTestApp({ now: '2026-04-20T10:00:00Z' });
+  orgs = [
+    await createOrganisation(t, { name: 'Coroner', code: 'COR', type: 'coroner' }),
+    await createOrganisation(t, { name: 'Hospital', code: 'HOS', type: 'acute_hospital' }),
+    await createOrganisation(t, { name: 'Treatment', code: 'TRE' }),
+  ];
+  analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
+});
+afterAll(() => t.close());
+
+/** A submitted record, then cases and near matches worked out as a submission would. */
+async function submitted(orgIndex: number, values: Record<string, unknown>): Promise<number> {
+  const org = orgs[orgIndex]!;
+  const ret = await t.db
+    .insertInto('returns')
+    .values({ organisation_id: org.id, period: '2026-03', state: 'submitted', current_version: 1 })
+    .onConflict((oc) => oc.columns(['organisation_id', 'period']).doUpdateSet({ state: 'submitted' }))
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  n += 1;
+  const record = await t.db
+    .insertInto('records')
+    .values({
+      organisation_id: org.id,
+      return_id: ret.id,
+      partner_record_ref: `C-${n}`,
+      date_of_death: '2026-03-10',
+      sex: 'male',
+      age_at_death: 40,
+      residence_area: 'watford',
+      evidence_stage: 'reported_suspected',
+      ...values,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await relinkCases(t.db, [record.id]);
+  await queueNearMatches(t.db, [record.id], t.clock.now());
+  return record.id;
+}
+
+const caseOf = async (id: number) =>
+  (await t.db.selectFrom('records').select('case_id').where('id', '=', id).executeTakeFirstOrThrow()).case_id;
+const pairsOf = async (id: number) =>
+  t.db
+    .selectFrom('candidate_pairs')
+    .selectAll()
+    .where((eb) => eb.or([eb('record_a', '=', id), eb('record_b', '=', id)]))
+    .execute();
+
+describe('exact keys', () => {
+  it('when three partners’ records chain by NHS key and by name key then all three are one case', async () => {
+    const a = await submitted(2, { match_key_nhs: 'nhs-1', sex: 'female', residence_area: 'dacorum' });
+    const c = await submitted(0, { match_key_demo: 'demo-1', sex: 'female', residence_area: 'dacorum' });
+    expect(await caseOf(a)).not.toBe(await caseOf(c)); // nothing joins them yet
+    const b = await submitted(1, {
+      match_key_nhs: 'nhs-1',
+      match_key_demo: 'demo-1',
+      sex: 'female',
+      residence_area: 'dacorum',
+    });
+    expect(await caseOf(a)).toBe(await caseOf(b));
+    expect(await caseOf(b)).toBe(await caseOf(c));
+    const page = await analyst.get(`/ccsu/cases/${await caseOf(a)}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Reported by 3 records');
+  });
+});
+
+describe('near matches', () => {
+  it.each([
+    ['2 days apart', true, { date_of_death: '2026-03-12' }],
+    ['3 days apart', false, { date_of_death: '2026-03-13' }],
+    ['1 year of age apart', true, { age_at_death: 41 }],
+    ['2 years of age apart', false, { age_at_death: 42 }],
+    ['of another sex', false, { sex: 'female' }],
+    ['from another area', false, { residence_area: 'stevenage' }],
+  ] as const)('when two records are %s then queued for review is %s', async (_label, queued, values) => {
+    const first = await submitted(0, { residence_area: 'hertsmere', date_of_death: '2026-03-10' });
+    const second = await submitted(1, {
+      residence_area: 'hertsmere',
+      date_of_death: '2026-03-10',
+      ...values,
+      ...(values.residence_area ? { residence_area: values.residence_area } : {}),
+    });
+    const pairs = (await pairsOf(second)).filter((p) => p.record_a === first || p.record_b === first);
+    expect(pairs.length).toBe(queued ? 1 : 0);
+    await t.db.deleteFrom('candidate_pairs').execute();
+    await t.db
+      .updateTable('records')
+      .set({ record_status: 'withdrawn' })
+      .where('id', 'in', [first, second])
+      .execute();
+    await relinkCases(t.db, [first, second]);
+  });
+
+  it('when an analyst links a pair then it becomes one case; undo splits it again; all audited', async () => {
+    const a = await submitted(0, {
+      residence_area: 'broxbourne',
+      date_of_death: '2026-03-01',
+      age_at_death: 30,
+    });
+    const b = await submitted(2, {
+      residence_area: 'broxbourne',
+      date_of_death: '2026-03-02',
+      age_at_death: 31,
+      evidence_stage: 'tox_received',
+    });
+    const [pair] = await pairsOf(b);
+    expect((await analyst.get('/ccsu/review')).text).toContain(`Review pair ${pair!.id}`);
+    const missing = await analyst.submit(`/ccsu/review/${pair!.id}`, { decision: 'linked' });
+    expect(missing.text).toContain('Give the reason for your decision');
+    const linked = await analyst.submit(`/ccsu/review/${pair!.id}`, {
+      decision: 'linked',
+      reason: 'Same hostel, same date',
+    });
+    expect(linked.status).toBe(302);
+    expect(await caseOf(a)).toBe(await caseOf(b));
+    const casePage = await analyst.get(`/ccsu/cases/${await caseOf(a)}`);
+    expect(casePage.text).toContain('Differs');
+    expect(casePage.text).toMatch(/Evidence stage[\s\S]*?<strong>Toxicology received<\/strong>/);
+    expect((await analyst.get('/ccsu/review')).text).not.toContain(`Review pair ${pair!.id}`);
+
+    // Submitting the records again keeps the decision.
+    await relinkCases(t.db, [a, b]);
+    await queueNearMatches(t.db, [a, b], t.clock.now());
+    expect(await caseOf(a)).toBe(await caseOf(b));
+
+    const undo = await analyst.submit(`/ccsu/review/${pair!.id}/undo`, {}, '/ccsu/review');
+    expect(undo.status).toBe(302);
+    expect(await caseOf(a)).not.toBe(await caseOf(b));
+    const audit = (
+      await t.db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('entity', '=', 'candidate_pair')
+        .orderBy('id')
+        .execute()
+    ).map((r) => r.action);
+    expect(audit).toEqual(['pair_linked', 'pair_decision_undone']);
+  });
+
+  it('when an analyst keeps a pair apart then it leaves the queue and does not come back on resubmission', async () => {
+    const a = await submitted(0, { residence_area: 'three_rivers', date_of_death: '2026-03-05' });
+    const b = await submitted(1, { residence_area: 'three_rivers', date_of_death: '2026-03-06' });
+    const [pair] = await pairsOf(b);
+    await analyst.submit(`/ccsu/review/${pair!.id}`, {
+      decision: 'kept_apart',
+      reason: 'Different ages on the coroner record',
+    });
+    await queueNearMatches(t.db, [a, b], t.clock.now());
+    expect((await pairsOf(b)).map((p) => p.status)).toEqual(['kept_apart']);
+    expect((await analyst.get('/ccsu/review')).text).not.toContain(`Review pair ${pair!.id}<`);
+  });
+
+  it('when a partner tries the review queue or a case then it is refused', async () => {
+    const partner = await signedIn(t, await createUser(t, 'partner', orgs[0]!.id));
+    for (const path of ['/ccsu/review', '/ccsu/review/1', '/ccsu/cases/1'])
+      expect([path, (await partner.get(path)).status]).toEqual([path, 403]);
+  });
+});
