@@ -6,7 +6,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('records').addColumn('case_id', 'integer').execute();
   await db.schema.createIndex('records_case').on('records').column('case_id').execute();
   // Near-match lookups: same sex and area, date of death within days.
-  await db.schema.createIndex('records_near_match').on('records').columns(['residence_area', 'sex', 'date_of_death']).execute();
+  await db.schema
+    .createIndex('records_near_match')
+    .on('records')
+    .columns(['residence_area', 'sex', 'date_of_death'])
+    .execute();
 
   await db.schema
     .createTable('candidate_pairs')
@@ -38,7 +42,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('answered_at', 'timestamptz')
     .addColumn('closed_at', 'timestamptz')
     .execute();
-  await db.schema.createIndex('queries_org_status').on('queries').columns(['organisation_id', 'status']).execute();
+  await db.schema
+    .createIndex('queries_org_status')
+    .on('queries')
+    .columns(['organisation_id', 'status'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -100,7 +100,6 @@ describe('near matches', () => {
       residence_area: 'hertsmere',
       date_of_death: '2026-03-10',
       ...values,
-      ...(values.residence_area ? { residence_area: values.residence_area } : {}),
     });
     const pairs = (await pairsOf(second)).filter((p) => p.record_a === first || p.record_b === first);
     expect(pairs.length).toBe(queued ? 1 : 0);
