@@ -31,6 +31,7 @@ import { OutboxSender, defaultSenderOptions } from './email/sender.js';
 import { settingsRouter } from './settings/routes.js';
 import type { Job } from './jobs/runner.js';
 import { CasesService, CollationService } from './collation/service.js';
+import { QueriesService } from './collation/queries.js';
 import { collationRouter } from './collation/routes.js';
 
 export interface AppDeps {
@@ -52,6 +53,7 @@ export interface Services {
   sender: OutboxSender;
   collation: CollationService;
   cases: CasesService;
+  queries: QueriesService;
 }
 
 export function createServices({ config, db, clock, mailer }: AppDeps): Services {
@@ -66,6 +68,7 @@ export function createServices({ config, db, clock, mailer }: AppDeps): Services
     nilLinks: new NilLinksService(db, clock, returns),
     collation: new CollationService(db, clock),
     cases: new CasesService(db, clock),
+    queries: new QueriesService(db, config, clock),
     sender: new OutboxSender(db, mailer, clock, {
       ...defaultSenderOptions,
       from: config.mailFrom,
@@ -126,8 +129,11 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(accountsRouter(services.accounts));
   app.use(nilLinkRouter(services.nilLinks));
-  app.use('/returns', returnsRouter(services.returns, services.records, services.organisations));
-  app.use('/ccsu', collationRouter(services.collation, services.cases, db));
+  app.use(
+    '/returns',
+    returnsRouter(services.returns, services.records, services.organisations, services.queries),
+  );
+  app.use('/ccsu', collationRouter(services.collation, services.cases, services.queries, db));
   app.use('/ccsu', ccsuRouter(services.returns, services.organisations, services.summary));
   app.use('/admin/settings', settingsRouter(db, deps.clock));
   app.use('/admin/organisations', organisationsRouter(services.organisations));

@@ -21,6 +21,7 @@ function navItems(user: User, currentPath: string | undefined): NavItem[] {
           { text: 'Compliance', href: '/ccsu/compliance' },
           { text: 'Records', href: '/ccsu/records' },
           { text: 'Duplicates', href: '/ccsu/review' },
+          { text: 'Queries', href: '/ccsu/queries' },
           ...(user.role === 'ccsu_admin'
             ? [
                 { text: 'Organisations', href: '/admin/organisations' },

@@ -10,6 +10,7 @@ import * as ref from '../domain/reference.js';
 import { statusLabels } from '../domain/status.js';
 import { fieldDefs } from '../records/fields.js';
 import type { CasesService, CollationService } from './service.js';
+import type { QueriesService } from './queries.js';
 import { rowsOf, streamCsv, streamXlsx, type Column } from './exports.js';
 import type { RecordFilters, SortKey } from './repository.js';
 
@@ -77,7 +78,12 @@ const recordColumns: Column<Record<string, unknown>>[] = [
   { header: 'has_demographic_key', value: (r) => (r.match_key_demo ? 'yes' : 'no') },
 ];
 
-export function collationRouter(collation: CollationService, cases: CasesService, db: Db): Router {
+export function collationRouter(
+  collation: CollationService,
+  cases: CasesService,
+  queries: QueriesService,
+  db: Db,
+): Router {
   const router = Router();
   router.use(requireCcsu);
 
@@ -160,7 +166,18 @@ export function collationRouter(collation: CollationService, cases: CasesService
       else await streamXlsx(res, 'drd-records.xlsx', 'Records', recordColumns, rows);
     });
 
-  router.get('/records/:id', async (req, res) => {
+  const querySchema = z.object({
+    field: z.enum(fieldDefs.map((f) => f.name) as [string, ...string[]], {
+      error: 'Select the field your question is about',
+    }),
+    question: z
+      .string({ error: 'Enter your question' })
+      .trim()
+      .min(1, 'Enter your question')
+      .max(500, 'Question must be 500 characters or fewer'),
+  });
+
+  const renderRecord = async (req: Request, res: Response, errors?: FormErrors) => {
     const id = Number(req.params.id);
     const found = Number.isInteger(id) ? await collation.record(id) : undefined;
     if (!found) throw new HttpError(404);
@@ -194,8 +211,35 @@ export function collationRouter(collation: CollationService, cases: CasesService
       ...found,
       labelFor,
       show,
+      queries: await queries.forRecord(id),
+      fieldOptions: fieldDefs.map((f) => [f.name, f.label.replace(' (optional)', '')]),
+      errors,
+      values: req.method === 'POST' ? req.body : {},
       backLink: '/ccsu/records',
     });
+  };
+  router.get('/records/:id', (req, res) => renderRecord(req, res));
+
+  router.post(
+    '/records/:id/queries',
+    validate(querySchema, (req, res, errors) => renderRecord(req, res, errors)),
+    async (req, res) => {
+      const form = formOf(res, querySchema);
+      const id = await queries.raise(Number(req.params.id), form.field, form.question, currentUser(req));
+      if (!id) throw new HttpError(404);
+      req.session.flash = 'Question sent to the partner';
+      res.redirect(`/ccsu/records/${req.params.id}`);
+    },
+  );
+
+  router.get('/queries', async (_req, res) => {
+    res.render('collation/queries', { title: 'Data-quality queries', queries: await queries.forCcsu() });
+  });
+
+  router.post('/queries/:id/close', async (req, res) => {
+    if (!(await queries.close(Number(req.params.id), currentUser(req)))) throw new HttpError(409);
+    req.session.flash = 'Query closed';
+    res.redirect('/ccsu/queries');
   });
 
   // De-duplication: the review queue of near matches, decisions with reasons, and case pages.

@@ -12,6 +12,8 @@ import { recordDataOf } from '../records/repository.js';
 import { displayFromBody, displayFromRecord, errorAnchor, rawFromBody } from '../records/form.js';
 import type { RecordsService } from '../records/service.js';
 import type { ReturnDetail, ReturnsService } from './service.js';
+import type { QueriesService } from '../collation/queries.js';
+import { z } from 'zod';
 import { amendmentSchema, declarationSchema, nilDeclarationSchema, withdrawSchema } from './schemas.js';
 import type { RecordRow } from '../db/types.js';
 
@@ -49,6 +51,7 @@ export function returnsRouter(
   returns: ReturnsService,
   records: RecordsService,
   organisations: OrganisationsService,
+  queries: QueriesService,
 ): Router {
   const router = Router();
   router.use(requirePartner);
@@ -90,12 +93,50 @@ export function returnsRouter(
     return false;
   };
 
-  router.get('/', async (req, res) => {
+  router.get('/', async (_req, res) => {
     res.render('returns/list', {
       title: 'Your returns',
       returns: await returns.overview(organisationOf(res)),
+      openQueries: await queries.forOrganisation(organisationOf(res).id, 'open'),
     });
   });
+
+  // Data-quality questions from CCSU about this organisation's records.
+  const answerSchema = z.object({
+    answer: z
+      .string({ error: 'Enter your answer' })
+      .trim()
+      .min(1, 'Enter your answer')
+      .max(500, 'Answer must be 500 characters or fewer'),
+  });
+  const renderQuery = async (req: Request, res: Response, errors?: FormErrors) => {
+    const query = await queries.findForOrganisation(Number(req.params.id), organisationOf(res).id);
+    if (!query) throw new HttpError(404);
+    res.render('returns/query', {
+      title: 'A question from the County Community Safety Unit',
+      query,
+      fieldLabel,
+      errors,
+      values: req.method === 'POST' ? req.body : {},
+      backLink: '/returns',
+    });
+  };
+  router.get('/queries/:id', (req, res) => renderQuery(req, res));
+  router.post(
+    '/queries/:id',
+    validate(answerSchema, (req, res, errors) => renderQuery(req, res, errors)),
+    async (req, res) => {
+      const ok = await queries.answer(
+        Number(req.params.id),
+        organisationOf(res).id,
+        formOf(res, answerSchema).answer,
+        currentUser(req),
+      );
+      if (!ok) throw new HttpError(404);
+      req.session.flash = 'Thank you: your answer has been sent';
+      res.redirect('/returns');
+    },
+  );
 
   router.get('/:period', async (req, res) => {
     const detail = await loadReturn(req, res);
