@@ -41,3 +41,24 @@ describe('/health', () => {
     expect(response.text).toContain('Page not found');
   });
 });
+
+describe('the audit viewer', () => {
+  it('when an admin filters by action and user then only those entries show, and the CSV matches', async () => {
+    const { createUser, signedIn } = await import('./helpers/app.js');
+    const admin = await createUser(t, 'ccsu_admin');
+    const analyst = await createUser(t, 'ccsu_analyst');
+    await signedIn(t, analyst);
+    const agent = await signedIn(t, admin);
+    const page = await agent.get(`/admin/audit?action=sign_in&actor=${encodeURIComponent(analyst.email)}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(analyst.email);
+    expect(page.text).not.toContain(`<td class="govuk-table__cell">${admin.email}</td>`);
+    const csv = await agent.get(`/admin/audit.csv?action=sign_in&actor=${encodeURIComponent(analyst.email)}`);
+    const lines = csv.text.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain(analyst.email);
+    const analystAgent = await signedIn(t, analyst);
+    expect((await analystAgent.get('/admin/audit')).status).toBe(403);
+    expect((await analystAgent.get('/admin/audit.csv')).status).toBe(403);
+  });
+});

@@ -1,4 +1,8 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { audit } from '../audit/audit.js';
+import { streamCsv } from '../collation/exports.js';
 import { requireAdmin } from '../middleware/auth.js';
 import { HttpError } from '../http-error.js';
 import type { Db } from '../db/database.js';
@@ -47,18 +51,75 @@ export function adminRouter(db: Db): Router {
       .send(message.html);
   });
 
+  // The audit log, filtered by user, organisation, action and date, on screen or as CSV.
+  const auditFilters = z.object({
+    actor: z.string().trim().max(254).optional().catch(undefined),
+    organisation: z.coerce.number().int().positive().optional().catch(undefined),
+    action: z
+      .string()
+      .regex(/^[a-z_]+$/)
+      .optional()
+      .catch(undefined),
+    from: z.iso.date().optional().catch(undefined),
+    to: z.iso.date().optional().catch(undefined),
+  });
+  const auditQuery = (req: Request) => {
+    const f = auditFilters.parse(req.query);
+    let query = db.selectFrom('audit_log').selectAll();
+    if (f.actor) query = query.where('actor', 'ilike', `%${f.actor.replace(/[%_\\]/g, '\\$&')}%`);
+    if (f.organisation) query = query.where('organisation_id', '=', f.organisation);
+    if (f.action) query = query.where('action', '=', f.action);
+    if (f.from) query = query.where(sql`(at at time zone 'Europe/London')::date`, '>=', f.from);
+    if (f.to) query = query.where(sql`(at at time zone 'Europe/London')::date`, '<=', f.to);
+    return { f, query: query.orderBy('id', 'desc') };
+  };
+
   router.get('/audit', async (req, res) => {
-    const action =
-      typeof req.query.action === 'string' && req.query.action !== '' ? req.query.action : undefined;
-    let query = db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(200);
-    if (action) query = query.where('action', '=', action);
+    const { f, query } = auditQuery(req);
     const actions = await db.selectFrom('audit_log').select('action').distinct().orderBy('action').execute();
+    const organisations = await db
+      .selectFrom('organisations')
+      .select(['id', 'name'])
+      .orderBy('name')
+      .execute();
+    const search = new URLSearchParams(
+      Object.entries(req.query).filter(([, v]) => typeof v === 'string' && v !== '') as [string, string][],
+    );
     res.render('admin/audit', {
       title: 'Audit log',
-      entries: await query.execute(),
+      entries: await query.limit(200).execute(),
       actions: actions.map((a) => a.action),
-      action,
+      organisations,
+      f,
+      search: search.toString(),
     });
+  });
+
+  router.get('/audit.csv', async (req, res) => {
+    const { f, query } = auditQuery(req);
+    const user = req.user!;
+    await audit(db, {
+      actor: { userId: user.id, label: user.email },
+      organisationId: null,
+      action: 'export',
+      entity: 'audit_log',
+      detail: { format: 'csv', filters: { ...f } },
+      at: new Date(),
+    });
+    await streamCsv(
+      res,
+      'drd-audit-log.csv',
+      [
+        { header: 'at', value: (r) => new Date(r.at).toISOString() },
+        { header: 'actor', value: (r) => r.actor },
+        { header: 'organisation_id', value: (r) => r.organisation_id },
+        { header: 'action', value: (r) => r.action },
+        { header: 'entity', value: (r) => r.entity },
+        { header: 'entity_id', value: (r) => r.entity_id },
+        { header: 'detail', value: (r) => JSON.stringify(r.detail) },
+      ],
+      query.stream(500),
+    );
   });
 
   return router;
