@@ -220,6 +220,87 @@ export function collationRouter(
   };
   router.get('/records/:id', (req, res) => renderRecord(req, res));
 
+  const caseColumns: Column<Record<string, unknown>>[] = [
+    { header: 'case_id', value: (r) => r.case_id as number },
+    { header: 'source_records', value: (r) => Number(r.source_records) },
+    { header: 'first_reported', value: (r) => r.first_reported as string },
+    { header: 'date_of_death', value: (r) => r.date_of_death as string },
+    { header: 'residence_area', value: (r) => r.residence_area as string },
+    { header: 'residence_area_label', value: (r) => ref.labelOf(ref.areas, r.residence_area as string) },
+    { header: 'death_classification', value: (r) => r.death_classification as string },
+    { header: 'evidence_stage', value: (r) => r.evidence_stage as string },
+    { header: 'substances', value: (r) => (r.substances as string[]).join(';') },
+    { header: 'age_at_death', value: (r) => r.age_at_death as number | null },
+    { header: 'sex', value: (r) => r.sex as string },
+    { header: 'best_evidenced_source', value: (r) => r.best_source as string },
+  ];
+  const complianceColumns: Column<{
+    organisation: string;
+    type: string;
+    period: string;
+    status: string;
+    deadline: string;
+    submitted: string;
+    version: number;
+    records: number;
+  }>[] = [
+    { header: 'organisation', value: (r) => r.organisation },
+    { header: 'type', value: (r) => r.type },
+    { header: 'period', value: (r) => r.period },
+    { header: 'status', value: (r) => r.status },
+    { header: 'deadline', value: (r) => r.deadline },
+    { header: 'submitted_at', value: (r) => r.submitted },
+    { header: 'version', value: (r) => r.version },
+    { header: 'records', value: (r) => r.records },
+  ];
+
+  for (const format of ['csv', 'xlsx'] as const) {
+    router.get(`/cases.${format}`, async (req, res) => {
+      await audit(db, {
+        actor: actorOf(req),
+        organisationId: null,
+        action: 'export',
+        entity: 'cases',
+        detail: { format },
+        at: new Date(),
+      });
+      const rows = collation.exportCases() as AsyncIterable<Record<string, unknown>>;
+      if (format === 'csv') await streamCsv(res, 'drd-cases.csv', caseColumns, rows);
+      else await streamXlsx(res, 'drd-cases.xlsx', 'Cases', caseColumns, rows);
+    });
+    router.get(`/compliance.${format}`, async (req, res) => {
+      const matrix = await collation.matrix({ months: 12 });
+      await audit(db, {
+        actor: actorOf(req),
+        organisationId: null,
+        action: 'export',
+        entity: 'compliance',
+        detail: { format },
+        at: new Date(),
+      });
+      const rows = matrix.rows.flatMap((row) =>
+        matrix.periods.flatMap((p, i) => {
+          const cell = row.cells[i]!;
+          if (!cell.status) return [];
+          return [
+            {
+              organisation: row.organisation.name,
+              type: ref.labelOf(ref.organisationTypes, row.organisation.type),
+              period: p,
+              status: statusLabels[cell.status],
+              deadline: cell.deadline,
+              submitted: cell.submittedAt ? cell.submittedAt.toISOString() : '',
+              version: cell.version,
+              records: cell.records,
+            },
+          ];
+        }),
+      );
+      if (format === 'csv') await streamCsv(res, 'drd-compliance.csv', complianceColumns, toAsync(rows));
+      else await streamXlsx(res, 'drd-compliance.xlsx', 'Compliance', complianceColumns, toAsync(rows));
+    });
+  }
+
   router.post(
     '/records/:id/queries',
     validate(querySchema, (req, res, errors) => renderRecord(req, res, errors)),

@@ -139,6 +139,39 @@ export class CollationService {
     return { total, rows, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
   }
 
+  /**
+   * One row per case (de-duplicated death), described by its best-evidenced record, streamed.
+   * DISTINCT ON picks, for each case, the record with the most advanced evidence, then coroner, then hospital.
+   */
+  exportCases() {
+    return this.db
+      .selectFrom('records')
+      .innerJoin('organisations', 'organisations.id', 'records.organisation_id')
+      .select([
+        'records.case_id',
+        'records.date_of_death',
+        'records.date_partner_aware',
+        'records.residence_area',
+        'records.death_classification',
+        'records.evidence_stage',
+        'records.substances',
+        'records.age_at_death',
+        'records.sex',
+        'organisations.name as best_source',
+        sql<number>`count(*) over (partition by records.case_id)`.as('source_records'),
+        sql<string>`min(records.date_partner_aware) over (partition by records.case_id)`.as('first_reported'),
+      ])
+      .distinctOn('records.case_id')
+      .where('records.case_id', 'is not', null)
+      .where('records.record_status', '=', 'active')
+      .orderBy('records.case_id')
+      .orderBy(
+        sql`array_position(array['inquest_concluded','tox_received','pm_awaiting_tox','reported_suspected'], records.evidence_stage)`,
+      )
+      .orderBy(sql`case organisations.type when 'coroner' then 0 when 'acute_hospital' then 1 else 2 end`)
+      .stream(500);
+  }
+
   /** The rows of an export, streamed from a cursor. */
   exportRows(filters: RecordFilters) {
     return collatedRecords(this.db, filters)

@@ -138,6 +138,34 @@ describe('exports', () => {
     expect(audit.map((a) => a.detail.format)).toEqual(['csv', 'xlsx']);
   });
 
+  it('when cases and compliance are exported then they parse, one row per case and per organisation-month', async () => {
+    const cases = parse((await analyst.get('/ccsu/cases.csv')).text.replace(/^\uFEFF/, ''), {
+      columns: true,
+    }) as Record<string, string>[];
+    expect(cases).toHaveLength(1);
+    expect(cases[0]).toMatchObject({
+      source_records: '1',
+      residence_area_label: 'Watford',
+      evidence_stage: 'tox_received',
+    });
+    const compliance = parse((await analyst.get('/ccsu/compliance.csv')).text.replace(/^\uFEFF/, ''), {
+      columns: true,
+    }) as Record<string, string>[];
+    expect(
+      compliance
+        .filter((r) => r.period === '2026-03')
+        .map((r) => [r.organisation, r.status])
+        .sort(),
+    ).toEqual([
+      [`'=HYPERLINK("http://x"), "Ærø" Services`, 'Submitted late'], // 20 April, after the 16 April deadline
+      ['Silent Org', 'Overdue'],
+    ]);
+    const xlsx = await analyst.get('/ccsu/cases.xlsx').buffer(true).parse(binary);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.body as ArrayBuffer);
+    expect(workbook.getWorksheet('Cases')!.rowCount).toBe(2);
+  });
+
   it('when a value starts with a formula character then it is neutralised', () => {
     for (const v of ['=1+1', '+44', '-2', '@SUM(A1)']) expect(neutralise(v)).toBe(`'${v}`);
     expect(neutralise('plain, "quoted"\nline')).toBe('plain, "quoted"\nline');
