@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { audit, type Actor } from '../audit/audit.js';
 import { suppressCount, suppressTable, type DisclosureSettings, type Shown } from '../domain/disclosure.js';
-import { ageBandOf, ageBands, linkIntoCases, substanceGroupsOf } from '../domain/groupings.js';
+import { ageBandOf, ageBands, substanceGroupsOf } from '../domain/groupings.js';
 import {
   addMonths,
   addWorkingDays,
@@ -37,6 +37,7 @@ export interface SummaryFigures {
   byClassification: Record<string, number>;
   bySubstanceGroup: Record<string, number>;
   byAgeSex: Record<string, Record<string, number>>;
+  reviewQueue: number;
 }
 
 interface Case {
@@ -187,7 +188,21 @@ export class SummaryService {
       byClassification: count(rolling, (c) => [c.classification]),
       bySubstanceGroup: count(rolling, (c) => substanceGroupsOf(c.substances)),
       byAgeSex,
+      reviewQueue: await this.reviewQueueSize(),
     };
+  }
+
+  /** Near-match pairs still waiting for an analyst (a count of pairs, not of people). */
+  private async reviewQueueSize(): Promise<number> {
+    const row = await this.db
+      .selectFrom('candidate_pairs as p')
+      .innerJoin('records as a', 'a.id', 'p.record_a')
+      .innerJoin('records as b', 'b.id', 'p.record_b')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('p.status', '=', 'pending')
+      .whereRef('a.case_id', 'is distinct from', 'b.case_id')
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   /** Cases (not records) first reported from `from` to `to`, from submitted returns only. */
@@ -197,8 +212,8 @@ export class SummaryService {
       .innerJoin('returns', 'returns.id', 'records.return_id')
       .innerJoin('organisations', 'organisations.id', 'records.organisation_id')
       .select([
-        'records.match_key_nhs',
-        'records.match_key_demo',
+        'records.id',
+        'records.case_id',
         'records.date_partner_aware',
         'records.residence_area',
         'records.death_classification',
@@ -211,9 +226,12 @@ export class SummaryService {
       .where('records.record_status', '=', 'active')
       .where('returns.current_version', '>', 0)
       .execute();
-    const caseOf = linkIntoCases(rows);
-    const groups = new Map<number, typeof rows>();
-    rows.forEach((row, i) => groups.set(caseOf[i]!, [...(groups.get(caseOf[i]!) ?? []), row]));
+    // Counts are of cases: records linked by keys or by an analyst share a case number.
+    const groups = new Map<string, typeof rows>();
+    for (const row of rows) {
+      const key = row.case_id === null ? `record:${row.id}` : `case:${row.case_id}`;
+      groups.set(key, [...(groups.get(key) ?? []), row]);
+    }
     const sourceRank = (type: string) => (type === 'coroner' ? 0 : type === 'acute_hospital' ? 1 : 2);
     const cases: Case[] = [];
     for (const records of groups.values()) {
@@ -277,6 +295,7 @@ export function present(
   return {
     compliance: figures.compliance, // counts of organisations, not of people: not personal data
     overdueOrganisations: figures.overdueOrganisations,
+    reviewQueue: figures.reviewQueue ?? 0,
     newCases: suppressCount(figures.newCases, disclosure),
     rollingCases: suppressCount(figures.rollingCases, disclosure),
     byArea: oneWay(ref.areas, figures.byArea),

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { createOrganisation, createTestApp, createUser, signedIn, type TestApp } from '../helpers/app.js';
 import type { Organisation, User } from '../../src/db/types.js';
 import { nhsMatchKey } from '../../src/domain/linkage.js';
+import { relinkCases } from '../../src/collation/cases.js';
 
 let t: TestApp;
 let orgs: Organisation[];
@@ -46,7 +47,7 @@ async function report(org: Organisation, period: string, record: Partial<Record<
     .returning('id')
     .executeTakeFirstOrThrow();
   recordNumber += 1;
-  await t.db
+  const inserted = await t.db
     .insertInto('records')
     .values({
       organisation_id: org.id,
@@ -62,7 +63,9 @@ async function report(org: Organisation, period: string, record: Partial<Record<
       sex: 'male',
       ...record,
     })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await relinkCases(t.db, [inserted.id]); // as a submission does
 }
 
 describe('the collated summary', () => {
