@@ -44,6 +44,16 @@ function statusTag(status: ReturnStatus): { text: string; classes: string } {
   return { text: statusLabels[status], classes: `govuk-tag ${ragTagClass[ragOf(status)]}` };
 }
 
+/** "3 April": a day in London time, for dense tables where the year is in the column heading. */
+function formatDayMonth(instant: Date | string | null | undefined): string {
+  if (!instant) return '';
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/London',
+    day: 'numeric',
+    month: 'long',
+  }).format(new Date(instant));
+}
+
 function formatDateTime(instant: Date | string | null | undefined): string {
   if (!instant) return '';
   return new Intl.DateTimeFormat('en-GB', {
@@ -71,6 +81,7 @@ export function setUpViews(app: Express): void {
     formatDate,
     formatDateWithDay,
     formatDateTime,
+    formatDayMonth,
     formatPeriod,
     statusTag,
     navItems,

@@ -101,6 +101,36 @@ export function collationRouter(
     });
   });
 
+  // One organisation's history: two years of returns, newest first, with references and reopen links.
+  router.get('/compliance/organisations/:id', async (req, res) => {
+    const { rows, periods } = await collation.matrix({
+      months: 24,
+      organisationId: Number(req.params.id) || -1,
+    });
+    const row = rows[0];
+    if (!row) throw new HttpError(404);
+    const references = await db
+      .selectFrom('returns')
+      .select(['period', 'reference'])
+      .where('organisation_id', '=', row.organisation.id)
+      .execute();
+    const history = periods
+      .map((period, i) => ({
+        period,
+        ...row.cells[i]!,
+        reference: references.find((r) => r.period === period)?.reference ?? null,
+      }))
+      .filter((h) => h.status !== null)
+      .reverse();
+    res.render('collation/organisation', {
+      title: `${row.organisation.name}: returns`,
+      organisation: row.organisation,
+      history,
+      statusLabels,
+      backLink: '/ccsu/compliance',
+    });
+  });
+
   router.get('/compliance/non-submitters.csv', async (req, res) => {
     const p = isPeriod(String(req.query.period)) ? String(req.query.period) : collation.latestDuePeriod();
     const rows = await collation.nonSubmitters(p);

@@ -52,12 +52,13 @@ export class CollationService {
   }
 
   /** Organisations × months (newest first) with status, deadline, submission time, version and count. */
-  async matrix(options: { months: number; type?: string; to?: Period }) {
+  async matrix(options: { months: number; type?: string; to?: Period; organisationId?: number }) {
     const to = options.to ?? this.latestDuePeriod();
     const periods = periodsBetween(addMonths(to, 1 - options.months), to);
     const settings = await getSettings(this.db);
     let orgQuery = this.db.selectFrom('organisations').selectAll().orderBy('name');
     if (options.type) orgQuery = orgQuery.where('type', '=', options.type);
+    if (options.organisationId) orgQuery = orgQuery.where('id', '=', options.organisationId);
     const organisations = await orgQuery.execute();
     const rows = await this.db
       .selectFrom('returns')
@@ -75,6 +76,7 @@ export class CollationService {
         sql<number>`count(records.id)`.as('records'),
       ])
       .where('returns.period', 'in', periods)
+      .$if(!!options.organisationId, (q) => q.where('returns.organisation_id', '=', options.organisationId!))
       .groupBy('returns.id')
       .execute();
     const byKey = new Map(rows.map((r) => [`${r.organisation_id}:${r.period}`, r]));
@@ -293,9 +295,11 @@ export class CasesService {
   async decided() {
     return this.db
       .selectFrom('candidate_pairs')
-      .selectAll()
-      .where('status', '!=', 'pending')
-      .orderBy('decided_at', 'desc')
+      .innerJoin('records', 'records.id', 'candidate_pairs.record_a')
+      .selectAll('candidate_pairs')
+      .select('records.case_id')
+      .where('candidate_pairs.status', '!=', 'pending')
+      .orderBy('candidate_pairs.decided_at', 'desc')
       .limit(50)
       .execute();
   }

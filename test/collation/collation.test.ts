@@ -57,6 +57,16 @@ describe('compliance', () => {
     expect(police.text).not.toContain('Ærø');
   });
 
+  it('when an analyst opens an organisation then its returns are listed month by month', async () => {
+    const page = await analyst.get(`/ccsu/compliance/organisations/${tricky.id}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Returns, newest first');
+    expect(page.text).toMatch(
+      /March 2026<\/a><\/th>\s*<td class="govuk-table__cell"><strong class="[^"]+">Submitted/,
+    );
+    expect((await analyst.get('/ccsu/compliance/organisations/99999')).status).toBe(404);
+  });
+
   it('when the non-submitters are downloaded then the CSV lists them and the export is audited', async () => {
     const csv = await analyst.get('/ccsu/compliance/non-submitters.csv?period=2026-03');
     const rows = parse(csv.text.replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
@@ -219,10 +229,45 @@ describe('access', () => {
       '/ccsu/records.xlsx',
       `/ccsu/records/${recordId}`,
       `/ccsu/returns/${tricky.id}/2026-03/reopen`,
+      '/ccsu',
+      '/ccsu/compliance.csv',
+      '/ccsu/compliance.xlsx',
+      `/ccsu/compliance/organisations/${tricky.id}`,
+      '/ccsu/cases.csv',
+      '/ccsu/cases.xlsx',
+      '/ccsu/cases/1',
+      '/ccsu/review',
+      '/ccsu/review/1',
+      '/ccsu/queries',
+      '/admin/audit',
+      '/admin/audit.csv',
     ]) {
       const response = await partner.get(path);
       expect([path, response.status]).toEqual([path, 403]);
     }
-    expect((await partner.submit('/ccsu/periods/2026-03/lock', {}, '/returns')).status).toBe(403);
+    for (const path of [
+      '/ccsu/periods/2026-03/lock',
+      `/ccsu/returns/${tricky.id}/2026-03/reopen`,
+      '/ccsu/review/1',
+      '/ccsu/review/1/undo',
+      '/ccsu/queries/1/close',
+      `/ccsu/records/${recordId}/queries`,
+      '/ccsu/summary',
+    ]) {
+      const response = await partner.submit(
+        path,
+        { decision: 'linked', reason: 'x', period: '2026-03' },
+        '/returns',
+      );
+      expect([path, response.status]).toEqual([path, 403]);
+    }
+  });
+
+  it('when an analyst tries to lock a month or reopen a return then it is refused', async () => {
+    expect((await analyst.submit('/ccsu/periods/2026-03/lock', {}, '/ccsu')).status).toBe(403);
+    expect((await analyst.get(`/ccsu/returns/${tricky.id}/2026-03/reopen`)).status).toBe(403);
+    expect(
+      (await analyst.submit(`/ccsu/returns/${tricky.id}/2026-03/reopen`, { reason: 'x' }, '/ccsu')).status,
+    ).toBe(403);
   });
 });
