@@ -5,8 +5,7 @@
 import autocannon from 'autocannon';
 import express from 'express';
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
@@ -20,14 +19,10 @@ import { createMailer } from '../src/email/mailer.js';
 import { hashPassword } from '../src/accounts/secrets.js';
 import { insertUser } from '../src/accounts/repository.js';
 import { reminderFigures } from './reminders.js';
+import { collationFigures, printCollation } from './collation.js';
+import { signIn, tempDir } from './http.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), prefix));
-  chmodSync(dir, 0o755);
-  return dir;
-}
 
 async function timeStartToHealth(dataDir: string, port: number): Promise<number> {
   const started = Date.now();
@@ -152,16 +147,7 @@ async function pageFigures() {
   const bareBase = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}`;
 
   // Sign in once, as a person would, and reuse the session cookie.
-  const signInPage = await fetch(`${base}/sign-in`);
-  const cookie = signInPage.headers.get('set-cookie')!.split(';')[0]!;
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await signInPage.text())![1]!;
-  const signIn = await fetch(`${base}/sign-in`, {
-    method: 'POST',
-    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ _csrf: csrf, email: user.email, password }).toString(),
-    redirect: 'manual',
-  });
-  const session = signIn.headers.get('set-cookie')!.split(';')[0]!;
+  const session = await signIn(base, user.email, password);
   const page = await fetch(`${base}/returns/2026-03`, { headers: { cookie: session } });
   const html = await page.text();
   if (!page.ok || !html.includes('BEN-020')) throw new Error(`return page not served: ${page.status}`);
@@ -217,6 +203,10 @@ if (only === 'reminders') {
   await printReminders();
   process.exit(0);
 }
+if (only === 'collation') {
+  printCollation(await collationFigures());
+  process.exit(0);
+}
 
 async function printReminders() {
   const r = await reminderFigures();
@@ -255,4 +245,5 @@ console.log(
   `  return page throughput = ${(ratio * 100).toFixed(0)} % of the bare page (target ≥ 60 %), p99 target < 100 ms`,
 );
 await printReminders();
+printCollation(await collationFigures());
 process.exit(0);

@@ -20,6 +20,7 @@ function navItems(user: User, currentPath: string | undefined): NavItem[] {
           { text: 'Home', href: '/ccsu' },
           { text: 'Compliance', href: '/ccsu/compliance' },
           { text: 'Records', href: '/ccsu/records' },
+          { text: 'Cases', href: '/ccsu/cases' },
           { text: 'Duplicates', href: '/ccsu/review' },
           { text: 'Queries', href: '/ccsu/queries' },
           ...(user.role === 'ccsu_admin'

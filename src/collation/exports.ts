@@ -2,7 +2,6 @@
 // export of any size uses flat memory. Text that a spreadsheet would run as a formula is neutralised.
 import type { Response } from 'express';
 import { stringify } from 'csv-stringify';
-import ExcelJS from 'exceljs';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 
@@ -44,6 +43,8 @@ export async function streamXlsx<Row>(
   res
     .set('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
     .set('Content-Disposition', `attachment; filename="${filename}"`);
+  // Imported when first needed: exceljs is large and most requests never write a workbook.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: res,
     useStyles: false,

@@ -397,6 +397,12 @@ export function collationRouter(
     res.redirect('/ccsu/review');
   });
 
+  // Cases (de-duplicated deaths) by area and month of death: the figures every other count is built on.
+  router.get('/cases', async (req, res) => {
+    const counts = await collation.caseCounts(12);
+    res.render('collation/cases', { title: 'Cases by area and month', counts });
+  });
+
   router.get('/cases/:id', async (req, res) => {
     const found = await cases.case(Number(req.params.id));
     if (!found) throw new HttpError(404);

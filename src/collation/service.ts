@@ -16,7 +16,15 @@ import {
 import { returnStatus, type ReturnStatus } from '../domain/status.js';
 import { fieldDefs } from '../records/fields.js';
 import { getSettings } from '../settings/settings.js';
-import { collatedRecords, recordVersions, sortable, type RecordFilters, type SortKey } from './repository.js';
+import {
+  bestEvidenceOrder,
+  caseCountsByAreaMonth,
+  collatedRecords,
+  recordVersions,
+  sortable,
+  type RecordFilters,
+  type SortKey,
+} from './repository.js';
 import { relinkCases } from './cases.js';
 import * as ref from '../domain/reference.js';
 
@@ -167,11 +175,30 @@ export class CollationService {
       .where('records.case_id', 'is not', null)
       .where('records.record_status', '=', 'active')
       .orderBy('records.case_id')
-      .orderBy(
-        sql`array_position(array['inquest_concluded','tox_received','pm_awaiting_tox','reported_suspected'], records.evidence_stage)`,
-      )
-      .orderBy(sql`case organisations.type when 'coroner' then 0 when 'acute_hospital' then 1 else 2 end`)
+      .orderBy(bestEvidenceOrder[0])
+      .orderBy(bestEvidenceOrder[1])
       .stream(500);
+  }
+
+  /** Cases by residence area × month of death for the `months` months to `to` (exact counts: CCSU only). */
+  async caseCounts(months: number, to: Period = this.latestDuePeriod()) {
+    const from = addMonths(to, 1 - months);
+    const periods = periodsBetween(from, to).reverse(); // oldest first, as a time series reads
+    const rows = await caseCountsByAreaMonth(this.db, from, to);
+    const cell = new Map(rows.map((r) => [`${r.area}:${r.month}`, Number(r.cases)]));
+    const areas = [...ref.areas.map(([code]) => code as string | null), null].filter(
+      (area) => area !== null || rows.some((r) => r.area === null),
+    );
+    const table = areas.map((area) => ({
+      area,
+      counts: periods.map((p) => cell.get(`${area}:${p}`) ?? 0),
+    }));
+    return {
+      periods,
+      rows: table.map((r) => ({ ...r, total: r.counts.reduce((a, b) => a + b, 0) })),
+      columnTotals: periods.map((_, i) => table.reduce((sum, r) => sum + r.counts[i]!, 0)),
+      total: rows.reduce((sum, r) => sum + Number(r.cases), 0),
+    };
   }
 
   /** The rows of an export, streamed from a cursor. */

@@ -1,22 +1,26 @@
 import express, { type Express } from 'express';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import * as sass from 'sass';
 
 const root = process.cwd();
 
 let css: string | undefined;
-/** The stylesheet: built by `npm run build`, or compiled once on first request when running from source. */
-function stylesheet(): string {
+/**
+ * The stylesheet: built by `npm run build`, or compiled once on first request when running from source.
+ * Sass is imported only then: it is large (about 50 MB resident) and a built server never needs it.
+ */
+async function stylesheet(): Promise<string> {
   if (css === undefined) {
     const built = path.join(root, 'dist/public/app.css');
-    css = existsSync(built)
-      ? readFileSync(built, 'utf8')
-      : sass.compile(path.join(root, 'src/assets/app.scss'), {
-          importers: [new sass.NodePackageImporter()],
-          style: 'compressed',
-          quietDeps: true,
-        }).css;
+    if (existsSync(built)) css = readFileSync(built, 'utf8');
+    else {
+      const sass = await import('sass');
+      css = sass.compile(path.join(root, 'src/assets/app.scss'), {
+        importers: [new sass.NodePackageImporter()],
+        style: 'compressed',
+        quietDeps: true,
+      }).css;
+    }
   }
   return css;
 }
@@ -24,8 +28,11 @@ function stylesheet(): string {
 export function setUpStaticAssets(app: Express): void {
   const govuk = path.join(root, 'node_modules/govuk-frontend/dist/govuk');
   const cache = { maxAge: '1d', immutable: false };
-  app.get('/assets/app.css', (_req, res) => {
-    res.type('text/css').set('Cache-Control', 'public, max-age=3600').send(stylesheet());
+  app.get('/assets/app.css', async (_req, res) => {
+    res
+      .type('text/css')
+      .set('Cache-Control', 'public, max-age=3600')
+      .send(await stylesheet());
   });
   app.get('/assets/app.js', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=3600').sendFile(path.join(root, 'src/assets/app.js'));

@@ -84,6 +84,16 @@ describe('exact keys', () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain('Reported by 3 records');
   });
+
+  it('when the cases page counts dacorum in March then the death reported by three partners counts once', async () => {
+    const page = await analyst.get('/ccsu/cases');
+    expect(page.status).toBe(200);
+    const row = /<th scope="row" class="govuk-table__header">Dacorum<\/th>([\s\S]*?)<\/tr>/.exec(
+      page.text,
+    )![1]!;
+    const cells = [...row.matchAll(/<td[^>]*>(?:<strong>)?(\d+)/g)].map((m) => Number(m[1]));
+    expect(cells.slice(-2)).toEqual([1, 1]); // March 2026, and the 12-month total
+  });
 });
 
 describe('near matches', () => {
