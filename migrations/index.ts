@@ -5,10 +5,12 @@ import * as foundation from './2026-11-24-001-foundation.js';
 import * as recordProblems from './2026-11-24-002-record-problems.js';
 import * as email from './2026-11-25-003-email.js';
 import * as casesQueries from './2026-11-25-004-cases-queries.js';
+import * as uploads from './2026-11-25-005-uploads.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-001-foundation': foundation,
   '2026-11-24-002-record-problems': recordProblems,
   '2026-11-25-003-email': email,
   '2026-11-25-004-cases-queries': casesQueries,
+  '2026-11-25-005-uploads': uploads,
 };

@@ -12,6 +12,8 @@ import { setUpErrorHandling } from './middleware/errors.js';
 import { setUpRequestLogging } from './middleware/logging.js';
 import { setUpStaticAssets } from './middleware/assets.js';
 import { setUpViews } from './views.js';
+import { uploadsRouter } from './uploads/routes.js';
+import { UploadsService } from './uploads/service.js';
 import { healthRouter } from './health.js';
 import { AccountsService } from './accounts/service.js';
 import { accountsRouter } from './accounts/routes.js';
@@ -54,6 +56,7 @@ export interface Services {
   collation: CollationService;
   cases: CasesService;
   queries: QueriesService;
+  uploads: UploadsService;
 }
 
 export function createServices({ config, db, clock, mailer }: AppDeps): Services {
@@ -69,6 +72,7 @@ export function createServices({ config, db, clock, mailer }: AppDeps): Services
     collation: new CollationService(db, clock),
     cases: new CasesService(db, clock),
     queries: new QueriesService(db, config, clock),
+    uploads: new UploadsService(db, config, clock, returns),
     sender: new OutboxSender(db, mailer, clock, {
       ...defaultSenderOptions,
       from: config.mailFrom,
@@ -91,6 +95,12 @@ export function createJobs(services: Services, config: AppDeps['config']): Job[]
       everyMs: config.jobs.intervalMs,
       exclusive: true,
       run: () => services.summary.runScheduled(),
+    },
+    {
+      name: 'expire-uploads',
+      everyMs: config.jobs.intervalMs,
+      exclusive: true,
+      run: () => services.uploads.expire(),
     },
     {
       name: 'outbox',
@@ -131,7 +141,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(nilLinkRouter(services.nilLinks));
   app.use(
     '/returns',
-    returnsRouter(services.returns, services.records, services.organisations, services.queries),
+    returnsRouter(services.returns, services.records, services.organisations, services.queries, [
+      uploadsRouter(config, services.uploads, services.returns),
+    ]),
   );
   app.use('/ccsu', collationRouter(services.collation, services.cases, services.queries, db));
   app.use('/ccsu', ccsuRouter(services.returns, services.organisations, services.summary));

@@ -43,6 +43,16 @@ const envSchema = z.object({
   JOB_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   OUTBOX_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(600).default(5),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  UPLOAD_MAX_MB: z.coerce.number().min(1).max(200).default(10),
+  UPLOAD_MAX_ROWS: z.coerce.number().int().min(10).max(1_000_000).default(100_000),
+  UPLOAD_XLSX_MAX_UNPACKED_MB: z.coerce.number().min(1).max(2000).default(200),
+  UPLOAD_XLSX_MAX_PARTS: z.coerce.number().int().min(5).max(10_000).default(500),
+  UPLOAD_PREVIEW_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 60)
+    .default(60),
   TRUST_PROXY: z
     .enum(['true', 'false'])
     .default('false')
@@ -58,6 +68,13 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   sessionSecret: string;
+  uploads: {
+    maxBytes: number;
+    maxRows: number;
+    xlsxMaxUncompressedBytes: number;
+    xlsxMaxEntries: number;
+    previewMinutes: number;
+  };
   linkageSecret: string;
   sessionIdleMinutes: number;
   signIn: { maxAttempts: number; lockoutMinutes: number };
@@ -110,6 +127,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signIn: { maxAttempts: e.SIGN_IN_MAX_ATTEMPTS, lockoutMinutes: e.SIGN_IN_LOCKOUT_MINUTES },
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
+    uploads: {
+      maxBytes: Math.round(e.UPLOAD_MAX_MB * 1024 * 1024),
+      maxRows: e.UPLOAD_MAX_ROWS,
+      xlsxMaxUncompressedBytes: Math.round(e.UPLOAD_XLSX_MAX_UNPACKED_MB * 1024 * 1024),
+      xlsxMaxEntries: e.UPLOAD_XLSX_MAX_PARTS,
+      previewMinutes: e.UPLOAD_PREVIEW_MINUTES,
+    },
     jobs: {
       enabled: e.JOBS,
       intervalMs: e.JOB_INTERVAL_SECONDS * 1000,

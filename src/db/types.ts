@@ -212,6 +212,49 @@ export interface QueriesTable {
   closed_at: Timestamp | null;
 }
 
+export interface UploadCounts {
+  rows: number;
+  new: number;
+  updated: number;
+  unchanged: number;
+  withdrawn: number;
+  errors: number;
+  errorRows: number;
+}
+
+export interface UploadsTable {
+  id: Generated<number>;
+  organisation_id: number;
+  period: string;
+  user_id: number;
+  file_name: string;
+  file_sha256: string;
+  status: ColumnType<'pending' | 'confirmed' | 'expired', string | undefined, string>;
+  counts: ColumnType<UploadCounts, string, string>;
+  summary: ColumnType<{ field: string; message: string; rows: number }[], string | undefined, string>;
+  records_fingerprint: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  confirmed_at: Timestamp | null;
+}
+
+export interface UploadRowsTable {
+  upload_id: number;
+  row_number: number;
+  action: 'new' | 'updated' | 'unchanged' | 'withdrawn';
+  record_id: number | null;
+  data: ColumnType<Record<string, unknown>, string, string>;
+}
+
+export interface UploadErrorsTable {
+  upload_id: number;
+  row_number: number;
+  cell: string;
+  field: string;
+  value: string;
+  message: string;
+}
+
 export interface AuditLogTable {
   id: Generated<string>;
   at: Timestamp;
@@ -247,6 +290,9 @@ export interface DB {
   summaries: SummariesTable;
   candidate_pairs: CandidatePairsTable;
   queries: QueriesTable;
+  uploads: UploadsTable;
+  upload_rows: UploadRowsTable;
+  upload_errors: UploadErrorsTable;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;

@@ -7,7 +7,10 @@ import { csrfSync } from 'csrf-sync';
  */
 export function setUpCsrf(app: Express): void {
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
-    getTokenFromRequest: (req) => (req.body as Record<string, string> | undefined)?._csrf,
+    // A file upload's body is read after this check, so its form carries the token in the action URL.
+    getTokenFromRequest: (req) =>
+      (req.body as Record<string, string> | undefined)?._csrf ??
+      (req.is('multipart/form-data') && typeof req.query._csrf === 'string' ? req.query._csrf : undefined),
   });
   app.use((req, res, next) => {
     res.locals.csrfToken = generateToken(req);

@@ -6,18 +6,12 @@ import type { Db } from '../db/database.js';
 import type { Organisation, RecordRow, User } from '../db/types.js';
 import { audit } from '../audit/audit.js';
 import type { FieldError } from '../domain/field-error.js';
-import { ageAt, demographicMatchKey, nhsMatchKey } from '../domain/linkage.js';
+import { linkageKeys } from './linkage-keys.js';
 import { formatPeriod, lastDayOf, londonDateOf } from '../domain/periods.js';
 import type { ReturnsService } from '../returns/service.js';
 import { fieldsOf, type SectionId } from './fields.js';
 import * as repo from './repository.js';
-import {
-  emptyRecord,
-  linkageAgainstRecord,
-  linkageSchema,
-  validateSection,
-  type RecordData,
-} from './schema.js';
+import { emptyRecord, linkageSchema, validateSection, type RecordData } from './schema.js';
 import { completenessErrors, issuesToErrors } from './schema.js';
 
 export type RecordResult =
@@ -149,51 +143,17 @@ export class RecordsService {
     if (!existing) return { ok: false, notEditable: true };
     const parsed = linkageSchema.safeParse(raw);
     if (!parsed.success) return { ok: false, errors: issuesToErrors(parsed.error) };
-    const linkage = parsed.data;
     const stored = repo.recordDataOf(existing);
-    const errors = linkageAgainstRecord(linkage, stored, this.context(period).today);
-    const demoParts = [linkage.surname, linkage.first_initial, linkage.date_of_birth];
-    const someDemo = demoParts.some((p) => p !== null);
-    if (someDemo && demoParts.some((p) => p === null))
-      errors.push({
-        field:
-          linkage.surname === null
-            ? 'surname'
-            : linkage.first_initial === null
-              ? 'first_initial'
-              : 'date_of_birth',
-        message: 'Enter the surname, first initial and date of birth together, or none of them',
-      });
-    if (someDemo && !stored.sex)
-      errors.push({
-        field: 'surname',
-        message: 'Enter the sex in ‘About the person’ first: the name-based key needs it',
-      });
-    if (!linkage.nhs_number && !someDemo)
-      errors.push({
-        field: 'nhs_number',
-        message: 'Enter an NHS number, or a surname, first initial and date of birth',
-      });
-    if (errors.length) return { ok: false, errors };
-
-    const values: Parameters<typeof repo.updateRecord>[2] = {};
-    if (linkage.nhs_number) values.match_key_nhs = nhsMatchKey(this.config.linkageSecret, linkage.nhs_number);
-    if (linkage.surname && linkage.first_initial && linkage.date_of_birth && stored.sex) {
-      values.match_key_demo = demographicMatchKey(this.config.linkageSecret, {
-        surname: linkage.surname,
-        firstInitial: linkage.first_initial,
-        dateOfBirth: linkage.date_of_birth,
-        sex: stored.sex,
-      });
-      if (stored.age_at_death === null && stored.date_of_death) {
-        values.age_at_death = ageAt(linkage.date_of_birth, stored.date_of_death);
-        values.age_unknown = false;
-        values.completeness_problems = completenessErrors(
-          { ...stored, ...values },
-          this.context(period),
-        ).length;
-      }
-    }
+    const keys = linkageKeys(parsed.data, stored, this.config.linkageSecret, this.context(period).today, {
+      requireSome: true,
+    });
+    if (!keys.ok) return keys;
+    const values: Parameters<typeof repo.updateRecord>[2] = { ...keys.values };
+    if (keys.values.age_at_death !== undefined)
+      values.completeness_problems = completenessErrors(
+        { ...stored, ...values },
+        this.context(period),
+      ).length;
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
       if (!(await this.returns.editableReturn(trx, organisation, period)))

@@ -52,6 +52,8 @@ export function returnsRouter(
   records: RecordsService,
   organisations: OrganisationsService,
   queries: QueriesService,
+  /** Routers that need the signed-in partner's organisation (the bulk upload), mounted first. */
+  mounted: Router[] = [],
 ): Router {
   const router = Router();
   router.use(requirePartner);
@@ -61,6 +63,7 @@ export function returnsRouter(
     res.locals.organisation = organisation;
     next();
   });
+  for (const child of mounted) router.use(child);
 
   /** Every return route starts here: the period must be one of this organisation's returns. */
   const loadReturn = async (req: Request, res: Response): Promise<ReturnDetail> => {

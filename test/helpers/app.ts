@@ -41,11 +41,11 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 export const nullMailer: Mailer = { kind: 'outbox-only', send: async () => {}, close: () => {} };
 
 export async function createTestApp(
-  options: { now?: string; logger?: Logger; mailer?: Mailer } = {},
+  options: { now?: string; logger?: Logger; mailer?: Mailer; env?: Record<string, string> } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   const clock = new FixedClock(new Date(options.now ?? '2026-04-02T10:00:00Z'));
-  const config = testConfig();
+  const config = testConfig(options.env);
   const deps = {
     config,
     db: database.db,
@@ -113,6 +113,7 @@ export function csrfFrom(html: string): string {
 export type Agent = ReturnType<typeof request.agent> & {
   /** POSTs a form with the CSRF token taken from `fromPage` (default: the same path). */
   submit(path: string, form: Record<string, string | string[]>, fromPage?: string): Promise<request.Response>;
+  upload(path: string, file: Buffer, name: string): Promise<request.Response>;
 };
 
 export function agentFor(app: Express): Agent {
@@ -124,6 +125,13 @@ export function agentFor(app: Express): Agent {
       .post(path)
       .type('form')
       .send({ ...form, _csrf: token });
+  };
+  /** Uploads a file through the upload form (multipart, CSRF token in the form's action). */
+  agent.upload = async (path, file, name) => {
+    const page = await agent.get(path);
+    const action = /<form method="post" action="([^"]+)" enctype="multipart\/form-data"/.exec(page.text);
+    if (!action) throw new Error(`No upload form on ${path}: ${page.status}`);
+    return agent.post(action[1]!.replace(/&amp;/g, '&')).attach('file', file, name);
   };
   return agent;
 }

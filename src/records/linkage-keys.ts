@@ -1,0 +1,63 @@
+// Linkage identifiers → match keys, for the form's linkage page and the bulk upload alike. The
+// identifiers are checked, hashed and forgotten here; only the keys (and an age worked out from the
+// date of birth when none was given) leave this function.
+import type { FieldError } from '../domain/field-error.js';
+import { ageAt, demographicMatchKey, nhsMatchKey } from '../domain/linkage.js';
+import type { IsoDate } from '../domain/periods.js';
+import { linkageAgainstRecord, type LinkageInput, type RecordData } from './schema.js';
+
+export interface LinkageValues {
+  match_key_nhs?: string;
+  match_key_demo?: string;
+  age_at_death?: number;
+  age_unknown?: false;
+}
+
+export function linkageKeys(
+  linkage: LinkageInput,
+  record: RecordData,
+  secret: string,
+  today: IsoDate,
+  options: { requireSome: boolean },
+): { ok: true; values: LinkageValues } | { ok: false; errors: FieldError[] } {
+  const errors = linkageAgainstRecord(linkage, record, today);
+  const demoParts = [linkage.surname, linkage.first_initial, linkage.date_of_birth];
+  const someDemo = demoParts.some((p) => p !== null);
+  if (someDemo && demoParts.some((p) => p === null))
+    errors.push({
+      field:
+        linkage.surname === null
+          ? 'surname'
+          : linkage.first_initial === null
+            ? 'first_initial'
+            : 'date_of_birth',
+      message: 'Enter the surname, first initial and date of birth together, or none of them',
+    });
+  if (someDemo && !record.sex)
+    errors.push({
+      field: 'surname',
+      message: 'Enter the sex in ‘About the person’ first: the name-based key needs it',
+    });
+  if (options.requireSome && !linkage.nhs_number && !someDemo)
+    errors.push({
+      field: 'nhs_number',
+      message: 'Enter an NHS number, or a surname, first initial and date of birth',
+    });
+  if (errors.length) return { ok: false, errors };
+
+  const values: LinkageValues = {};
+  if (linkage.nhs_number) values.match_key_nhs = nhsMatchKey(secret, linkage.nhs_number);
+  if (linkage.surname && linkage.first_initial && linkage.date_of_birth && record.sex) {
+    values.match_key_demo = demographicMatchKey(secret, {
+      surname: linkage.surname,
+      firstInitial: linkage.first_initial,
+      dateOfBirth: linkage.date_of_birth,
+      sex: record.sex,
+    });
+    if (record.age_at_death === null && record.date_of_death) {
+      values.age_at_death = ageAt(linkage.date_of_birth, record.date_of_death);
+      values.age_unknown = false;
+    }
+  }
+  return { ok: true, values };
+}

@@ -1,0 +1,344 @@
+// Bulk upload: a file becomes a preview (validated rows staged in PostgreSQL, problems listed), and a
+// confirm applies every staged row in one transaction or none. The file itself is never kept: it is read
+// from memory, and only the records it describes (with linkage keys, never identifiers) are staged.
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Db, DbOrTrx } from '../db/database.js';
+import type { Organisation, UploadCounts, User } from '../db/types.js';
+import { audit } from '../audit/audit.js';
+import { lastDayOf, londonDateOf } from '../domain/periods.js';
+import type { ReturnsService } from '../returns/service.js';
+import { recordDataOf, recordFieldNames } from '../records/repository.js';
+import { recordSchema } from '../records/schema.js';
+import { openTable, UploadFileError } from './read.js';
+import { checkHeader, processRow, type ExistingRecord, type RowContext } from './rows.js';
+
+const BATCH = 1000;
+export const ERRORS_PAGE_SIZE = 25;
+
+export type PreviewResult =
+  { ok: true; uploadId: number } | { ok: false; message: string } | { ok: false; notEditable: true };
+
+export type ConfirmResult =
+  | { ok: true; counts: UploadCounts }
+  | {
+      ok: false;
+      reason: 'not_found' | 'already_confirmed' | 'expired' | 'has_errors' | 'changed' | 'not_editable';
+    };
+
+/** A digest of every record of the organisation: a confirm is refused when they changed after the preview. */
+async function fingerprint(db: DbOrTrx, organisationId: number): Promise<string> {
+  const row = await sql<{ digest: string | null }>`
+    select md5(string_agg(id || ':' || extract(epoch from updated_at) || ':' || return_id, ',' order by id)) as digest
+    from records where organisation_id = ${organisationId}`.execute(db);
+  return row.rows[0]?.digest ?? 'none';
+}
+
+export class UploadsService {
+  constructor(
+    private readonly db: Db,
+    private readonly config: Config,
+    private readonly clock: Clock,
+    private readonly returns: ReturnsService,
+  ) {}
+
+  private async existingRecords(organisationId: number): Promise<Map<string, ExistingRecord>> {
+    const rows = await this.db
+      .selectFrom('records')
+      .innerJoin('returns', 'returns.id', 'records.return_id')
+      .selectAll('records')
+      .select('returns.period')
+      .where('records.organisation_id', '=', organisationId)
+      .execute();
+    return new Map(
+      rows.map((r) => [
+        r.partner_record_ref,
+        {
+          id: r.id,
+          period: r.period,
+          returnId: r.return_id,
+          data: recordDataOf(r),
+          status: r.record_status,
+          withdrawnReason: r.withdrawn_reason,
+          keys: { nhs: r.match_key_nhs, demo: r.match_key_demo },
+        },
+      ]),
+    );
+  }
+
+  async preview(
+    organisation: Organisation,
+    period: string,
+    user: User,
+    file: { name: string; buffer: Buffer },
+  ): Promise<PreviewResult> {
+    const now = this.clock.now();
+    const editable = await this.db
+      .transaction()
+      .execute((trx) => this.returns.editableReturn(trx, organisation, period));
+    if (!editable) return { ok: false, notEditable: true };
+    const today = londonDateOf(now);
+    try {
+      const table = await openTable(file.buffer, this.config.uploads);
+      const header = checkHeader(table.header);
+      if (!header.ok) return { ok: false, message: header.message };
+      const ctx: RowContext = {
+        map: header.map,
+        schema: recordSchema({ today, periodEnd: lastDayOf(period) }, 'complete'),
+        today,
+        period,
+        secret: this.config.linkageSecret,
+        existing: await this.existingRecords(organisation.id),
+        seen: new Map(),
+      };
+      const records = await fingerprint(this.db, organisation.id);
+      // Staged in one transaction: a file that fails half way leaves no preview behind.
+      const uploadId = await this.db.transaction().execute(async (trx) => {
+        const upload = await trx
+          .insertInto('uploads')
+          .values({
+            organisation_id: organisation.id,
+            period,
+            user_id: user.id,
+            file_name: file.name.slice(0, 200),
+            file_sha256: createHash('sha256').update(file.buffer).digest('hex'),
+            counts: JSON.stringify({}),
+            records_fingerprint: records,
+            created_at: now,
+            expires_at: new Date(now.getTime() + this.config.uploads.previewMinutes * 60_000),
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        const counts: UploadCounts = {
+          rows: 0,
+          new: 0,
+          updated: 0,
+          unchanged: 0,
+          withdrawn: 0,
+          errors: 0,
+          errorRows: 0,
+        };
+        const summary = new Map<string, { field: string; message: string; rows: number }>();
+        let rowBatch: {
+          upload_id: number;
+          row_number: number;
+          action: string;
+          record_id: number | null;
+          data: string;
+        }[] = [];
+        let errorBatch: {
+          upload_id: number;
+          row_number: number;
+          cell: string;
+          field: string;
+          value: string;
+          message: string;
+        }[] = [];
+        const flush = async (force: boolean) => {
+          if (rowBatch.length && (force || rowBatch.length >= BATCH)) {
+            await trx
+              .insertInto('upload_rows')
+              .values(rowBatch as never)
+              .execute();
+            rowBatch = [];
+          }
+          if (errorBatch.length && (force || errorBatch.length >= BATCH)) {
+            await trx.insertInto('upload_errors').values(errorBatch).execute();
+            errorBatch = [];
+          }
+        };
+        for await (const row of table.rows) {
+          const outcome = processRow(row.cells, row.number, ctx);
+          if (outcome.kind === 'skip') continue;
+          counts.rows += 1;
+          if (counts.rows > this.config.uploads.maxRows)
+            throw new UploadFileError(
+              `The file has more than ${this.config.uploads.maxRows.toLocaleString('en-GB')} rows; split it into smaller files`,
+            );
+          if (outcome.kind === 'errors') {
+            counts.errorRows += 1;
+            counts.errors += outcome.problems.length;
+            for (const p of outcome.problems) {
+              errorBatch.push({ upload_id: upload.id, row_number: row.number, ...p });
+              const key = `${p.field}\u0000${p.message}`;
+              const group = summary.get(key) ?? { field: p.field, message: p.message, rows: 0 };
+              group.rows += 1;
+              summary.set(key, group);
+            }
+          } else {
+            counts[outcome.action] += 1;
+            if (outcome.action !== 'unchanged')
+              rowBatch.push({
+                upload_id: upload.id,
+                row_number: row.number,
+                action: outcome.action,
+                record_id: outcome.recordId,
+                data: JSON.stringify(outcome.data),
+              });
+          }
+          await flush(false);
+        }
+        await flush(true);
+        if (counts.rows === 0)
+          throw new UploadFileError('The file has no rows of records under the header row');
+        await trx
+          .updateTable('uploads')
+          .set({
+            counts: JSON.stringify(counts),
+            summary: JSON.stringify([...summary.values()].sort((a, b) => b.rows - a.rows)),
+          })
+          .where('id', '=', upload.id)
+          .execute();
+        await audit(trx, {
+          actor: { userId: user.id, label: user.email },
+          organisationId: organisation.id,
+          action: 'upload_previewed',
+          entity: 'return',
+          entityId: editable.id,
+          detail: { period, file_name: file.name.slice(0, 200), upload: upload.id, counts: { ...counts } },
+          at: now,
+        });
+        return upload.id;
+      });
+      return { ok: true, uploadId };
+    } catch (error) {
+      if (error instanceof UploadFileError) return { ok: false, message: error.message };
+      throw error;
+    }
+  }
+
+  /** An organisation's own upload (a partner never sees another's). */
+  find(organisation: Organisation, period: string, id: number) {
+    return this.db
+      .selectFrom('uploads')
+      .selectAll()
+      .where('id', '=', id)
+      .where('organisation_id', '=', organisation.id)
+      .where('period', '=', period)
+      .executeTakeFirst();
+  }
+
+  /** Rows with problems, a page at a time, each with all its problems. */
+  async problemRows(uploadId: number, page: number) {
+    const rowNumbers = await this.db
+      .selectFrom('upload_errors')
+      .select('row_number')
+      .distinct()
+      .where('upload_id', '=', uploadId)
+      .orderBy('row_number')
+      .limit(ERRORS_PAGE_SIZE)
+      .offset((page - 1) * ERRORS_PAGE_SIZE)
+      .execute();
+    if (!rowNumbers.length) return [];
+    const problems = await this.db
+      .selectFrom('upload_errors')
+      .selectAll()
+      .where('upload_id', '=', uploadId)
+      .where(
+        'row_number',
+        'in',
+        rowNumbers.map((r) => r.row_number),
+      )
+      .execute();
+    return rowNumbers.map(({ row_number }) => ({
+      row: row_number,
+      problems: problems.filter((p) => p.row_number === row_number),
+    }));
+  }
+
+  /** Every problem, streamed, for the downloadable report. */
+  allProblems(uploadId: number) {
+    return this.db
+      .selectFrom('upload_errors')
+      .selectAll()
+      .where('upload_id', '=', uploadId)
+      .orderBy('row_number')
+      .stream(1000);
+  }
+
+  async confirm(organisation: Organisation, period: string, id: number, user: User): Promise<ConfirmResult> {
+    const now = this.clock.now();
+    return this.db.transaction().execute(async (trx) => {
+      // The row lock makes a double click (or two tabs) wait here and then find the upload confirmed.
+      const upload = await trx
+        .selectFrom('uploads')
+        .selectAll()
+        .where('id', '=', id)
+        .where('organisation_id', '=', organisation.id)
+        .where('period', '=', period)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!upload) return { ok: false as const, reason: 'not_found' as const };
+      if (upload.status === 'confirmed') return { ok: false as const, reason: 'already_confirmed' as const };
+      if (upload.status === 'expired' || upload.expires_at <= now)
+        return { ok: false as const, reason: 'expired' as const };
+      if (upload.counts.errors > 0) return { ok: false as const, reason: 'has_errors' as const };
+      const ret = await this.returns.editableReturn(trx, organisation, period);
+      if (!ret) return { ok: false as const, reason: 'not_editable' as const };
+      if ((await fingerprint(trx, organisation.id)) !== upload.records_fingerprint)
+        return { ok: false as const, reason: 'changed' as const };
+
+      const columns = [...recordFieldNames, 'match_key_nhs', 'match_key_demo', 'completeness_problems'];
+      const list = sql.join(columns.map((c) => sql.ref(c)));
+      const fromRow = sql.join(columns.map((c) => sql.ref(`r.${c}`)));
+      await sql`
+        insert into records (organisation_id, return_id, created_at, updated_at, ${list})
+        select ${organisation.id}, ${ret.id}, ${now}, ${now}, ${fromRow}
+        from upload_rows u cross join lateral jsonb_populate_record(null::records, u.data) r
+        where u.upload_id = ${id} and u.action = 'new'
+        order by u.row_number`.execute(trx);
+      const assignments = sql.join(recordFieldNames.map((c) => sql`${sql.ref(c)} = ${sql.ref(`r.${c}`)}`));
+      await sql`
+        update records set ${assignments},
+          match_key_nhs = coalesce(r.match_key_nhs, records.match_key_nhs),
+          match_key_demo = coalesce(r.match_key_demo, records.match_key_demo),
+          completeness_problems = 0, record_status = 'active', withdrawn_reason = null, updated_at = ${now}
+        from upload_rows u cross join lateral jsonb_populate_record(null::records, u.data) r
+        where u.upload_id = ${id} and u.action = 'updated' and records.id = u.record_id
+          and records.organisation_id = ${organisation.id}`.execute(trx);
+      await sql`
+        update records set record_status = 'withdrawn', withdrawn_reason = u.data->>'withdrawn_reason',
+          updated_at = ${now}
+        from upload_rows u
+        where u.upload_id = ${id} and u.action = 'withdrawn' and records.id = u.record_id
+          and records.organisation_id = ${organisation.id}`.execute(trx);
+
+      await trx.deleteFrom('upload_rows').where('upload_id', '=', id).execute();
+      await trx
+        .updateTable('uploads')
+        .set({ status: 'confirmed', confirmed_at: now })
+        .where('id', '=', id)
+        .execute();
+      await audit(trx, {
+        actor: { userId: user.id, label: user.email },
+        organisationId: organisation.id,
+        action: 'upload_confirmed',
+        entity: 'return',
+        entityId: ret.id,
+        detail: { period, file_name: upload.file_name, upload: id, counts: { ...upload.counts } },
+        at: now,
+      });
+      return { ok: true as const, counts: upload.counts };
+    });
+  }
+
+  /** Scheduled: previews left unconfirmed are forgotten (their staged rows and problems deleted). */
+  async expire(): Promise<number> {
+    const now = this.clock.now();
+    const expired = await this.db
+      .updateTable('uploads')
+      .set({ status: 'expired' })
+      .where('status', '=', 'pending')
+      .where('expires_at', '<=', now)
+      .returning('id')
+      .execute();
+    const ids = expired.map((e) => e.id);
+    if (ids.length) {
+      await this.db.deleteFrom('upload_rows').where('upload_id', 'in', ids).execute();
+      await this.db.deleteFrom('upload_errors').where('upload_id', 'in', ids).execute();
+    }
+    return ids.length;
+  }
+}
