@@ -2,8 +2,7 @@
 // Prints the collated-records first page and the cases-by-area-and-month page, served over HTTP by the app,
 // beside the same hand-written SQL run directly in the same run; and the peak RSS of streaming every record
 // as CSV.
-import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { sql } from 'kysely';
 import { createDatabase, type Db } from '../src/db/database.js';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
@@ -11,7 +10,7 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import { hashPassword } from '../src/accounts/secrets.js';
 import { insertUser } from '../src/accounts/repository.js';
 import { areas, deathClassifications, evidenceStages, organisationTypes } from '../src/domain/reference.js';
-import { signIn, tempDir } from './http.js';
+import { memoryOf, signIn, startServer, tempDir } from './http.js';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const ORGANISATIONS = 50;
@@ -88,50 +87,6 @@ const rawCaseCounts = (db: Db) =>
       ) best
       where date_of_death >= date '2025-11-01' and date_of_death < date '2026-11-01'
       group by 1, 2`.execute(db);
-
-/** The production server (compiled, as `npm start` runs it) in its own process, so its memory is its own. */
-async function startServer(databaseUrl: string, dataDir: string, port: number) {
-  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'ignore' });
-  // The same Node flags as `npm start` (its heap budget is what keeps a long export's memory flat).
-  const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts
-    .start;
-  const flags = start
-    .split('&&')
-    .at(-1)!
-    .trim()
-    .split(/\s+/)
-    .filter((word) => word.startsWith('--'));
-  const child = spawn(process.execPath, [...flags, 'dist/src/server.js'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      JOBS: 'off',
-      NODE_OPTIONS: '',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: process.env.BENCH_SERVER_OUTPUT ? 'inherit' : 'ignore',
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (const started = Date.now(); ;) {
-    if (Date.now() - started > 60_000) throw new Error('the server did not start');
-    try {
-      if ((await fetch(`${base}/health`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { base, child };
-}
-
-/** Resident and peak resident memory of a process, from Linux's /proc (bytes). */
-function memoryOf(pid: number): { rss: number; peak: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)![1]) * 1024;
-  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
-}
 
 export async function collationFigures() {
   const dataDir = tempDir('drd-bench-collation-');

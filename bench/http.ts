@@ -1,5 +1,6 @@
 // Small helpers shared by the benchmarks.
-import { chmodSync, mkdtempSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -23,4 +24,54 @@ export async function signIn(base: string, email: string, password: string): Pro
   });
   if (signedIn.status !== 302) throw new Error(`sign-in failed: ${signedIn.status}`);
   return signedIn.headers.get('set-cookie')!.split(';')[0]!;
+}
+
+/** The production server (compiled, as `npm start` runs it) in its own process, so its memory is its own. */
+export async function startServer(
+  databaseUrl: string,
+  dataDir: string,
+  port: number,
+  env: Record<string, string> = {},
+) {
+  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'ignore' });
+  // The same Node flags as `npm start` (its heap budget is what keeps a long export's memory flat).
+  const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts
+    .start;
+  const flags = start
+    .split('&&')
+    .at(-1)!
+    .trim()
+    .split(/\s+/)
+    .filter((word) => word.startsWith('--'));
+  const child = spawn(process.execPath, [...flags, 'dist/src/server.js'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      JOBS: 'off',
+      NODE_OPTIONS: '',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: process.env.BENCH_SERVER_OUTPUT ? 'inherit' : 'ignore',
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (const started = Date.now(); ;) {
+    if (Date.now() - started > 60_000) throw new Error('the server did not start');
+    try {
+      if ((await fetch(`${base}/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { base, child };
+}
+
+/** Resident and peak resident memory of a process, from Linux's /proc (bytes). */
+export function memoryOf(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)![1]) * 1024;
+  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
 }

@@ -20,6 +20,7 @@ import { hashPassword } from '../src/accounts/secrets.js';
 import { insertUser } from '../src/accounts/repository.js';
 import { reminderFigures } from './reminders.js';
 import { collationFigures, printCollation } from './collation.js';
+import { printUploads, uploadFigures } from './uploads.js';
 import { signIn, tempDir } from './http.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -203,6 +204,10 @@ if (only === 'reminders') {
   await printReminders();
   process.exit(0);
 }
+if (only === 'uploads') {
+  printUploads(await uploadFigures());
+  process.exit(0);
+}
 if (only === 'collation') {
   printCollation(await collationFigures());
   process.exit(0);
@@ -246,4 +251,5 @@ console.log(
 );
 await printReminders();
 printCollation(await collationFigures());
+printUploads(await uploadFigures());
 process.exit(0);
