@@ -109,17 +109,8 @@ export function collationRouter(
     });
     const row = rows[0];
     if (!row) throw new HttpError(404);
-    const references = await db
-      .selectFrom('returns')
-      .select(['period', 'reference'])
-      .where('organisation_id', '=', row.organisation.id)
-      .execute();
     const history = periods
-      .map((period, i) => ({
-        period,
-        ...row.cells[i]!,
-        reference: references.find((r) => r.period === period)?.reference ?? null,
-      }))
+      .map((period, i) => ({ period, ...row.cells[i]! }))
       .filter((h) => h.status !== null)
       .reverse();
     res.render('collation/organisation', {

@@ -37,6 +37,7 @@ export interface MatrixCell {
   version: number;
   records: number;
   locked: boolean;
+  reference: string | null;
 }
 
 export interface FieldDifference {
@@ -81,6 +82,7 @@ export class CollationService {
         'returns.last_submitted_at',
         'returns.current_version',
         'returns.locked_at',
+        'returns.reference',
         sql<number>`count(records.id)`.as('records'),
       ])
       .where('returns.period', 'in', periods)
@@ -109,6 +111,7 @@ export class CollationService {
           version: row?.current_version ?? 0,
           records: Number(row?.records ?? 0),
           locked: !!row?.locked_at,
+          reference: row?.reference ?? null,
         };
       });
     return {

@@ -230,7 +230,9 @@ export class SummaryService {
     const groups = new Map<string, typeof rows>();
     for (const row of rows) {
       const key = row.case_id === null ? `record:${row.id}` : `case:${row.case_id}`;
-      groups.set(key, [...(groups.get(key) ?? []), row]);
+      const group = groups.get(key);
+      if (group) group.push(row);
+      else groups.set(key, [row]);
     }
     const sourceRank = (type: string) => (type === 'coroner' ? 0 : type === 'acute_hospital' ? 1 : 2);
     const cases: Case[] = [];

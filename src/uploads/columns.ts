@@ -66,6 +66,11 @@ export const linkageColumnNames: readonly string[] = linkageFieldDefs.map((d) =>
 /** The example row's reference: it can never be a real one (spaces are not allowed), so it is skipped. */
 export const EXAMPLE_MARKER = 'EXAMPLE ROW (ignored)';
 
+/** The template's example row, kept as it is or with its "(ignored)" trimmed off by a partner. */
+export function isExampleReference(reference: string): boolean {
+  return reference.trim().toLowerCase().startsWith('example row');
+}
+
 /** A = 1, Z = 26, AA = 27: the column letters a spreadsheet shows. */
 export function columnLetter(index: number): string {
   let n = index + 1;

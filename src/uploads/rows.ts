@@ -16,7 +16,7 @@ import { fieldDefs } from '../records/fields.js';
 import {
   columnByName,
   columnLetter,
-  EXAMPLE_MARKER,
+  isExampleReference,
   linkageColumnNames,
   templateColumns,
   WITHDRAWN_COLUMN,
@@ -124,7 +124,7 @@ export function processRow(cells: Cell[], rowNumber: number, ctx: RowContext): R
   };
   if (cells.every((c) => c === null || String(c).trim() === '')) return { kind: 'skip' };
   const refText = (text('partner_record_ref') ?? '').trim();
-  if (refText.toLowerCase().startsWith(EXAMPLE_MARKER.toLowerCase().slice(0, 11))) return { kind: 'skip' };
+  if (isExampleReference(refText)) return { kind: 'skip' };
 
   const existing = ctx.existing.get(refText);
   const sameReturn = existing && existing.period === ctx.period ? existing : undefined;
