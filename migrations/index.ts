@@ -6,6 +6,7 @@ import * as recordProblems from './2026-11-24-002-record-problems.js';
 import * as email from './2026-11-25-003-email.js';
 import * as casesQueries from './2026-11-25-004-cases-queries.js';
 import * as uploads from './2026-11-25-005-uploads.js';
+import * as dashboard from './2026-11-26-006-dashboard.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-001-foundation': foundation,
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-25-003-email': email,
   '2026-11-25-004-cases-queries': casesQueries,
   '2026-11-25-005-uploads': uploads,
+  '2026-11-26-006-dashboard': dashboard,
 };

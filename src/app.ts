@@ -35,6 +35,9 @@ import type { Job } from './jobs/runner.js';
 import { CasesService, CollationService } from './collation/service.js';
 import { QueriesService } from './collation/queries.js';
 import { collationRouter } from './collation/routes.js';
+import { DashboardService } from './dashboard/service.js';
+import { AlertsService } from './dashboard/alerts.js';
+import { dashboardRouter } from './dashboard/routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -57,10 +60,13 @@ export interface Services {
   cases: CasesService;
   queries: QueriesService;
   uploads: UploadsService;
+  dashboard: DashboardService;
+  alerts: AlertsService;
 }
 
 export function createServices({ config, db, clock, mailer }: AppDeps): Services {
   const returns = new ReturnsService(db, config, clock);
+  const collation = new CollationService(db, clock);
   return {
     accounts: new AccountsService(db, config, clock),
     organisations: new OrganisationsService(db, clock),
@@ -69,7 +75,9 @@ export function createServices({ config, db, clock, mailer }: AppDeps): Services
     reminders: new RemindersService(db, config, clock),
     summary: new SummaryService(db, config, clock),
     nilLinks: new NilLinksService(db, clock, returns),
-    collation: new CollationService(db, clock),
+    collation,
+    dashboard: new DashboardService(db, clock, collation),
+    alerts: new AlertsService(db, config, clock),
     cases: new CasesService(db, clock),
     queries: new QueriesService(db, config, clock),
     uploads: new UploadsService(db, config, clock, returns),
@@ -101,6 +109,12 @@ export function createJobs(services: Services, config: AppDeps['config']): Job[]
       everyMs: config.jobs.intervalMs,
       exclusive: true,
       run: () => services.uploads.expire(),
+    },
+    {
+      name: 'early-warning',
+      everyMs: config.jobs.intervalMs,
+      exclusive: true,
+      run: () => services.alerts.detect(),
     },
     {
       name: 'outbox',
@@ -145,6 +159,7 @@ export function createApp(deps: AppDeps): Express {
       uploadsRouter(config, services.uploads, services.returns),
     ]),
   );
+  app.use('/dashboard', dashboardRouter(services.dashboard, services.alerts));
   app.use('/ccsu', collationRouter(services.collation, services.cases, services.queries, db));
   app.use('/ccsu', ccsuRouter(services.returns, services.organisations, services.summary));
   app.use('/admin/settings', settingsRouter(db, deps.clock));

@@ -15,9 +15,13 @@ interface NavItem {
 function navItems(user: User, currentPath: string | undefined): NavItem[] {
   const items =
     user.role === 'partner'
-      ? [{ text: 'Your returns', href: '/returns' }]
+      ? [
+          { text: 'Your returns', href: '/returns' },
+          { text: 'Dashboard', href: '/dashboard' },
+        ]
       : [
           { text: 'Home', href: '/ccsu' },
+          { text: 'Dashboard', href: '/dashboard' },
           { text: 'Compliance', href: '/ccsu/compliance' },
           { text: 'Records', href: '/ccsu/records' },
           { text: 'Cases', href: '/ccsu/cases' },

@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import type { DbOrTrx } from '../db/database.js';
 import { linkIntoCases } from '../domain/groupings.js';
+import { refreshCaseFacts } from '../dashboard/case-facts.js';
 
 interface Node {
   id: number;
@@ -124,6 +125,9 @@ export async function relinkCases(db: DbOrTrx, recordIds: number[]): Promise<voi
   const leaving = [...nodes.values()].filter((n) => !n.active && n.case_id !== null).map((n) => n.id);
   if (leaving.length)
     await db.updateTable('records').set({ case_id: null }).where('id', 'in', leaving).execute();
+  // The dashboard's one-row-per-case summary follows every case these records were or are in.
+  const before = [...nodes.values()].map((n) => n.case_id).filter((c): c is number => c !== null);
+  await refreshCaseFacts(db, [...new Set([...before, ...used])]);
 }
 
 /**

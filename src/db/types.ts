@@ -273,6 +273,51 @@ export interface SettingsTable {
   updated_at: Timestamp;
 }
 
+export interface CaseFactsTable {
+  case_id: number;
+  best_record_id: number;
+  date_of_death: DateString | null;
+  death_month: string | null;
+  reported_month: string | null;
+  residence_area: string | null;
+  death_classification: string | null;
+  evidence_stage: string | null;
+  age_band: string;
+  sex: string | null;
+  place_of_death_type: string | null;
+  substances: string[];
+  substance_groups: string[];
+  organisation_types: string[];
+  report_count: number;
+  refreshed_at: Timestamp;
+}
+
+export type ApiTokenScope = 'aggregates' | 'records';
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  name: string;
+  token_hash: string;
+  scope: ApiTokenScope;
+  created_by: number;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+}
+
+export interface AlertsTable {
+  id: Generated<number>;
+  concern: string;
+  first_death: DateString;
+  last_death: DateString;
+  case_ids: number[];
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  acknowledged_at: Timestamp | null;
+  acknowledged_by: number | null;
+}
+
 export interface DB {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -293,6 +338,9 @@ export interface DB {
   uploads: UploadsTable;
   upload_rows: UploadRowsTable;
   upload_errors: UploadErrorsTable;
+  case_facts: CaseFactsTable;
+  api_tokens: ApiTokensTable;
+  alerts: AlertsTable;
 }
 
 export type Organisation = Selectable<OrganisationsTable>;

@@ -5,15 +5,13 @@ import { substances, type SubstanceGroup } from './reference.js';
 export const ageBands = ['0–17', '18–24', '25–34', '35–44', '45–54', '55–64', '65+', 'Unknown'] as const;
 export type AgeBand = (typeof ageBands)[number];
 
+/** The oldest age in each band but the last two (65+ and Unknown): the one place the bands are drawn. */
+export const ageBandUpperLimits = [17, 24, 34, 44, 54, 64] as const;
+
 export function ageBandOf(age: number | null): AgeBand {
   if (age === null) return 'Unknown';
-  if (age <= 17) return '0–17';
-  if (age <= 24) return '18–24';
-  if (age <= 34) return '25–34';
-  if (age <= 44) return '35–44';
-  if (age <= 54) return '45–54';
-  if (age <= 64) return '55–64';
-  return '65+';
+  const index = ageBandUpperLimits.findIndex((limit) => age <= limit);
+  return ageBands[index === -1 ? ageBandUpperLimits.length : index]!;
 }
 
 const groupOfSubstance = new Map<string, SubstanceGroup>(substances.map(([code, , group]) => [code, group]));

@@ -40,6 +40,15 @@ export function setUpStaticAssets(app: Express): void {
   app.get('/assets/favicon.svg', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=86400').sendFile(path.join(root, 'src/assets/favicon.svg'));
   });
+  // Charts are drawn in the browser from the data table beside each one (see charts.js).
+  app.get('/assets/chart.umd.min.js', (_req, res) => {
+    res
+      .set('Cache-Control', 'public, max-age=86400')
+      .sendFile(path.join(root, 'node_modules/chart.js/dist/chart.umd.min.js'));
+  });
+  app.get('/assets/charts.js', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=3600').sendFile(path.join(root, 'src/assets/charts.js'));
+  });
   app.get('/favicon.ico', (_req, res) => res.redirect(301, '/assets/favicon.svg'));
   app.use('/assets/govuk/images', express.static(path.join(govuk, 'assets/images'), cache));
   app.get('/assets/govuk/govuk-frontend.min.js', (_req, res) => {

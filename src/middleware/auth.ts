@@ -45,6 +45,7 @@ export function requireRole(...roles: UserRole[]) {
 export const requirePartner = requireRole('partner');
 export const requireCcsu = requireRole('ccsu_analyst', 'ccsu_admin');
 export const requireAdmin = requireRole('ccsu_admin');
+export const requireSignedIn = requireRole('partner', 'ccsu_analyst', 'ccsu_admin');
 
 /** The signed-in user, for handlers behind requireRole. */
 export function currentUser(req: Request): User {

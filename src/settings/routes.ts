@@ -6,6 +6,7 @@ import { audit } from '../audit/audit.js';
 import { currentUser, requireAdmin } from '../middleware/auth.js';
 import { formOf, validate, type FormErrors } from '../middleware/validation.js';
 import { reminderKinds, reminderLabels } from '../domain/reminders.js';
+import { concernOptions } from '../domain/early-warning.js';
 import { getSettings, putSetting, type Settings } from './settings.js';
 
 const whole = (label: string, min: number, max: number) =>
@@ -37,15 +38,29 @@ const settingsForm = z.object({
     .pipe(z.array(z.email('Each address in the CCSU distribution list must be an email address')).max(50)),
   threshold: whole('Suppression threshold', 0, 50),
   base: whole('Rounding base', 1, 100),
+  minCases: whole('Cases in a cluster', 2, 50),
+  windowDays: whole('Days in a cluster', 1, 90),
+  concerns: z
+    .union([z.string(), z.array(z.string())])
+    .default([])
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .pipe(
+      z
+        .array(z.enum(concernOptions.map(([code]) => code) as [string, ...string[]]))
+        .min(1, 'Choose at least one substance of concern'),
+    ),
 });
 
-function formValues(settings: Settings): Record<string, string> {
+function formValues(settings: Settings): Record<string, string | string[]> {
   return {
     deadlineWorkingDays: String(settings.deadlineWorkingDays),
     ...Object.fromEntries(reminderKinds.map((k) => [k, String(settings.reminderSchedule[k])])),
     ccsuDistributionList: settings.ccsuDistributionList.join('\n'),
     threshold: String(settings.disclosure.threshold),
     base: String(settings.disclosure.base),
+    minCases: String(settings.earlyWarning.minCases),
+    windowDays: String(settings.earlyWarning.windowDays),
+    concerns: settings.earlyWarning.concerns,
   };
 }
 
@@ -54,7 +69,14 @@ export function settingsRouter(db: Db, clock: Clock): Router {
   const router = Router();
   router.use(requireAdmin);
   const render = (res: Response, values: Record<string, unknown>, errors?: FormErrors) =>
-    res.render('settings/settings', { title: 'Settings', values, errors, reminderKinds, reminderLabels });
+    res.render('settings/settings', {
+      title: 'Settings',
+      values,
+      errors,
+      reminderKinds,
+      reminderLabels,
+      concernOptions,
+    });
 
   router.get('/', async (_req, res) => render(res, formValues(await getSettings(db))));
 
@@ -74,6 +96,7 @@ export function settingsRouter(db: Db, clock: Clock): Router {
         },
         ccsuDistributionList: form.ccsuDistributionList,
         disclosure: { threshold: form.threshold, base: form.base },
+        earlyWarning: { minCases: form.minCases, windowDays: form.windowDays, concerns: form.concerns },
       };
       const before = await getSettings(db);
       const now = clock.now();

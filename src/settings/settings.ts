@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { DbOrTrx } from '../db/database.js';
 import { defaultReminderSchedule } from '../domain/reminders.js';
 import { defaultDisclosure } from '../domain/disclosure.js';
+import { defaultEarlyWarning } from '../domain/early-warning.js';
 
 const offset = z.number().int().min(-20).max(30);
 
@@ -20,6 +21,11 @@ export const settingsSchema = z.object({
     threshold: z.number().int().min(0).max(50),
     base: z.number().int().min(1).max(100),
   }),
+  earlyWarning: z.object({
+    minCases: z.number().int().min(2).max(50),
+    windowDays: z.number().int().min(1).max(90),
+    concerns: z.array(z.string()),
+  }),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -29,6 +35,7 @@ export const defaultSettings: Settings = {
   reminderSchedule: defaultReminderSchedule,
   ccsuDistributionList: [],
   disclosure: defaultDisclosure,
+  earlyWarning: defaultEarlyWarning,
 };
 
 export async function getSettings(db: DbOrTrx): Promise<Settings> {

@@ -1,0 +1,55 @@
+// Draws each dashboard chart from the data table beside it, so the chart can never say something the
+// table does not. Without JavaScript the tables are the figures. Chart.js is served locally (no CDN).
+/* global Chart */
+(() => {
+  if (typeof Chart === 'undefined') return;
+  // GOV.UK Design System colours, distinguishable in the order used.
+  const colours = ['#1d70b8', '#f47738', '#00703c', '#4c2c92', '#d4351c', '#505a5f', '#28a197', '#912b88'];
+  for (const holder of document.querySelectorAll('[data-chart-for]')) {
+    const table = document.getElementById(holder.dataset.chartFor);
+    if (!table) continue;
+    const series = [...table.querySelectorAll('thead [data-series]')].map((th) => th.textContent.trim());
+    const rows = [...table.querySelectorAll('tbody tr')];
+    const labels = rows.map((row) => row.querySelector('th').textContent.trim());
+    // '*' is a suppressed count: left as a gap, never drawn as a number.
+    const values = rows.map((row) =>
+      [...row.querySelectorAll('td[data-value]')].map((td) => {
+        const text = td.textContent.trim().replace(/,/g, '');
+        return text === '*' ? null : Number(text);
+      }),
+    );
+    const type = holder.dataset.chartType;
+    const horizontal = type !== 'line' && labels.length > 12;
+    // Long category lists read better as horizontal bars, one line each (set through the CSSOM: the
+    // content security policy allows no inline style attributes).
+    if (horizontal) holder.style.height = `${labels.length * 24 + 60}px`;
+    const canvas = document.createElement('canvas');
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-label', `${holder.dataset.chartTitle}: chart. The same figures are in the table below.`);
+    holder.appendChild(canvas);
+    holder.classList.add('drd-chart--drawn');
+    new Chart(canvas, {
+      type: type === 'line' ? 'line' : 'bar',
+      data: {
+        labels,
+        datasets: series.map((label, s) => ({
+          label,
+          data: values.map((row) => row[s]),
+          backgroundColor: colours[s % colours.length],
+          borderColor: colours[s % colours.length],
+          spanGaps: false,
+        })),
+      },
+      options: {
+        maintainAspectRatio: false,
+        animation: false,
+        indexAxis: horizontal ? 'y' : 'x',
+        plugins: { legend: { display: series.length > 1 } },
+        scales: {
+          x: { stacked: type === 'stacked', beginAtZero: true },
+          y: { stacked: type === 'stacked', beginAtZero: true },
+        },
+      },
+    });
+  }
+})();

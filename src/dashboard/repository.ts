@@ -1,0 +1,79 @@
+// Aggregates of cases (not records) from case_facts, one GROUP BY each.
+import { sql, type SqlBool } from 'kysely';
+import type { DbOrTrx } from '../db/database.js';
+import type { DashboardFilters } from './filters.js';
+
+/** What a figure groups by: a case_facts column, or the elements of an array column. */
+export const dimensions = {
+  death_month: sql<string>`case_facts.death_month`,
+  reported_month: sql<string>`case_facts.reported_month`,
+  residence_area: sql<string>`case_facts.residence_area`,
+  death_classification: sql<string>`case_facts.death_classification`,
+  evidence_stage: sql<string>`case_facts.evidence_stage`,
+  place_of_death_type: sql<string>`case_facts.place_of_death_type`,
+  age_band: sql<string>`case_facts.age_band`,
+  sex: sql<string>`case_facts.sex`,
+  substance: sql<string>`unnest(case_facts.substances)`,
+  substance_group: sql<string>`unnest(case_facts.substance_groups)`,
+} as const;
+export type Dimension = keyof typeof dimensions;
+
+/** Cases in the filters' period by the month chosen (death, or first reported), area, classification and organisation type. */
+function caseFacts(db: DbOrTrx, filters: DashboardFilters, monthOf: 'death_month' | 'reported_month') {
+  return db
+    .selectFrom('case_facts')
+    .where(monthOf, '>=', filters.from)
+    .where(monthOf, '<=', filters.to)
+    .$if(!!filters.area, (q) => q.where('residence_area', '=', filters.area!))
+    .$if(!!filters.classification, (q) => q.where('death_classification', '=', filters.classification!))
+    .$if(!!filters.organisationType, (q) =>
+      q.where(sql<SqlBool>`organisation_types @> array[${filters.organisationType!}]::text[]`),
+    );
+}
+
+export interface CountRow {
+  a: string | null;
+  b: string | null;
+  cases: number;
+}
+
+/** Case counts grouped by one or two dimensions. */
+export async function countCases(
+  db: DbOrTrx,
+  filters: DashboardFilters,
+  by: [Dimension] | [Dimension, Dimension],
+): Promise<CountRow[]> {
+  const monthOf = by[0] === 'reported_month' ? 'reported_month' : 'death_month';
+  const [first, second] = by;
+  const inner = caseFacts(db, filters, monthOf).select([
+    dimensions[first].as('a'),
+    (second ? dimensions[second] : sql<string | null>`null::text`).as('b'),
+  ]);
+  const rows = await db
+    .selectFrom(inner.as('f'))
+    .select(['f.a', 'f.b', sql<number>`count(*)::int`.as('cases')])
+    .groupBy(['f.a', 'f.b'])
+    .execute();
+  return rows;
+}
+
+/** Case-level rows for the records feed: every column of case_facts but internal ones. */
+export function caseRows(db: DbOrTrx, filters: DashboardFilters) {
+  return caseFacts(db, filters, 'death_month')
+    .select([
+      'case_id',
+      'death_month',
+      'reported_month',
+      'residence_area',
+      'death_classification',
+      'evidence_stage',
+      'age_band',
+      'sex',
+      'place_of_death_type',
+      sql<string>`array_to_string(substances, ';')`.as('substances'),
+      sql<string>`array_to_string(substance_groups, ';')`.as('substance_groups'),
+      sql<string>`array_to_string(organisation_types, ';')`.as('reported_by_organisation_types'),
+      'report_count',
+    ])
+    .orderBy('case_id');
+}

@@ -1,0 +1,168 @@
+// The dashboard counts cases, not records; CCSU see exact figures, partners the same figures through
+// disclosure control; filters come from the URL.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  createOrganisation,
+  createTestApp,
+  createUser,
+  signedIn,
+  type Agent,
+  type TestApp,
+} from '../helpers/app.js';
+import { submittedRecord } from '../helpers/records.js';
+
+let t: TestApp;
+let analyst: Agent;
+let partner: Agent;
+
+/** The cells of a table by row heading: { Watford: ['10'], … }, with the footer as 'Total'. */
+export function tableOf(html: string, id: string): Record<string, string[]> {
+  const table = new RegExp(`<table[^>]*id="${id}"[\\s\\S]*?</table>`).exec(html)?.[0];
+  if (!table) throw new Error(`No table ${id}`);
+  const rows: Record<string, string[]> = {};
+  for (const row of table.matchAll(/<tr class="govuk-table__row">([\s\S]*?)<\/tr>/g)) {
+    const heading = /<th scope="row"[^>]*>([\s\S]*?)<\/th>/.exec(row[1]!)?.[1]?.trim();
+    if (!heading) continue;
+    rows[heading] = [...row[1]!.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((m) => m[1]!.trim());
+  }
+  return rows;
+}
+
+beforeAll(async () => {
+  t = await createTestApp({ now: '2026-04-20T10:00:00Z' });
+  const coroner = await createOrganisation(t, { name: 'Coroner', code: 'COR', type: 'coroner' });
+  const hospital = await createOrganisation(t, { name: 'Hospital', code: 'HOS', type: 'acute_hospital' });
+  const treatment = await createOrganisation(t, { name: 'Treatment', code: 'TRE' });
+  // One death reported by three partners: the coroner's record is the best evidenced.
+  await submittedRecord(t, treatment, { match_key_nhs: 'k-a', substances: ['heroin_morphine'] });
+  await submittedRecord(t, hospital, { match_key_nhs: 'k-a', substances: ['heroin_morphine'] });
+  await submittedRecord(t, coroner, {
+    match_key_nhs: 'k-a',
+    substances: ['heroin_morphine', 'alcohol'],
+    death_classification: 'drug_poisoning',
+    evidence_stage: 'inquest_concluded',
+  });
+  // Nine more deaths in Watford in March, each reported once, spread so none are near matches.
+  for (let i = 0; i < 9; i += 1)
+    await submittedRecord(t, treatment, {
+      date_of_death: `2026-03-${String(i + 11).padStart(2, '0')}`,
+      age_at_death: 20 + i * 5,
+      substances: ['cocaine'],
+    });
+  // Two in Dacorum in January.
+  for (const day of ['05', '20'])
+    await submittedRecord(t, hospital, {
+      period: '2026-01',
+      date_of_death: `2026-01-${day}`,
+      date_partner_aware: `2026-02-0${day === '05' ? 1 : 2}`,
+      sex: 'female',
+      age_at_death: 50,
+      residence_area: 'dacorum',
+      death_classification: 'suspected_alcohol',
+      substances: ['alcohol'],
+    });
+  analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
+  partner = await signedIn(t, await createUser(t, 'partner', treatment.id));
+});
+afterAll(() => t.close());
+
+const range = 'from=2026-01&to=2026-03';
+
+describe('CCSU see exact counts of cases', () => {
+  it('when a death is reported by three partners then it counts once, by its best-evidenced record', async () => {
+    const page = await analyst.get(`/dashboard?${range}`);
+    expect(page.status).toBe(200);
+    expect(tableOf(page.text, 'death_month-table')).toEqual({
+      'January 2026': ['2'],
+      'February 2026': ['0'],
+      'March 2026': ['10'],
+      Total: ['12'],
+    });
+    expect(tableOf(page.text, 'reported_month-table')).toMatchObject({
+      'February 2026': ['2'],
+      'March 2026': ['10'],
+    });
+    expect(page.text).toContain('12 cases who died between January 2026 and March 2026.');
+    const classification = tableOf((await analyst.get(`/dashboard/classification?${range}`)).text, 'death_classification-table');
+    expect(classification['Drug poisoning (ONS definition)']).toEqual(['1']);
+    expect(classification['Suspected drug-related']).toEqual(['9']);
+    expect(classification['Suspected alcohol-related']).toEqual(['2']);
+  });
+
+  it('when a case has several substances then it counts under each, and no total is claimed', async () => {
+    const page = await analyst.get(`/dashboard/substances?${range}`);
+    const substances = tableOf(page.text, 'substance-table');
+    expect(substances['Heroin or morphine']).toEqual(['1']);
+    expect(substances['Alcohol']).toEqual(['3']);
+    expect(substances['Cocaine']).toEqual(['9']);
+    expect(substances.Total).toBeUndefined();
+    const groups = tableOf(page.text, 'substance_group-table');
+    expect(groups['Depressants (including alcohol)']).toEqual(['3']);
+    expect(groups.Opioids).toEqual(['1']);
+  });
+
+  it('when filtered then the URL carries the filters and the counts follow them', async () => {
+    const areas = tableOf(
+      (await analyst.get(`/dashboard/areas?${range}&classification=suspected_drug`)).text,
+      'residence_area-table',
+    );
+    expect(areas.Watford).toEqual(['9']);
+    expect(areas.Dacorum).toEqual(['0']);
+    const byCoroner = tableOf(
+      (await analyst.get(`/dashboard?${range}&organisation_type=coroner`)).text,
+      'death_month-table',
+    );
+    expect(byCoroner.Total).toEqual(['1']);
+    const ageSex = tableOf((await analyst.get(`/dashboard/age-sex?${range}`)).text, 'age_sex-table');
+    // Men of 45 and 50, women of 50 (twice).
+    expect(ageSex['45–54']).toEqual(['2', '2', '0', '0', '0', '4']);
+  });
+
+  it('when a filter is not understood then the page says which and still shows figures', async () => {
+    const page = await analyst.get('/dashboard?from=2026-13&to=2026-03&area=atlantis');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<title>Error: ');
+    expect(page.text).toContain('Enter the start month as a year and month, like 2026-01');
+    expect(page.text).toContain('Choose an area from the list');
+    expect(page.text).toContain('id="death_month-table"');
+    const reversed = await analyst.get('/dashboard?from=2026-03&to=2026-01');
+    expect(reversed.text).toContain('The end month must be the same as or after the start month');
+  });
+
+  it('when an analyst opens compliance then returns per month are counted by timeliness', async () => {
+    const page = await analyst.get(`/dashboard/compliance?${range}`);
+    expect(page.status).toBe(200);
+    expect(tableOf(page.text, 'compliance-table')['March 2026']).toEqual(['3', '0', '0', '3']);
+  });
+});
+
+describe('partners see the same picture through disclosure control', () => {
+  it('when a partner opens a page then small counts are * and a lone * is protected from subtraction', async () => {
+    const page = await partner.get(`/dashboard/areas?${range}`);
+    expect(page.status).toBe(200);
+    const areas = tableOf(page.text, 'residence_area-table');
+    // Dacorum's 2 is suppressed; Watford's 10 would then reveal it from the total of 10, so it is hidden too.
+    expect(areas.Dacorum).toEqual(['*']);
+    expect(areas.Watford).toEqual(['*']);
+    expect(areas.Total).toEqual(['10']);
+    expect(page.text).toContain('counts from 1 to 7');
+    const months = tableOf((await partner.get(`/dashboard?${range}`)).text, 'death_month-table');
+    expect(months).toEqual({
+      'January 2026': ['*'],
+      'February 2026': ['0'],
+      'March 2026': ['*'],
+      Total: ['10'],
+    });
+  });
+
+  it('when a partner asks for the compliance page then it is not there for them', async () => {
+    expect((await partner.get('/dashboard/compliance')).status).toBe(404);
+    expect((await partner.get('/dashboard')).text).not.toContain('/dashboard/compliance');
+  });
+
+  it('when nobody is signed in then the dashboard sends them to sign in', async () => {
+    const response = await (await import('supertest')).default(t.app).get('/dashboard/areas');
+    expect(response.status).toBe(302);
+    expect(response.headers.location).toContain('/sign-in');
+  });
+});
