@@ -38,6 +38,9 @@ import { collationRouter } from './collation/routes.js';
 import { DashboardService } from './dashboard/service.js';
 import { AlertsService } from './dashboard/alerts.js';
 import { dashboardRouter } from './dashboard/routes.js';
+import { ApiTokensService } from './dashboard/tokens.js';
+import { apiTokensRouter } from './dashboard/tokens-routes.js';
+import { feedRouter } from './dashboard/feed.js';
 
 export interface AppDeps {
   config: Config;
@@ -62,6 +65,7 @@ export interface Services {
   uploads: UploadsService;
   dashboard: DashboardService;
   alerts: AlertsService;
+  apiTokens: ApiTokensService;
 }
 
 export function createServices({ config, db, clock, mailer }: AppDeps): Services {
@@ -78,6 +82,7 @@ export function createServices({ config, db, clock, mailer }: AppDeps): Services
     collation,
     dashboard: new DashboardService(db, clock, collation),
     alerts: new AlertsService(db, config, clock),
+    apiTokens: new ApiTokensService(db, clock),
     cases: new CasesService(db, clock),
     queries: new QueriesService(db, config, clock),
     uploads: new UploadsService(db, config, clock, returns),
@@ -138,6 +143,8 @@ export function createApp(deps: AppDeps): Express {
   setUpSecurity(app, { https: config.publicUrl.startsWith('https://') });
   setUpStaticAssets(app);
   app.use(healthRouter(db));
+  // The feed authenticates by token, not session: mounted before sessions and CSRF (it is read-only).
+  app.use('/api/v1', feedRouter(db, services.apiTokens, services.dashboard, services.collation));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
   setUpSessions(app, config, db);
   setUpCsrf(app);
@@ -165,6 +172,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/admin/settings', settingsRouter(db, deps.clock));
   app.use('/admin/organisations', organisationsRouter(services.organisations));
   app.use('/admin/users', usersRouter(services.accounts, services.organisations));
+  app.use('/admin/api-tokens', apiTokensRouter(services.apiTokens, config.publicUrl));
   app.use('/admin', adminRouter(db));
 
   setUpErrorHandling(app);

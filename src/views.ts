@@ -33,6 +33,7 @@ function navItems(user: User, currentPath: string | undefined): NavItem[] {
                 { text: 'Users', href: '/admin/users' },
                 { text: 'Outbox', href: '/admin/outbox' },
                 { text: 'Settings', href: '/admin/settings' },
+                { text: 'API tokens', href: '/admin/api-tokens' },
                 { text: 'Audit log', href: '/admin/audit' },
               ]
             : []),

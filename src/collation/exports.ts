@@ -61,3 +61,22 @@ export async function streamXlsx<Row>(
 export async function* rowsOf<Row>(stream: AsyncIterable<Row>): AsyncIterable<Row> {
   for await (const row of stream) yield row;
 }
+
+/** A JSON array streamed row by row, each row an object of the columns (the same as the CSV). */
+export async function streamJson<Row>(
+  res: Response,
+  columns: Column<Row>[],
+  rows: AsyncIterable<Row>,
+): Promise<void> {
+  res.set('Content-Type', 'application/json; charset=utf-8');
+  async function* chunks() {
+    let first = true;
+    yield '[';
+    for await (const row of rows) {
+      yield `${first ? '\n' : ',\n'}${JSON.stringify(Object.fromEntries(columns.map((c) => [c.header, c.value(row)])))}`;
+      first = false;
+    }
+    yield '\n]\n';
+  }
+  await pipeline(Readable.from(chunks()), res);
+}

@@ -19,7 +19,9 @@ import { getSettings } from '../settings/settings.js';
 const LOOK_BACK_DAYS = 90;
 
 /** Substances that say nothing about what was taken cannot make a cluster. */
-const unspecific = new Set<string>(substances.filter(([code, , group]) => group === 'unknown' || code === 'other').map(([c]) => c));
+const unspecific = new Set<string>(
+  substances.filter(([code, , group]) => group === 'unknown' || code === 'other').map(([c]) => c),
+);
 
 export interface AlertView {
   id: number;
@@ -57,7 +59,8 @@ export class AlertsService {
       for (const group of f.substance_groups) if (wanted.has(`group:${group}`)) keys.add(`group:${group}`);
       for (const substance of f.substances) {
         if (unspecific.has(substance)) continue;
-        if (wanted.has('any_substance') || wanted.has(`substance:${substance}`)) keys.add(`substance:${substance}`);
+        if (wanted.has('any_substance') || wanted.has(`substance:${substance}`))
+          keys.add(`substance:${substance}`);
       }
       for (const key of keys) add(key, f.case_id, f.date_of_death!);
     }
@@ -95,7 +98,10 @@ export class AlertsService {
       if (existing) {
         const caseIds = [...new Set([...existing.case_ids, ...cluster.caseIds])];
         const concerns = [...new Set([...existing.concern.split(','), ...cluster.concerns])];
-        if (caseIds.length === existing.case_ids.length && concerns.length === existing.concern.split(',').length)
+        if (
+          caseIds.length === existing.case_ids.length &&
+          concerns.length === existing.concern.split(',').length
+        )
           return false;
         await trx
           .updateTable('alerts')

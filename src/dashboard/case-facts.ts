@@ -9,7 +9,9 @@ import { substances } from '../domain/reference.js';
 
 /** The age band of `records.age_at_death`, drawn from the same limits as ageBandOf. */
 function ageBandSql(): RawBuilder<string> {
-  const limits = ageBandUpperLimits.map((limit, i) => sql`when records.age_at_death <= ${sql.lit(limit)} then ${sql.lit(ageBands[i]!)}`);
+  const limits = ageBandUpperLimits.map(
+    (limit, i) => sql`when records.age_at_death <= ${sql.lit(limit)} then ${sql.lit(ageBands[i]!)}`,
+  );
   return sql<string>`case when records.age_at_death is null then 'Unknown' ${sql.join(limits, sql` `)} else ${sql.lit(ageBands[ageBandUpperLimits.length]!)} end`;
 }
 

@@ -1,12 +1,7 @@
 // A dashboard figure: counts by category (and series), and how it is shown to its audience. CCSU roles
 // see exact counts; everyone else — partners, `aggregates` feed tokens — sees them through the one
 // disclosure-control function. Pure, so the property tests run it thousands of times.
-import {
-  suppressCount,
-  suppressTable,
-  type DisclosureSettings,
-  type Shown,
-} from '../domain/disclosure.js';
+import { suppressCount, suppressTable, type DisclosureSettings, type Shown } from '../domain/disclosure.js';
 
 export interface Category {
   code: string;
@@ -56,7 +51,9 @@ export function present(figure: Figure, audience: Audience): ShownFigure {
     shown = {
       cells: counts,
       rowTotals: figure.additive && multiSeries ? counts.map(sum) : null,
-      columnTotals: figure.additive ? figure.series.map((_, s) => sum(counts.map((row) => row[s] ?? 0))) : null,
+      columnTotals: figure.additive
+        ? figure.series.map((_, s) => sum(counts.map((row) => row[s] ?? 0)))
+        : null,
       total: figure.additive ? sum(counts.map(sum)) : null,
     };
   } else if (figure.additive && counts.length > 0) {
@@ -79,16 +76,15 @@ export function present(figure: Figure, audience: Audience): ShownFigure {
   return { ...rest, ...shown, exact: audience.exact, summary: summarise(figure, shown, audience) };
 }
 
-function summarise(
-  figure: Figure,
-  shown: Pick<ShownFigure, 'cells' | 'total'>,
-  audience: Audience,
-): string {
+function summarise(figure: Figure, shown: Pick<ShownFigure, 'cells' | 'total'>, audience: Audience): string {
   const words: string[] = [];
   if (shown.total !== null) {
     const total = shown.total === '*' ? 'Fewer than 8' : `${audience.exact ? '' : 'About '}${shown.total}`;
     words.push(`${total} ${figure.unit ?? 'case'}${shown.total === 1 ? '' : 's'} ${figure.scope}.`);
-  } else words.push(`Cases ${figure.scope}; a case can count under more than one ${figure.categoryHeading.toLowerCase()}.`);
+  } else
+    words.push(
+      `Cases ${figure.scope}; a case can count under more than one ${figure.categoryHeading.toLowerCase()}.`,
+    );
   figure.series.forEach((series, s) => {
     let best: { label: string; value: number } | null = null;
     figure.categories.forEach((category, c) => {
@@ -103,6 +99,8 @@ function summarise(
       );
   });
   if (!audience.exact)
-    words.push('Counts are rounded to the nearest 5; 1 to 7 cases, and any count that would reveal them, are shown as *.');
+    words.push(
+      'Counts are rounded to the nearest 5; 1 to 7 cases, and any count that would reveal them, are shown as *.',
+    );
   return words.join(' ');
 }

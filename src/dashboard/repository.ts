@@ -77,3 +77,27 @@ export function caseRows(db: DbOrTrx, filters: DashboardFilters) {
     ])
     .orderBy('case_id');
 }
+
+/** Case counts by month of death × area × classification × substance group, for the feed. */
+export function caseAggregates(db: DbOrTrx, filters: DashboardFilters) {
+  const inner = caseFacts(db, filters, 'death_month').select([
+    'death_month',
+    'residence_area',
+    'death_classification',
+    dimensions.substance_group.as('substance_group'),
+  ]);
+  return db
+    .selectFrom(inner.as('f'))
+    .select([
+      'f.death_month',
+      'f.residence_area',
+      'f.death_classification',
+      'f.substance_group',
+      sql<number>`count(*)::int`.as('cases'),
+    ])
+    .groupBy(['f.death_month', 'f.residence_area', 'f.death_classification', 'f.substance_group'])
+    .orderBy('f.death_month')
+    .orderBy('f.residence_area')
+    .orderBy('f.death_classification')
+    .orderBy('f.substance_group');
+}

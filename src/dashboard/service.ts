@@ -49,7 +49,13 @@ const categoriesOf = (list: readonly (readonly [string, string, ...unknown[]])[]
 /** What each single-dimension figure shows. */
 const simpleFigures: Record<
   Exclude<FigureId, 'age_sex' | 'compliance'>,
-  { title: string; heading: string; chart: Figure['chart']; categories: (f: DashboardFilters) => Category[]; additive?: false }
+  {
+    title: string;
+    heading: string;
+    chart: Figure['chart'];
+    categories: (f: DashboardFilters) => Category[];
+    additive?: false;
+  }
 > = {
   death_month: {
     title: 'Cases by month of death',
@@ -117,7 +123,11 @@ export function scopeOf(filters: DashboardFilters, figure: FigureId): string {
 }
 
 /** Counts laid out over every category (zeros included), with anything unrecorded last. */
-function layOut(rows: CountRow[], categories: Category[], series: string[] | null): { categories: Category[]; counts: number[][] } {
+function layOut(
+  rows: CountRow[],
+  categories: Category[],
+  series: string[] | null,
+): { categories: Category[]; counts: number[][] } {
   const index = new Map(categories.map((c, i) => [c.code, i]));
   const seriesIndex = new Map((series ?? []).map((s, i) => [s, i]));
   const width = series ? series.length : 1;

@@ -1,66 +1,16 @@
 // The dashboard counts cases, not records; CCSU see exact figures, partners the same figures through
 // disclosure control; filters come from the URL.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  createOrganisation,
-  createTestApp,
-  createUser,
-  signedIn,
-  type Agent,
-  type TestApp,
-} from '../helpers/app.js';
-import { submittedRecord } from '../helpers/records.js';
+import { createTestApp, createUser, signedIn, type Agent, type TestApp } from '../helpers/app.js';
+import { loadFixture, tableOf } from './fixture.js';
 
 let t: TestApp;
 let analyst: Agent;
 let partner: Agent;
 
-/** The cells of a table by row heading: { Watford: ['10'], … }, with the footer as 'Total'. */
-export function tableOf(html: string, id: string): Record<string, string[]> {
-  const table = new RegExp(`<table[^>]*id="${id}"[\\s\\S]*?</table>`).exec(html)?.[0];
-  if (!table) throw new Error(`No table ${id}`);
-  const rows: Record<string, string[]> = {};
-  for (const row of table.matchAll(/<tr class="govuk-table__row">([\s\S]*?)<\/tr>/g)) {
-    const heading = /<th scope="row"[^>]*>([\s\S]*?)<\/th>/.exec(row[1]!)?.[1]?.trim();
-    if (!heading) continue;
-    rows[heading] = [...row[1]!.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((m) => m[1]!.trim());
-  }
-  return rows;
-}
-
 beforeAll(async () => {
   t = await createTestApp({ now: '2026-04-20T10:00:00Z' });
-  const coroner = await createOrganisation(t, { name: 'Coroner', code: 'COR', type: 'coroner' });
-  const hospital = await createOrganisation(t, { name: 'Hospital', code: 'HOS', type: 'acute_hospital' });
-  const treatment = await createOrganisation(t, { name: 'Treatment', code: 'TRE' });
-  // One death reported by three partners: the coroner's record is the best evidenced.
-  await submittedRecord(t, treatment, { match_key_nhs: 'k-a', substances: ['heroin_morphine'] });
-  await submittedRecord(t, hospital, { match_key_nhs: 'k-a', substances: ['heroin_morphine'] });
-  await submittedRecord(t, coroner, {
-    match_key_nhs: 'k-a',
-    substances: ['heroin_morphine', 'alcohol'],
-    death_classification: 'drug_poisoning',
-    evidence_stage: 'inquest_concluded',
-  });
-  // Nine more deaths in Watford in March, each reported once, spread so none are near matches.
-  for (let i = 0; i < 9; i += 1)
-    await submittedRecord(t, treatment, {
-      date_of_death: `2026-03-${String(i + 11).padStart(2, '0')}`,
-      age_at_death: 20 + i * 5,
-      substances: ['cocaine'],
-    });
-  // Two in Dacorum in January.
-  for (const day of ['05', '20'])
-    await submittedRecord(t, hospital, {
-      period: '2026-01',
-      date_of_death: `2026-01-${day}`,
-      date_partner_aware: `2026-02-0${day === '05' ? 1 : 2}`,
-      sex: 'female',
-      age_at_death: 50,
-      residence_area: 'dacorum',
-      death_classification: 'suspected_alcohol',
-      substances: ['alcohol'],
-    });
+  const { treatment } = await loadFixture(t);
   analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
   partner = await signedIn(t, await createUser(t, 'partner', treatment.id));
 });
@@ -83,7 +33,10 @@ describe('CCSU see exact counts of cases', () => {
       'March 2026': ['10'],
     });
     expect(page.text).toContain('12 cases who died between January 2026 and March 2026.');
-    const classification = tableOf((await analyst.get(`/dashboard/classification?${range}`)).text, 'death_classification-table');
+    const classification = tableOf(
+      (await analyst.get(`/dashboard/classification?${range}`)).text,
+      'death_classification-table',
+    );
     expect(classification['Drug poisoning (ONS definition)']).toEqual(['1']);
     expect(classification['Suspected drug-related']).toEqual(['9']);
     expect(classification['Suspected alcohol-related']).toEqual(['2']);

@@ -1,0 +1,182 @@
+// The read-only feed for the partnership dashboard (Power BI, Excel "From web"): JSON or CSV, streamed
+// and complete, authenticated by API tokens. `aggregates` tokens get counts through disclosure control;
+// `records` tokens also get one row per case, without linkage keys.
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { Db } from '../db/database.js';
+import type { ApiTokenScope } from '../db/types.js';
+import { rowsOf, streamCsv, streamJson, type Column } from '../collation/exports.js';
+import { suppressCount, type DisclosureSettings } from '../domain/disclosure.js';
+import { statusLabels } from '../domain/status.js';
+import { periodsBetween } from '../domain/periods.js';
+import { getSettings } from '../settings/settings.js';
+import { readFilters } from './filters.js';
+import { caseAggregates, caseRows } from './repository.js';
+import type { DashboardService } from './service.js';
+import type { ApiTokensService } from './tokens.js';
+import type { CollationService } from '../collation/service.js';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    apiToken?: { id: number; scope: ApiTokenScope; name: string };
+  }
+}
+
+const problem = (res: Response, status: number, message: string) =>
+  res
+    .status(status)
+    .type('application/json')
+    .send(JSON.stringify({ error: message }));
+
+type Row = Record<string, unknown>;
+const column = (header: string): Column<Row> => ({
+  header,
+  value: (r) => (r[header] ?? null) as string | number | null,
+});
+
+export function feedRouter(
+  db: Db,
+  tokens: ApiTokensService,
+  dashboard: DashboardService,
+  collation: CollationService,
+): Router {
+  const router = Router();
+  router.use(rateLimit({ windowMs: 60_000, limit: 120, standardHeaders: 'draft-8', legacyHeaders: false }));
+  router.use(async (req: Request, res: Response, next: NextFunction) => {
+    const check = await tokens.check(req.get('authorization'));
+    if (!check.ok) {
+      res.set('WWW-Authenticate', 'Bearer realm="drd-return"');
+      const why = {
+        missing: 'Send an API token: Authorization: Bearer <token>',
+        unknown: 'This API token is not recognised',
+        revoked: 'This API token has been revoked',
+        expired: 'This API token has expired',
+      }[check.reason];
+      problem(res, 401, why);
+      return;
+    }
+    req.apiToken = check;
+    next();
+  });
+
+  const filtersOr400 = (req: Request, res: Response) => {
+    const { filters, errors } = readFilters(req.query, dashboard.currentPeriod());
+    if (errors.length) {
+      res.status(400).json({ error: 'The query is not valid', problems: errors });
+      return null;
+    }
+    return filters;
+  };
+
+  const send = async (
+    req: Request,
+    res: Response,
+    name: string,
+    columns: Column<Row>[],
+    rows: AsyncIterable<Row>,
+  ) => {
+    const format = req.params.format;
+    res.set('Cache-Control', 'no-store');
+    if (format === 'csv') await streamCsv(res, `${name}.csv`, columns, rows);
+    else await streamJson(res, columns, rows);
+  };
+
+  const formats = (req: Request, res: Response, next: NextFunction) => {
+    if (req.params.format === 'json' || req.params.format === 'csv') next();
+    else problem(res, 404, 'Ask for .json or .csv');
+  };
+
+  router.get('/aggregates/cases.:format', formats, async (req, res) => {
+    const filters = filtersOr400(req, res);
+    if (!filters) return;
+    const exact = req.apiToken!.scope === 'records';
+    const disclosure: DisclosureSettings = (await getSettings(db)).disclosure;
+    const columns = ['death_month', 'residence_area', 'death_classification', 'substance_group'].map(column);
+    columns.push({
+      header: 'cases',
+      value: (r) => (exact ? (r.cases as number) : String(suppressCount(r.cases as number, disclosure))),
+    });
+    await send(
+      req,
+      res,
+      'cases-aggregates',
+      columns,
+      rowsOf(caseAggregates(db, filters).stream(1000)) as AsyncIterable<Row>,
+    );
+  });
+
+  router.get('/aggregates/compliance.:format', formats, async (req, res) => {
+    const filters = filtersOr400(req, res);
+    if (!filters) return;
+    const latestDue = collation.latestDuePeriod();
+    const to = filters.to < latestDue ? filters.to : latestDue;
+    const months = filters.from <= to ? periodsBetween(filters.from, to).length : 1;
+    const { periods, rows } = await collation.matrix({
+      months,
+      to,
+      ...(filters.organisationType ? { type: filters.organisationType } : {}),
+    });
+    async function* flat(): AsyncIterable<Row> {
+      for (const { organisation, cells } of rows)
+        for (const [i, cell] of cells.entries())
+          if (cell.status)
+            yield {
+              organisation: organisation.name,
+              organisation_code: organisation.code,
+              organisation_type: organisation.type,
+              period: periods[i],
+              status: cell.status,
+              status_label: statusLabels[cell.status],
+              deadline: cell.deadline,
+              submitted_at: cell.submittedAt ? cell.submittedAt.toISOString() : null,
+              version: cell.version,
+            };
+    }
+    const columns = [
+      'organisation',
+      'organisation_code',
+      'organisation_type',
+      'period',
+      'status',
+      'status_label',
+      'deadline',
+      'submitted_at',
+      'version',
+    ].map(column);
+    await send(req, res, 'compliance', columns, flat());
+  });
+
+  router.get('/cases.:format', formats, async (req, res) => {
+    if (req.apiToken!.scope !== 'records') {
+      problem(res, 403, 'Case-level rows need a token with the records scope');
+      return;
+    }
+    const filters = filtersOr400(req, res);
+    if (!filters) return;
+    const columns = [
+      'case_id',
+      'death_month',
+      'reported_month',
+      'residence_area',
+      'death_classification',
+      'evidence_stage',
+      'age_band',
+      'sex',
+      'place_of_death_type',
+      'substances',
+      'substance_groups',
+      'reported_by_organisation_types',
+      'report_count',
+    ].map(column);
+    await send(req, res, 'cases', columns, rowsOf(caseRows(db, filters).stream(1000)) as AsyncIterable<Row>);
+  });
+
+  router.use((_req: Request, res: Response) => problem(res, 404, 'No such feed: see the README'));
+  // A failure after rows have gone out must not look like a complete file: the connection is cut.
+  router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    req.log?.error({ err }, 'feed failed');
+    if (res.headersSent) res.destroy();
+    else problem(res, 500, 'Sorry, the feed failed; try again later');
+  });
+  return router;
+}

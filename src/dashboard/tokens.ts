@@ -1,0 +1,113 @@
+// API tokens for the partnership dashboard feed (Power BI, Excel "From web"): issued by an admin, shown
+// once, stored as a SHA-256 hash (they are long random strings, so a slow hash adds nothing), scoped,
+// expiring and revocable; each use is noted (at most once a minute, to spare a write per request).
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/database.js';
+import type { ApiTokenScope, User } from '../db/types.js';
+import { audit } from '../audit/audit.js';
+import { hashLinkToken } from '../accounts/secrets.js';
+
+export const TOKEN_PREFIX = 'drd_';
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export type TokenCheck =
+  | { ok: true; id: number; scope: ApiTokenScope; name: string }
+  | { ok: false; reason: 'missing' | 'unknown' | 'revoked' | 'expired' };
+
+export class ApiTokensService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  async list() {
+    const now = this.clock.now();
+    const rows = await this.db
+      .selectFrom('api_tokens')
+      .leftJoin('users', 'users.id', 'api_tokens.created_by')
+      .select([
+        'api_tokens.id',
+        'api_tokens.name',
+        'api_tokens.scope',
+        'api_tokens.created_at',
+        'api_tokens.expires_at',
+        'api_tokens.revoked_at',
+        'api_tokens.last_used_at',
+        'users.email as created_by_email',
+      ])
+      .orderBy('api_tokens.id', 'desc')
+      .execute();
+    return rows.map((row) => ({ ...row, expired: row.expires_at <= now }));
+  }
+
+  /** Issues a token; the plain token is returned this once and never stored. */
+  async issue(input: { name: string; scope: ApiTokenScope; days: number }, admin: User): Promise<string> {
+    const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const now = this.clock.now();
+    await this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto('api_tokens')
+        .values({
+          name: input.name,
+          token_hash: hashLinkToken(token),
+          scope: input.scope,
+          created_by: admin.id,
+          created_at: now,
+          expires_at: new Date(now.getTime() + input.days * 86_400_000),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await audit(trx, {
+        actor: { userId: admin.id, label: admin.email },
+        organisationId: null,
+        action: 'api_token_issued',
+        entity: 'api_token',
+        entityId: row.id,
+        detail: { name: input.name, scope: input.scope, days: input.days },
+        at: now,
+      });
+    });
+    return token;
+  }
+
+  async revoke(id: number, admin: User): Promise<boolean> {
+    const now = this.clock.now();
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('api_tokens')
+        .set({ revoked_at: now })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) return false;
+      await audit(trx, {
+        actor: { userId: admin.id, label: admin.email },
+        organisationId: null,
+        action: 'api_token_revoked',
+        entity: 'api_token',
+        entityId: id,
+        at: now,
+      });
+      return true;
+    });
+  }
+
+  /** The token of an `Authorization: Bearer …` header, checked. */
+  async check(header: string | undefined): Promise<TokenCheck> {
+    const token = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
+    if (!token) return { ok: false, reason: 'missing' };
+    const row = await this.db
+      .selectFrom('api_tokens')
+      .select(['id', 'name', 'scope', 'expires_at', 'revoked_at', 'last_used_at'])
+      .where('token_hash', '=', hashLinkToken(token))
+      .executeTakeFirst();
+    if (!row) return { ok: false, reason: 'unknown' };
+    if (row.revoked_at) return { ok: false, reason: 'revoked' };
+    const now = this.clock.now();
+    if (row.expires_at <= now) return { ok: false, reason: 'expired' };
+    if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS)
+      await this.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.id).execute();
+    return { ok: true, id: row.id, scope: row.scope, name: row.name };
+  }
+}
