@@ -1,0 +1,80 @@
+// Early warning on a fake clock: one email per cluster (not per case), none for deaths spread over 15
+// days or more, and a dashboard banner until someone acknowledges it.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  createOrganisation,
+  createTestApp,
+  createUser,
+  signedIn,
+  type Agent,
+  type TestApp,
+} from '../helpers/app.js';
+import { submittedRecord } from '../helpers/records.js';
+import type { Organisation } from '../../src/db/types.js';
+
+let t: TestApp;
+let org: Organisation;
+let analyst: Agent;
+
+const warnings = () =>
+  t.db.selectFrom('outbox').selectAll().where('idempotency_key', 'like', 'early-warning:%').execute();
+
+async function death(date: string, substances: string[], area = 'watford') {
+  return submittedRecord(t, org, { date_of_death: date, substances, residence_area: area, age_at_death: 20 + Number(date.slice(8)) * 2 });
+}
+
+beforeAll(async () => {
+  t = await createTestApp({ now: '2026-03-20T10:00:00Z' });
+  org = await createOrganisation(t);
+  analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
+});
+afterAll(() => t.close());
+
+describe('early warning', () => {
+  it('when three nitazene deaths fall within 14 days then CCSU get one email, and no more as it grows', async () => {
+    await death('2026-03-01', ['nitazene']);
+    await death('2026-03-05', ['nitazene', 'alcohol']);
+    expect(await t.services.alerts.detect()).toBe(0);
+    await death('2026-03-12', ['nitazene']);
+    expect(await t.services.alerts.detect()).toBe(1);
+    const sent = await warnings();
+    // Nitazene is an opioid too: the same three cases are one cluster, so one email.
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.subject).toBe('Early warning: deaths involving Opioids / Nitazene');
+    expect(sent[0]!.text).toContain('at least 3 deaths within 14 days');
+    expect(sent[0]!.to_addresses).toEqual([expect.stringContaining('ccsu_analyst')]);
+    expect(await t.services.alerts.detect()).toBe(0);
+    await death('2026-03-14', ['nitazene']);
+    t.clock.set('2026-03-21T10:00:00Z');
+    expect(await t.services.alerts.detect()).toBe(0);
+    expect(await warnings()).toHaveLength(1);
+    const page = await analyst.get('/dashboard');
+    expect(page.text).toContain('4 deaths between 1 March 2026 and 14 March 2026 involve Opioids / Nitazene');
+  });
+
+  it('when three deaths with the same substance spread over 15 days then nothing fires', async () => {
+    await death('2026-03-01', ['xylazine'], 'dacorum');
+    await death('2026-03-08', ['xylazine'], 'dacorum');
+    await death('2026-03-15', ['xylazine'], 'dacorum');
+    expect(await t.services.alerts.detect()).toBe(0);
+    expect(await warnings()).toHaveLength(1);
+  });
+
+  it('when the alert is acknowledged then the banner goes and the acknowledgement is audited', async () => {
+    const page = await analyst.get('/dashboard');
+    const id = /\/dashboard\/alerts\/(\d+)\/acknowledge/.exec(page.text)![1];
+    const response = await analyst.submit(`/dashboard/alerts/${id}/acknowledge`, { return_to: '/dashboard/areas' }, '/dashboard');
+    expect(response.status).toBe(302);
+    expect(response.headers.location).toBe('/dashboard/areas');
+    expect((await analyst.get('/dashboard')).text).not.toContain('involve Opioids');
+    const audit = await t.db.selectFrom('audit_log').select('action').where('action', '=', 'early_warning_acknowledged').execute();
+    expect(audit).toHaveLength(1);
+  });
+
+  it('when a partner looks at the dashboard then no alert is shown and they cannot acknowledge one', async () => {
+    const partner = await signedIn(t, await createUser(t, 'partner', org.id));
+    expect((await partner.get('/dashboard')).text).not.toContain('Early warning');
+    const refused = await partner.submit('/dashboard/alerts/1/acknowledge', {}, '/dashboard');
+    expect(refused.status).toBe(403);
+  });
+});
