@@ -24,7 +24,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('refreshed_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   await db.schema.createIndex('case_facts_death_month').on('case_facts').column('death_month').execute();
-  await db.schema.createIndex('case_facts_reported_month').on('case_facts').column('reported_month').execute();
+  await db.schema
+    .createIndex('case_facts_reported_month')
+    .on('case_facts')
+    .column('reported_month')
+    .execute();
   await db.schema.createIndex('case_facts_date').on('case_facts').column('date_of_death').execute();
 
   await db.schema

@@ -41,6 +41,7 @@ import { dashboardRouter } from './dashboard/routes.js';
 import { ApiTokensService } from './dashboard/tokens.js';
 import { apiTokensRouter } from './dashboard/tokens-routes.js';
 import { feedRouter } from './dashboard/feed.js';
+import { ScorecardService } from './dashboard/scorecard.js';
 
 export interface AppDeps {
   config: Config;
@@ -66,23 +67,26 @@ export interface Services {
   dashboard: DashboardService;
   alerts: AlertsService;
   apiTokens: ApiTokensService;
+  scorecard: ScorecardService;
 }
 
 export function createServices({ config, db, clock, mailer }: AppDeps): Services {
   const returns = new ReturnsService(db, config, clock);
   const collation = new CollationService(db, clock);
+  const scorecard = new ScorecardService(db, clock, collation);
   return {
     accounts: new AccountsService(db, config, clock),
     organisations: new OrganisationsService(db, clock),
     returns,
     records: new RecordsService(db, config, clock, returns),
     reminders: new RemindersService(db, config, clock),
-    summary: new SummaryService(db, config, clock),
+    summary: new SummaryService(db, config, clock, scorecard),
     nilLinks: new NilLinksService(db, clock, returns),
     collation,
     dashboard: new DashboardService(db, clock, collation),
     alerts: new AlertsService(db, config, clock),
     apiTokens: new ApiTokensService(db, clock),
+    scorecard,
     cases: new CasesService(db, clock),
     queries: new QueriesService(db, config, clock),
     uploads: new UploadsService(db, config, clock, returns),
@@ -166,7 +170,7 @@ export function createApp(deps: AppDeps): Express {
       uploadsRouter(config, services.uploads, services.returns),
     ]),
   );
-  app.use('/dashboard', dashboardRouter(services.dashboard, services.alerts));
+  app.use('/dashboard', dashboardRouter(services.dashboard, services.alerts, services.scorecard));
   app.use('/ccsu', collationRouter(services.collation, services.cases, services.queries, db));
   app.use('/ccsu', ccsuRouter(services.returns, services.organisations, services.summary));
   app.use('/admin/settings', settingsRouter(db, deps.clock));

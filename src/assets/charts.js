@@ -25,7 +25,10 @@
     if (horizontal) holder.style.height = `${labels.length * 24 + 60}px`;
     const canvas = document.createElement('canvas');
     canvas.setAttribute('role', 'img');
-    canvas.setAttribute('aria-label', `${holder.dataset.chartTitle}: chart. The same figures are in the table below.`);
+    canvas.setAttribute(
+      'aria-label',
+      `${holder.dataset.chartTitle}: chart. The same figures are in the table below.`,
+    );
     holder.appendChild(canvas);
     holder.classList.add('drd-chart--drawn');
     new Chart(canvas, {

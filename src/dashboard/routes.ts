@@ -8,11 +8,16 @@ import type { User } from '../db/types.js';
 import { filtersQueryString, readFilters } from './filters.js';
 import { dashboardPages, type DashboardService } from './service.js';
 import type { AlertsService } from './alerts.js';
+import { RESPONSE_WORKING_DAYS, type ScorecardService } from './scorecard.js';
 
 const isCcsu = (user: User) => user.role === 'ccsu_analyst' || user.role === 'ccsu_admin';
 
 /** Signed-in users only: partners see suppressed figures, CCSU roles exact ones. */
-export function dashboardRouter(dashboard: DashboardService, alerts: AlertsService): Router {
+export function dashboardRouter(
+  dashboard: DashboardService,
+  alerts: AlertsService,
+  scorecard: ScorecardService,
+): Router {
   const router = Router();
   router.use(requireSignedIn);
 
@@ -36,6 +41,15 @@ export function dashboardRouter(dashboard: DashboardService, alerts: AlertsServi
       exact,
       ref,
       alerts: exact ? await alerts.unacknowledged() : [],
+      reminders:
+        page.slug === 'reminders'
+          ? {
+              effects: await scorecard.reminderEffects(),
+              scorecard: await scorecard.scorecard(),
+              responseDays: RESPONSE_WORKING_DAYS,
+              to: scorecard.latestDuePeriod(),
+            }
+          : null,
       scripts: ['/assets/chart.umd.min.js', '/assets/charts.js'],
     });
   };

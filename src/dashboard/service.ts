@@ -27,6 +27,7 @@ export const dashboardPages: DashboardPage[] = [
   { slug: 'age-sex', title: 'Age and sex', figures: ['age_sex'] },
   { slug: 'circumstances', title: 'Place and evidence', figures: ['place_of_death_type', 'evidence_stage'] },
   { slug: 'compliance', title: 'Compliance', figures: ['compliance'], ccsuOnly: true },
+  { slug: 'reminders', title: 'Reminders and scorecard', figures: [], ccsuOnly: true },
 ];
 
 export type FigureId =

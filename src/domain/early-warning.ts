@@ -51,7 +51,9 @@ export interface Cluster {
  * counts as day 1), with overlapping runs merged into one cluster, so a growing cluster stays one.
  */
 export function findClusters(cases: DatedCase[], minCases: number, windowDays: number): Cluster[] {
-  const sorted = [...cases].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.caseId - b.caseId));
+  const sorted = [...cases].sort((a, b) =>
+    a.date < b.date ? -1 : a.date > b.date ? 1 : a.caseId - b.caseId,
+  );
   const clusters: Cluster[] = [];
   let end = 0;
   for (let start = 0; start < sorted.length; start += 1) {
@@ -65,7 +67,12 @@ export function findClusters(cases: DatedCase[], minCases: number, windowDays: n
     if (open && members.some((m) => open.caseIds.includes(m.caseId))) {
       for (const m of members) if (!open.caseIds.includes(m.caseId)) open.caseIds.push(m.caseId);
       open.last = members.at(-1)!.date;
-    } else clusters.push({ first: members[0]!.date, last: members.at(-1)!.date, caseIds: members.map((m) => m.caseId) });
+    } else
+      clusters.push({
+        first: members[0]!.date,
+        last: members.at(-1)!.date,
+        caseIds: members.map((m) => m.caseId),
+      });
   }
   return clusters;
 }

@@ -140,3 +140,23 @@ export function deadlineOf(period: Period, workingDays: number): IsoDate {
 export function canSubmitOn(period: Period, today: IsoDate): boolean {
   return today >= firstDayOf(addMonths(period, 1));
 }
+
+/**
+ * Working days from `from` to `to`: positive when `to` is later (working days after `from` up to and
+ * including `to`), negative when earlier, 0 on the same day. "2 working days late" is +2.
+ */
+export function workingDaysBetween(from: IsoDate, to: IsoDate): number {
+  if (from === to) return 0;
+  const [start, end, sign] = from < to ? [from, to, 1] : [to, from, -1];
+  let count = 0;
+  for (let day = addDays(start, 1); day <= end; day = addDays(day, 1)) if (isWorkingDay(day)) count += 1;
+  return sign * count;
+}
+
+/** The middle value (the mean of the middle two for an even count), or null for none. */
+export function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}

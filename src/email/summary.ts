@@ -23,6 +23,7 @@ import { getSettings } from '../settings/settings.js';
 import { enqueue } from './outbox.js';
 import { ccsuDistributionList } from './recipients.js';
 import { renderEmail } from './templates.js';
+import { RESPONSE_WORKING_DAYS, type ScorecardService } from '../dashboard/scorecard.js';
 
 const EVIDENCE_ORDER: string[] = ref.evidenceStages.map(([code]) => code);
 
@@ -54,6 +55,7 @@ export class SummaryService {
     private readonly db: Db,
     private readonly config: Config,
     private readonly clock: Clock,
+    private readonly scorecard: ScorecardService,
   ) {}
 
   /** The date a period's scheduled summary goes: the working day after its deadline. */
@@ -101,6 +103,10 @@ export class SummaryService {
       deadline: formatDate(deadlineOf(period, settings.deadlineWorkingDays)),
       previousAt: previous ? formatDate(londonDateOf(previous.sent_at)) : null,
       dashboardLink: `${this.config.publicUrl}/ccsu?period=${period}`,
+      // About organisations, not deaths: exact, as on the CCSU dashboard.
+      reminderEffects: await this.scorecard.reminderEffects(),
+      scorecard: (await this.scorecard.scorecard(period)).filter((r) => r.late + r.missing > 0),
+      responseDays: RESPONSE_WORKING_DAYS,
     });
     return this.db.transaction().execute(async (trx) => {
       const row = await trx

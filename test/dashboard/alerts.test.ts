@@ -20,7 +20,12 @@ const warnings = () =>
   t.db.selectFrom('outbox').selectAll().where('idempotency_key', 'like', 'early-warning:%').execute();
 
 async function death(date: string, substances: string[], area = 'watford') {
-  return submittedRecord(t, org, { date_of_death: date, substances, residence_area: area, age_at_death: 20 + Number(date.slice(8)) * 2 });
+  return submittedRecord(t, org, {
+    date_of_death: date,
+    substances,
+    residence_area: area,
+    age_at_death: 20 + Number(date.slice(8)) * 2,
+  });
 }
 
 beforeAll(async () => {
@@ -63,11 +68,19 @@ describe('early warning', () => {
   it('when the alert is acknowledged then the banner goes and the acknowledgement is audited', async () => {
     const page = await analyst.get('/dashboard');
     const id = /\/dashboard\/alerts\/(\d+)\/acknowledge/.exec(page.text)![1];
-    const response = await analyst.submit(`/dashboard/alerts/${id}/acknowledge`, { return_to: '/dashboard/areas' }, '/dashboard');
+    const response = await analyst.submit(
+      `/dashboard/alerts/${id}/acknowledge`,
+      { return_to: '/dashboard/areas' },
+      '/dashboard',
+    );
     expect(response.status).toBe(302);
     expect(response.headers.location).toBe('/dashboard/areas');
     expect((await analyst.get('/dashboard')).text).not.toContain('involve Opioids');
-    const audit = await t.db.selectFrom('audit_log').select('action').where('action', '=', 'early_warning_acknowledged').execute();
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('action', '=', 'early_warning_acknowledged')
+      .execute();
     expect(audit).toHaveLength(1);
   });
 

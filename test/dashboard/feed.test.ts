@@ -43,7 +43,11 @@ describe('tokens', () => {
     const list = await admin.get('/admin/api-tokens');
     expect(list.text).toContain('Partnership Power BI');
     expect(list.text).not.toContain(aggregates);
-    const audit = await t.db.selectFrom('audit_log').select('action').where('action', '=', 'api_token_issued').execute();
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('action', '=', 'api_token_issued')
+      .execute();
     expect(audit).toHaveLength(2);
   });
 
@@ -60,7 +64,11 @@ describe('tokens', () => {
     expect((await feed('/cases.json', aggregates)).status).toBe(403);
     const doomed = await issue('Old laptop', 'records');
     expect((await feed('/cases.json', doomed)).status).toBe(200);
-    const row = await t.db.selectFrom('api_tokens').select('id').where('name', '=', 'Old laptop').executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom('api_tokens')
+      .select('id')
+      .where('name', '=', 'Old laptop')
+      .executeTakeFirstOrThrow();
     await admin.submit(`/admin/api-tokens/${row.id}/revoke`, {}, '/admin/api-tokens');
     const revoked = await feed('/cases.json', doomed);
     expect(revoked.status).toBe(401);
@@ -68,7 +76,9 @@ describe('tokens', () => {
     const shortLived = await issue('Trial', 'aggregates', '30');
     t.clock.set(new Date('2026-05-21T10:00:00Z'));
     try {
-      expect((await feed('/aggregates/cases.json', shortLived)).body.error).toBe('This API token has expired');
+      expect((await feed('/aggregates/cases.json', shortLived)).body.error).toBe(
+        'This API token has expired',
+      );
       expect((await feed('/aggregates/cases.json', aggregates)).status).toBe(200);
     } finally {
       t.clock.set(new Date('2026-04-20T10:00:00Z'));
@@ -86,9 +96,14 @@ describe('feed contents', () => {
     const response = await feed(`/aggregates/cases.json?${range}`, records);
     expect(response.status).toBe(200);
     const rows = response.body as { substance_group: string; residence_area: string; cases: number }[];
-    const depressants = rows.filter((r) => r.substance_group === 'depressants').reduce((a, r) => a + r.cases, 0);
+    const depressants = rows
+      .filter((r) => r.substance_group === 'depressants')
+      .reduce((a, r) => a + r.cases, 0);
     const analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
-    const dashboard = tableOf((await analyst.get(`/dashboard/substances?${range}`)).text, 'substance_group-table');
+    const dashboard = tableOf(
+      (await analyst.get(`/dashboard/substances?${range}`)).text,
+      'substance_group-table',
+    );
     expect(String(depressants)).toBe(dashboard['Depressants (including alcohol)']![0]);
     expect(rows).toContainEqual({
       death_month: '2026-03',
@@ -103,7 +118,8 @@ describe('feed contents', () => {
     const response = await feed(`/aggregates/cases.json?${range}`, aggregates);
     const values = (response.body as { cases: string }[]).map((r) => r.cases);
     expect(values).toContain('10');
-    for (const v of values) expect(v === '*' || (Number(v) % 5 === 0 && (Number(v) === 0 || Number(v) > 7))).toBe(true);
+    for (const v of values)
+      expect(v === '*' || (Number(v) % 5 === 0 && (Number(v) === 0 || Number(v) > 7))).toBe(true);
   });
 
   it('when CSV is asked for then it parses, with one row per case and no linkage keys', async () => {
@@ -122,12 +138,16 @@ describe('feed contents', () => {
       reported_by_organisation_types: 'acute_hospital;coroner;drug_alcohol_treatment',
     });
     const compliance = await feed(`/aggregates/compliance.csv?${range}`, aggregates);
-    const returns = parse(compliance.text.replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
-    expect(returns.filter((r) => r.period === '2026-03').map((r) => r.status).sort()).toEqual([
-      'submitted',
-      'submitted',
-      'submitted',
-    ]);
+    const returns = parse(compliance.text.replace(/^\uFEFF/, ''), { columns: true }) as Record<
+      string,
+      string
+    >[];
+    expect(
+      returns
+        .filter((r) => r.period === '2026-03')
+        .map((r) => r.status)
+        .sort(),
+    ).toEqual(['submitted', 'submitted', 'submitted']);
   });
 
   it('when the filters are not valid then 400 says which', async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  median,
+  workingDaysBetween,
   addWorkingDays,
   bankHolidaysIn,
   canSubmitOn,
@@ -71,5 +73,22 @@ describe('statuses and RAG', () => {
     expect(ragOf('not_started')).toBe('amber');
     expect(ragOf('overdue')).toBe('red');
     expect(returnStatus({ ...base, state: 'reopened', today: '2026-05-01' })).toBe('reopened');
+  });
+});
+
+describe('workingDaysBetween and median', () => {
+  it('when a return comes two working days after a Friday deadline then it is +2, across the weekend', () => {
+    expect(workingDaysBetween('2026-03-13', '2026-03-17')).toBe(2);
+    expect(workingDaysBetween('2026-03-17', '2026-03-13')).toBe(-2);
+    expect(workingDaysBetween('2026-03-13', '2026-03-13')).toBe(0);
+  });
+  it('when a bank holiday falls between then it is not counted', () => {
+    // Good Friday 3 April and Easter Monday 6 April 2026.
+    expect(workingDaysBetween('2026-04-02', '2026-04-07')).toBe(1);
+  });
+  it('when there is an even number of values then the median is the mean of the middle two', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 2, 3])).toBe(2.5);
+    expect(median([])).toBeNull();
   });
 });
