@@ -72,12 +72,27 @@ const adminGets = [
   '/admin/users/invite',
   '/admin/outbox',
   '/admin/audit',
+  '/admin/settings',
+  '/admin/api-tokens',
 ];
+/** Every signed-in user sees the dashboard; these pages are about organisations, for CCSU only. */
+const dashboardGets = [
+  '/dashboard',
+  '/dashboard/areas',
+  '/dashboard/classification',
+  '/dashboard/substances',
+  '/dashboard/age-sex',
+  '/dashboard/circumstances',
+];
+const ccsuDashboardGets = ['/dashboard/compliance', '/dashboard/reminders'];
 const adminPosts = [
   '/admin/organisations/new',
   '/admin/users/invite',
   '/admin/users/1/deactivate',
   '/admin/users/1/reactivate',
+  '/admin/api-tokens',
+  '/admin/api-tokens/1/revoke',
+  '/admin/settings',
 ];
 
 async function postWithToken(agent: Agent, path: string, form: Record<string, string> = {}) {
@@ -90,7 +105,14 @@ async function postWithToken(agent: Agent, path: string, form: Record<string, st
 
 describe('anonymous visitors', () => {
   it('when not signed in then every page sends the visitor to sign in', async () => {
-    for (const path of [...partnerGets, ...recordRoutes(), ...ccsuGets, ...adminGets]) {
+    for (const path of [
+      ...partnerGets,
+      ...recordRoutes(),
+      ...ccsuGets,
+      ...adminGets,
+      ...dashboardGets,
+      ...ccsuDashboardGets,
+    ]) {
       const response = await request(t.app).get(path);
       expect([path, response.status]).toEqual([path, 302]);
       expect(response.headers.location).toMatch(/^\/sign-in/);
@@ -98,7 +120,12 @@ describe('anonymous visitors', () => {
   });
 
   it('when not signed in then every POST is refused without a valid CSRF token', async () => {
-    for (const path of [...partnerPosts, ...recordPosts(), ...adminPosts]) {
+    for (const path of [
+      ...partnerPosts,
+      ...recordPosts(),
+      ...adminPosts,
+      '/dashboard/alerts/1/acknowledge',
+    ]) {
       const response = await request(t.app).post(path).type('form').send({ declaration: 'yes' });
       expect([path, response.status]).toEqual([path, 403]);
     }
@@ -165,6 +192,20 @@ describe('a partner of another organisation', () => {
     }
   });
 
+  it('when they open the dashboard then it works, but the CCSU-only pages do not exist for them', async () => {
+    for (const path of dashboardGets) {
+      const response = await otherPartner.get(path);
+      expect([path, response.status]).toEqual([path, 200]);
+      expect(response.text).not.toContain(SECRET_REF);
+    }
+    for (const path of ccsuDashboardGets) {
+      const response = await otherPartner.get(path);
+      expect([path, response.status]).toEqual([path, 404]);
+    }
+    const acknowledge = await postWithToken(otherPartner, '/dashboard/alerts/1/acknowledge');
+    expect(acknowledge.status).toBe(403);
+  });
+
   it('when they ask for a month outside their returns then it does not exist', async () => {
     for (const path of ['/returns/2025-12', '/returns/2026-05', '/returns/not-a-month', '/returns/2026-13']) {
       const response = await otherPartner.get(path);
@@ -180,6 +221,10 @@ describe('CCSU roles', () => {
       expect([path, response.status]).toEqual([path, 403]);
     }
     expect((await analyst.get('/ccsu')).status).toBe(200);
+    for (const path of [...dashboardGets, ...ccsuDashboardGets]) {
+      const response = await analyst.get(path);
+      expect([path, response.status]).toEqual([path, 200]);
+    }
   });
 
   it('when an admin opens admin pages then they work', async () => {

@@ -28,63 +28,58 @@ export interface SuppressedTable {
 
 /**
  * A table of counts with row and column totals. Primary suppression as suppressCount; then secondary
- * suppression: in any row or column whose total is shown and which has exactly one '*' cell, the next
- * smallest non-zero cell is also hidden, so the hidden value cannot be found by subtraction. Repeated
- * until nothing changes, because hiding a cell can leave another line with a single '*'.
+ * suppression: in any line whose total is shown and which has exactly one '*' cell, the next smallest
+ * non-zero cell is also hidden, so the hidden value cannot be found by subtraction; when there is no
+ * such cell, the line's total is hidden instead. The totals are lines too (the column totals with the
+ * grand total, the row totals with the grand total). Repeated until nothing changes, because hiding a
+ * cell can leave another line with a single '*'.
  */
 export function suppressTable(
   counts: number[][],
   settings: DisclosureSettings = defaultDisclosure,
 ): SuppressedTable {
-  const rowTotalsRaw = counts.map((row) => row.reduce((a, b) => a + b, 0));
+  const rowCount = counts.length;
   const columnCount = counts[0]?.length ?? 0;
-  const columnTotalsRaw = Array.from({ length: columnCount }, (_, c) =>
-    counts.reduce((a, row) => a + (row[c] ?? 0), 0),
-  );
-  const rowTotals = rowTotalsRaw.map((n) => suppressCount(n, settings));
-  const columnTotals = columnTotalsRaw.map((n) => suppressCount(n, settings));
-  const hidden = counts.map((row) => row.map((n) => n > 0 && n <= settings.threshold));
+  // The grid with its margins: row `rowCount` holds the column totals, column `columnCount` the row
+  // totals, and the corner the grand total.
+  const grid = counts.map((row) => [...row, row.reduce((a, b) => a + b, 0)]);
+  grid.push(Array.from({ length: columnCount + 1 }, (_, c) => grid.reduce((a, row) => a + row[c]!, 0)));
+  const hidden = grid.map((row) => row.map((n) => n > 0 && n <= settings.threshold));
 
-  const protectLine = (
-    cells: { value: number; hidden: boolean; hide: () => void }[],
-    totalShown: boolean,
-  ): boolean => {
-    if (!totalShown) return false;
-    if (cells.filter((c) => c.hidden).length !== 1) return false;
-    const candidates = cells.filter((c) => !c.hidden && c.value > 0).sort((a, b) => a.value - b.value);
-    if (candidates.length === 0) return false;
-    candidates[0]!.hide();
-    return true;
-  };
+  type Cell = [row: number, column: number];
+  const lines: { cells: Cell[]; total: Cell }[] = [
+    ...grid.map((_, r) => ({
+      cells: Array.from({ length: columnCount }, (_, c): Cell => [r, c]),
+      total: [r, columnCount] as Cell,
+    })),
+    ...Array.from({ length: columnCount + 1 }, (_, c) => ({
+      cells: Array.from({ length: rowCount }, (_, r): Cell => [r, c]),
+      total: [rowCount, c] as Cell,
+    })),
+  ];
+  const isHidden = ([r, c]: Cell) => hidden[r]![c]!;
+  const hide = ([r, c]: Cell) => (hidden[r]![c] = true);
+  const value = ([r, c]: Cell) => grid[r]![c]!;
 
   for (let changed = true; changed;) {
     changed = false;
-    counts.forEach((row, r) => {
-      const cells = row.map((value, c) => ({
-        value,
-        hidden: hidden[r]![c]!,
-        hide: () => (hidden[r]![c] = true),
-      }));
-      if (protectLine(cells, rowTotals[r] !== '*')) changed = true;
-    });
-    for (let c = 0; c < columnCount; c += 1) {
-      const cells = counts.map((row, r) => ({
-        value: row[c]!,
-        hidden: hidden[r]![c]!,
-        hide: () => (hidden[r]![c] = true),
-      }));
-      if (protectLine(cells, columnTotals[c] !== '*')) changed = true;
+    for (const line of lines) {
+      if (isHidden(line.total) || line.cells.filter(isHidden).length !== 1) continue;
+      const next = line.cells
+        .filter((cell) => !isHidden(cell) && value(cell) > 0)
+        .sort((a, b) => value(a) - value(b))[0];
+      hide(next ?? line.total);
+      changed = true;
     }
   }
 
+  const shown = (r: number, c: number): Shown =>
+    hidden[r]![c] ? '*' : suppressCount(grid[r]![c]!, settings);
   return {
-    rows: counts.map((row, r) => row.map((n, c) => (hidden[r]![c] ? '*' : suppressCount(n, settings)))),
-    rowTotals,
-    columnTotals,
-    total: suppressCount(
-      rowTotalsRaw.reduce((a, b) => a + b, 0),
-      settings,
-    ),
+    rows: counts.map((row, r) => row.map((_, c) => shown(r, c))),
+    rowTotals: counts.map((_, r) => shown(r, columnCount)),
+    columnTotals: Array.from({ length: columnCount }, (_, c) => shown(rowCount, c)),
+    total: shown(rowCount, columnCount),
   };
 }
 

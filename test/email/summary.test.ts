@@ -158,7 +158,8 @@ describe('the collated summary', () => {
             .select(['text', 'html'])
             .orderBy('id', 'desc')
             .executeTakeFirstOrThrow();
-          const caseLines = email.text.split('RETURNS FOR')[1]!.split('CASES')[1]!; // compliance counts organisations, not people
+          // Compliance, reminders and the scorecard count organisations, not people.
+          const caseLines = email.text.split('RETURNS FOR')[1]!.split('CASES')[1]!.split('REMINDERS')[0]!;
           expect(caseLines).toContain('By age band and sex');
           for (const match of caseLines.matchAll(/(?::|\/) (\d+)\b/g)) {
             const n = Number(match[1]);
