@@ -31,6 +31,12 @@
     );
     holder.appendChild(canvas);
     holder.classList.add('drd-chart--drawn');
+    if (values.some((row) => row.includes(null))) {
+      const note = document.createElement('p');
+      note.className = 'govuk-body-s drd-chart__note';
+      note.textContent = 'Counts shown as * in the table are not drawn.';
+      holder.after(note);
+    }
     new Chart(canvas, {
       type: type === 'line' ? 'line' : 'bar',
       data: {
