@@ -11,6 +11,7 @@ import { hashPassword } from '../src/accounts/secrets.js';
 import { insertUser } from '../src/accounts/repository.js';
 import { areas, deathClassifications, evidenceStages, organisationTypes } from '../src/domain/reference.js';
 import { memoryOf, signIn, startServer, tempDir } from './http.js';
+import { buildCaseFacts, dashboardFigures, printDashboard } from './dashboard.js';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const ORGANISATIONS = 50;
@@ -76,17 +77,8 @@ const rawFirstPage = (db: Db) =>
         order by returns.period desc, records.id limit 50`.execute(db),
   ]);
 const rawCaseCounts = (db: Db) =>
-  sql`select residence_area, to_char(date_of_death, 'YYYY-MM') as month, count(*) from (
-        select distinct on (records.case_id) records.case_id, records.residence_area, records.date_of_death
-        from records join returns on returns.id = records.return_id
-        join organisations on organisations.id = records.organisation_id
-        where records.case_id is not null and records.record_status = 'active' and returns.current_version > 0
-        order by records.case_id,
-          array_position(array['inquest_concluded','tox_received','pm_awaiting_tox','reported_suspected'], records.evidence_stage),
-          case organisations.type when 'coroner' then 0 when 'acute_hospital' then 1 else 2 end
-      ) best
-      where date_of_death >= date '2025-11-01' and date_of_death < date '2026-11-01'
-      group by 1, 2`.execute(db);
+  sql`select residence_area, death_month, count(*) from case_facts
+      where death_month between '2025-11' and '2026-10' group by 1, 2 order by 2, 1`.execute(db);
 
 export async function collationFigures() {
   const dataDir = tempDir('drd-bench-collation-');
@@ -96,6 +88,7 @@ export async function collationFigures() {
   const t0 = performance.now();
   await generate(db);
   const generateMs = performance.now() - t0;
+  const caseFactsMs = await buildCaseFacts(db);
   const password = 'bench password 2026';
   const analyst = await insertUser(db, {
     email: 'analyst@bench.test',
@@ -117,6 +110,7 @@ export async function collationFigures() {
     const recordsSql = await median(() => rawFirstPage(db));
     const casesPage = await median(() => page('/ccsu/cases', 'Cases by residence area'));
     const casesSql = await median(() => rawCaseCounts(db));
+    const dashboard = await dashboardFigures(db, base, cookie, median);
 
     // Every record as CSV, read and discarded here; the server's peak RSS comes from the kernel.
     const before = memoryOf(child.pid!);
@@ -137,6 +131,8 @@ export async function collationFigures() {
       recordsSql,
       casesPage,
       casesSql,
+      dashboard,
+      caseFactsMs,
       export: { ms: exportMs, bytes, rows: lines - 1, peakRss: after.peak, rssBefore: before.rss },
     };
   } finally {
@@ -159,6 +155,7 @@ export function printCollation(c: Awaited<ReturnType<typeof collationFigures>>):
   console.log(
     `  cases by area × month page over HTTP: ${c.casesPage.toFixed(0)} ms; the same SQL direct: ${c.casesSql.toFixed(0)} ms; ratio ${(c.casesPage / c.casesSql).toFixed(2)}× (target ≤ 3×)`,
   );
+  printDashboard(c.dashboard, c.caseFactsMs);
   console.log(
     `  export of every record as CSV: ${c.export.rows.toLocaleString('en-GB')} rows, ${mb(c.export.bytes)} MB in ${(c.export.ms / 1000).toFixed(1)} s; server process peak RSS ${mb(c.export.peakRss)} MB (${mb(c.export.rssBefore)} MB before the export; target < 250 MB)`,
   );

@@ -63,31 +63,20 @@ export const bestEvidenceOrder = [
 
 /**
  * Cases (not records) by residence area and month of death, each case described by its best-evidenced
- * record, for deaths between `from` and `to` (months, inclusive). One query, grouped in PostgreSQL.
+ * record (the dashboard's one-row-per-case summary), for deaths between `from` and `to` (months,
+ * inclusive).
  */
 export function caseCountsByAreaMonth(db: DbOrTrx, from: string, to: string) {
-  const best = db
-    .selectFrom('records')
-    .innerJoin('returns', 'returns.id', 'records.return_id')
-    .innerJoin('organisations', 'organisations.id', 'records.organisation_id')
-    .select(['records.case_id', 'records.residence_area', 'records.date_of_death'])
-    .distinctOn('records.case_id')
-    .where('records.case_id', 'is not', null)
-    .where('records.record_status', '=', 'active')
-    .where('returns.current_version', '>', 0)
-    .orderBy('records.case_id')
-    .orderBy(bestEvidenceOrder[0])
-    .orderBy(bestEvidenceOrder[1]);
   return db
-    .selectFrom(best.as('best'))
+    .selectFrom('case_facts')
     .select([
-      'best.residence_area as area',
-      sql<string>`to_char(best.date_of_death, 'YYYY-MM')`.as('month'),
+      'residence_area as area',
+      sql<string>`death_month`.as('month'),
       (eb) => eb.fn.countAll<number>().as('cases'),
     ])
-    .where('best.date_of_death', '>=', `${from}-01`)
-    .where('best.date_of_death', '<', sql<string>`(${`${to}-01`}::date + interval '1 month')`)
-    .groupBy(['best.residence_area', sql`to_char(best.date_of_death, 'YYYY-MM')`])
+    .where('death_month', '>=', from)
+    .where('death_month', '<=', to)
+    .groupBy(['residence_area', 'death_month'])
     .orderBy('month')
     .orderBy('area')
     .execute();

@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { audit, type Actor } from '../audit/audit.js';
 import { suppressCount, suppressTable, type DisclosureSettings, type Shown } from '../domain/disclosure.js';
-import { ageBandOf, ageBands, substanceGroupsOf } from '../domain/groupings.js';
+import { ageBands } from '../domain/groupings.js';
 import {
   addMonths,
   addWorkingDays,
@@ -24,8 +24,6 @@ import { enqueue } from './outbox.js';
 import { ccsuDistributionList } from './recipients.js';
 import { renderEmail } from './templates.js';
 import { RESPONSE_WORKING_DAYS, type ScorecardService } from '../dashboard/scorecard.js';
-
-const EVIDENCE_ORDER: string[] = ref.evidenceStages.map(([code]) => code);
 
 /** Exact figures, kept in the summaries table (inside CCSU) so the next summary can say what changed. */
 export interface SummaryFigures {
@@ -45,8 +43,8 @@ interface Case {
   reportedPeriod: Period;
   area: string;
   classification: string;
-  substances: string[];
-  age: number | null;
+  substanceGroups: string[];
+  ageBand: string;
   sex: string;
 }
 
@@ -180,9 +178,8 @@ export class SummaryService {
       }, {});
     const byAgeSex: Record<string, Record<string, number>> = {};
     for (const c of rolling) {
-      const band = ageBandOf(c.age);
-      byAgeSex[band] ??= {};
-      byAgeSex[band][c.sex] = (byAgeSex[band][c.sex] ?? 0) + 1;
+      const band = (byAgeSex[c.ageBand] ??= {});
+      band[c.sex] = (band[c.sex] ?? 0) + 1;
     }
     return {
       period,
@@ -192,7 +189,7 @@ export class SummaryService {
       rollingCases: rolling.length,
       byArea: count(rolling, (c) => [c.area]),
       byClassification: count(rolling, (c) => [c.classification]),
-      bySubstanceGroup: count(rolling, (c) => substanceGroupsOf(c.substances)),
+      bySubstanceGroup: count(rolling, (c) => c.substanceGroups),
       byAgeSex,
       reviewQueue: await this.reviewQueueSize(),
     };
@@ -211,57 +208,25 @@ export class SummaryService {
     return Number(row.n);
   }
 
-  /** Cases (not records) first reported from `from` to `to`, from submitted returns only. */
+  /**
+   * Cases (not records) first reported from `from` to `to`, each described by its best-evidenced record:
+   * the dashboard's one-row-per-case summary, so the email and the dashboard cannot disagree.
+   */
   private async cases(from: Period, to: Period): Promise<Case[]> {
     const rows = await this.db
-      .selectFrom('records')
-      .innerJoin('returns', 'returns.id', 'records.return_id')
-      .innerJoin('organisations', 'organisations.id', 'records.organisation_id')
-      .select([
-        'records.id',
-        'records.case_id',
-        'records.date_partner_aware',
-        'records.residence_area',
-        'records.death_classification',
-        'records.substances',
-        'records.age_at_death',
-        'records.sex',
-        'records.evidence_stage',
-        'organisations.type as organisation_type',
-      ])
-      .where('records.record_status', '=', 'active')
-      .where('returns.current_version', '>', 0)
+      .selectFrom('case_facts')
+      .select(['reported_month', 'residence_area', 'death_classification', 'substance_groups', 'age_band', 'sex'])
+      .where('reported_month', '>=', from)
+      .where('reported_month', '<=', to)
       .execute();
-    // Counts are of cases: records linked by keys or by an analyst share a case number.
-    const groups = new Map<string, typeof rows>();
-    for (const row of rows) {
-      const key = row.case_id === null ? `record:${row.id}` : `case:${row.case_id}`;
-      const group = groups.get(key);
-      if (group) group.push(row);
-      else groups.set(key, [row]);
-    }
-    const sourceRank = (type: string) => (type === 'coroner' ? 0 : type === 'acute_hospital' ? 1 : 2);
-    const cases: Case[] = [];
-    for (const records of groups.values()) {
-      // The best-evidenced record speaks for the case: most advanced evidence stage, then coroner > hospital > others.
-      const best = [...records].sort(
-        (a, b) =>
-          EVIDENCE_ORDER.indexOf(b.evidence_stage ?? '') - EVIDENCE_ORDER.indexOf(a.evidence_stage ?? '') ||
-          sourceRank(a.organisation_type) - sourceRank(b.organisation_type),
-      )[0]!;
-      const reported = records.map((r) => r.date_partner_aware ?? '9999-12-31').sort()[0]!;
-      const reportedPeriod = periodOf(reported);
-      if (reportedPeriod < from || reportedPeriod > to) continue;
-      cases.push({
-        reportedPeriod,
-        area: best.residence_area ?? 'unknown',
-        classification: best.death_classification ?? 'undetermined',
-        substances: best.substances,
-        age: best.age_at_death,
-        sex: best.sex ?? 'not_known',
-      });
-    }
-    return cases;
+    return rows.map((row) => ({
+      reportedPeriod: row.reported_month!,
+      area: row.residence_area ?? 'unknown',
+      classification: row.death_classification ?? 'undetermined',
+      substanceGroups: row.substance_groups,
+      ageBand: row.age_band,
+      sex: row.sex ?? 'not_known',
+    }));
   }
 }
 

@@ -84,6 +84,38 @@ describe('early warning', () => {
     expect(audit).toHaveLength(1);
   });
 
+  it('when an admin changes the early-warning settings then they are checked and used', async () => {
+    const admin = await signedIn(t, await createUser(t, 'ccsu_admin'));
+    const form = {
+      deadlineWorkingDays: '10',
+      return_open: '1',
+      due_soon: '-3',
+      due_today: '0',
+      overdue: '1',
+      escalation: '5',
+      ccsuDistributionList: 'alerts@ccsu.test',
+      threshold: '7',
+      base: '5',
+      minCases: '3',
+      windowDays: '14',
+    };
+    const refused = await admin.submit('/admin/settings', { ...form, windowDays: '0' });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('Days in a cluster must be 1 or more');
+    expect(refused.text).toContain('Choose at least one substance of concern');
+    const saved = await admin.submit('/admin/settings', {
+      ...form,
+      concerns: ['substance:xylazine'],
+      windowDays: '15',
+    });
+    expect(saved.status).toBe(302);
+    // With a 15-day window the xylazine deaths of 1, 8 and 15 March are now a cluster.
+    expect(await t.services.alerts.detect()).toBe(1);
+    const sent = await warnings();
+    expect(sent.at(-1)!.subject).toBe('Early warning: deaths involving Xylazine');
+    expect(sent.at(-1)!.to_addresses).toEqual(['alerts@ccsu.test']);
+  });
+
   it('when a partner looks at the dashboard then no alert is shown and they cannot acknowledge one', async () => {
     const partner = await signedIn(t, await createUser(t, 'partner', org.id));
     expect((await partner.get('/dashboard')).text).not.toContain('Early warning');
