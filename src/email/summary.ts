@@ -215,7 +215,14 @@ export class SummaryService {
   private async cases(from: Period, to: Period): Promise<Case[]> {
     const rows = await this.db
       .selectFrom('case_facts')
-      .select(['reported_month', 'residence_area', 'death_classification', 'substance_groups', 'age_band', 'sex'])
+      .select([
+        'reported_month',
+        'residence_area',
+        'death_classification',
+        'substance_groups',
+        'age_band',
+        'sex',
+      ])
       .where('reported_month', '>=', from)
       .where('reported_month', '<=', to)
       .execute();
