@@ -11,7 +11,7 @@ import { statusLabels } from '../domain/status.js';
 import { periodsBetween } from '../domain/periods.js';
 import { getSettings } from '../settings/settings.js';
 import { readFilters } from './filters.js';
-import { caseAggregates, caseRows } from './repository.js';
+import { caseAggregates, caseRowColumns, caseRows } from './repository.js';
 import type { DashboardService } from './service.js';
 import type { ApiTokensService } from './tokens.js';
 import type { CollationService } from '../collation/service.js';
@@ -153,21 +153,7 @@ export function feedRouter(
     }
     const filters = filtersOr400(req, res);
     if (!filters) return;
-    const columns = [
-      'case_id',
-      'death_month',
-      'reported_month',
-      'residence_area',
-      'death_classification',
-      'evidence_stage',
-      'age_band',
-      'sex',
-      'place_of_death_type',
-      'substances',
-      'substance_groups',
-      'reported_by_organisation_types',
-      'report_count',
-    ].map(column);
+    const columns = caseRowColumns.map(column);
     await send(req, res, 'cases', columns, rowsOf(caseRows(db, filters).stream(1000)) as AsyncIterable<Row>);
   });
 

@@ -57,7 +57,24 @@ export async function countCases(
   return rows;
 }
 
-/** Case-level rows for the records feed: every column of case_facts but internal ones. */
+/** The columns of a case-level row, in the order caseRows selects them. */
+export const caseRowColumns = [
+  'case_id',
+  'death_month',
+  'reported_month',
+  'residence_area',
+  'death_classification',
+  'evidence_stage',
+  'age_band',
+  'sex',
+  'place_of_death_type',
+  'substances',
+  'substance_groups',
+  'reported_by_organisation_types',
+  'report_count',
+] as const;
+
+/** Case-level rows for the records feed (lists joined with ';'); never a linkage key or record id. */
 export function caseRows(db: DbOrTrx, filters: DashboardFilters) {
   return caseFacts(db, filters, 'death_month')
     .select([

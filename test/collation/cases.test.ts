@@ -9,13 +9,13 @@ import {
   type Agent,
   type TestApp,
 } from '../helpers/app.js';
-import type { Organisation } from '../../src/db/types.js';
+import type { NewRecord, Organisation } from '../../src/db/types.js';
+import { submittedRecord } from '../helpers/records.js';
 import { queueNearMatches, relinkCases } from '../../src/collation/cases.js';
 
 let t: TestApp;
 let orgs: Organisation[];
 let analyst: Agent;
-let n = 0;
 
 beforeAll(async () => {
   t = await createTestApp({ now: '2026-04-20T10:00:00Z' });
@@ -28,35 +28,9 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** A submitted record, then cases and near matches worked out as a submission would. */
-async function submitted(orgIndex: number, values: Record<string, unknown>): Promise<number> {
-  const org = orgs[orgIndex]!;
-  const ret = await t.db
-    .insertInto('returns')
-    .values({ organisation_id: org.id, period: '2026-03', state: 'submitted', current_version: 1 })
-    .onConflict((oc) => oc.columns(['organisation_id', 'period']).doUpdateSet({ state: 'submitted' }))
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  n += 1;
-  const record = await t.db
-    .insertInto('records')
-    .values({
-      organisation_id: org.id,
-      return_id: ret.id,
-      partner_record_ref: `C-${n}`,
-      date_of_death: '2026-03-10',
-      sex: 'male',
-      age_at_death: 40,
-      residence_area: 'watford',
-      evidence_stage: 'reported_suspected',
-      ...values,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await relinkCases(t.db, [record.id]);
-  await queueNearMatches(t.db, [record.id], t.clock.now());
-  return record.id;
-}
+/** A submitted March record of one of the three organisations, linked as a submission would. */
+const submitted = (orgIndex: number, values: Partial<NewRecord>) =>
+  submittedRecord(t, orgs[orgIndex]!, { death_classification: null, date_partner_aware: null, ...values });
 
 const caseOf = async (id: number) =>
   (await t.db.selectFrom('records').select('case_id').where('id', '=', id).executeTakeFirstOrThrow()).case_id;
