@@ -156,3 +156,16 @@ describe('feed contents', () => {
     expect(response.body.problems[0].field).toBe('from');
   });
 });
+
+describe('rate limit', () => {
+  it('when a client calls more than 120 times a minute then it is told to slow down', async () => {
+    const limited = await createTestApp({ now: '2026-04-20T10:00:00Z' });
+    try {
+      let last = 0;
+      for (let i = 0; i < 121; i += 1) last = (await request(limited.app).get('/api/v1/cases.json')).status;
+      expect(last).toBe(429);
+    } finally {
+      await limited.close();
+    }
+  });
+});
