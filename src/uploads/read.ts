@@ -58,9 +58,17 @@ function delimiterOf(text: string): string {
   return count(';') > count(',') ? ';' : ',';
 }
 
+/**
+ * The text in pieces: csv-parse turns each piece it is given into records at once, so one piece of the
+ * whole file would hold every parsed row in memory; pieces let back-pressure keep it to a few.
+ */
+function* piecesOf(text: string, size = 64 * 1024): Generator<string> {
+  for (let start = 0; start < text.length; start += size) yield text.slice(start, start + size);
+}
+
 async function openCsv(file: Buffer): Promise<Table> {
   const text = decode(file);
-  const parser = Readable.from([text]).pipe(
+  const parser = Readable.from(piecesOf(text)).pipe(
     parse({ delimiter: delimiterOf(text), relax_column_count: true, bom: true, info: true }),
   );
   const iterator = (parser as AsyncIterable<{ record: string[]; info: { records: number } }>)[
