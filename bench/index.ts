@@ -19,6 +19,11 @@ import { createMailer } from '../src/email/mailer.js';
 import { hashPassword } from '../src/accounts/secrets.js';
 import { insertUser } from '../src/accounts/repository.js';
 import { reminderFigures } from './reminders.js';
+import { setUpViews } from '../src/views.js';
+import { setUpSecurity } from '../src/middleware/security.js';
+import { setUpSessions } from '../src/middleware/sessions.js';
+import { setUpCsrf } from '../src/middleware/csrf.js';
+import { requirePartner, setUpCurrentUser } from '../src/middleware/auth.js';
 import { collationFigures, printCollation } from './collation.js';
 import { printUploads, uploadFigures } from './uploads.js';
 import { signIn, tempDir } from './http.js';
@@ -141,11 +146,22 @@ async function pageFigures() {
   bare.set('view cache', true);
   let bareLocals: Record<string, unknown> = {};
   bare.get('/bare', (_req, res) => res.render('bench/bare', bareLocals));
+  // The floor: the same bare page behind only what every signed-in page must do — security headers, the
+  // session read from PostgreSQL, CSRF token, the signed-in user — and no page data.
+  const floor = express();
+  setUpViews(floor);
+  setUpSecurity(floor, { https: false });
+  setUpSessions(floor, config, db);
+  setUpCsrf(floor);
+  setUpCurrentUser(floor, db);
+  floor.get('/floor', requirePartner, (_req, res) => res.render('bench/bare', bareLocals));
   const server = app.listen(0, '127.0.0.1');
   const bareServer = bare.listen(0, '127.0.0.1');
-  await Promise.all([server, bareServer].map((s) => new Promise((r) => s.once('listening', r))));
+  const floorServer = floor.listen(0, '127.0.0.1');
+  await Promise.all([server, bareServer, floorServer].map((s) => new Promise((r) => s.once('listening', r))));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const bareBase = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}`;
+  const floorBase = `http://127.0.0.1:${(floorServer.address() as AddressInfo).port}`;
 
   // Sign in once, as a person would, and reuse the session cookie.
   const session = await signIn(base, user.email, password);
@@ -190,13 +206,21 @@ async function pageFigures() {
     : await load(`${bareBase}/bare`, {});
   if (barePage.errors > 0) throw new Error('the bare page answered with errors');
   const returnPage = await load(`${base}/returns/2026-03`, { cookie: session });
+  const floorPage = await load(`${floorBase}/floor`, { cookie: session });
+  if (floorPage.errors > 0) throw new Error('the floor page answered with errors');
 
   server.close();
   bareServer.close();
+  floorServer.close();
   await db.destroy();
   await embedded.stop();
   rmSync(dataDir, { recursive: true, force: true });
-  return { barePage, returnPage, sizes: { returnPage: html.length, barePage: bareHtml.length } };
+  return {
+    barePage,
+    returnPage,
+    floorPage,
+    sizes: { returnPage: html.length, barePage: bareHtml.length },
+  };
 }
 
 const only = process.env.BENCH_ONLY;
@@ -229,7 +253,8 @@ async function printReminders() {
   );
 }
 
-const startup = process.env.BENCH_SKIP_STARTUP ? { first: NaN, warm: NaN } : await startupFigures();
+const startup =
+  process.env.BENCH_SKIP_STARTUP || only === 'page' ? { first: NaN, warm: NaN } : await startupFigures();
 const pages = await pageFigures();
 const ratio = pages.returnPage.rps / pages.barePage.rps;
 const fmt = (n: number) => n.toFixed(0);
@@ -249,6 +274,10 @@ console.log(
 console.log(
   `  return page throughput = ${(ratio * 100).toFixed(0)} % of the bare page (target ≥ 60 %), p99 target < 100 ms`,
 );
+console.log(
+  `  the bare page behind only the session (read from PostgreSQL), CSRF and signed-in user: ${fmt(pages.floorPage.rps)} req/s = ${((pages.floorPage.rps / pages.barePage.rps) * 100).toFixed(0)} % of the bare page, p99 ${pages.floorPage.p99} ms`,
+);
+if (only === 'page') process.exit(0);
 await printReminders();
 printCollation(await collationFigures());
 printUploads(await uploadFigures());

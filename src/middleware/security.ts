@@ -4,6 +4,8 @@ import helmet from 'helmet';
 /** Security headers with a CSP that allows no inline script or style at all. */
 export function setUpSecurity(app: Express, options: { https: boolean }): void {
   app.disable('x-powered-by');
+  // Pages are personal and never cached, so an ETag (a hash of every response body) buys nothing.
+  app.set('etag', false);
   app.use(
     helmet({
       contentSecurityPolicy: {
