@@ -36,6 +36,21 @@ export async function refreshCaseFacts(db: DbOrTrx, caseIds: number[]): Promise<
   await insertCaseFacts(db, sql`records.case_id = any(${caseIds}::int[])`);
 }
 
+/** Rebuilds the facts of every case an organisation has reported (after its type changes). */
+export async function refreshCaseFactsOfOrganisation(db: DbOrTrx, organisationId: number): Promise<void> {
+  const rows = await db
+    .selectFrom('records')
+    .select('case_id')
+    .distinct()
+    .where('organisation_id', '=', organisationId)
+    .where('case_id', 'is not', null)
+    .execute();
+  await refreshCaseFacts(
+    db,
+    rows.map((r) => r.case_id!),
+  );
+}
+
 /** Facts for every case that has none (after the migration that added them, or a restore). */
 export async function refreshMissingCaseFacts(db: DbOrTrx): Promise<void> {
   await insertCaseFacts(

@@ -4,6 +4,7 @@ import type { Organisation } from '../db/types.js';
 import { audit, type Actor } from '../audit/audit.js';
 import type { FieldError } from '../domain/field-error.js';
 import * as repo from './repository.js';
+import { refreshCaseFactsOfOrganisation } from '../dashboard/case-facts.js';
 import type { OrganisationInput } from './schema.js';
 
 export type SaveResult = { ok: true; organisation: Organisation } | { ok: false; errors: FieldError[] };
@@ -55,6 +56,8 @@ export class OrganisationsService {
       const before = await repo.findOrganisation(trx, id);
       if (!before) return undefined;
       const organisation = (await repo.updateOrganisation(trx, id, input))!;
+      // The type ranks a record's evidence (coroner > hospital > others) and filters the dashboard.
+      if (before.type !== organisation.type) await refreshCaseFactsOfOrganisation(trx, id);
       const changed = Object.fromEntries(
         Object.entries(input).filter(
           ([key, value]) => JSON.stringify(before[key as keyof Organisation]) !== JSON.stringify(value),

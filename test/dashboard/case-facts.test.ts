@@ -41,3 +41,32 @@ describe('case facts', () => {
       );
   });
 });
+
+describe('when an organisation changes type', () => {
+  it('then its cases are described again: the best record and the reporting types follow', async () => {
+    const hospital = await createOrganisation(t, { type: 'acute_hospital' });
+    const other = await createOrganisation(t, { type: 'police' });
+    await submittedRecord(t, hospital, { match_key_nhs: 'type-change', residence_area: 'hertsmere' });
+    const police = await submittedRecord(t, other, {
+      match_key_nhs: 'type-change',
+      residence_area: 'stevenage',
+    });
+    const fact = () =>
+      t.db
+        .selectFrom('case_facts')
+        .innerJoin('records', 'records.case_id', 'case_facts.case_id')
+        .select(['case_facts.residence_area', 'case_facts.organisation_types'])
+        .where('records.id', '=', police)
+        .executeTakeFirstOrThrow();
+    expect(await fact()).toEqual({
+      residence_area: 'hertsmere',
+      organisation_types: ['acute_hospital', 'police'],
+    });
+    const input = { ...other, type: 'coroner', areas: other.areas, active_to: null };
+    await t.services.organisations.update(other.id, input as never, { userId: null, label: 'test' });
+    expect(await fact()).toEqual({
+      residence_area: 'stevenage',
+      organisation_types: ['acute_hospital', 'coroner'],
+    });
+  });
+});
