@@ -161,11 +161,13 @@ export class AlertsService {
       last: formatDate(cluster.last),
       link: `${this.config.publicUrl}/dashboard`,
     });
+    const to = await ccsuDistributionList(trx);
+    if (to.length === 0) return; // nobody to tell yet: the dashboard banner still shows it
     await enqueue(
       trx,
       {
         idempotencyKey: `early-warning:${id}`,
-        to: await ccsuDistributionList(trx),
+        to,
         subject: `Early warning: deaths involving ${what}`,
         ...content,
       },
