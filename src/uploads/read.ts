@@ -3,6 +3,7 @@
 // parsed by csv-parse, XLSX is checked against zip bombs and streamed through exceljs.
 import { parse } from 'csv-parse';
 import { fileTypeFromBuffer } from 'file-type';
+import { isUtf8 } from 'node:buffer';
 import { PassThrough, Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
@@ -42,34 +43,32 @@ export async function openTable(file: Buffer, limits: ReadLimits): Promise<Table
 
 // ---- CSV ----
 
-function decode(file: Buffer): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(file);
-  } catch {
-    // Not valid UTF-8: Excel's "CSV" on Windows writes Windows-1252.
-    return new TextDecoder('windows-1252').decode(file);
+/**
+ * The file in pieces for the parser, without copying it. csv-parse turns each piece it is given into
+ * records at once, so the whole file in one piece would hold every parsed row in memory; pieces let
+ * back-pressure keep it to a few. UTF-8 (with or without BOM) goes as the bytes it is; anything else is
+ * Excel's Windows "CSV", Windows-1252, decoded first.
+ */
+function* piecesOf(file: Buffer, size = 64 * 1024): Generator<Buffer | string> {
+  if (isUtf8(file)) {
+    for (let start = 0; start < file.length; start += size) yield file.subarray(start, start + size);
+    return;
   }
+  const text = new TextDecoder('windows-1252').decode(file);
+  for (let start = 0; start < text.length; start += size) yield text.slice(start, start + size);
 }
 
 /** Comma or semicolon (Excel in many European locales), whichever the header row uses more. */
-function delimiterOf(text: string): string {
-  const firstLine = text.slice(0, text.search(/\r?\n|$/));
+function delimiterOf(file: Buffer): string {
+  const head = file.subarray(0, 64 * 1024).toString('latin1');
+  const firstLine = head.slice(0, head.search(/\r?\n|$/));
   const count = (c: string) => firstLine.split(c).length - 1;
   return count(';') > count(',') ? ';' : ',';
 }
 
-/**
- * The text in pieces: csv-parse turns each piece it is given into records at once, so one piece of the
- * whole file would hold every parsed row in memory; pieces let back-pressure keep it to a few.
- */
-function* piecesOf(text: string, size = 64 * 1024): Generator<string> {
-  for (let start = 0; start < text.length; start += size) yield text.slice(start, start + size);
-}
-
 async function openCsv(file: Buffer): Promise<Table> {
-  const text = decode(file);
-  const parser = Readable.from(piecesOf(text)).pipe(
-    parse({ delimiter: delimiterOf(text), relax_column_count: true, bom: true, info: true }),
+  const parser = Readable.from(piecesOf(file)).pipe(
+    parse({ delimiter: delimiterOf(file), relax_column_count: true, bom: true, info: true }),
   );
   const iterator = (parser as AsyncIterable<{ record: string[]; info: { records: number } }>)[
     Symbol.asyncIterator
