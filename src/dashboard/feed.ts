@@ -3,7 +3,9 @@
 // `records` tokens also get one row per case, without linkage keys.
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
+import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
+import { audit } from '../audit/audit.js';
 import type { ApiTokenScope } from '../db/types.js';
 import { rowsOf, streamCsv, streamJson, type Column } from '../collation/exports.js';
 import { suppressCount, type DisclosureSettings } from '../domain/disclosure.js';
@@ -36,6 +38,7 @@ const column = (header: string): Column<Row> => ({
 
 export function feedRouter(
   db: Db,
+  clock: Clock,
   tokens: ApiTokensService,
   dashboard: DashboardService,
   collation: CollationService,
@@ -59,12 +62,23 @@ export function feedRouter(
     next();
   });
 
-  const filtersOr400 = (req: Request, res: Response) => {
+  /** The filters, or a 400 naming the bad ones. A good request is audited, like every export. */
+  const filtersOr400 = async (req: Request, res: Response) => {
     const { filters, errors } = readFilters(req.query, dashboard.currentPeriod());
     if (errors.length) {
       res.status(400).json({ error: 'The query is not valid', problems: errors });
       return null;
     }
+    const token = req.apiToken!;
+    await audit(db, {
+      actor: { userId: null, label: `API token ${token.id} (${token.name})` },
+      organisationId: null,
+      action: 'feed_read',
+      entity: 'api_token',
+      entityId: token.id,
+      detail: { path: req.path, scope: token.scope, filters: { ...filters } },
+      at: clock.now(),
+    });
     return filters;
   };
 
@@ -87,7 +101,7 @@ export function feedRouter(
   };
 
   router.get('/aggregates/cases.:format', formats, async (req, res) => {
-    const filters = filtersOr400(req, res);
+    const filters = await filtersOr400(req, res);
     if (!filters) return;
     const exact = req.apiToken!.scope === 'records';
     const disclosure: DisclosureSettings = (await getSettings(db)).disclosure;
@@ -106,7 +120,7 @@ export function feedRouter(
   });
 
   router.get('/aggregates/compliance.:format', formats, async (req, res) => {
-    const filters = filtersOr400(req, res);
+    const filters = await filtersOr400(req, res);
     if (!filters) return;
     const latestDue = collation.latestDuePeriod();
     const to = filters.to < latestDue ? filters.to : latestDue;
@@ -151,7 +165,7 @@ export function feedRouter(
       problem(res, 403, 'Case-level rows need a token with the records scope');
       return;
     }
-    const filters = filtersOr400(req, res);
+    const filters = await filtersOr400(req, res);
     if (!filters) return;
     const columns = caseRowColumns.map(column);
     await send(req, res, 'cases', columns, rowsOf(caseRows(db, filters).stream(1000)) as AsyncIterable<Row>);

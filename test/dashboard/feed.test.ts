@@ -130,6 +130,18 @@ describe('feed contents', () => {
     expect(rows).toHaveLength(12);
     expect(Object.keys(rows[0]!)).not.toContain('match_key_nhs');
     expect(response.text).not.toContain('k-a');
+    const audited = await t.db
+      .selectFrom('audit_log')
+      .select(['actor', 'detail'])
+      .where('action', '=', 'feed_read')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(audited.actor).toContain('CCSU analysis');
+    expect(audited.detail).toMatchObject({
+      path: '/cases.csv',
+      scope: 'records',
+      filters: { from: '2026-01' },
+    });
     const shared = rows.find((r) => r.report_count === '3')!;
     expect(shared).toMatchObject({
       death_classification: 'drug_poisoning',
