@@ -57,7 +57,7 @@ export async function countCases(
   return rows;
 }
 
-/** The columns of a case-level row, in the order caseRows selects them. */
+/** The columns of a case-level row, in order; lists are joined with ';'. */
 export const caseRowColumns = [
   'case_id',
   'death_month',
@@ -74,24 +74,24 @@ export const caseRowColumns = [
   'report_count',
 ] as const;
 
-/** Case-level rows for the records feed (lists joined with ';'); never a linkage key or record id. */
+/** The case_facts array column behind each list column of a case-level row. */
+const listColumns: Partial<Record<(typeof caseRowColumns)[number], string>> = {
+  substances: 'substances',
+  substance_groups: 'substance_groups',
+  reported_by_organisation_types: 'organisation_types',
+};
+
+/** Case-level rows for the records feed: never a linkage key or a record id. */
 export function caseRows(db: DbOrTrx, filters: DashboardFilters) {
   return caseFacts(db, filters, 'death_month')
-    .select([
-      'case_id',
-      'death_month',
-      'reported_month',
-      'residence_area',
-      'death_classification',
-      'evidence_stage',
-      'age_band',
-      'sex',
-      'place_of_death_type',
-      sql<string>`array_to_string(substances, ';')`.as('substances'),
-      sql<string>`array_to_string(substance_groups, ';')`.as('substance_groups'),
-      sql<string>`array_to_string(organisation_types, ';')`.as('reported_by_organisation_types'),
-      'report_count',
-    ])
+    .select(
+      caseRowColumns.map((column) => {
+        const list = listColumns[column];
+        return list
+          ? sql<string>`array_to_string(${sql.ref(list)}, ';')`.as(column)
+          : sql<unknown>`${sql.ref(column)}`.as(column);
+      }),
+    )
     .orderBy('case_id');
 }
 
