@@ -9,6 +9,8 @@ export interface RecordFilters {
   substance?: string;
   evidenceStage?: string;
   organisationId?: number;
+  /** The cases of an early-warning alert. */
+  alertId?: number;
 }
 
 export const sortable = {
@@ -35,6 +37,10 @@ export function collatedRecords(db: DbOrTrx, filters: RecordFilters) {
   if (filters.evidenceStage) query = query.where('records.evidence_stage', '=', filters.evidenceStage);
   if (filters.organisationId) query = query.where('records.organisation_id', '=', filters.organisationId);
   if (filters.substance) query = query.where(sql<boolean>`${filters.substance} = any(records.substances)`);
+  if (filters.alertId)
+    query = query.where(
+      sql<boolean>`records.case_id = any(select unnest(case_ids) from alerts where id = ${filters.alertId})`,
+    );
   return query;
 }
 

@@ -9,6 +9,7 @@ import { isPeriod, formatPeriod } from '../domain/periods.js';
 import * as ref from '../domain/reference.js';
 import { statusLabels } from '../domain/status.js';
 import { fieldDefs } from '../records/fields.js';
+import { concernLabel } from '../domain/early-warning.js';
 import type { CasesService, CollationService } from './service.js';
 import type { QueriesService } from './queries.js';
 import { rowsOf, streamCsv, streamXlsx, type Column } from './exports.js';
@@ -27,6 +28,7 @@ const filtersSchema = z.object({
   substance: code(ref.substances),
   evidence_stage: code(ref.evidenceStages),
   organisation: z.coerce.number().int().positive().optional().catch(undefined),
+  alert: z.coerce.number().int().positive().max(2_147_483_647).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(1_000_000).catch(1),
   sort: z.enum(['reported', 'death', 'organisation', 'reference']).catch('reported'),
   direction: z.enum(['asc', 'desc']).catch('desc'),
@@ -42,6 +44,7 @@ function filtersOf(req: Request) {
     substance: q.substance,
     evidenceStage: q.evidence_stage,
     organisationId: q.organisation,
+    alertId: q.alert,
   };
   return { q, filters };
 }
@@ -162,11 +165,17 @@ export function collationRouter(
         string,
       ][],
     );
+    const alert = q.alert
+      ? await db.selectFrom('alerts').select(['id', 'concern']).where('id', '=', q.alert).executeTakeFirst()
+      : undefined;
     res.render('collation/records', {
       title: 'Collated records',
       result,
       q,
       organisations,
+      alert: alert
+        ? { id: alert.id, concerns: alert.concern.split(',').map(concernLabel).join(' / ') }
+        : null,
       query: query.toString(),
     });
   });

@@ -55,6 +55,10 @@ describe('early warning', () => {
     expect(await warnings()).toHaveLength(1);
     const page = await analyst.get('/dashboard');
     expect(page.text).toContain('4 deaths between 1 March 2026 and 14 March 2026 involve Opioids / Nitazene');
+    const link = /href="(\/ccsu\/records\?alert=\d+)"/.exec(page.text)![1]!;
+    const records = await analyst.get(link);
+    expect(records.text).toContain('early warning about Opioids / Nitazene');
+    expect(records.text).toContain('4 records match');
   });
 
   it('when three deaths with the same substance spread over 15 days then nothing fires', async () => {
