@@ -14,7 +14,13 @@ import {
   signedIn,
   type TestApp,
 } from '../helpers/app.js';
-import { expectAccessible, launchBrowser, serve, watchConsole } from '../helpers/browser.js';
+import {
+  expectAccessible,
+  launchBrowser,
+  serve,
+  watchConsole,
+  signInThroughPage,
+} from '../helpers/browser.js';
 import type { User } from '../../src/db/types.js';
 
 jest.setTimeout(120_000);
@@ -80,11 +86,7 @@ const heading = () => page.getByRole('heading', { level: 1 }).textContent();
 
 describe('an analyst’s month in the browser', () => {
   it('when the analyst opens compliance then the overdue organisation is shown by text, not colour', async () => {
-    await page.goto(`${server.baseUrl}/sign-in`);
-    await page.getByLabel('Email address').fill(admin.email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForLoadState('domcontentloaded');
+    await signInThroughPage(page, server.baseUrl, admin.email, PASSWORD);
     await page.getByRole('link', { name: 'Compliance' }).click();
     expect(await heading()).toBe('Compliance');
     const quiet = page.getByRole('row', { name: /Quiet Housing/ });

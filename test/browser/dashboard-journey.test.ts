@@ -5,7 +5,13 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { createTestApp, createUser, PASSWORD, type TestApp } from '../helpers/app.js';
-import { expectAccessible, launchBrowser, serve, watchConsole } from '../helpers/browser.js';
+import {
+  expectAccessible,
+  launchBrowser,
+  serve,
+  watchConsole,
+  signInThroughPage,
+} from '../helpers/browser.js';
 import { loadFixture } from '../dashboard/fixture.js';
 import { submittedRecord } from '../helpers/records.js';
 import type { User } from '../../src/db/types.js';
@@ -22,11 +28,7 @@ const shots = 'test-results/dashboard';
 async function signIn(user: User): Promise<{ page: Page; problems: string[] }> {
   const page = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
   const problems = watchConsole(page);
-  await page.goto(`${server.baseUrl}/sign-in`);
-  await page.getByLabel('Email address').fill(user.email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForLoadState('domcontentloaded');
+  await signInThroughPage(page, server.baseUrl, user.email, PASSWORD);
   return { page, problems };
 }
 

@@ -3,7 +3,13 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { createOrganisation, createTestApp, createUser, PASSWORD, type TestApp } from '../helpers/app.js';
-import { expectAccessible, launchBrowser, serve, watchConsole } from '../helpers/browser.js';
+import {
+  expectAccessible,
+  launchBrowser,
+  serve,
+  watchConsole,
+  signInThroughPage,
+} from '../helpers/browser.js';
 import type { User } from '../../src/db/types.js';
 
 jest.setTimeout(120_000);
@@ -57,10 +63,7 @@ describe('a nil return from the reminder email', () => {
   });
 
   it('when an admin opens the outbox then the reminder reads as the recipient saw it', async () => {
-    await page.goto(`${server.baseUrl}/sign-in`);
-    await page.getByLabel('Email address').fill(admin.email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInThroughPage(page, server.baseUrl, admin.email, PASSWORD);
     await page.goto(`${server.baseUrl}/admin/outbox`);
     await expectAccessible(page);
     await page.getByRole('link', { name: /Reminder: your March 2026/ }).click();

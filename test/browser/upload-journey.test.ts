@@ -5,7 +5,13 @@ import ExcelJS from 'exceljs';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { createOrganisation, createTestApp, createUser, PASSWORD, type TestApp } from '../helpers/app.js';
-import { expectAccessible, launchBrowser, serve, watchConsole } from '../helpers/browser.js';
+import {
+  expectAccessible,
+  launchBrowser,
+  serve,
+  watchConsole,
+  signInThroughPage,
+} from '../helpers/browser.js';
 import type { User } from '../../src/db/types.js';
 
 jest.setTimeout(120_000);
@@ -66,10 +72,7 @@ async function filled(ageOfSecond: number | string): Promise<Buffer> {
 
 describe('a partner’s spreadsheet upload in the browser', () => {
   it('when the partner opens the upload page then they can download the template', async () => {
-    await page.goto(`${server.baseUrl}/sign-in`);
-    await page.getByLabel('Email address').fill(partner.email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInThroughPage(page, server.baseUrl, partner.email, PASSWORD);
     await page.waitForURL('**/returns');
     await page
       .getByRole('link', { name: /March 2026/ })

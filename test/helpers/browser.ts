@@ -49,6 +49,15 @@ export async function expectAccessible(page: Page): Promise<void> {
   expect({ url: page.url(), violations }).toEqual({ url: page.url(), violations: [] });
 }
 
+/** Signs in through the sign-in page by its labels, as a person would. */
+export async function signInThroughPage(page: Page, baseUrl: string, email: string, password: string) {
+  await page.goto(`${baseUrl}/sign-in`);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForLoadState('domcontentloaded');
+}
+
 /** Collects console errors and uncaught page errors, which must stay empty. */
 export function watchConsole(page: Page): string[] {
   const problems: string[] = [];
