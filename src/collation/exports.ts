@@ -80,3 +80,8 @@ export async function streamJson<Row>(
   }
   await pipeline(Readable.from(chunks()), res);
 }
+
+/** An array as the async rows the streaming writers take. */
+export async function* toAsync<T>(items: T[]): AsyncIterable<T> {
+  yield* items;
+}

@@ -12,7 +12,7 @@ import { fieldDefs } from '../records/fields.js';
 import { concernLabel } from '../domain/early-warning.js';
 import type { CasesService, CollationService } from './service.js';
 import type { QueriesService } from './queries.js';
-import { rowsOf, streamCsv, streamXlsx, type Column } from './exports.js';
+import { rowsOf, streamCsv, streamXlsx, toAsync, type Column } from './exports.js';
 import type { RecordFilters, SortKey } from './repository.js';
 
 const period = z.string().refine(isPeriod).optional().catch(undefined);
@@ -465,8 +465,4 @@ export function collationRouter(
   );
 
   return router;
-}
-
-async function* toAsync<T>(items: T[]): AsyncIterable<T> {
-  yield* items;
 }

@@ -9,6 +9,7 @@ import { filtersQueryString, readFilters } from './filters.js';
 import { dashboardPages, type DashboardService } from './service.js';
 import type { AlertsService } from './alerts.js';
 import { RESPONSE_WORKING_DAYS, type ScorecardService } from './scorecard.js';
+import { streamCsv, toAsync } from '../collation/exports.js';
 
 const isCcsu = (user: User) => user.role === 'ccsu_analyst' || user.role === 'ccsu_admin';
 
@@ -53,6 +54,36 @@ export function dashboardRouter(
       scripts: ['/assets/chart.umd.min.js', '/assets/charts.js'],
     });
   };
+
+  // One figure as CSV, exactly as shown to this user (suppressed for partners); audited like every export.
+  router.get('/figures/:figure.csv', async (req, res) => {
+    const user = currentUser(req);
+    const exact = isCcsu(user);
+    const id = String(req.params.figure);
+    const page = dashboardPages.find((p) => (p.figures as string[]).includes(id));
+    if (!page || (page.ccsuOnly && !exact)) throw new HttpError(404);
+    const { filters } = readFilters(req.query, dashboard.currentPeriod());
+    const figure = await dashboard.shownFigure(
+      page.figures.find((f) => f === id)!,
+      filters,
+      exact,
+      user,
+    );
+    const rows: (string | number)[][] = figure.categories.map((category, c) => [
+      category.label,
+      ...figure.cells[c]!,
+      ...(figure.rowTotals ? [figure.rowTotals[c]!] : []),
+    ]);
+    if (figure.columnTotals)
+      rows.push(['Total', ...figure.columnTotals, ...(figure.rowTotals ? [figure.total ?? ''] : [])]);
+    const header = [figure.categoryHeading, ...figure.series, ...(figure.rowTotals ? ['Total'] : [])];
+    await streamCsv(
+      res,
+      `${figure.id}-${filters.from}-to-${filters.to}.csv`,
+      header.map((h, i) => ({ header: h, value: (row: (string | number)[]) => row[i] ?? null })),
+      toAsync(rows),
+    );
+  });
 
   router.get('/', (req, res) => render(req, res, ''));
   router.get('/:slug', (req, res) => render(req, res, String(req.params.slug)));

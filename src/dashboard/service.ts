@@ -2,6 +2,8 @@
 // substance, age band and sex, place and evidence stage, and compliance over time.
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
+import type { User } from '../db/types.js';
+import { audit } from '../audit/audit.js';
 import type { CollationService } from '../collation/service.js';
 import { ageBands } from '../domain/groupings.js';
 import { formatPeriod, londonDateOf, periodOf, periodsBetween, type Period } from '../domain/periods.js';
@@ -194,6 +196,26 @@ export class DashboardService {
       scope: scopeOf(filters, id),
       ...layOut(rows, spec.categories(filters), null),
     };
+  }
+
+  /** One figure as this user sees it, recorded in the audit log as an export. */
+  async shownFigure(
+    id: FigureId,
+    filters: DashboardFilters,
+    exact: boolean,
+    user: User,
+  ): Promise<ShownFigure> {
+    const figure = present(await this.figure(id, filters), await this.audienceFor(exact));
+    await audit(this.db, {
+      actor: { userId: user.id, label: user.email },
+      organisationId: user.organisation_id,
+      action: 'dashboard_figure_downloaded',
+      entity: 'figure',
+      entityId: id,
+      detail: { filters: { ...filters }, exact },
+      at: this.clock.now(),
+    });
+    return figure;
   }
 
   async page(page: DashboardPage, filters: DashboardFilters, audience: Audience): Promise<ShownFigure[]> {

@@ -119,3 +119,23 @@ describe('partners see the same picture through disclosure control', () => {
     expect(response.headers.location).toContain('/sign-in');
   });
 });
+
+describe('downloading a figure', () => {
+  it('when a figure is downloaded then the CSV is the table as that user sees it, and it is audited', async () => {
+    const exact = await analyst.get(`/dashboard/figures/residence_area.csv?${range}`);
+    expect(exact.status).toBe(200);
+    expect(exact.text).toContain('Watford,10');
+    expect(exact.text).toContain('Total,12');
+    const suppressed = await partner.get(`/dashboard/figures/residence_area.csv?${range}`);
+    expect(suppressed.text).toContain('Watford,*');
+    expect(suppressed.text).toContain('Total,10');
+    expect((await partner.get('/dashboard/figures/compliance.csv')).status).toBe(404);
+    expect((await partner.get('/dashboard/figures/nonsense.csv')).status).toBe(404);
+    const audited = await t.db
+      .selectFrom('audit_log')
+      .select('detail')
+      .where('action', '=', 'dashboard_figure_downloaded')
+      .execute();
+    expect(audited).toHaveLength(2);
+  });
+});

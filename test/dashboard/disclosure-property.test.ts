@@ -2,6 +2,7 @@
 // to 7, or a lone * in a line whose total is shown (which subtraction would reveal).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 import { present, type Figure } from '../../src/dashboard/figures.js';
 import {
@@ -148,6 +149,13 @@ describe('every partner page and the aggregates feed', () => {
                   if (row.at(-1) !== '*')
                     expect(row.slice(0, -1).filter((v) => v === '*').length).not.toBe(1);
             }
+          }
+          for (const figure of ['residence_area', 'age_sex', 'substance', 'death_month']) {
+            const csv = await partner.get(`/dashboard/figures/${figure}.csv?from=2026-01&to=2026-03`);
+            const rows = parse(csv.text.replace(/^\uFEFF/, ''), { from_line: 2 }) as string[][];
+            const cells = rows.flatMap((row) => row.slice(1));
+            for (const cell of cells)
+              expect([figure, cell, safe(asShown(cell))]).toEqual([figure, cell, true]);
           }
           const feed = await request(t.app)
             .get('/api/v1/aggregates/cases.json?from=2026-01&to=2026-03')
