@@ -32,4 +32,15 @@ export function setUpSessions(app: Express, config: Config, db: Db): void {
       },
     }),
   );
+  // express-session writes a response's headers before its save has finished, so a browser following a
+  // redirect can ask for the next page before the session row is committed: the user just signed in
+  // would be sent back to sign in, or a flash message lost. A signed-in session is saved first.
+  app.use((req, res, next) => {
+    const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+    res.redirect = ((...args: unknown[]) => {
+      if (req.session?.userId === undefined) return redirect(...args);
+      req.session.save((err) => (err ? next(err) : redirect(...args)));
+    }) as typeof res.redirect;
+    next();
+  });
 }
