@@ -19,6 +19,7 @@
       }),
     );
     const type = holder.dataset.chartType;
+    const palette = holder.dataset.chartColours ? holder.dataset.chartColours.split(' ') : colours;
     const horizontal = type !== 'line' && labels.length > 12;
     // Long category lists read better as horizontal bars, one line each (set through the CSSOM: the
     // content security policy allows no inline style attributes).
@@ -44,8 +45,8 @@
         datasets: series.map((label, s) => ({
           label,
           data: values.map((row) => row[s]),
-          backgroundColor: colours[s % colours.length],
-          borderColor: colours[s % colours.length],
+          backgroundColor: palette[s % palette.length],
+          borderColor: palette[s % palette.length],
           spanGaps: false,
         })),
       },

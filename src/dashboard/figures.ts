@@ -25,6 +25,8 @@ export interface Figure {
   scope: string;
   /** What is counted, when not cases. */
   unit?: 'return';
+  /** Series colours when they carry meaning (on time green, late orange, not made red). */
+  colours?: string[];
 }
 
 export interface Audience {

@@ -16,6 +16,8 @@ import { present, type Audience, type Category, type Figure, type ShownFigure } 
 export interface DashboardPage {
   slug: string;
   title: string;
+  /** What the page counts, when not cases. */
+  about?: string;
   figures: FigureId[];
   /** Shown to CCSU roles only: about organisations, not deaths. */
   ccsuOnly?: boolean;
@@ -28,8 +30,20 @@ export const dashboardPages: DashboardPage[] = [
   { slug: 'substances', title: 'Substances', figures: ['substance_group', 'substance'] },
   { slug: 'age-sex', title: 'Age and sex', figures: ['age_sex'] },
   { slug: 'circumstances', title: 'Place and evidence', figures: ['place_of_death_type', 'evidence_stage'] },
-  { slug: 'compliance', title: 'Compliance', figures: ['compliance'], ccsuOnly: true },
-  { slug: 'reminders', title: 'Reminders and scorecard', figures: [], ccsuOnly: true },
+  {
+    slug: 'compliance',
+    title: 'Compliance',
+    figures: ['compliance'],
+    ccsuOnly: true,
+    about: 'Returns due from each partner organisation, by whether they came in by the deadline.',
+  },
+  {
+    slug: 'reminders',
+    title: 'Reminders and scorecard',
+    figures: [],
+    ccsuOnly: true,
+    about: 'How partner organisations respond to reminders, and how their returns have come in.',
+  },
 ];
 
 export type FigureId =
@@ -113,7 +127,10 @@ const simpleFigures: Record<
 };
 
 function monthCategories(filters: DashboardFilters): Category[] {
-  return periodsBetween(filters.from, filters.to).map((p) => ({ code: p, label: formatPeriod(p) }));
+  // Oldest first, as a time series reads.
+  return periodsBetween(filters.from, filters.to)
+    .reverse()
+    .map((p) => ({ code: p, label: formatPeriod(p) }));
 }
 
 export function scopeOf(filters: DashboardFilters, figure: FigureId): string {
@@ -250,10 +267,12 @@ export class DashboardService {
       title: 'Returns by month and timeliness',
       categoryHeading: 'Month',
       chart: 'stacked',
-      categories: periods.map((p) => ({ code: p, label: formatPeriod(p) })),
+      // The matrix lists months newest first; a time series reads oldest first.
+      categories: periods.map((p) => ({ code: p, label: formatPeriod(p) })).reverse(),
       unit: 'return',
+      colours: ['#00703c', '#f47738', '#d4351c'],
       series,
-      counts,
+      counts: counts.reverse(),
       additive: true,
       scope: `due for months between ${formatPeriod(from)} and ${formatPeriod(to)}`,
     };

@@ -33,6 +33,13 @@ describe('CCSU see exact counts of cases', () => {
       'March 2026': ['10'],
     });
     expect(page.text).toContain('12 cases who died between January 2026 and March 2026.');
+    // A time series reads oldest first.
+    expect(Object.keys(tableOf(page.text, 'death_month-table'))).toEqual([
+      'January 2026',
+      'February 2026',
+      'March 2026',
+      'Total',
+    ]);
     const classification = tableOf(
       (await analyst.get(`/dashboard/classification?${range}`)).text,
       'death_classification-table',
@@ -85,7 +92,10 @@ describe('CCSU see exact counts of cases', () => {
   it('when an analyst opens compliance then returns per month are counted by timeliness', async () => {
     const page = await analyst.get(`/dashboard/compliance?${range}`);
     expect(page.status).toBe(200);
-    expect(tableOf(page.text, 'compliance-table')['March 2026']).toEqual(['3', '0', '0', '3']);
+    const compliance = tableOf(page.text, 'compliance-table');
+    expect(compliance['March 2026']).toEqual(['3', '0', '0', '3']);
+    expect(Object.keys(compliance)[0]).toBe('January 2026');
+    expect(page.text).toContain('Returns due from each partner organisation');
   });
 });
 
