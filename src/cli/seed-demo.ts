@@ -13,6 +13,7 @@ import { recordSchema } from '../records/schema.js';
 import { addDays, addMonths, deadlineOf, lastDayOf, londonDateOf, periodOf } from '../domain/periods.js';
 import { nhsMatchKey } from '../domain/linkage.js';
 import * as ref from '../domain/reference.js';
+import { defaultReminderSchedule, reminderDates, reminderKinds } from '../domain/reminders.js';
 
 const PASSWORD = 'demo-password-2026';
 
@@ -208,6 +209,25 @@ try {
               ? addDays(deadline, between(1, 10))
               : null;
         const reports = reportsByOrg.get(org.id) ?? [];
+        // The reminders the scheduler would have sent before this return came in (history only: no email).
+        const dates = reminderDates(period, deadline, defaultReminderSchedule);
+        const reminders = reminderKinds.filter(
+          (kind) =>
+            dates[kind] < today && (!submittedOn || submittedOn >= today || dates[kind] < submittedOn),
+        );
+        if (reminders.length)
+          await db
+            .insertInto('reminders')
+            .values(
+              reminders.map((kind) => ({
+                organisation_id: org.id,
+                period,
+                kind,
+                queued_at: new Date(`${dates[kind]}T08:00:00Z`),
+                recipients: org.return_contacts,
+              })),
+            )
+            .execute();
         if (submittedOn === null && reports.length === 0) continue; // a partner that did not return this month
         clock.set(`${submittedOn && submittedOn < today ? submittedOn : today}T10:00:00Z`);
         if (reports.length > 0) {
