@@ -1,0 +1,59 @@
+// npm run seed:demo, as a newcomer runs it: a year of fictional returns, cases and reminder history, so
+// every page (the dashboard included) has something to show; a second run changes nothing.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+
+const run = promisify(execFile);
+let database: TestDatabase;
+
+const seed = () =>
+  run('npm', ['run', '--silent', 'seed:demo'], {
+    env: {
+      ...process.env,
+      NODE_OPTIONS: '',
+      DATABASE_URL: database.url,
+      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'drd-seed-')),
+      LOG_LEVEL: 'silent',
+    },
+  });
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(() => database.drop());
+
+describe('npm run seed:demo', () => {
+  it('when run on an empty database then it loads organisations, returns, cases and reminders', async () => {
+    const { stdout } = await seed();
+    expect(stdout).toContain('Sign in with password');
+    const count = async (
+      table: 'organisations' | 'records' | 'case_facts' | 'reminders' | 'return_submissions',
+    ) =>
+      Number(
+        (
+          await database.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    expect(await count('organisations')).toBe(18);
+    expect(await count('records')).toBeGreaterThan(100);
+    expect(await count('case_facts')).toBeGreaterThan(50);
+    expect(await count('case_facts')).toBeLessThan(await count('records'));
+    expect(await count('reminders')).toBeGreaterThan(0);
+    expect(await count('return_submissions')).toBeGreaterThan(100);
+  }, 120_000);
+
+  it('when run again then it says so and adds nothing', async () => {
+    const before = await database.db.selectFrom('records').select('id').execute();
+    const { stdout } = await seed();
+    expect(stdout).toContain('The demo data is already loaded.');
+    expect(await database.db.selectFrom('records').select('id').execute()).toHaveLength(before.length);
+  }, 120_000);
+});
