@@ -110,6 +110,7 @@ export interface RowContext {
   today: IsoDate;
   period: string;
   secret: string;
+  /** The organisation's saved records with the references of the rows being checked. */
   existing: Map<string, ExistingRecord>;
   /** Reference → the row it was first seen on. */
   seen: Map<string, number>;
@@ -117,13 +118,19 @@ export interface RowContext {
 
 const compared = fieldDefs.map((f) => f.name);
 
+/** The reference on a row, as the row check reads it ('' when there is none). */
+export function referenceOf(cells: Cell[], map: HeaderMap): string {
+  const i = map.index.get('partner_record_ref');
+  return i === undefined ? '' : (cellText(cells[i] ?? null, 'partner_record_ref') ?? '').trim();
+}
+
 export function processRow(cells: Cell[], rowNumber: number, ctx: RowContext): RowOutcome {
   const text = (name: string) => {
     const i = ctx.map.index.get(name);
     return i === undefined ? undefined : cellText(cells[i] ?? null, name);
   };
   if (cells.every((c) => c === null || String(c).trim() === '')) return { kind: 'skip' };
-  const refText = (text('partner_record_ref') ?? '').trim();
+  const refText = referenceOf(cells, ctx.map);
   if (isExampleReference(refText)) return { kind: 'skip' };
 
   const existing = ctx.existing.get(refText);

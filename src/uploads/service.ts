@@ -12,8 +12,8 @@ import { lastDayOf, londonDateOf } from '../domain/periods.js';
 import type { ReturnsService } from '../returns/service.js';
 import { recordDataOf, recordFieldNames } from '../records/repository.js';
 import { recordSchema } from '../records/schema.js';
-import { openTable, UploadFileError } from './read.js';
-import { checkHeader, processRow, type ExistingRecord, type RowContext } from './rows.js';
+import { openTable, UploadFileError, type SheetRow } from './read.js';
+import { checkHeader, processRow, referenceOf, type ExistingRecord, type RowContext } from './rows.js';
 
 const BATCH = 1000;
 export const ERRORS_PAGE_SIZE = 25;
@@ -44,13 +44,19 @@ export class UploadsService {
     private readonly returns: ReturnsService,
   ) {}
 
-  private async existingRecords(organisationId: number): Promise<Map<string, ExistingRecord>> {
+  /** The organisation's saved records with these references (looked up a batch of rows at a time). */
+  private async existingRecords(
+    organisationId: number,
+    refs: string[],
+  ): Promise<Map<string, ExistingRecord>> {
+    if (refs.length === 0) return new Map();
     const rows = await this.db
       .selectFrom('records')
       .innerJoin('returns', 'returns.id', 'records.return_id')
       .selectAll('records')
       .select('returns.period')
       .where('records.organisation_id', '=', organisationId)
+      .where('records.partner_record_ref', 'in', refs)
       .execute();
     return new Map(
       rows.map((r) => [
@@ -90,7 +96,7 @@ export class UploadsService {
         today,
         period,
         secret: this.config.linkageSecret,
-        existing: await this.existingRecords(organisation.id),
+        existing: new Map(),
         seen: new Map(),
       };
       const records = await fingerprint(this.db, organisation.id);
@@ -149,9 +155,9 @@ export class UploadsService {
             errorBatch = [];
           }
         };
-        for await (const row of table.rows) {
+        const check = (row: SheetRow) => {
           const outcome = processRow(row.cells, row.number, ctx);
-          if (outcome.kind === 'skip') continue;
+          if (outcome.kind === 'skip') return;
           counts.rows += 1;
           if (counts.rows > this.config.uploads.maxRows)
             throw new UploadFileError(
@@ -178,8 +184,23 @@ export class UploadsService {
                 data: JSON.stringify(outcome.data),
               });
           }
+        };
+        // Rows are checked a batch at a time, with the saved records of just that batch's references, so
+        // memory does not grow with the file or with how many records the organisation already has.
+        let batch: SheetRow[] = [];
+        const checkBatch = async () => {
+          ctx.existing = await this.existingRecords(organisation.id, [
+            ...new Set(batch.map((row) => referenceOf(row.cells, ctx.map)).filter(Boolean)),
+          ]);
+          for (const row of batch) check(row);
+          batch = [];
           await flush(false);
+        };
+        for await (const row of table.rows) {
+          batch.push(row);
+          if (batch.length >= BATCH) await checkBatch();
         }
+        await checkBatch();
         await flush(true);
         if (counts.rows === 0)
           throw new UploadFileError('The file has no rows of records under the header row');
