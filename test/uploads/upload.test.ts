@@ -385,6 +385,20 @@ describe('access', () => {
 });
 
 describe('a large file', () => {
+  it('when rows fall in different batches then saved records and repeated references are still found', async () => {
+    // Rows are checked 1,000 at a time: a saved record far down the file is still an update, and a
+    // reference repeated across batches is still a duplicate.
+    const first = await preview(csv([row('SPAN-1500')]), 'first.csv');
+    await confirm(first.response.headers.location!);
+    const rows = Array.from({ length: 1_600 }, (_, i) =>
+      row(`SPAN-${i}`, i === 1_500 ? { age_at_death: '45' } : {}),
+    );
+    rows.push(row('SPAN-3'));
+    const { page } = await preview(csv(rows), 'span.csv');
+    expect(page.text).toMatch(/Updated<\/dt><dd class="govuk-summary-list__value">1</);
+    expect(page.text).toContain('Reference SPAN-3 is also on row 5: each death must be on one row');
+  });
+
   it('when 50,000 rows are uploaded then all are previewed and confirmed in one go', async () => {
     const rows = Array.from({ length: 50_000 }, (_, i) => row(`BULK-${i}`));
     const { response, page } = await preview(csv(rows), 'bulk.csv');
