@@ -148,7 +148,7 @@ export function createApp(deps: AppDeps): Express {
   setUpStaticAssets(app);
   app.use(healthRouter(db));
   // The feed authenticates by token, not session: mounted before sessions and CSRF (it is read-only).
-  app.use('/api/v1', feedRouter(db, deps.clock, services.apiTokens, services.dashboard, services.collation));
+  app.use('/api/v1', feedRouter(db, deps.clock, services.apiTokens, services.dashboard));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
   setUpSessions(app, config, db);
   setUpCsrf(app);

@@ -9,7 +9,7 @@ import { isPeriod, formatPeriod } from '../domain/periods.js';
 import * as ref from '../domain/reference.js';
 import { statusLabels } from '../domain/status.js';
 import { fieldDefs } from '../records/fields.js';
-import { concernLabel } from '../domain/early-warning.js';
+import { concernsLabel } from '../domain/early-warning.js';
 import type { CasesService, CollationService } from './service.js';
 import type { QueriesService } from './queries.js';
 import { rowsOf, streamCsv, streamXlsx, toAsync, type Column } from './exports.js';
@@ -173,9 +173,7 @@ export function collationRouter(
       result,
       q,
       organisations,
-      alert: alert
-        ? { id: alert.id, concerns: alert.concern.split(',').map(concernLabel).join(' / ') }
-        : null,
+      alert: alert ? { id: alert.id, concerns: concernsLabel(alert.concern.split(',')) } : null,
       query: query.toString(),
     });
   });

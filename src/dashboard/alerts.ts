@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
 import type { Db, DbOrTrx } from '../db/database.js';
 import type { User } from '../db/types.js';
 import { audit } from '../audit/audit.js';
-import { concernLabel, findClusters, type Cluster } from '../domain/early-warning.js';
+import { concernsLabel, findClusters, type Cluster } from '../domain/early-warning.js';
 import { addDays, formatDate, londonDateOf } from '../domain/periods.js';
 import { substances } from '../domain/reference.js';
 import { enqueue } from '../email/outbox.js';
@@ -150,7 +150,7 @@ export class AlertsService {
     windowDays: number,
     now: Date,
   ) {
-    const what = cluster.concerns.map(concernLabel).join(' / ');
+    const what = concernsLabel(cluster.concerns);
     // The email says the threshold was reached, not how many cases: it leaves the app, so it carries no
     // count that disclosure control would hide.
     const content = await renderEmail('early-warning', {
@@ -184,7 +184,7 @@ export class AlertsService {
       .execute();
     return rows.map((a) => ({
       id: a.id,
-      concerns: a.concern.split(',').map(concernLabel).join(' / '),
+      concerns: concernsLabel(a.concern.split(',')),
       firstDeath: a.first_death,
       lastDeath: a.last_death,
       cases: a.case_ids.length,

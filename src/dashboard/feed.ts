@@ -10,13 +10,11 @@ import type { ApiTokenScope } from '../db/types.js';
 import { rowsOf, streamCsv, streamJson, type Column } from '../collation/exports.js';
 import { suppressCount, type DisclosureSettings } from '../domain/disclosure.js';
 import { statusLabels } from '../domain/status.js';
-import { periodsBetween } from '../domain/periods.js';
 import { getSettings } from '../settings/settings.js';
 import { readFilters } from './filters.js';
 import { caseAggregates, caseRowColumns, caseRows } from './repository.js';
 import type { DashboardService } from './service.js';
 import type { ApiTokensService } from './tokens.js';
-import type { CollationService } from '../collation/service.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -41,7 +39,6 @@ export function feedRouter(
   clock: Clock,
   tokens: ApiTokensService,
   dashboard: DashboardService,
-  collation: CollationService,
 ): Router {
   const router = Router();
   router.use(rateLimit({ windowMs: 60_000, limit: 120, standardHeaders: 'draft-8', legacyHeaders: false }));
@@ -122,14 +119,7 @@ export function feedRouter(
   router.get('/aggregates/compliance.:format', formats, async (req, res) => {
     const filters = await filtersOr400(req, res);
     if (!filters) return;
-    const latestDue = collation.latestDuePeriod();
-    const to = filters.to < latestDue ? filters.to : latestDue;
-    const months = filters.from <= to ? periodsBetween(filters.from, to).length : 1;
-    const { periods, rows } = await collation.matrix({
-      months,
-      to,
-      ...(filters.organisationType ? { type: filters.organisationType } : {}),
-    });
+    const { periods, rows } = await dashboard.complianceMatrix(filters);
     async function* flat(): AsyncIterable<Row> {
       for (const { organisation, cells } of rows)
         for (const [i, cell] of cells.entries())

@@ -240,16 +240,27 @@ export class DashboardService {
     return figures.map((figure) => present(figure, audience));
   }
 
-  /** Returns per month by outcome: on time, late, not made. About organisations, shown to CCSU only. */
-  private async complianceFigure(filters: DashboardFilters): Promise<Figure> {
+  /**
+   * The compliance matrix for the filters' months up to the latest month whose returns are due (a month
+   * still open has no compliance yet), for the filters' organisation type. The figure and the feed both
+   * read it.
+   */
+  complianceMatrix(filters: DashboardFilters) {
     const latestDue = this.collation.latestDuePeriod();
     const to = filters.to < latestDue ? filters.to : latestDue;
     const from = filters.from <= to ? filters.from : to;
-    const { periods, rows } = await this.collation.matrix({
+    return this.collation.matrix({
       months: periodsBetween(from, to).length,
       to,
       ...(filters.organisationType ? { type: filters.organisationType } : {}),
     });
+  }
+
+  /** Returns per month by outcome: on time, late, not made. About organisations, shown to CCSU only. */
+  private async complianceFigure(filters: DashboardFilters): Promise<Figure> {
+    const { periods, rows } = await this.complianceMatrix(filters);
+    const from = periods.at(-1)!;
+    const to = periods[0]!;
     const series = ['On time', 'Late', 'Not made'];
     const counts = periods.map((_, i) => {
       const tally = [0, 0, 0];

@@ -35,6 +35,11 @@ export function concernLabel(key: string): string {
   return kind === 'group' ? labelOf(substanceGroups, code) : labelOf(substances, code);
 }
 
+/** "Opioids / Nitazene": the concerns of one alert, in words. */
+export function concernsLabel(keys: readonly string[]): string {
+  return keys.map(concernLabel).join(' / ');
+}
+
 export interface DatedCase {
   caseId: number;
   date: IsoDate;
