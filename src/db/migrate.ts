@@ -1,6 +1,7 @@
 import { Migrator, type MigrationProvider } from 'kysely/migration';
 import { migrations } from '../../migrations/index.js';
-import type { Db } from './database.js';
+import { sql } from 'kysely';
+import type { Db, DbOrTrx } from './database.js';
 import { refreshMissingCaseFacts } from '../dashboard/case-facts.js';
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
@@ -14,9 +15,9 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
-/** True when every known migration has run: reported by /health. */
-export async function migrationsCurrent(db: Db): Promise<boolean> {
-  const migrator = new Migrator({ db, provider });
-  const all = await migrator.getMigrations();
-  return all.every((m) => m.executedAt !== undefined);
+/** True when every known migration has run: reported by /health (one cheap read, no table creation). */
+export async function migrationsCurrent(db: DbOrTrx): Promise<boolean> {
+  const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+  const done = new Set(rows.map((r) => r.name));
+  return Object.keys(migrations).every((name) => done.has(name));
 }

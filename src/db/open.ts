@@ -1,6 +1,5 @@
 import type { Config } from '../config.js';
-import { createDatabase, type Db } from './database.js';
-import { startEmbeddedPostgres } from './embedded.js';
+import { createDatabase, type DatabaseOptions, type Db } from './database.js';
 import { migrateToLatest } from './migrate.js';
 
 export interface OpenDatabase {
@@ -10,9 +9,15 @@ export interface OpenDatabase {
 }
 
 /** DATABASE_URL when set; otherwise the embedded PostgreSQL with its data in DATA_DIR. Migrated either way. */
-export async function openDatabase(config: Config): Promise<OpenDatabase> {
-  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir);
-  const db = createDatabase(config.databaseUrl ?? embedded!.url);
+export async function openDatabase(
+  config: Config,
+  databaseOptions: DatabaseOptions = {},
+): Promise<OpenDatabase> {
+  // The embedded server's module is loaded only when it is used: with DATABASE_URL it is never imported.
+  const embedded = config.databaseUrl
+    ? undefined
+    : await (await import('./embedded.js')).startEmbeddedPostgres(config.dataDir);
+  const db = createDatabase(config.databaseUrl ?? embedded!.url, databaseOptions);
   try {
     await migrateToLatest(db);
   } catch (error) {

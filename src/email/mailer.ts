@@ -28,8 +28,13 @@ export function createMailer(smtpUrl: string | undefined): Mailer {
     };
   }
   // A pooled transport reuses SMTP connections instead of opening one per message.
-  const url = /[?&]pool=/.test(smtpUrl) ? smtpUrl : `${smtpUrl}${smtpUrl.includes('?') ? '&' : '?'}pool=true`;
-  const transport = nodemailer.createTransport(url);
+  // Short timeouts: an SMTP server that hangs fails the message (retried later) instead of holding the
+  // sender's claim, or a shutdown, for nodemailer's default ten minutes.
+  const defaults = { pool: 'true', connectionTimeout: '10000', greetingTimeout: '10000', socketTimeout: '30000' };
+  const url = new URL(smtpUrl);
+  for (const [key, value] of Object.entries(defaults))
+    if (!url.searchParams.has(key)) url.searchParams.set(key, value);
+  const transport = nodemailer.createTransport(url.toString());
   return {
     kind: 'smtp',
     send: async (message) => {

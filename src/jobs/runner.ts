@@ -2,15 +2,20 @@
 // PostgreSQL, so several app instances can each run it: jobs marked `exclusive` take a PostgreSQL
 // advisory lock so one instance at a time does them (their own unique keys would also stop duplicates),
 // and the outbox sender shares work through row locks. A restart simply carries on from the database.
+//
+// A failing job (the database restarting under it) is logged and tried again on its next tick; the
+// runner never stops by itself. On shutdown the jobs are told to stop (an AbortSignal they check
+// between steps) and the runner waits for the current step, up to a cut-off.
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.js';
+import { safeError } from '../lib/safe-error.js';
 
 export interface Job {
   name: string;
   everyMs: number;
   exclusive: boolean;
-  run(): Promise<unknown>;
+  run(signal: AbortSignal): Promise<unknown>;
 }
 
 function lockKey(name: string): number {
@@ -22,6 +27,7 @@ function lockKey(name: string): number {
 export class JobRunner {
   private timers: NodeJS.Timeout[] = [];
   private running = new Set<Promise<unknown>>();
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly db: Db,
@@ -31,8 +37,9 @@ export class JobRunner {
 
   /** Runs one job now; exclusive jobs are skipped when another instance holds their lock. */
   async runOnce(job: Job): Promise<boolean> {
+    const signal = this.stopping.signal;
     if (!job.exclusive) {
-      await job.run();
+      await job.run(signal);
       return true;
     }
     return this.db.connection().execute(async (conn) => {
@@ -41,10 +48,11 @@ export class JobRunner {
       }>`select pg_try_advisory_lock(${lockKey(job.name)}) as locked`.execute(conn);
       if (!rows[0]?.locked) return false;
       try {
-        await job.run();
+        await job.run(signal);
         return true;
       } finally {
-        await sql`select pg_advisory_unlock(${lockKey(job.name)})`.execute(conn);
+        // When the connection was lost the server has already dropped the lock with the session.
+        await sql`select pg_advisory_unlock(${lockKey(job.name)})`.execute(conn).catch(() => undefined);
       }
     });
   }
@@ -53,10 +61,10 @@ export class JobRunner {
     for (const job of this.jobs) {
       let busy = false;
       const tick = () => {
-        if (busy) return; // never overlap a job with itself
+        if (busy || this.stopping.signal.aborted) return; // never overlap a job with itself
         busy = true;
         const run = this.runOnce(job)
-          .catch((err: unknown) => this.logger.error({ err, job: job.name }, 'job failed'))
+          .catch((err: unknown) => this.logger.error({ err: safeError(err), job: job.name }, 'job failed'))
           .finally(() => {
             busy = false;
             this.running.delete(run);
@@ -68,9 +76,16 @@ export class JobRunner {
     }
   }
 
-  async stop(): Promise<void> {
+  /** Starts no more runs, asks the running ones to stop after their current step, and waits up to `cutOffMs`. */
+  async stop(cutOffMs = 8_000): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
-    await Promise.allSettled([...this.running]);
+    this.stopping.abort();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.running]),
+      new Promise((resolve) => (timer = setTimeout(resolve, cutOffMs))),
+    ]);
+    clearTimeout(timer);
   }
 }

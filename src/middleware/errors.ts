@@ -1,5 +1,7 @@
 import type { Express, NextFunction, Request, Response } from 'express';
+import { isDatabaseUnavailable } from '../db/database.js';
 import { HttpError } from '../http-error.js';
+import { safeError } from '../lib/safe-error.js';
 
 const titles: Record<number, string> = {
   400: 'There is a problem with your request',
@@ -7,6 +9,7 @@ const titles: Record<number, string> = {
   404: 'Page not found',
   413: 'The file is too large',
   429: 'Too many attempts',
+  503: 'Sorry, the service is unavailable',
 };
 
 /** One error handler: users see a plain page, the log gets the detail, nobody sees a stack trace. */
@@ -16,10 +19,17 @@ export function setUpErrorHandling(app: Express): void {
     const e = err as { status?: number; statusCode?: number; code?: string };
     let status = err instanceof HttpError ? err.status : (e.status ?? e.statusCode ?? 500);
     if (e.code === 'EBADCSRFTOKEN') status = 403;
+    if (isDatabaseUnavailable(err)) status = 503;
     if (status < 400 || status > 599) status = 500;
-    if (status >= 500) req.log?.error({ err }, 'request failed');
-    if (res.headersSent) return;
+    if (status >= 500) req.log?.error({ err: safeError(err) }, 'request failed');
+    if (res.headersSent) {
+      // Half a page (a streamed export cut by a database error) must not look complete: the connection
+      // is cut, so the browser reports a failed download instead of saving a short file.
+      res.destroy();
+      return;
+    }
     const csrf = e.code === 'EBADCSRFTOKEN';
+    if (status === 503) res.setHeader('Retry-After', '10');
     res.status(status).render('errors/error', {
       title: csrf
         ? 'Your form has expired'

@@ -53,12 +53,13 @@ export async function createTestApp(
     clock,
     logger: options.logger ?? pino({ level: 'silent' }),
   };
+  const services = createServices(deps);
   return {
-    app: createApp(deps),
+    app: createApp(deps, services),
     db: database.db,
     clock,
     config,
-    services: createServices(deps),
+    services,
     close: database.drop,
   };
 }
