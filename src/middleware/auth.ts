@@ -33,6 +33,9 @@ export function setUpCurrentUser(app: Express, db: Db): void {
 export function requireRole(...roles: UserRole[]) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (!req.user) {
+      // A form sent after the session ended: say so, and keep the page (the browser keeps what was
+      // typed) rather than redirect and lose it. The form's token still works after signing in again.
+      if (req.method === 'POST') throw new HttpError(401);
       const returnTo = req.method === 'GET' ? `?returnTo=${encodeURIComponent(req.originalUrl)}` : '';
       res.redirect(`/sign-in${returnTo}`);
       return;

@@ -1,9 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Express, NextFunction, Request, Response } from 'express';
-import { csrfSync } from 'csrf-sync';
-import { SESSION_COOKIE } from './sessions.js';
-
-const ANONYMOUS_COOKIE = 'drd.form';
 
 class CsrfError extends Error {
   readonly code = 'EBADCSRFTOKEN';
@@ -26,38 +22,37 @@ function tokenFrom(req: Request): string | undefined {
   return undefined;
 }
 
+const ID = /^[\w-]{43}$/;
+
 /**
- * CSRF protection on every POST. Signed in: a synchroniser token kept in the session. Not signed in
- * (sign-in, password reset, a nil-return link): a token derived from a random browser cookie with the
- * server's secret (a signed double-submit cookie), so showing the sign-in page writes no session row.
+ * CSRF protection on every POST: a signed double-submit cookie. Each browser gets a random id in an
+ * HttpOnly, SameSite cookie (`__Host-` prefixed over HTTPS, so no other subdomain can set it); every form
+ * carries HMAC(secret, id), which another site can neither read nor compute.
+ *
+ * The token belongs to the browser, not to the session, for two reasons: showing the sign-in page
+ * writes no session row, and a user whose session ended while a form was open can sign in again in
+ * another tab, go back, and send what they typed — the form's token is still good.
  */
 export function setUpCsrf(app: Express, options: { secret: string; secure: boolean }): void {
-  const { csrfSynchronisedProtection, generateToken } = csrfSync({
-    getTokenFromRequest: (req) => tokenFrom(req),
-  });
-  const anonymousToken = (id: string) =>
-    createHmac('sha256', options.secret).update(`anonymous-form:${id}`).digest('base64url');
+  const cookieName = options.secure ? '__Host-drd.form' : 'drd.form';
+  const tokenFor = (id: string) =>
+    createHmac('sha256', options.secret).update(`form:${id}`).digest('base64url');
 
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.session.userId !== undefined) {
-      res.locals.csrfToken = generateToken(req);
-      return csrfSynchronisedProtection(req, res, next);
-    }
-    let id = cookieValue(req, ANONYMOUS_COOKIE);
+    let id = cookieValue(req, cookieName);
+    if (id !== undefined && !ID.test(id)) id = undefined;
     if (req.method === 'POST') {
-      const expected = id && /^[\w-]{43}$/.test(id) ? Buffer.from(anonymousToken(id)) : undefined;
+      const expected = id ? Buffer.from(tokenFor(id)) : undefined;
       const given = Buffer.from(tokenFrom(req) ?? '');
       if (!expected || given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        // A signed-in user whose session ended while the form was open is told so, not "form expired".
-        res.locals.sessionEnded = cookieValue(req, SESSION_COOKIE) !== undefined;
         return next(new CsrfError('invalid csrf token'));
       }
     }
-    if (!id || !/^[\w-]{43}$/.test(id)) {
+    if (!id) {
       id = randomBytes(32).toString('base64url');
-      res.cookie(ANONYMOUS_COOKIE, id, { httpOnly: true, sameSite: 'lax', secure: options.secure });
+      res.cookie(cookieName, id, { httpOnly: true, sameSite: 'lax', secure: options.secure, path: '/' });
     }
-    res.locals.csrfToken = anonymousToken(id);
+    res.locals.csrfToken = tokenFor(id);
     next();
   });
 }

@@ -5,6 +5,7 @@ import { safeError } from '../lib/safe-error.js';
 
 const titles: Record<number, string> = {
   400: 'There is a problem with your request',
+  401: 'You have been signed out',
   403: 'You do not have permission to see this page',
   404: 'Page not found',
   413: 'The file is too large',

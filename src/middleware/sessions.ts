@@ -50,7 +50,10 @@ export function setUpSessions(app: Express, config: Config, db: Db, clock: Clock
     const signedInAt = req.session.signedInAt;
     if (req.session.userId !== undefined && signedInAt !== undefined) {
       const endsAt = signedInAt + maxMs;
-      if (endsAt - clock.now().getTime() <= WARN_BEFORE_MS) res.locals.sessionEndsAt = new Date(endsAt);
+      if (endsAt - clock.now().getTime() <= WARN_BEFORE_MS) {
+        res.locals.sessionEndsAt = new Date(endsAt);
+        res.locals.sessionMaxHours = config.sessionMaxHours;
+      }
     }
     next();
   });

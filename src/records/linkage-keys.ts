@@ -54,10 +54,24 @@ export function linkageKeys(
       dateOfBirth: linkage.date_of_birth,
       sex: record.sex,
     });
-    if (record.age_at_death === null && record.date_of_death) {
-      values.age_at_death = ageAt(linkage.date_of_birth, record.date_of_death);
-      values.age_unknown = false;
-    }
+  }
+  const age = ageFromBirth(linkage.date_of_birth, record);
+  if (age !== undefined) {
+    values.age_at_death = age;
+    values.age_unknown = false;
   }
   return { ok: true, values };
+}
+
+/**
+ * The age at death worked out from a date of birth when no age was given — the one rule the form and
+ * the upload share (the date of birth itself is then forgotten).
+ */
+export function ageFromBirth(
+  dateOfBirth: IsoDate | null,
+  record: Pick<RecordData, 'age_at_death' | 'date_of_death'>,
+): number | undefined {
+  if (!dateOfBirth || record.age_at_death !== null || !record.date_of_death) return undefined;
+  if (dateOfBirth > record.date_of_death) return undefined;
+  return ageAt(dateOfBirth, record.date_of_death);
 }

@@ -84,7 +84,9 @@ function fieldSchema(def: FieldDef): z.ZodType {
         const codes: string[] = [];
         for (const value of values) {
           const code = matchCode(def.options, value);
-          if (!code) return invalid(ctx, `“${value}” is not one of the allowed options for ${def.errorName}`);
+          // The message never repeats what was entered: a value in the wrong column may be an identifier.
+          if (!code)
+            return invalid(ctx, `Each of ${def.errorName} must be one of the allowed options (separate them with ;)`);
           if (!codes.includes(code)) codes.push(code);
         }
         return codes;

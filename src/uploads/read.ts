@@ -46,10 +46,12 @@ export async function openTable(file: Buffer, limits: ReadLimits): Promise<Table
 /**
  * The file in pieces for the parser, without copying it. csv-parse turns each piece it is given into
  * records at once, so the whole file in one piece would hold every parsed row in memory; pieces let
- * back-pressure keep it to a few. UTF-8 (with or without BOM) goes as the bytes it is; anything else is
+ * back-pressure keep it to a few. Small pieces also bound the time the parser holds the event loop: a
+ * 4 KB piece of blank lines is 4,096 rows parsed in one go (tens of milliseconds), where 64 KB held
+ * every other user's request for over a second. UTF-8 (with or without BOM) goes as the bytes it is; anything else is
  * Excel's Windows "CSV", Windows-1252, decoded first.
  */
-function* piecesOf(file: Buffer, size = 64 * 1024): Generator<Buffer | string> {
+function* piecesOf(file: Buffer, size = 4 * 1024): Generator<Buffer | string> {
   if (isUtf8(file)) {
     for (let start = 0; start < file.length; start += size) yield file.subarray(start, start + size);
     return;
@@ -66,9 +68,34 @@ function delimiterOf(file: Buffer): string {
   return count(';') > count(',') ? ';' : ',';
 }
 
+/**
+ * csv-parse's own messages quote the cell they stopped at, which may hold an identifier: the message
+ * says what kind of problem it is and on which line, never what the cell held.
+ */
+function csvError(error: unknown): UploadFileError {
+  const e = error as { code?: string; lines?: number };
+  const where = typeof e.lines === 'number' ? ` near line ${e.lines}` : '';
+  const what =
+    e.code === 'CSV_QUOTE_NOT_CLOSED'
+      ? 'a quotation mark (") is opened and never closed'
+      : e.code === 'CSV_INVALID_CLOSING_QUOTE'
+        ? 'a quotation mark (") is in the middle of a cell'
+        : e.code === 'CSV_MAX_RECORD_SIZE'
+          ? 'a row is far too long'
+          : 'it is not laid out as comma-separated values';
+  return new UploadFileError(`The file could not be read as CSV: ${what}${where}. Save it from Excel as CSV and try again`);
+}
+
 async function openCsv(file: Buffer): Promise<Table> {
   const parser = Readable.from(piecesOf(file)).pipe(
-    parse({ delimiter: delimiterOf(file), relax_column_count: true, bom: true, info: true }),
+    parse({
+      delimiter: delimiterOf(file),
+      relax_column_count: true,
+      bom: true,
+      info: true,
+      // No cell in the template is anywhere near this long: a row this size is a broken or hostile file.
+      max_record_size: 64 * 1024,
+    }),
   );
   const iterator = (parser as AsyncIterable<{ record: string[]; info: { records: number } }>)[
     Symbol.asyncIterator
@@ -77,7 +104,7 @@ async function openCsv(file: Buffer): Promise<Table> {
   try {
     first = await iterator.next();
   } catch (error) {
-    throw new UploadFileError(`The file could not be read as CSV: ${(error as Error).message}`);
+    throw csvError(error);
   }
   if (first.done) throw new UploadFileError('The selected file is empty');
   async function* rows(): AsyncIterable<SheetRow> {
@@ -85,7 +112,7 @@ async function openCsv(file: Buffer): Promise<Table> {
       for (let next = await iterator.next(); !next.done; next = await iterator.next())
         yield { number: next.value.info.records, cells: next.value.record };
     } catch (error) {
-      throw new UploadFileError(`The file could not be read as CSV: ${(error as Error).message}`);
+      throw csvError(error);
     }
   }
   return { kind: 'csv', header: first.value.record.map((h) => String(h)), rows: rows() };
@@ -126,6 +153,36 @@ async function entriesOf(zip: yauzl.ZipFile, limits: ReadLimits): Promise<yauzl.
   return entries;
 }
 
+const damaged = () => new UploadFileError('The Excel file could not be read');
+
+/**
+ * Reads every part once before exceljs sees the workbook: each part's real unpacked size is counted
+ * (a part that understates its size is an error here, not an unhandled stream error later), and a part
+ * that declares a DOCTYPE or entities (how XML bombs begin) refuses the file.
+ */
+async function checkParts(zip: yauzl.ZipFile, entries: yauzl.Entry[], limits: ReadLimits): Promise<void> {
+  let total = 0;
+  for (const entry of entries) {
+    if (entry.fileName.endsWith('/')) continue;
+    await new Promise<void>((resolve, reject) => {
+      zip.openReadStream(entry, (error, stream) => {
+        if (error) return reject(damaged());
+        let head = '';
+        stream.on('data', (chunk: Buffer) => {
+          total += chunk.length;
+          if (total > limits.xlsxMaxUncompressedBytes) return stream.destroy(tooBig());
+          if (head.length < 4096) {
+            head += chunk.subarray(0, 4096).toString('latin1');
+            if (/<!DOCTYPE|<!ENTITY/i.test(head)) stream.destroy(damaged());
+          }
+        });
+        stream.on('error', (e) => reject(e instanceof UploadFileError ? e : tooBig()));
+        stream.on('end', () => resolve());
+      });
+    });
+  }
+}
+
 const tooBig = () =>
   new UploadFileError(
     'The Excel file unpacks to more than the size allowed; save the records as CSV instead',
@@ -141,6 +198,7 @@ function reordered(zip: yauzl.ZipFile, entries: yauzl.Entry[], limits: ReadLimit
   const ordered = [...entries].sort((a, b) => rank(a.fileName) - rank(b.fileName));
   const out = new yazl.ZipFile();
   const output = new PassThrough();
+  out.outputStream.on('error', (error: Error) => output.destroy(error));
   out.outputStream.pipe(output);
   let total = 0;
   (async () => {
@@ -154,7 +212,10 @@ function reordered(zip: yauzl.ZipFile, entries: yauzl.Entry[], limits: ReadLimit
         total += chunk.length;
         if (total > limits.xlsxMaxUncompressedBytes) stream.destroy(tooBig());
       });
-      stream.on('error', (error) => output.destroy(error instanceof UploadFileError ? error : tooBig()));
+      // Every stream has a listener: an 'error' with none would end the process.
+      const fail = (error: unknown) => output.destroy(error instanceof UploadFileError ? error : tooBig());
+      stream.on('error', fail);
+      counted.on('error', fail);
       stream.pipe(counted);
       out.addReadStream(counted, entry.fileName, { compress: false });
     }
@@ -186,6 +247,7 @@ async function openXlsx(file: Buffer, limits: ReadLimits): Promise<Table> {
   const entries = await entriesOf(zip, limits);
   if (!entries.some((e) => /^xl\/worksheets\/.+\.xml$/.test(e.fileName)))
     throw new UploadFileError('The Excel file has no worksheet');
+  await checkParts(zip, entries, limits);
   const { default: ExcelJS } = await import('exceljs');
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(reordered(zip, entries, limits), {
     sharedStrings: 'cache',
@@ -194,18 +256,24 @@ async function openXlsx(file: Buffer, limits: ReadLimits): Promise<Table> {
     worksheets: 'emit',
   });
   const sheets = reader[Symbol.asyncIterator]();
-  const sheet = await sheets.next().catch((error: Error) => {
-    throw error instanceof UploadFileError ? error : new UploadFileError('The Excel file could not be read');
+  const sheet = await sheets.next().catch((error: unknown) => {
+    throw error instanceof UploadFileError ? error : damaged();
   });
   if (sheet.done) throw new UploadFileError('The Excel file has no worksheet');
   const rowIterator = (sheet.value as AsyncIterable<{ number: number; values: unknown[] }>)[
     Symbol.asyncIterator
   ]();
   const cellsOf = (values: unknown[]) => values.slice(1).map(excelValue);
-  let first = await rowIterator.next();
+  const readRow = () =>
+    rowIterator.next().catch((error: unknown) => {
+      throw error instanceof UploadFileError ? error : damaged();
+    });
+  let first = await readRow();
   // Rows above the header that are wholly empty are skipped; the header is the first row with text.
-  while (!first.done && cellsOf(first.value.values).every((c) => c === null || c === ''))
-    first = await rowIterator.next();
+  for (let skipped = 0; !first.done && cellsOf(first.value.values).every((c) => c === null || c === ''); ) {
+    if ((skipped += 1) > 1000) throw new UploadFileError('The file has no header row in its first 1,000 rows');
+    first = await readRow();
+  }
   if (first.done) throw new UploadFileError('The selected file is empty');
   const header = cellsOf(first.value.values).map((c) => (c === null ? '' : String(c)));
   async function* rows(): AsyncIterable<SheetRow> {
@@ -216,9 +284,7 @@ async function openXlsx(file: Buffer, limits: ReadLimits): Promise<Table> {
       for (let more = await sheets.next(); !more.done; more = await sheets.next())
         for await (const ignored of more.value as AsyncIterable<unknown>) void ignored;
     } catch (error) {
-      throw error instanceof UploadFileError
-        ? error
-        : new UploadFileError('The Excel file could not be read');
+      throw error instanceof UploadFileError ? error : damaged();
     }
   }
   return { kind: 'xlsx', header, rows: rows() };

@@ -1,14 +1,14 @@
 // One spreadsheet row → a record, through the same zod schema as the form (no second copy of a rule),
 // with every problem placed at the cell a person sees in Excel (row number and column letter).
 import type { FieldError } from '../domain/field-error.js';
-import { isValidNhsNumber } from '../domain/linkage.js';
 import type { IsoDate } from '../domain/periods.js';
 import { withdrawalReasons } from '../domain/reference.js';
-import { linkageKeys, type LinkageValues } from '../records/linkage-keys.js';
+import { ageFromBirth, linkageKeys, type LinkageValues } from '../records/linkage-keys.js';
 import {
   issuesToErrors,
   linkageSchema,
   matchCode,
+  parseDate,
   recordSchema,
   type RecordData,
 } from '../records/schema.js';
@@ -28,6 +28,11 @@ export interface HeaderMap {
   index: Map<string, number>;
 }
 
+/** A heading that is not a column name (perhaps a row of data where the header should be) is not repeated. */
+function headingShown(heading: string): string {
+  return /^[A-Za-z][A-Za-z _()-]{0,39}$/.test(heading) ? heading : '(a heading that is not a column name)';
+}
+
 /** Checks the header row against the template: the whole file is refused when it does not match. */
 export function checkHeader(header: string[]): { ok: true; map: HeaderMap } | { ok: false; message: string } {
   const index = new Map<string, number>();
@@ -44,7 +49,7 @@ export function checkHeader(header: string[]): { ok: true; map: HeaderMap } | { 
   if (!missing.length && !unknown.length && !repeated.length) return { ok: true, map: { index } };
   const parts = [
     missing.length ? `missing ${missing.join(', ')}` : '',
-    unknown.length ? `not in the template ${unknown.join(', ')}` : '',
+    unknown.length ? `not in the template ${unknown.map(headingShown).join(', ')}` : '',
     repeated.length ? `more than once ${repeated.join(', ')}` : '',
   ].filter(Boolean);
   return {
@@ -141,6 +146,14 @@ export function processRow(cells: Cell[], rowNumber: number, ctx: RowContext): R
     const value = text(def.name);
     raw[def.name] = value === undefined ? (sameReturn?.data[def.name] ?? null) : value;
   }
+  const linkRaw = Object.fromEntries(linkageColumnNames.map((n) => [n, text(n) ?? null]));
+  const linkage = linkageSchema.safeParse(linkRaw);
+  // A date of birth without an age gives the age, as on the form (same function).
+  if (linkage.success && (raw.age_at_death === null || String(raw.age_at_death).trim() === '')) {
+    const dateOfDeath = typeof raw.date_of_death === 'string' ? parseDate(raw.date_of_death) : undefined;
+    const age = ageFromBirth(linkage.data.date_of_birth, { age_at_death: null, date_of_death: dateOfDeath ?? null });
+    if (age !== undefined) raw.age_at_death = String(age);
+  }
   const problems: FieldError[] = [];
   const parsed = ctx.schema.safeParse(raw);
   if (!parsed.success) {
@@ -153,8 +166,6 @@ export function processRow(cells: Cell[], rowNumber: number, ctx: RowContext): R
     if (!again.success) problems.push(...issuesToErrors(again.error).filter((e) => !bad.has(e.field)));
   }
 
-  const linkRaw = Object.fromEntries(linkageColumnNames.map((n) => [n, text(n) ?? null]));
-  const linkage = linkageSchema.safeParse(linkRaw);
   if (!linkage.success) problems.push(...issuesToErrors(linkage.error));
   let keys: LinkageValues = {};
   if (parsed.success && linkage.success) {
@@ -181,13 +192,13 @@ export function processRow(cells: Cell[], rowNumber: number, ctx: RowContext): R
     if (first !== undefined)
       problems.push({
         field: 'partner_record_ref',
-        message: `Reference ${refText} is also on row ${first}: each death must be on one row`,
+        message: `This reference is also on row ${first}: each death must be on one row`,
       });
     else ctx.seen.set(refText, rowNumber);
     if (existing && !sameReturn)
       problems.push({
         field: 'partner_record_ref',
-        message: `You have already used reference ${refText} for a death in your ${existing.period} return`,
+        message: `This reference is already used for a death in your ${existing.period} return`,
       });
   }
 
@@ -230,23 +241,27 @@ export function processRow(cells: Cell[], rowNumber: number, ctx: RowContext): R
   };
 }
 
-function problemAt(problem: FieldError, rowNumber: number, cells: Cell[], ctx: RowContext): RowProblem {
+function problemAt(problem: FieldError, rowNumber: number, _cells: Cell[], ctx: RowContext): RowProblem {
   const i = ctx.map.index.get(problem.field);
-  const linkage = linkageColumnNames.includes(problem.field);
   return {
     cell: i === undefined ? `row ${rowNumber}` : `${columnLetter(i)}${rowNumber}`,
     field: problem.field,
-    // Linkage identifiers are never kept, not even in an error report, nor an NHS number in a wrong column.
-    value: linkage
-      ? '(not shown)'
-      : shownValue(i === undefined ? '' : cellText(cells[i] ?? null, problem.field)),
+    // What the cell held is described, never repeated: a name, an NHS number or a date of birth can land
+    // in any column of a shifted row, and the report and the database must not keep it. The cell
+    // reference finds it in the partner's own file.
+    value: i === undefined ? '' : describeValue(cellText(_cells[i] ?? null, problem.field)),
     message: problem.message,
   };
 }
 
-function shownValue(value: string): string {
-  const digits = value.replace(/\s/g, '');
-  return /^\d{10}$/.test(digits) && isValidNhsNumber(digits)
-    ? '(not shown: looks like an NHS number)'
-    : value;
+/** The shape of a value, for a problem report: "(blank)", "a date", "a number, 10 digits", "text, 7 characters". */
+export function describeValue(value: string): string {
+  const text = value.trim();
+  if (text === '') return '(blank)';
+  if (/^\d{4}-\d{2}-\d{2}$|^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$/.test(text)) return 'a date';
+  if (/^[\d\s-]+$/.test(text)) {
+    const digits = text.replace(/\D/g, '').length;
+    return `a number, ${digits} digit${digits === 1 ? '' : 's'}`;
+  }
+  return `text, ${text.length} character${text.length === 1 ? '' : 's'}`;
 }

@@ -13,9 +13,12 @@ import type { ReturnsService } from '../returns/service.js';
 import { recordDataOf, recordFieldNames } from '../records/repository.js';
 import { recordSchema } from '../records/schema.js';
 import { openTable, UploadFileError, type SheetRow } from './read.js';
+import { UploadGate, beforeDeadline, withinBudget, type BudgetLimits } from './budget.js';
 import { checkHeader, processRow, referenceOf, type ExistingRecord, type RowContext } from './rows.js';
 
 const BATCH = 1000;
+/** Six values a problem: 5,000 problems a statement is 30,000 parameters. */
+const ERRORS_PER_INSERT = 5_000;
 export const ERRORS_PAGE_SIZE = 25;
 
 export type PreviewResult =
@@ -42,7 +45,11 @@ export class UploadsService {
     private readonly config: Config,
     private readonly clock: Clock,
     private readonly returns: ReturnsService,
-  ) {}
+  ) {
+    this.gate = new UploadGate(config.uploads.atOnce);
+  }
+
+  private readonly gate: UploadGate;
 
   /** The organisation's saved records with these references (looked up a batch of rows at a time). */
   private async existingRecords(
@@ -80,14 +87,31 @@ export class UploadsService {
     user: User,
     file: { name: string; buffer: Buffer },
   ): Promise<PreviewResult> {
-    const now = this.clock.now();
     const editable = await this.db
       .transaction()
       .execute((trx) => this.returns.editableReturn(trx, organisation, period));
     if (!editable) return { ok: false, notEditable: true };
-    const today = londonDateOf(now);
+    const budget = { maxRows: this.config.uploads.maxRows, maxMs: this.config.uploads.maxMs };
     try {
-      const table = await openTable(file.buffer, this.config.uploads);
+      return await this.gate.run(() => this.stage(organisation, period, user, file, editable.id, budget));
+    } catch (error) {
+      if (error instanceof UploadFileError) return { ok: false, message: error.message };
+      throw error;
+    }
+  }
+
+  private async stage(
+    organisation: Organisation,
+    period: string,
+    user: User,
+    file: { name: string; buffer: Buffer },
+    returnId: number,
+    budget: BudgetLimits,
+  ): Promise<PreviewResult> {
+    const now = this.clock.now();
+    const today = londonDateOf(now);
+    {
+      const table = await beforeDeadline(openTable(file.buffer, this.config.uploads), budget.maxMs);
       const header = checkHeader(table.header);
       if (!header.ok) return { ok: false, message: header.message };
       const ctx: RowContext = {
@@ -150,8 +174,14 @@ export class UploadsService {
               .execute();
             rowBatch = [];
           }
+          // A row can have a problem in every column: problems go in slices that stay well inside
+          // PostgreSQL's 65,535 parameters per statement, however many a batch of rows produced.
           if (errorBatch.length && (force || errorBatch.length >= BATCH)) {
-            await trx.insertInto('upload_errors').values(errorBatch).execute();
+            for (let start = 0; start < errorBatch.length; start += ERRORS_PER_INSERT)
+              await trx
+                .insertInto('upload_errors')
+                .values(errorBatch.slice(start, start + ERRORS_PER_INSERT))
+                .execute();
             errorBatch = [];
           }
         };
@@ -159,10 +189,6 @@ export class UploadsService {
           const outcome = processRow(row.cells, row.number, ctx);
           if (outcome.kind === 'skip') return;
           counts.rows += 1;
-          if (counts.rows > this.config.uploads.maxRows)
-            throw new UploadFileError(
-              `The file has more than ${this.config.uploads.maxRows.toLocaleString('en-GB')} rows; split it into smaller files`,
-            );
           if (outcome.kind === 'errors') {
             counts.errorRows += 1;
             counts.errors += outcome.problems.length;
@@ -196,7 +222,7 @@ export class UploadsService {
           batch = [];
           await flush(false);
         };
-        for await (const row of table.rows) {
+        for await (const row of withinBudget(table.rows, budget)) {
           batch.push(row);
           if (batch.length >= BATCH) await checkBatch();
         }
@@ -217,16 +243,13 @@ export class UploadsService {
           organisationId: organisation.id,
           action: 'upload_previewed',
           entity: 'return',
-          entityId: editable.id,
+          entityId: returnId,
           detail: { period, file_name: file.name.slice(0, 200), upload: upload.id, counts: { ...counts } },
           at: now,
         });
         return upload.id;
       });
       return { ok: true, uploadId };
-    } catch (error) {
-      if (error instanceof UploadFileError) return { ok: false, message: error.message };
-      throw error;
     }
   }
 
@@ -350,7 +373,8 @@ export class UploadsService {
     const now = this.clock.now();
     const expired = await this.db
       .updateTable('uploads')
-      .set({ status: 'expired' })
+      // What the preview said about the file goes too; the row stays for the upload history and audit.
+      .set({ status: 'expired', summary: '[]' })
       .where('status', '=', 'pending')
       .where('expires_at', '<=', now)
       .returning('id')

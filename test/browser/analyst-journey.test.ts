@@ -70,6 +70,7 @@ beforeAll(async () => {
   treatmentPartner = await submitMarch(treatment.id, 'HCT-0042', '15');
   admin = await createUser(t, 'ccsu_admin');
   t.clock.set(new Date('2026-04-20T09:00:00Z')); // past the deadline: Quiet Housing is overdue
+  await treatmentPartner.signInAgain(); // ten days later: the partner signs in again
   server = await serve(t.app);
   browser = await launchBrowser();
   page = await (await browser.newContext({ acceptDownloads: true })).newPage();

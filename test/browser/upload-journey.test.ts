@@ -100,7 +100,7 @@ describe('a partner’s spreadsheet upload in the browser', () => {
     expect(await page.title()).toMatch(/^Error: Check your file/);
     const summary = await page.locator('.govuk-error-summary').textContent();
     expect(summary).toContain('Row 4, age_at_death: Age at death must be a whole number');
-    expect(await page.locator('#row-4').textContent()).toContain('Value: 41.5');
+    expect(await page.locator('#row-4').textContent()).toContain('Cell holds: text, 4 characters');
     await expectAccessible(page);
     expect(await t.db.selectFrom('records').selectAll().execute()).toHaveLength(0);
   });

@@ -51,6 +51,7 @@ describe('early warning', () => {
     expect(await t.services.alerts.detect()).toBe(0);
     await death('2026-03-14', ['nitazene']);
     t.clock.set('2026-03-21T10:00:00Z');
+    await analyst.signInAgain(); // days later: a new session
     expect(await t.services.alerts.detect()).toBe(0);
     expect(await warnings()).toHaveLength(1);
     const page = await analyst.get('/dashboard');

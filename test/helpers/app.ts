@@ -115,10 +115,15 @@ export type Agent = ReturnType<typeof request.agent> & {
   /** POSTs a form with the CSRF token taken from `fromPage` (default: the same path). */
   submit(path: string, form: Record<string, string | string[]>, fromPage?: string): Promise<request.Response>;
   upload(path: string, file: Buffer, name: string): Promise<request.Response>;
+  /** Signs the same user in again: after the fake clock jumps past the session's idle limit. */
+  signInAgain(): Promise<void>;
 };
 
 export function agentFor(app: Express): Agent {
   const agent = request.agent(app) as Agent;
+  agent.signInAgain = async () => {
+    throw new Error('This agent was not signed in by signedIn()');
+  };
   agent.submit = async (path, form, fromPage) => {
     const page = await agent.get(fromPage ?? path);
     const token = csrfFrom(page.text);
@@ -139,8 +144,11 @@ export function agentFor(app: Express): Agent {
 
 export async function signedIn(t: TestApp, user: User): Promise<Agent> {
   const agent = agentFor(t.app);
-  const response = await agent.submit('/sign-in', { email: user.email, password: PASSWORD });
-  if (response.status !== 302) throw new Error(`Sign-in failed: ${response.status}`);
+  agent.signInAgain = async () => {
+    const response = await agent.submit('/sign-in', { email: user.email, password: PASSWORD });
+    if (response.status !== 302) throw new Error(`Sign-in failed: ${response.status}`);
+  };
+  await agent.signInAgain();
   return agent;
 }
 

@@ -116,7 +116,7 @@ describe('field rules', () => {
     [
       'substances',
       ['heroin_morphine', 'moonshine'],
-      '“moonshine” is not one of the allowed options for the substances involved',
+      'Each of the substances involved must be one of the allowed options (separate them with ;)',
     ],
     [
       'substances_other',

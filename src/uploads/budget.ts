@@ -1,0 +1,106 @@
+// What one upload may cost the server. Any file is treated as hostile: every row read counts against
+// the row limit (blank and skipped rows too), the check gives the event loop back between batches so
+// other users are served while it runs, and it stops with a clear message when it runs out of time or
+// the process runs short of memory. A reader that stalls (a damaged workbook) meets the same deadline.
+import { getHeapStatistics } from 'node:v8';
+import { UploadFileError, type SheetRow } from './read.js';
+
+export interface BudgetLimits {
+  maxRows: number;
+  maxMs: number;
+  /** Stop when the heap is fuller than this share of its limit. */
+  heapShare?: number;
+}
+
+const YIELD_EVERY = 500;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export function tooManyRows(maxRows: number): UploadFileError {
+  return new UploadFileError(
+    `The file has more than ${maxRows.toLocaleString('en-GB')} rows (blank rows count too); split it into smaller files`,
+  );
+}
+
+const outOfTime = () =>
+  new UploadFileError('The file took too long to check; split it into smaller files or save it as CSV');
+const outOfMemory = () =>
+  new UploadFileError('The file is too large to check at the moment; split it into smaller files');
+
+/** Opening a file (reading its header) meets the same deadline as its rows. */
+export async function beforeDeadline<T>(work: Promise<T>, maxMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  // If the deadline wins, the reader's own later failure is no longer anyone's concern.
+  work.catch(() => undefined);
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(outOfTime()), maxMs))),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/** The rows of a file, stopped at the row limit, the deadline or a memory shortage. */
+export async function* withinBudget(rows: AsyncIterable<SheetRow>, limits: BudgetLimits): AsyncGenerator<SheetRow> {
+  const started = Date.now();
+  const heapLimit = getHeapStatistics().heap_size_limit * (limits.heapShare ?? 0.85);
+  const iterator = rows[Symbol.asyncIterator]();
+  let count = 0;
+  try {
+    for (;;) {
+      const left = limits.maxMs - (Date.now() - started);
+      if (left <= 0) throw outOfTime();
+      let timer: NodeJS.Timeout | undefined;
+      const next = await Promise.race([
+        iterator.next(),
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(outOfTime()), left))),
+      ]).finally(() => clearTimeout(timer));
+      if (next.done) return;
+      count += 1;
+      if (count > limits.maxRows) throw tooManyRows(limits.maxRows);
+      if (count % YIELD_EVERY === 0) {
+        await yieldToEventLoop();
+        if (process.memoryUsage().heapUsed > heapLimit) throw outOfMemory();
+      }
+      yield next.value;
+    }
+  } finally {
+    // Stop the reader too (it may still hold a stream); its own errors no longer matter.
+    void Promise.resolve(iterator.return?.()).catch(() => undefined);
+  }
+}
+
+/** Uploads checked at once by this instance: more would only share the same two cores and memory. */
+export class UploadGate {
+  private active = 0;
+  private waiting: (() => void)[] = [];
+
+  constructor(
+    private readonly atOnce: number,
+    private readonly waitMs = 15_000,
+  ) {}
+
+  /** Runs `work` when a place is free; refuses with a message after waiting `waitMs`. */
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.active >= this.atOnce) {
+      const admitted = await new Promise<boolean>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+        const timer = setTimeout(() => {
+          this.waiting = this.waiting.filter((w) => w !== wake);
+          resolve(false);
+        }, this.waitMs);
+        this.waiting.push(wake);
+      });
+      if (!admitted)
+        throw new UploadFileError('Other files are being checked at the moment. Try again in a minute');
+    } else this.active += 1;
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active -= 1;
+    }
+  }
+}

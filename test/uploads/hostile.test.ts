@@ -1,0 +1,123 @@
+// Hostile and broken files (test/fixtures/hostile, made by build.ts there): each gets a clear 4xx page,
+// the process stays up and keeps answering, nothing is stored, and no identifier comes back anywhere.
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { createOrganisation, createTestApp, createUser, signedIn, type Agent, type TestApp } from '../helpers/app.js';
+import type { Organisation } from '../../src/db/types.js';
+
+jest.setTimeout(120_000);
+
+const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, '../fixtures/hostile', name));
+const UPLOAD = '/returns/2026-03/upload';
+const NHS = '9434765919';
+const identifiers = [NHS, '943 476 5919', 'Smithfield', 'Jonathan', '1961-07-14'];
+
+let t: TestApp;
+let org: Organisation;
+let partner: Agent;
+
+beforeAll(async () => {
+  t = await createTestApp({ now: '2026-04-02T10:00:00Z', env: { UPLOAD_MAX_ROWS: '100000' } });
+  org = await createOrganisation(t, { name: 'Hostile Test Org', code: 'HTO', active_from: '2026-01' });
+  partner = await signedIn(t, await createUser(t, 'partner', org.id));
+});
+afterAll(() => t.close());
+
+/** Every table that could keep something from an upload, as text. */
+async function everythingStored(): Promise<string> {
+  const tables = ['records', 'uploads', 'upload_rows', 'upload_errors', 'audit_log', 'outbox', 'sessions'];
+  const dumps = await Promise.all(
+    tables.map((table) => sql<{ t: string }>`select coalesce(json_agg(x)::text, '') as t from ${sql.table(table)} x`.execute(t.db)),
+  );
+  return dumps.map((d) => d.rows[0]!.t).join('\n');
+}
+
+async function upload(name: string) {
+  return partner.upload(UPLOAD, fixture(name), name);
+}
+
+describe('a hostile or broken file', () => {
+  it.each([
+    ['understated.xlsx', 'unpacks to more than the size allowed'],
+    ['doctype.xlsx', 'The Excel file could not be read'],
+    ['blank-lines.csv', 'more than 100,000 rows'],
+    ['broken-quote.csv', 'The file could not be read as CSV'],
+  ])('when %s is uploaded then a clear 400 page says why and nothing is stored', async (name, message) => {
+    const response = await upload(name);
+    expect(response.status).toBe(400);
+    expect(response.text).toContain(message);
+    expect(response.text).toContain('govuk-error-summary');
+    const stored = await t.db.selectFrom('uploads').select('id').where('organisation_id', '=', org.id).execute();
+    expect(stored).toHaveLength(0);
+    expect(await t.db.selectFrom('records').select('id').execute()).toHaveLength(0);
+    for (const id of identifiers) expect(response.text).not.toContain(id);
+  });
+
+  it('when a file has tens of thousands of problems then the preview lists them (no 500) and its report downloads', async () => {
+    const response = await upload('many-problems.csv');
+    expect(response.status).toBe(302);
+    const page = await partner.get(response.headers.location!);
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(/Rows with problems<\/dt><dd class="govuk-summary-list__value">3000</);
+    const problems = await t.db.selectFrom('upload_errors').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+    expect(Number(problems.n)).toBeGreaterThan(30_000);
+    const report = await partner.get(`${response.headers.location!}/problems.csv`);
+    expect(report.status).toBe(200);
+  });
+
+  it('when identifiers are in the wrong columns then no page, report or table shows them, and expiry leaves nothing', async () => {
+    const response = await upload('wrong-column-identifiers.csv');
+    expect(response.status).toBe(302);
+    const page = await partner.get(response.headers.location!);
+    const report = await partner.get(`${response.headers.location!}/problems.csv`);
+    expect(page.text).toContain('id="row-2"'); // the rows are reported, by row and cell
+    for (const text of [page.text, report.text, await everythingStored()])
+      for (const id of identifiers) expect(text).not.toContain(id);
+    t.clock.advance(2 * 60 * 60_000);
+    await t.services.uploads.expire();
+    const left = await t.db.selectFrom('uploads').selectAll().where('organisation_id', '=', org.id).execute();
+    expect(left.every((u) => u.summary.length === 0)).toBe(true);
+    expect(await t.db.selectFrom('upload_errors').select('upload_id').execute()).toHaveLength(0);
+    t.clock.set('2026-04-02T10:00:00Z');
+  });
+});
+
+describe('while a hostile file is being checked', () => {
+  it('when a 10 MB file of blank lines is uploaded then /health and a partner page still answer within a second', async () => {
+    const server = t.app.listen(0);
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const headerLine = fixture('blank-lines.csv').toString('utf8').split('\n')[0]!;
+      const huge = Buffer.concat([Buffer.from(`${headerLine}\n`), Buffer.alloc(10 * 1024 * 1024 - 400, '\n')]);
+      const cookie = (await partner.get('/returns')).request.cookies;
+      const page = await fetch(`${base}${UPLOAD}`, { headers: { cookie } });
+      const action = /<form method="post" action="([^"]+)" enctype/.exec(await page.text())![1]!.replace(/&amp;/g, '&');
+      const form = new FormData();
+      form.append('file', new Blob([huge]), 'blank.csv');
+      const uploading = fetch(`${base}${action}`, { method: 'POST', body: form, headers: { cookie } });
+      const timings: number[] = [];
+      let done = false;
+      void uploading.finally(() => (done = true));
+      while (!done) {
+        for (const url of ['/health', '/returns']) {
+          const started = Date.now();
+          const answer = await fetch(`${base}${url}`, { headers: { cookie } });
+          await answer.text();
+          timings.push(Date.now() - started);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const result = await uploading;
+      expect(result.status).toBe(400);
+      const said = await result.text();
+      expect(said).toContain('more than 100,000 rows');
+      expect(timings.length).toBeGreaterThan(0);
+      expect(Math.max(...timings)).toBeLessThan(1_000);
+    } finally {
+      server.close();
+    }
+  });
+});
