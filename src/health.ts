@@ -59,9 +59,11 @@ export function healthRouter(db: Db): Router {
       );
     });
     const health = await Promise.race([
-      check(db).catch(
-        (): Health => ({ status: 'unavailable', database: 'unreachable', reason: 'the database cannot be reached' }),
-      ),
+      check(db).catch((): Health => ({
+        status: 'unavailable',
+        database: 'unreachable',
+        reason: 'the database cannot be reached',
+      })),
       timeout,
     ]);
     clearTimeout(timer);

@@ -19,7 +19,10 @@ async function main(): Promise<void> {
     statementTimeoutMs: config.database.statementTimeoutMs,
     connectTimeoutMs: config.database.connectTimeoutMs,
     onConnectionError: (error) =>
-      logger.warn({ err: safeError(error) }, 'database connection lost; it will be reopened when next needed'),
+      logger.warn(
+        { err: safeError(error) },
+        'database connection lost; it will be reopened when next needed',
+      ),
   });
   const mailer = createMailer(config.smtpUrl);
   const deps = { config, db: database.db, mailer, clock: systemClock, logger };

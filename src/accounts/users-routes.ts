@@ -5,9 +5,11 @@ import { HttpError } from '../http-error.js';
 import type { OrganisationsService } from '../organisations/service.js';
 import type { AccountsService } from './service.js';
 import { inviteUserSchema } from './schemas.js';
+import { checkIdParams } from '../lib/ids.js';
 
 export function usersRouter(accounts: AccountsService, organisations: OrganisationsService): Router {
   const router = Router();
+  checkIdParams(router);
   router.use(requireAdmin);
 
   const renderInvite = async (

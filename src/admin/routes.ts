@@ -6,10 +6,12 @@ import { streamCsv } from '../collation/exports.js';
 import { requireAdmin } from '../middleware/auth.js';
 import { HttpError } from '../http-error.js';
 import type { Db } from '../db/database.js';
+import { MAX_ID, checkIdParams } from '../lib/ids.js';
 
 /** Admin views of the outbox (where email waits when there is no SMTP) and the audit log. */
 export function adminRouter(db: Db): Router {
   const router = Router();
+  checkIdParams(router);
   router.use(requireAdmin);
 
   router.get('/outbox', async (_req, res) => {
@@ -54,7 +56,7 @@ export function adminRouter(db: Db): Router {
   // The audit log, filtered by user, organisation, action and date, on screen or as CSV.
   const auditFilters = z.object({
     actor: z.string().trim().max(254).optional().catch(undefined),
-    organisation: z.coerce.number().int().positive().optional().catch(undefined),
+    organisation: z.coerce.number().int().positive().max(MAX_ID).optional().catch(undefined),
     action: z
       .string()
       .regex(/^[a-z_]+$/)

@@ -14,6 +14,7 @@ import type { CasesService, CollationService } from './service.js';
 import type { QueriesService } from './queries.js';
 import { rowsOf, streamCsv, streamXlsx, toAsync, type Column } from './exports.js';
 import type { RecordFilters, SortKey } from './repository.js';
+import { MAX_ID, checkIdParams } from '../lib/ids.js';
 
 const period = z.string().refine(isPeriod).optional().catch(undefined);
 const code = (list: readonly (readonly [string, ...unknown[]])[]) =>
@@ -27,7 +28,7 @@ const filtersSchema = z.object({
   classification: code(ref.deathClassifications),
   substance: code(ref.substances),
   evidence_stage: code(ref.evidenceStages),
-  organisation: z.coerce.number().int().positive().optional().catch(undefined),
+  organisation: z.coerce.number().int().positive().max(MAX_ID).optional().catch(undefined),
   alert: z.coerce.number().int().positive().max(2_147_483_647).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(1_000_000).catch(1),
   sort: z.enum(['reported', 'death', 'organisation', 'reference']).catch('reported'),
@@ -88,6 +89,7 @@ export function collationRouter(
   db: Db,
 ): Router {
   const router = Router();
+  checkIdParams(router);
   router.use(requireCcsu);
 
   const actorOf = (req: Request) => ({ userId: currentUser(req).id, label: currentUser(req).email });

@@ -10,6 +10,7 @@ import { dashboardPages, type DashboardService } from './service.js';
 import type { AlertsService } from './alerts.js';
 import { RESPONSE_WORKING_DAYS, type ScorecardService } from './scorecard.js';
 import { streamCsv, toAsync } from '../collation/exports.js';
+import { checkIdParams } from '../lib/ids.js';
 
 const isCcsu = (user: User) => user.role === 'ccsu_analyst' || user.role === 'ccsu_admin';
 
@@ -20,6 +21,7 @@ export function dashboardRouter(
   scorecard: ScorecardService,
 ): Router {
   const router = Router();
+  checkIdParams(router);
   router.use(requireSignedIn);
 
   const render = async (req: Request, res: Response, slug: string) => {

@@ -4,6 +4,7 @@ import { currentUser, requireAdmin } from '../middleware/auth.js';
 import { formOf, validate, type FormErrors } from '../middleware/validation.js';
 import { HttpError } from '../http-error.js';
 import type { ApiTokensService } from './tokens.js';
+import { checkIdParams } from '../lib/ids.js';
 
 export const tokenLifetimes = [
   ['30', '30 days'],
@@ -24,6 +25,7 @@ const issueForm = z.object({
 /** Admin pages: issue (shown once), list and revoke API tokens for the feed. */
 export function apiTokensRouter(tokens: ApiTokensService, publicUrl: string): Router {
   const router = Router();
+  checkIdParams(router);
   router.use(requireAdmin);
   const render = async (res: Response, values: Record<string, unknown> = {}, errors?: FormErrors) =>
     res.render('dashboard/tokens', {

@@ -30,7 +30,12 @@ export function createMailer(smtpUrl: string | undefined): Mailer {
   // A pooled transport reuses SMTP connections instead of opening one per message.
   // Short timeouts: an SMTP server that hangs fails the message (retried later) instead of holding the
   // sender's claim, or a shutdown, for nodemailer's default ten minutes.
-  const defaults = { pool: 'true', connectionTimeout: '10000', greetingTimeout: '10000', socketTimeout: '30000' };
+  const defaults = {
+    pool: 'true',
+    connectionTimeout: '10000',
+    greetingTimeout: '10000',
+    socketTimeout: '30000',
+  };
   const url = new URL(smtpUrl);
   for (const [key, value] of Object.entries(defaults))
     if (!url.searchParams.has(key)) url.searchParams.set(key, value);

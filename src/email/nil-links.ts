@@ -46,7 +46,11 @@ export class NilLinksService {
     return { state: 'valid', linkId: link.id, organisation, period: link.period, recipient: link.recipient };
   }
 
-  /** Signs the nil return as the link's recipient; the link is used up in the same step. */
+  /**
+   * Signs the nil return as the link's recipient. The link is used up and the nil return made in one
+   * transaction: a failure part way (the database restarting) leaves both as they were, so the
+   * recipient can press the button again; two presses at once sign once.
+   */
   async submit(
     token: string,
   ): Promise<
@@ -54,44 +58,49 @@ export class NilLinksService {
   > {
     const check = await this.check(token);
     if (check.state !== 'valid') return check;
-    const used = await this.db
-      .updateTable('nil_links')
-      .set({ used_at: this.clock.now() })
-      .where('id', '=', check.linkId)
-      .where('used_at', 'is', null)
-      .executeTakeFirst();
-    if (Number(used.numUpdatedRows) !== 1)
-      return { state: 'used', organisation: check.organisation, period: check.period };
-    const user = await this.db
-      .selectFrom('users')
-      .select('id')
-      .where('organisation_id', '=', check.organisation.id)
-      .where((eb) => eb(eb.fn('lower', ['email']), '=', check.recipient.toLowerCase()))
-      .executeTakeFirst();
-    const result = await this.returns.nilReturn(check.organisation, check.period, {
-      id: user?.id ?? null,
-      email: check.recipient,
-      via: 'nil-return link in reminder email',
-    });
-    if (!result.ok) {
-      // Give the link back: nothing was signed.
-      await this.db.updateTable('nil_links').set({ used_at: null }).where('id', '=', check.linkId).execute();
-      return {
-        state:
-          result.reason === 'has_records'
-            ? 'already_done'
-            : result.reason === 'locked'
-              ? 'locked'
-              : 'invalid',
-        organisation: check.organisation,
-        period: check.period,
-      };
-    }
-    return {
-      state: 'submitted',
-      reference: result.reference,
-      organisation: check.organisation,
-      period: check.period,
-    };
+    const context = { organisation: check.organisation, period: check.period };
+    const outcome = await this.db
+      .transaction()
+      .execute(async (trx) => {
+        const used = await trx
+          .updateTable('nil_links')
+          .set({ used_at: this.clock.now() })
+          .where('id', '=', check.linkId)
+          .where('used_at', 'is', null)
+          .executeTakeFirst();
+        if (Number(used.numUpdatedRows) !== 1) return { state: 'used' as const };
+        const user = await trx
+          .selectFrom('users')
+          .select('id')
+          .where('organisation_id', '=', check.organisation.id)
+          .where((eb) => eb(eb.fn('lower', ['email']), '=', check.recipient.toLowerCase()))
+          .executeTakeFirst();
+        const result = await this.returns.nilReturnIn(trx, check.organisation, check.period, {
+          id: user?.id ?? null,
+          email: check.recipient,
+          via: 'nil-return link in reminder email',
+        });
+        // Nothing was signed: the link is given back by rolling the transaction back.
+        if (!result.ok) throw new NotSigned(result.reason);
+        return { state: 'submitted' as const, reference: result.reference };
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof NotSigned)) throw error;
+        return {
+          state:
+            error.reason === 'has_records'
+              ? ('already_done' as const)
+              : error.reason === 'locked'
+                ? ('locked' as const)
+                : ('invalid' as const),
+        };
+      });
+    return { ...outcome, ...context };
+  }
+}
+
+class NotSigned extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
   }
 }

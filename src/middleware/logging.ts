@@ -19,7 +19,8 @@ export function setUpRequestLogging(app: Express, logger: Logger): void {
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,
           method: req.method,
-          path: req.url.split('?')[0],
+          // Long digit runs are masked: an NHS number pasted into an address must not reach the log.
+          path: (req.url.split('?')[0] ?? '').replace(/\d{9,}/g, '[number]'),
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },

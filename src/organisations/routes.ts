@@ -5,6 +5,7 @@ import { HttpError } from '../http-error.js';
 import type { Organisation } from '../db/types.js';
 import type { OrganisationsService } from './service.js';
 import { organisationSchema } from './schema.js';
+import { checkIdParams } from '../lib/ids.js';
 
 const anchor = (field: string) =>
   field === 'active_from' || field === 'active_to'
@@ -31,6 +32,7 @@ function valuesFrom(organisation: Organisation | undefined, body?: Record<string
 
 export function organisationsRouter(organisations: OrganisationsService): Router {
   const router = Router();
+  checkIdParams(router);
   router.use(requireAdmin);
 
   const renderForm = (

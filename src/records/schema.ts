@@ -86,7 +86,10 @@ function fieldSchema(def: FieldDef): z.ZodType {
           const code = matchCode(def.options, value);
           // The message never repeats what was entered: a value in the wrong column may be an identifier.
           if (!code)
-            return invalid(ctx, `Each of ${def.errorName} must be one of the allowed options (separate them with ;)`);
+            return invalid(
+              ctx,
+              `Each of ${def.errorName} must be one of the allowed options (separate them with ;)`,
+            );
           if (!codes.includes(code)) codes.push(code);
         }
         return codes;

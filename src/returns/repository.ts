@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { DbOrTrx } from '../db/database.js';
 
 export function returnsOf(db: DbOrTrx, organisationId: number) {
@@ -38,6 +39,43 @@ export async function recordCounts(db: DbOrTrx, organisationId: number) {
     .groupBy('return_id')
     .execute();
   return new Map(rows.map((row) => [row.return_id, Number(row.n)]));
+}
+
+export interface RecordTotals {
+  active: number;
+  withdrawn: number;
+  /** Active records with something still to fix before submission. */
+  incomplete: number;
+}
+
+export async function recordTotals(db: DbOrTrx, returnId: number): Promise<RecordTotals> {
+  const row = await db
+    .selectFrom('records')
+    .select((eb) => [
+      eb.fn.countAll<number>().filterWhere('record_status', '=', 'active').as('active'),
+      eb.fn.countAll<number>().filterWhere('record_status', '=', 'withdrawn').as('withdrawn'),
+      eb.fn
+        .countAll<number>()
+        .filterWhere((w) => w.and([w('record_status', '=', 'active'), w('completeness_problems', '>', 0)]))
+        .as('incomplete'),
+    ])
+    .where('return_id', '=', returnId)
+    .executeTakeFirstOrThrow();
+  return { active: Number(row.active), withdrawn: Number(row.withdrawn), incomplete: Number(row.incomplete) };
+}
+
+/** One page of a return's records: active first, then withdrawn, each in the order they were added. */
+export function recordsPage(db: DbOrTrx, returnId: number, page: number, size: number) {
+  return db
+    .selectFrom('records')
+    .selectAll()
+    .where('return_id', '=', returnId)
+    .orderBy(sql`record_status = 'active'`, 'desc')
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(size)
+    .offset((page - 1) * size)
+    .execute();
 }
 
 export function submissionsOf(db: DbOrTrx, returnId: number) {

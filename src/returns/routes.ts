@@ -16,6 +16,7 @@ import type { QueriesService } from '../collation/queries.js';
 import { z } from 'zod';
 import { amendmentSchema, declarationSchema, nilDeclarationSchema, withdrawSchema } from './schemas.js';
 import type { RecordRow } from '../db/types.js';
+import { checkIdParams } from '../lib/ids.js';
 
 const SECTION_IDS = sections.map((s) => s.id);
 
@@ -56,6 +57,7 @@ export function returnsRouter(
   mounted: Router[] = [],
 ): Router {
   const router = Router();
+  checkIdParams(router);
   router.use(requirePartner);
   router.use(async (req: Request, res: Response, next: NextFunction) => {
     const organisation = await organisations.find(currentUser(req).organisation_id!);
@@ -67,7 +69,8 @@ export function returnsRouter(
 
   /** Every return route starts here: the period must be one of this organisation's returns. */
   const loadReturn = async (req: Request, res: Response): Promise<ReturnDetail> => {
-    const detail = await returns.detail(organisationOf(res), String(req.params.period));
+    const page = Math.min(100_000, Math.max(1, Number.parseInt(String(req.query.page ?? '1'), 10) || 1));
+    const detail = await returns.detail(organisationOf(res), String(req.params.period), page);
     if (!detail) throw new HttpError(404);
     res.locals.detail = detail;
     res.locals.monthName = formatPeriod(detail.period);
@@ -76,8 +79,7 @@ export function returnsRouter(
 
   const loadRecord = async (req: Request, res: Response) => {
     const detail = await loadReturn(req, res);
-    const id = Number(req.params.id);
-    const record = Number.isInteger(id) ? detail.records.find((r) => r.id === id) : undefined;
+    const record = await returns.record(detail, Number(req.params.id));
     if (!record) throw new HttpError(404);
     return { detail, record };
   };
@@ -208,7 +210,7 @@ export function returnsRouter(
     );
     if (!result.ok) {
       if ('notEditable' in result) throw new HttpError(403);
-      const record = recordId === undefined ? undefined : detail.records.find((r) => r.id === recordId);
+      const record = recordId === undefined ? undefined : await returns.record(detail, recordId);
       return renderSection(
         res.status(400),
         detail,
@@ -361,11 +363,9 @@ export function returnsRouter(
 
   // Check answers and submit.
   const renderCheck = (res: Response, detail: ReturnDetail, errors?: FormErrors) => {
-    const active = detail.records.filter((r) => r.record_status === 'active');
     res.render('returns/check', {
       title: `Check your ${formatPeriod(detail.period)} return`,
-      active,
-      withdrawn: detail.records.filter((r) => r.record_status === 'withdrawn'),
+      active: detail.records.filter((r) => r.record_status === 'active'),
       errors,
       backLink: `/returns/${detail.period}`,
     });

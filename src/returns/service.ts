@@ -3,7 +3,8 @@
 import type { Config } from '../config.js';
 import type { Clock } from '../clock.js';
 import type { Db, DbOrTrx } from '../db/database.js';
-import type { Organisation, RecordRow, ReturnRow, User } from '../db/types.js';
+import type { DB, Organisation, RecordRow, ReturnRow, User } from '../db/types.js';
+import type { Transaction } from 'kysely';
 import { audit } from '../audit/audit.js';
 import {
   addMonths,
@@ -25,7 +26,7 @@ import { enqueue } from '../email/outbox.js';
 import { renderEmail } from '../email/templates.js';
 import { getSettings } from '../settings/settings.js';
 import { completenessErrors, type RecordContext } from '../records/schema.js';
-import { recordDataOf, recordsOfReturn } from '../records/repository.js';
+import { findRecord, recordDataOf, recordsOfReturn } from '../records/repository.js';
 import * as repo from './repository.js';
 import { queueNearMatches, relinkCases } from '../collation/cases.js';
 
@@ -39,9 +40,15 @@ export interface ReturnSummary {
   locked: boolean;
 }
 
+export const RECORDS_PAGE_SIZE = 50;
+
 export interface ReturnDetail extends ReturnSummary {
   organisation: Organisation;
+  /** The records on this page of the return (RECORDS_PAGE_SIZE a page). */
   records: RecordRow[];
+  totals: repo.RecordTotals;
+  page: number;
+  pages: number;
   /** Records can be added, changed or withdrawn. */
   editable: boolean;
   /** The month has ended, so the return can be submitted. */
@@ -124,16 +131,24 @@ export class ReturnsService {
   }
 
   /** One return, or undefined when the organisation has no return for that month. */
-  async detail(organisation: Organisation, period: string): Promise<ReturnDetail | undefined> {
+  async detail(organisation: Organisation, period: string, page = 1): Promise<ReturnDetail | undefined> {
     if (!isPeriod(period) || !this.periodsFor(organisation).includes(period)) return undefined;
     const row = await repo.findReturn(this.db, organisation.id, period);
-    const records = row ? await recordsOfReturn(this.db, row.id) : [];
-    const active = records.filter((r) => r.record_status === 'active').length;
-    const summary = this.summarise(period, row, await this.deadlineFor(period), active);
+    const totals = row
+      ? await repo.recordTotals(this.db, row.id)
+      : { active: 0, withdrawn: 0, incomplete: 0 };
+    const pages = Math.max(1, Math.ceil((totals.active + totals.withdrawn) / RECORDS_PAGE_SIZE));
+    const shown = Math.min(Math.max(1, page), pages);
+    // A return can hold tens of thousands of records (an upload): pages show them a page at a time.
+    const records = row ? await repo.recordsPage(this.db, row.id, shown, RECORDS_PAGE_SIZE) : [];
+    const summary = this.summarise(period, row, await this.deadlineFor(period), totals.active);
     return {
       ...summary,
       organisation,
       records,
+      totals,
+      page: shown,
+      pages,
       editable: this.isEditable(row),
       submittable: canSubmitOn(period, this.today()),
       context: { today: this.today(), periodEnd: lastDayOf(period) },
@@ -143,6 +158,13 @@ export class ReturnsService {
   isEditable(row: ReturnRow | undefined): boolean {
     if (!row) return true;
     return !row.locked_at && (row.state === 'in_progress' || row.state === 'reopened');
+  }
+
+  /** One record of this return, or undefined (another return's or organisation's record is not found). */
+  record(detail: ReturnDetail, id: number) {
+    return detail.row
+      ? findRecord(this.db, detail.organisation.id, detail.row.id, id)
+      : Promise.resolve(undefined);
   }
 
   submissions(returnId: number) {
@@ -159,7 +181,22 @@ export class ReturnsService {
     return this.sign(organisation, period, 'role' in signer ? signerOf(signer) : signer, 'nil');
   }
 
-  private async sign(
+  /** The nil return inside the caller's transaction (a nil-return link is used up in the same one). */
+  nilReturnIn(trx: Transaction<DB>, organisation: Organisation, period: string, signer: Signer) {
+    return this.signIn(trx, organisation, period, signer, 'nil');
+  }
+
+  private sign(
+    organisation: Organisation,
+    period: string,
+    user: Signer,
+    kind: 'submit' | 'nil',
+  ): Promise<ActionResult> {
+    return this.db.transaction().execute((trx) => this.signIn(trx, organisation, period, user, kind));
+  }
+
+  private async signIn(
+    trx: Transaction<DB>,
     organisation: Organisation,
     period: string,
     user: Signer,
@@ -171,7 +208,7 @@ export class ReturnsService {
     const today = this.today();
     if (!canSubmitOn(period, today)) return { ok: false, reason: 'too_early' };
 
-    return this.db.transaction().execute(async (trx) => {
+    {
       const row = await repo.lockReturn(trx, organisation.id, period, now);
       if (row.locked_at) return { ok: false as const, reason: 'locked' };
       if (row.state === 'submitted' || row.state === 'nil')
@@ -269,7 +306,7 @@ export class ReturnsService {
         now,
       });
       return { ok: true as const, reference };
-    });
+    }
   }
 
   private async queueReceipt(

@@ -39,7 +39,10 @@ export async function beforeDeadline<T>(work: Promise<T>, maxMs: number): Promis
 }
 
 /** The rows of a file, stopped at the row limit, the deadline or a memory shortage. */
-export async function* withinBudget(rows: AsyncIterable<SheetRow>, limits: BudgetLimits): AsyncGenerator<SheetRow> {
+export async function* withinBudget(
+  rows: AsyncIterable<SheetRow>,
+  limits: BudgetLimits,
+): AsyncGenerator<SheetRow> {
   const started = Date.now();
   const heapLimit = getHeapStatistics().heap_size_limit * (limits.heapShare ?? 0.85);
   const iterator = rows[Symbol.asyncIterator]();

@@ -83,7 +83,9 @@ function csvError(error: unknown): UploadFileError {
         : e.code === 'CSV_MAX_RECORD_SIZE'
           ? 'a row is far too long'
           : 'it is not laid out as comma-separated values';
-  return new UploadFileError(`The file could not be read as CSV: ${what}${where}. Save it from Excel as CSV and try again`);
+  return new UploadFileError(
+    `The file could not be read as CSV: ${what}${where}. Save it from Excel as CSV and try again`,
+  );
 }
 
 async function openCsv(file: Buffer): Promise<Table> {
@@ -270,8 +272,9 @@ async function openXlsx(file: Buffer, limits: ReadLimits): Promise<Table> {
     });
   let first = await readRow();
   // Rows above the header that are wholly empty are skipped; the header is the first row with text.
-  for (let skipped = 0; !first.done && cellsOf(first.value.values).every((c) => c === null || c === ''); ) {
-    if ((skipped += 1) > 1000) throw new UploadFileError('The file has no header row in its first 1,000 rows');
+  for (let skipped = 0; !first.done && cellsOf(first.value.values).every((c) => c === null || c === '');) {
+    if ((skipped += 1) > 1000)
+      throw new UploadFileError('The file has no header row in its first 1,000 rows');
     first = await readRow();
   }
   if (first.done) throw new UploadFileError('The selected file is empty');

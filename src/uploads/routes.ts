@@ -12,6 +12,7 @@ import { streamCsv } from '../collation/exports.js';
 import { columnByName } from './columns.js';
 import { ERRORS_PAGE_SIZE, type UploadsService } from './service.js';
 import { sendCsvTemplate, sendXlsxTemplate } from './template.js';
+import { checkIdParams } from '../lib/ids.js';
 
 const confirmProblems: Record<string, string> = {
   already_confirmed: 'This file has already been applied to your return',
@@ -24,6 +25,7 @@ const confirmProblems: Record<string, string> = {
 
 export function uploadsRouter(config: Config, uploads: UploadsService, returns: ReturnsService): Router {
   const router = Router();
+  checkIdParams(router);
   // In memory only, never on disk; anything over the limit is refused before it is read.
   const receive = multer({
     storage: multer.memoryStorage(),

@@ -151,7 +151,10 @@ export function processRow(cells: Cell[], rowNumber: number, ctx: RowContext): R
   // A date of birth without an age gives the age, as on the form (same function).
   if (linkage.success && (raw.age_at_death === null || String(raw.age_at_death).trim() === '')) {
     const dateOfDeath = typeof raw.date_of_death === 'string' ? parseDate(raw.date_of_death) : undefined;
-    const age = ageFromBirth(linkage.data.date_of_birth, { age_at_death: null, date_of_death: dateOfDeath ?? null });
+    const age = ageFromBirth(linkage.data.date_of_birth, {
+      age_at_death: null,
+      date_of_death: dateOfDeath ?? null,
+    });
     if (age !== undefined) raw.age_at_death = String(age);
   }
   const problems: FieldError[] = [];

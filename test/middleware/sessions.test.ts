@@ -37,7 +37,10 @@ describe('the idle limit', () => {
       t.clock.advance(MINUTE);
       if (minute % 25 === 0) {
         // A save ends in a redirect: the path that used to write the old expiry back.
-        const saved = await partner.submit('/returns/2026-03/records/new', completeRecordSections(`IDLE-${minute}`).death!);
+        const saved = await partner.submit(
+          '/returns/2026-03/records/new',
+          completeRecordSections(`IDLE-${minute}`).death!,
+        );
         expect(saved.status).toBe(302);
         expect(saved.headers.location).toMatch(/\/returns\/2026-03\/records\/\d+\//);
       } else {
@@ -95,7 +98,11 @@ describe('a form sent after the session ended', () => {
     const resent = await partner.post('/returns/2026-03/records/new').type('form').send(fields);
     expect(resent.text.match(/govuk-error-message">[\s\S]{0,200}/g) ?? []).toEqual([]);
     expect(resent.status).toBe(302);
-    const saved = await t.db.selectFrom('records').select('id').where('partner_record_ref', '=', 'LUNCH-2').execute();
+    const saved = await t.db
+      .selectFrom('records')
+      .select('id')
+      .where('partner_record_ref', '=', 'LUNCH-2')
+      .execute();
     expect(saved).toHaveLength(1);
   });
 });
@@ -115,11 +122,17 @@ describe('session rows', () => {
   it('when a sign-in form is sent without its cookie or with a wrong token then it is refused', async () => {
     const page = await agentFor(t.app).get('/sign-in');
     const token = csrfFrom(page.text);
-    const noCookie = await request(t.app).post('/sign-in').type('form').send({ email: 'a@b.test', password: 'x', _csrf: token });
+    const noCookie = await request(t.app)
+      .post('/sign-in')
+      .type('form')
+      .send({ email: 'a@b.test', password: 'x', _csrf: token });
     expect(noCookie.status).toBe(403);
     const agent = agentFor(t.app);
     await agent.get('/sign-in');
-    const wrong = await agent.post('/sign-in').type('form').send({ email: 'a@b.test', password: 'x', _csrf: token });
+    const wrong = await agent
+      .post('/sign-in')
+      .type('form')
+      .send({ email: 'a@b.test', password: 'x', _csrf: token });
     expect(wrong.status).toBe(403);
   });
 

@@ -5,7 +5,14 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { createOrganisation, createTestApp, createUser, signedIn, type Agent, type TestApp } from '../helpers/app.js';
+import {
+  createOrganisation,
+  createTestApp,
+  createUser,
+  signedIn,
+  type Agent,
+  type TestApp,
+} from '../helpers/app.js';
 import type { Organisation } from '../../src/db/types.js';
 
 jest.setTimeout(120_000);
@@ -30,7 +37,11 @@ afterAll(() => t.close());
 async function everythingStored(): Promise<string> {
   const tables = ['records', 'uploads', 'upload_rows', 'upload_errors', 'audit_log', 'outbox', 'sessions'];
   const dumps = await Promise.all(
-    tables.map((table) => sql<{ t: string }>`select coalesce(json_agg(x)::text, '') as t from ${sql.table(table)} x`.execute(t.db)),
+    tables.map((table) =>
+      sql<{ t: string }>`select coalesce(json_agg(x)::text, '') as t from ${sql.table(table)} x`.execute(
+        t.db,
+      ),
+    ),
   );
   return dumps.map((d) => d.rows[0]!.t).join('\n');
 }
@@ -50,7 +61,11 @@ describe('a hostile or broken file', () => {
     expect(response.status).toBe(400);
     expect(response.text).toContain(message);
     expect(response.text).toContain('govuk-error-summary');
-    const stored = await t.db.selectFrom('uploads').select('id').where('organisation_id', '=', org.id).execute();
+    const stored = await t.db
+      .selectFrom('uploads')
+      .select('id')
+      .where('organisation_id', '=', org.id)
+      .execute();
     expect(stored).toHaveLength(0);
     expect(await t.db.selectFrom('records').select('id').execute()).toHaveLength(0);
     for (const id of identifiers) expect(response.text).not.toContain(id);
@@ -62,7 +77,10 @@ describe('a hostile or broken file', () => {
     const page = await partner.get(response.headers.location!);
     expect(page.status).toBe(200);
     expect(page.text).toMatch(/Rows with problems<\/dt><dd class="govuk-summary-list__value">3000</);
-    const problems = await t.db.selectFrom('upload_errors').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+    const problems = await t.db
+      .selectFrom('upload_errors')
+      .select(sql<number>`count(*)`.as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(problems.n)).toBeGreaterThan(30_000);
     const report = await partner.get(`${response.headers.location!}/problems.csv`);
     expect(report.status).toBe(200);
@@ -91,10 +109,15 @@ describe('while a hostile file is being checked', () => {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
       const headerLine = fixture('blank-lines.csv').toString('utf8').split('\n')[0]!;
-      const huge = Buffer.concat([Buffer.from(`${headerLine}\n`), Buffer.alloc(10 * 1024 * 1024 - 400, '\n')]);
+      const huge = Buffer.concat([
+        Buffer.from(`${headerLine}\n`),
+        Buffer.alloc(10 * 1024 * 1024 - 400, '\n'),
+      ]);
       const cookie = (await partner.get('/returns')).request.cookies;
       const page = await fetch(`${base}${UPLOAD}`, { headers: { cookie } });
-      const action = /<form method="post" action="([^"]+)" enctype/.exec(await page.text())![1]!.replace(/&amp;/g, '&');
+      const action = /<form method="post" action="([^"]+)" enctype/
+        .exec(await page.text())![1]!
+        .replace(/&amp;/g, '&');
       const form = new FormData();
       form.append('file', new Blob([huge]), 'blank.csv');
       const uploading = fetch(`${base}${action}`, { method: 'POST', body: form, headers: { cookie } });
