@@ -95,6 +95,7 @@ export function createServices({ config, db, clock, mailer }: AppDeps): Services
       ...defaultSenderOptions,
       from: config.mailFrom,
       maxAttempts: config.jobs.outboxMaxAttempts,
+      claimMs: config.jobs.outboxClaimMs,
     }),
   };
 }

@@ -46,6 +46,7 @@ const envSchema = z.object({
     .transform((v) => v === 'on'),
   JOB_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   OUTBOX_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(600).default(5),
+  OUTBOX_CLAIM_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   UPLOAD_MAX_MB: z.coerce.number().min(1).max(200).default(10),
   UPLOAD_MAX_ROWS: z.coerce.number().int().min(10).max(1_000_000).default(100_000),
@@ -95,7 +96,14 @@ export interface Config {
   signIn: { maxAttempts: number; lockoutMinutes: number };
   logLevel: string;
   trustProxy: boolean;
-  jobs: { enabled: boolean; intervalMs: number; outboxIntervalMs: number; outboxMaxAttempts: number };
+  jobs: {
+    enabled: boolean;
+    intervalMs: number;
+    outboxIntervalMs: number;
+    outboxMaxAttempts: number;
+    /** How long a sender's claim on a message lasts (renewed while it works). */
+    outboxClaimMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -162,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       intervalMs: e.JOB_INTERVAL_SECONDS * 1000,
       outboxIntervalMs: e.OUTBOX_INTERVAL_SECONDS * 1000,
       outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+      outboxClaimMs: e.OUTBOX_CLAIM_SECONDS * 1000,
     },
   };
 }

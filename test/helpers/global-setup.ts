@@ -1,5 +1,6 @@
 // Once per `npm test`: a PostgreSQL server (TEST_DATABASE_URL, or the embedded one) and a migrated
 // template database that every test file copies, so each file gets a fresh database in milliseconds.
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,8 @@ import { startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 
 export default async function globalSetup(): Promise<void> {
+  // The process tests (test/server.test.ts) run the built server, as production does.
+  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
   let serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
     const dir = mkdtempSync(path.join(tmpdir(), 'drd-test-pg-'));

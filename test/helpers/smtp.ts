@@ -8,6 +8,8 @@ export interface TestSmtp {
   messages: ParsedMail[];
   /** While true, every message is refused with a temporary failure. */
   refusing: boolean;
+  /** Called just after a message has been accepted (the 250 reply sent). */
+  afterAccept?: (mail: ParsedMail) => void;
   close(): Promise<void>;
 }
 
@@ -31,6 +33,7 @@ export async function startSmtp(): Promise<TestSmtp> {
         simpleParser(Buffer.concat(chunks)).then((mail) => {
           state.messages.push(mail);
           callback();
+          state.afterAccept?.(mail);
         }, callback);
       });
     },
