@@ -206,8 +206,8 @@ describe('the database restarting under load', () => {
         smtp.messages.map((m) => m.subject).filter((s) => s?.startsWith(`Restart ${mode} `)),
       );
       expect(sent.size).toBe(20);
-      console.log(
-        `database restart (${mode}): served again ${recoveredMs} ms after PostgreSQL was back; ${acknowledged.length} saves acknowledged, all present once`,
+      process.stdout.write(
+        `database restart (${mode}): served again ${recoveredMs} ms after PostgreSQL was back; ${acknowledged.length} saves acknowledged, all present once\n`,
       );
     },
   );
@@ -287,8 +287,8 @@ describe('kill -9 while sending email', () => {
     const distinct = new Set(received);
     expect(distinct.size).toBe(30); // none lost
     expect(received.length - distinct.size).toBeLessThanOrEqual(1); // at most the one in flight twice
-    console.log(
-      `kill -9 mid-send: ${received.length} deliveries of 30 messages (${received.length - distinct.size} duplicate)`,
+    process.stdout.write(
+      `kill -9 mid-send: ${received.length} deliveries of 30 messages (${received.length - distinct.size} duplicate)\n`,
     );
   });
 });
