@@ -1,12 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { createTestApp, type TestApp } from './helpers/app.js';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { pino } from 'pino';
+import { createApp } from '../src/app.js';
+import { createDatabase } from '../src/db/database.js';
+import { agentFor, createTestApp, csrfFrom, nullMailer, type TestApp } from './helpers/app.js';
 
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp();
 });
 afterAll(() => t.close());
+
+const deps = () => ({
+  config: t.config,
+  mailer: nullMailer,
+  clock: t.clock,
+  logger: pino({ level: 'silent' }),
+});
 
 describe('/health', () => {
   it('when the database is up and migrated then it says so, with the outbox backlog', async () => {
@@ -39,6 +51,88 @@ describe('/health', () => {
     const response = await request(t.app).get('/no-such-page');
     expect(response.status).toBe(404);
     expect(response.text).toContain('Page not found');
+  });
+});
+
+describe('/health when something is wrong', () => {
+  it('when the outbox has a message being sent then it counts in the backlog', async () => {
+    await t.db.updateTable('outbox').set({ status: 'sending' }).where('idempotency_key', '=', 'k1').execute();
+    const response = await request(t.app).get('/health');
+    expect(response.body.outboxPending).toBe(1);
+    await t.db.updateTable('outbox').set({ status: 'pending' }).where('idempotency_key', '=', 'k1').execute();
+  });
+
+  it('when a table it reads is locked then it answers 503 with a reason within 2 seconds', async () => {
+    const conn = new pg.Client({ connectionString: t.url });
+    await conn.connect();
+    try {
+      await conn.query('begin');
+      await conn.query('lock table outbox in access exclusive mode');
+      const started = Date.now();
+      const response = await request(t.app).get('/health');
+      const took = Date.now() - started;
+      expect(response.status).toBe(503);
+      expect(response.body.status).toBe('unavailable');
+      expect(response.body.reason).toMatch(/did not answer|cannot be reached/);
+      expect(took).toBeLessThan(2_500);
+      process.stdout.write(`/health with a locked table: 503 in ${took} ms\n`);
+    } finally {
+      await conn.query('rollback');
+      await conn.end();
+    }
+    expect((await request(t.app).get('/health')).status).toBe(200);
+  });
+
+  it('when the database only accepts reads then it answers 503 and says so', async () => {
+    const name = new URL(t.url).pathname.slice(1);
+    await sql`alter database ${sql.id(name)} set default_transaction_read_only = on`.execute(t.db);
+    const readOnly = createDatabase(t.url, { max: 1 });
+    try {
+      const app = createApp({ ...deps(), db: readOnly });
+      const response = await request(app).get('/health');
+      expect(response.status).toBe(503);
+      expect(response.body.database).toBe('read-only');
+    } finally {
+      await readOnly.destroy();
+      await sql`alter database ${sql.id(name)} reset default_transaction_read_only`.execute(t.db);
+    }
+  });
+
+  it('when a migration has not run then it answers 503 and says so', async () => {
+    await sql`update kysely_migration set name = name || '-renamed' where name = (select max(name) from kysely_migration)`.execute(
+      t.db,
+    );
+    try {
+      const response = await request(t.app).get('/health');
+      expect(response.status).toBe(503);
+      expect(response.body.migrations).toBe('pending');
+    } finally {
+      await sql`update kysely_migration set name = replace(name, '-renamed', '')`.execute(t.db);
+    }
+  });
+
+  it('when the database cannot be reached then it answers 503 within 2 seconds, and pages say the service is unavailable', async () => {
+    const nowhere = createDatabase('postgres://nobody@127.0.0.1:1/none', { max: 1, connectTimeoutMs: 1_000 });
+    try {
+      const app = createApp({ ...deps(), db: nowhere });
+      const started = Date.now();
+      const health = await request(app).get('/health');
+      expect(health.status).toBe(503);
+      expect(Date.now() - started).toBeLessThan(2_500);
+      // The sign-in form needs no database; signing in does.
+      const agent = agentFor(app);
+      const form = await agent.get('/sign-in');
+      expect(form.status).toBe(200);
+      const page = await agent
+        .post('/sign-in')
+        .type('form')
+        .send({ email: 'a@b.test', password: 'long enough password', _csrf: csrfFrom(form.text) });
+      expect(page.status).toBe(503);
+      expect(page.text).toContain('Sorry, the service is unavailable');
+      expect(page.text).not.toMatch(/ECONNREFUSED|at .*\.ts:\d+/);
+    } finally {
+      await nowhere.destroy();
+    }
   });
 });
 

@@ -20,6 +20,8 @@ let passwordHash: Promise<string> | undefined;
 export interface TestApp {
   app: Express;
   db: TestDatabase['db'];
+  /** The test database's connection string (for a second connection, e.g. to hold a lock). */
+  url: string;
   clock: FixedClock;
   config: Config;
   services: Services;
@@ -57,6 +59,7 @@ export async function createTestApp(
   return {
     app: createApp(deps, services),
     db: database.db,
+    url: database.url,
     clock,
     config,
     services,

@@ -322,6 +322,21 @@ describe('encodings, delimiters, dates and Excel', () => {
   });
 });
 
+describe('linkage identifiers in a file', () => {
+  it('when a row gives a date of birth but no age then the age is worked out from it, as on the form', async () => {
+    const head = [...header, 'surname', 'first_initial', 'date_of_birth'];
+    const file = csv([[...row('DOB-1', { age_at_death: '' }), 'Smithfield', 'J', '1980-06-20']], head);
+    const { response, page } = await preview(file);
+    expect(response.status).toBe(302);
+    expect(page.text).toMatch(/New deaths<\/dt><dd class="govuk-summary-list__value">1</);
+    await confirm(response.headers.location!);
+    const saved = (await recordsOf()).find((r) => r.partner_record_ref === 'DOB-1')!;
+    expect(saved.age_at_death).toBe(45); // died 10 March 2026
+    expect(saved.match_key_demo).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(saved)).not.toContain('1980-06-20');
+  });
+});
+
 describe('all or nothing', () => {
   it('when the database fails on one row during confirm then no row of the file is saved', async () => {
     const before = (await recordsOf()).length;
