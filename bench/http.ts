@@ -11,19 +11,26 @@ export function tempDir(prefix: string): string {
   return dir;
 }
 
-/** Signs in through the sign-in page, as a person would, and returns the session cookie. */
+/**
+ * Signs in through the sign-in page, as a person would, and returns the browser's cookies: the form
+ * cookie (every form's CSRF token is made from it) and the session cookie.
+ */
 export async function signIn(base: string, email: string, password: string): Promise<string> {
   const signInPage = await fetch(`${base}/sign-in`);
-  const cookie = signInPage.headers.get('set-cookie')!.split(';')[0]!;
+  const formCookie = signInPage.headers.get('set-cookie')!.split(';')[0]!;
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await signInPage.text())![1]!;
   const signedIn = await fetch(`${base}/sign-in`, {
     method: 'POST',
-    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { cookie: formCookie, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ _csrf: csrf, email, password }).toString(),
     redirect: 'manual',
   });
   if (signedIn.status !== 302) throw new Error(`sign-in failed: ${signedIn.status}`);
-  return signedIn.headers.get('set-cookie')!.split(';')[0]!;
+  const session = signedIn.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0]!)
+    .find((c) => c.startsWith('drd.sid='))!;
+  return `${formCookie}; ${session}`;
 }
 
 /** The production server (compiled, as `npm start` runs it) in its own process, so its memory is its own. */
