@@ -81,7 +81,7 @@ export function createServices({ config, db, clock, mailer }: AppDeps): Services
     returns,
     records: new RecordsService(db, config, clock, returns),
     reminders: new RemindersService(db, config, clock),
-    summary: new SummaryService(db, config, clock, scorecard),
+    summary: new SummaryService(db, config, clock, scorecard, collation),
     nilLinks: new NilLinksService(db, clock, returns),
     collation,
     dashboard: new DashboardService(db, clock, collation),
@@ -179,7 +179,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   );
   app.use('/dashboard', dashboardRouter(services.dashboard, services.alerts, services.scorecard));
   app.use('/ccsu', collationRouter(services.collation, services.cases, services.queries, db));
-  app.use('/ccsu', ccsuRouter(services.returns, services.organisations, services.summary));
+  app.use('/ccsu', ccsuRouter(services.collation, services.summary));
   app.use('/admin/settings', settingsRouter(db, deps.clock));
   app.use('/admin/organisations', organisationsRouter(services.organisations));
   app.use('/admin/users', usersRouter(services.accounts, services.organisations));

@@ -5,15 +5,15 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import type { Organisation } from '../db/types.js';
 import { audit, type Actor } from '../audit/audit.js';
+import { addMonths, deadlineOf, londonDateOf, periodsBetween, type Period } from '../domain/periods.js';
+import type { ReturnStatus } from '../domain/status.js';
 import {
-  addMonths,
-  deadlineOf,
-  londonDateOf,
-  periodOf,
-  periodsBetween,
-  type Period,
-} from '../domain/periods.js';
-import { returnStatus, type ReturnStatus } from '../domain/status.js';
+  isActiveIn,
+  isReceived,
+  latestDuePeriod,
+  monthCompliance,
+  type ComplianceBucket,
+} from '../domain/compliance.js';
 import { fieldDefs } from '../records/fields.js';
 import { getSettings } from '../settings/settings.js';
 import {
@@ -32,6 +32,8 @@ export const PAGE_SIZE = 50;
 
 export interface MatrixCell {
   status: ReturnStatus | null; // null: the organisation made no return for that month (not yet active)
+  /** How the return counts (the one compliance rule); null when no return was owed. */
+  bucket: ComplianceBucket | null;
   deadline: string;
   submittedAt: Date | null;
   version: number;
@@ -57,7 +59,12 @@ export class CollationService {
   }
 
   latestDuePeriod(): Period {
-    return addMonths(periodOf(this.today()), -1);
+    return latestDuePeriod(this.today());
+  }
+
+  /** A month's deadline, with the working days set by the admins. */
+  async deadline(period: Period): Promise<string> {
+    return deadlineOf(period, (await getSettings(this.db)).deadlineWorkingDays);
   }
 
   /** Organisations × months (newest first) with status, deadline, submission time, version and count. */
@@ -95,17 +102,17 @@ export class CollationService {
       periods.map((period) => {
         const deadline = deadlineOf(period, settings.deadlineWorkingDays);
         const row = byKey.get(`${organisation.id}:${period}`);
-        const active =
-          organisation.active_from <= period && (!organisation.active_to || organisation.active_to >= period);
+        const month = isActiveIn(organisation, period)
+          ? monthCompliance({
+              state: row?.state ?? null,
+              submittedLate: row?.submitted_late ?? false,
+              deadline,
+              today,
+            })
+          : null;
         return {
-          status: active
-            ? returnStatus({
-                state: row?.state ?? null,
-                submittedLate: row?.submitted_late ?? false,
-                deadline,
-                today,
-              })
-            : null,
+          status: month?.status ?? null,
+          bucket: month?.bucket ?? null,
           deadline,
           submittedAt: row?.last_submitted_at ?? null,
           version: row?.current_version ?? 0,
@@ -124,11 +131,7 @@ export class CollationService {
   async nonSubmitters(period: Period) {
     const { rows } = await this.matrix({ months: 1, to: period });
     return rows
-      .filter(
-        (r) =>
-          r.cells[0]!.status &&
-          !['submitted', 'submitted_late', 'nil', 'nil_late', 'reopened'].includes(r.cells[0]!.status!),
-      )
+      .filter((r) => r.cells[0]!.bucket !== null && !isReceived(r.cells[0]!.bucket))
       .map((r) => ({
         organisation: r.organisation,
         status: r.cells[0]!.status!,

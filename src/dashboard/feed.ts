@@ -131,6 +131,9 @@ export function feedRouter(
               period: periods[i],
               status: cell.status,
               status_label: statusLabels[cell.status],
+              // How the return counts (on_time, late, nil, nil_late, overdue, not_yet_due): the same rule
+              // as the dashboard, the summary email and the scorecard.
+              compliance: cell.bucket,
               deadline: cell.deadline,
               submitted_at: cell.submittedAt ? cell.submittedAt.toISOString() : null,
               version: cell.version,
@@ -143,6 +146,7 @@ export function feedRouter(
       'period',
       'status',
       'status_label',
+      'compliance',
       'deadline',
       'submitted_at',
       'version',

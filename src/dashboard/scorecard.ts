@@ -15,6 +15,7 @@ import {
   type Period,
 } from '../domain/periods.js';
 import { reminderKinds, reminderLabels, type ReminderKind } from '../domain/reminders.js';
+import { isLate, isReceived } from '../domain/compliance.js';
 
 /** A reminder "worked" when the return came in within this many working days of it. */
 export const RESPONSE_WORKING_DAYS = 2;
@@ -91,7 +92,6 @@ export class ScorecardService {
       .where(sql<boolean>`first_submitted_at is not null`)
       .execute();
     const firstOf = new Map(firsts.map((r) => [`${r.organisation_id}:${r.period}`, r.first_submitted_at!]));
-    const today = londonDateOf(this.clock.now());
     return rows.map(({ organisation, cells }) => {
       const row: ScorecardRow = {
         organisation: { id: organisation.id, name: organisation.name, type: organisation.type },
@@ -103,18 +103,14 @@ export class ScorecardService {
       };
       const days: number[] = [];
       cells.forEach((cell, i) => {
-        if (cell.status === null) return;
+        // On time, late or missing by the one compliance rule; the days are the measure beside it.
+        if (cell.bucket === null || cell.bucket === 'not_yet_due') return;
+        row.due += 1;
+        if (!isReceived(cell.bucket)) row.missing += 1;
+        else if (isLate(cell.bucket)) row.late += 1;
+        else row.onTime += 1;
         const first = firstOf.get(`${organisation.id}:${periods[i]}`);
-        if (first) {
-          const d = workingDaysBetween(cell.deadline, londonDateOf(first));
-          days.push(d);
-          row.due += 1;
-          if (d <= 0) row.onTime += 1;
-          else row.late += 1;
-        } else if (today > cell.deadline) {
-          row.due += 1;
-          row.missing += 1;
-        }
+        if (first) days.push(workingDaysBetween(cell.deadline, londonDateOf(first)));
       });
       row.medianDays = median(days);
       return row;

@@ -12,6 +12,7 @@ import { getSettings } from '../settings/settings.js';
 import { countCases, type CountRow, type Dimension } from './repository.js';
 import type { DashboardFilters } from './filters.js';
 import { present, type Audience, type Category, type Figure, type ShownFigure } from './figures.js';
+import { isLate, isReceived } from '../domain/compliance.js';
 
 export interface DashboardPage {
   slug: string;
@@ -265,11 +266,11 @@ export class DashboardService {
     const counts = periods.map((_, i) => {
       const tally = [0, 0, 0];
       for (const row of rows) {
-        const status = row.cells[i]!.status;
-        if (status === null) continue;
-        if (status === 'submitted' || status === 'nil' || status === 'reopened') tally[0]! += 1;
-        else if (status === 'submitted_late' || status === 'nil_late') tally[1]! += 1;
-        else tally[2]! += 1;
+        const bucket = row.cells[i]!.bucket;
+        if (bucket === null) continue;
+        if (!isReceived(bucket)) tally[2]! += 1;
+        else if (isLate(bucket)) tally[1]! += 1;
+        else tally[0]! += 1;
       }
       return tally;
     });

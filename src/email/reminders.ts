@@ -23,6 +23,7 @@ import { getSettings } from '../settings/settings.js';
 import { enqueue } from './outbox.js';
 import { renderEmail } from './templates.js';
 import { ccsuDistributionList } from './recipients.js';
+import { isActiveIn, isReceived, monthCompliance } from '../domain/compliance.js';
 
 /** A reminder older than this many working days is stale: after downtime it is not sent late. */
 const STALE_AFTER_WORKING_DAYS = 10;
@@ -53,7 +54,7 @@ export class RemindersService {
     const organisations = await this.db.selectFrom('organisations').selectAll().execute();
     const returns = await this.db
       .selectFrom('returns')
-      .select(['organisation_id', 'period', 'state', 'locked_at'])
+      .select(['organisation_id', 'period', 'state', 'submitted_late', 'locked_at'])
       .where('period', '>=', first)
       .execute();
     const returnOf = new Map(returns.map((r) => [`${r.organisation_id}:${r.period}`, r]));
@@ -71,11 +72,17 @@ export class RemindersService {
       const kind = dueReminder(period, deadline, today, settings.reminderSchedule);
       if (!kind || reminderDates(period, deadline, settings.reminderSchedule)[kind] < staleBefore) continue;
       for (const organisation of organisations) {
-        if (organisation.active_from > period || (organisation.active_to && organisation.active_to < period))
-          continue;
+        if (!isActiveIn(organisation, period)) continue;
         const ret = returnOf.get(`${organisation.id}:${period}`);
-        // Reminders stop the moment a return is in (an amendment in progress was submitted before).
-        if (ret && (ret.state !== 'in_progress' || ret.locked_at)) continue;
+        // Reminders stop the moment a return is in (an amendment in progress was received before), and
+        // for a month CCSU has locked.
+        const { bucket } = monthCompliance({
+          state: ret?.state ?? null,
+          submittedLate: ret?.submitted_late ?? false,
+          deadline,
+          today,
+        });
+        if (isReceived(bucket) || ret?.locked_at) continue;
         if (sentKeys.has(`${organisation.id}:${period}:${kind}`)) continue;
         due.push({ organisation, period, kind, deadline });
       }

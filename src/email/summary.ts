@@ -18,12 +18,12 @@ import {
   type Period,
 } from '../domain/periods.js';
 import * as ref from '../domain/reference.js';
-import { returnStatus, type ReturnStatus } from '../domain/status.js';
 import { getSettings } from '../settings/settings.js';
 import { enqueue } from './outbox.js';
 import { ccsuDistributionList } from './recipients.js';
 import { renderEmail } from './templates.js';
 import { RESPONSE_WORKING_DAYS, type ScorecardService } from '../dashboard/scorecard.js';
+import type { CollationService } from '../collation/service.js';
 
 /** Exact figures, kept in the summaries table (inside CCSU) so the next summary can say what changed. */
 export interface SummaryFigures {
@@ -54,6 +54,7 @@ export class SummaryService {
     private readonly config: Config,
     private readonly clock: Clock,
     private readonly scorecard: ScorecardService,
+    private readonly collation: CollationService,
   ) {}
 
   /** The date a period's scheduled summary goes: the working day after its deadline. */
@@ -139,33 +140,17 @@ export class SummaryService {
   }
 
   async figures(period: Period): Promise<SummaryFigures> {
-    const settings = await getSettings(this.db);
-    const today = londonDateOf(this.clock.now());
-    const deadline = deadlineOf(period, settings.deadlineWorkingDays);
-
-    const organisations = await this.db.selectFrom('organisations').selectAll().orderBy('name').execute();
-    const returns = await this.db.selectFrom('returns').selectAll().where('period', '=', period).execute();
-    const byOrg = new Map(returns.map((r) => [r.organisation_id, r]));
+    // The one compliance rule, from the same month matrix as the CCSU pages, dashboard and feed.
+    const { rows } = await this.collation.matrix({ months: 1, to: period });
     const compliance = { on_time: 0, late: 0, nil: 0, nil_late: 0, outstanding: 0 };
     const overdueOrganisations: string[] = [];
-    for (const organisation of organisations) {
-      if (organisation.active_from > period || (organisation.active_to && organisation.active_to < period))
-        continue;
-      const row = byOrg.get(organisation.id);
-      const status: ReturnStatus = returnStatus({
-        state: row?.state ?? null,
-        submittedLate: row?.submitted_late ?? false,
-        deadline,
-        today,
-      });
-      if (status === 'submitted' || status === 'reopened') compliance.on_time += 1;
-      else if (status === 'submitted_late') compliance.late += 1;
-      else if (status === 'nil') compliance.nil += 1;
-      else if (status === 'nil_late') compliance.nil_late += 1;
-      else {
+    for (const { organisation, cells } of rows) {
+      const bucket = cells[0]!.bucket;
+      if (bucket === null) continue;
+      if (bucket === 'overdue' || bucket === 'not_yet_due') {
         compliance.outstanding += 1;
-        if (status === 'overdue') overdueOrganisations.push(organisation.name);
-      }
+        if (bucket === 'overdue') overdueOrganisations.push(organisation.name);
+      } else compliance[bucket] += 1;
     }
 
     const cases = await this.cases(addMonths(period, -11), period);

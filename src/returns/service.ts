@@ -21,7 +21,7 @@ import {
   type IsoDate,
   type Period,
 } from '../domain/periods.js';
-import { isDone, returnStatus, type ReturnStatus } from '../domain/status.js';
+import { returnStatus, type ReturnStatus } from '../domain/status.js';
 import { enqueue } from '../email/outbox.js';
 import { renderEmail } from '../email/templates.js';
 import { getSettings } from '../settings/settings.js';
@@ -398,22 +398,5 @@ export class ReturnsService {
     if (!isPeriod(period) || !this.periodsFor(organisation).includes(period)) return undefined;
     const row = await repo.lockReturn(trx, organisation.id, period, this.clock.now());
     return this.isEditable(row) ? row : undefined;
-  }
-
-  isDone(status: ReturnStatus): boolean {
-    return isDone(status);
-  }
-
-  /** Every organisation's status for one month: the CCSU home page. */
-  async compliance(period: Period, organisations: Organisation[]) {
-    const deadline = await this.deadlineFor(period);
-    const rows = await this.db.selectFrom('returns').selectAll().where('period', '=', period).execute();
-    const byOrg = new Map(rows.map((row) => [row.organisation_id, row]));
-    return organisations
-      .filter((o) => o.active_from <= period && (!o.active_to || o.active_to >= period))
-      .map((organisation) => ({
-        organisation,
-        ...this.summarise(period, byOrg.get(organisation.id), deadline, 0),
-      }));
   }
 }
