@@ -2,8 +2,8 @@
 // HTTP by the app beside the hand-written SQL that gives the same figures, run directly in the same run.
 import { sql } from 'kysely';
 import type { Db } from '../src/db/database.js';
-import { hashLinkToken } from '../src/accounts/secrets.js';
-import { refreshMissingCaseFacts } from '../src/dashboard/case-facts.js';
+import { hashLinkToken } from '../src/lib/link-tokens.js';
+import { refreshMissingCaseFacts } from '../src/cases/case-facts.js';
 import { addMonths, periodOf, londonDateOf, periodsBetween } from '../src/domain/periods.js';
 
 type Timer = (run: () => Promise<unknown>) => Promise<number>;

@@ -15,7 +15,7 @@ import { loadConfig } from '../src/config.js';
 import { createDatabase } from '../src/db/database.js';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { createMailer } from '../src/email/mailer.js';
+import { createMailer } from '../src/mail/mailer.js';
 import { hashPassword } from '../src/accounts/secrets.js';
 import { insertUser } from '../src/accounts/repository.js';
 import { reminderFigures } from './reminders.js';

@@ -10,9 +10,9 @@ import { loadConfig } from '../src/config.js';
 import { createDatabase } from '../src/db/database.js';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { createMailer } from '../src/email/mailer.js';
-import { RemindersService } from '../src/email/reminders.js';
-import { OutboxSender, defaultSenderOptions } from '../src/email/sender.js';
+import { createMailer } from '../src/mail/mailer.js';
+import { RemindersService } from '../src/reminders/service.js';
+import { OutboxSender, defaultSenderOptions } from '../src/mail/sender.js';
 
 export async function reminderFigures() {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'drd-bench-rem-'));

@@ -8,14 +8,16 @@ import { JobRunner } from './jobs/runner.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/open.js';
-import { createMailer } from './email/mailer.js';
+import { createMailer } from './mail/mailer.js';
 import { safeError } from './lib/safe-error.js';
+import { runBackfills } from './backfills.js';
 
 async function main(): Promise<void> {
   const started = Date.now();
   const config = loadConfig();
   const logger = pino({ level: config.logLevel });
   const database = await openDatabase(config, {
+    backfill: runBackfills,
     statementTimeoutMs: config.database.statementTimeoutMs,
     connectTimeoutMs: config.database.connectTimeoutMs,
     onConnectionError: (error) =>

@@ -3,11 +3,12 @@ import type { Clock } from '../clock.js';
 import type { Db, DbOrTrx } from '../db/database.js';
 import type { User, UserRole } from '../db/types.js';
 import { audit, type Actor } from '../audit/audit.js';
-import { enqueue } from '../email/outbox.js';
-import { renderEmail } from '../email/templates.js';
+import { enqueue } from '../mail/outbox.js';
+import { renderEmail } from '../mail/templates.js';
 import { deleteSetting, getSetting, putSetting } from '../settings/settings.js';
 import * as repo from './repository.js';
-import { dummyPasswordHash, hashLinkToken, hashPassword, newLinkToken, verifyPassword } from './secrets.js';
+import { dummyPasswordHash, hashPassword, verifyPassword } from './secrets.js';
+import { hashLinkToken, newLinkToken } from '../lib/link-tokens.js';
 
 const INVITE_DAYS = 7;
 const RESET_MINUTES = 60;

@@ -2,9 +2,9 @@ import { Router, type Request } from 'express';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { audit } from '../audit/audit.js';
-import { streamCsv } from '../collation/exports.js';
+import { streamCsv } from '../lib/exports.js';
 import { requireAdmin } from '../middleware/auth.js';
-import { HttpError } from '../http-error.js';
+import { HttpError } from '../lib/http-error.js';
 import type { Db } from '../db/database.js';
 import { MAX_ID, checkIdParams } from '../lib/ids.js';
 

@@ -4,6 +4,7 @@ import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/open.js';
 import { AccountsService } from '../accounts/service.js';
 import { z } from 'zod';
+import { runBackfills } from '../backfills.js';
 
 const email = z.email().safeParse(process.argv[2]?.trim());
 if (!email.success) {
@@ -11,7 +12,7 @@ if (!email.success) {
   process.exit(1);
 }
 const config = loadConfig();
-const database = await openDatabase(config);
+const database = await openDatabase(config, { backfill: runBackfills });
 try {
   const result = await new AccountsService(database.db, config, systemClock).createAdmin(email.data);
   if (!result.ok) {

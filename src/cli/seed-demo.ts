@@ -5,7 +5,7 @@ import { FixedClock } from '../clock.js';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/open.js';
 import { createServices } from '../app.js';
-import { createMailer } from '../email/mailer.js';
+import { createMailer } from '../mail/mailer.js';
 import { hashPassword } from '../accounts/secrets.js';
 import { insertUser } from '../accounts/repository.js';
 import { insertRecord } from '../records/repository.js';
@@ -14,6 +14,7 @@ import { addDays, addMonths, deadlineOf, lastDayOf, londonDateOf, periodOf } fro
 import { nhsMatchKey } from '../domain/linkage.js';
 import * as ref from '../domain/reference.js';
 import { defaultReminderSchedule, reminderDates, reminderKinds } from '../domain/reminders.js';
+import { runBackfills } from '../backfills.js';
 
 const PASSWORD = 'demo-password-2026';
 
@@ -61,7 +62,7 @@ function validNhsNumber(): string {
 }
 
 const config = loadConfig();
-const database = await openDatabase(config);
+const database = await openDatabase(config, { backfill: runBackfills });
 const db = database.db;
 try {
   if (await db.selectFrom('organisations').select('id').where('code', '=', 'SRH').executeTakeFirst()) {

@@ -5,8 +5,8 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { User } from '../db/types.js';
 import { audit } from '../audit/audit.js';
-import { enqueue } from '../email/outbox.js';
-import { renderEmail } from '../email/templates.js';
+import { enqueue } from '../mail/outbox.js';
+import { renderEmail } from '../mail/templates.js';
 import { fieldLabel } from '../records/schema.js';
 
 export class QueriesService {

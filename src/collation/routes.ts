@@ -4,15 +4,15 @@ import type { Db } from '../db/database.js';
 import { audit } from '../audit/audit.js';
 import { currentUser, requireAdmin, requireCcsu } from '../middleware/auth.js';
 import { formOf, validate, type FormErrors } from '../middleware/validation.js';
-import { HttpError } from '../http-error.js';
+import { HttpError } from '../lib/http-error.js';
 import { isPeriod, formatPeriod } from '../domain/periods.js';
 import * as ref from '../domain/reference.js';
 import { statusLabels } from '../domain/status.js';
 import { fieldDefs } from '../records/fields.js';
 import { concernsLabel } from '../domain/early-warning.js';
-import type { CasesService, CollationService } from './service.js';
+import type { CollationService } from './service.js';
 import type { QueriesService } from './queries.js';
-import { rowsOf, streamCsv, streamXlsx, toAsync, type Column } from './exports.js';
+import { rowsOf, streamCsv, streamXlsx, toAsync, type Column } from '../lib/exports.js';
 import type { RecordFilters, SortKey } from './repository.js';
 import { MAX_ID, checkIdParams } from '../lib/ids.js';
 
@@ -82,12 +82,7 @@ const recordColumns: Column<Record<string, unknown>>[] = [
   { header: 'has_demographic_key', value: (r) => (r.match_key_demo ? 'yes' : 'no') },
 ];
 
-export function collationRouter(
-  collation: CollationService,
-  cases: CasesService,
-  queries: QueriesService,
-  db: Db,
-): Router {
+export function collationRouter(collation: CollationService, queries: QueriesService, db: Db): Router {
   const router = Router();
   checkIdParams(router);
   router.use(requireCcsu);
@@ -353,65 +348,10 @@ export function collationRouter(
     res.redirect('/ccsu/queries');
   });
 
-  // De-duplication: the review queue of near matches, decisions with reasons, and case pages.
-  router.get('/review', async (_req, res) => {
-    const queue = await cases.queue();
-    res.render('collation/review', { title: 'Possible duplicates', queue, decided: await cases.decided() });
-  });
-
-  const decisionSchema = z.object({
-    decision: z.enum(['linked', 'kept_apart'], { error: 'Select whether these are the same death' }),
-    reason: z
-      .string({ error: 'Give the reason for your decision' })
-      .trim()
-      .min(1, 'Give the reason for your decision')
-      .max(200, 'Reason must be 200 characters or fewer'),
-  });
-  const renderPair = async (req: Request, res: Response, errors?: FormErrors) => {
-    const found = await cases.pair(Number(req.params.id));
-    if (!found) throw new HttpError(404);
-    res.render('collation/pair', {
-      title: 'Are these the same death?',
-      ...found,
-      errors,
-      values: req.body ?? {},
-      fieldDefs,
-      backLink: '/ccsu/review',
-    });
-  };
-  router.get('/review/:id', (req, res) => renderPair(req, res));
-  router.post(
-    '/review/:id',
-    validate(decisionSchema, (req, res, errors) => renderPair(req, res, errors)),
-    async (req, res) => {
-      const form = formOf(res, decisionSchema);
-      if (!(await cases.decide(Number(req.params.id), form.decision, form.reason, actorOf(req))))
-        throw new HttpError(409);
-      req.session.flash = form.decision === 'linked' ? 'Linked into one case' : 'Kept as separate deaths';
-      res.redirect('/ccsu/review');
-    },
-  );
-  router.post('/review/:id/undo', async (req, res) => {
-    if (!(await cases.undo(Number(req.params.id), actorOf(req)))) throw new HttpError(409);
-    req.session.flash = 'Decision undone: the pair is back in the queue';
-    res.redirect('/ccsu/review');
-  });
-
   // Cases (de-duplicated deaths) by area and month of death: the figures every other count is built on.
   router.get('/cases', async (req, res) => {
     const counts = await collation.caseCounts(12);
     res.render('collation/cases', { title: 'Cases by area and month', counts });
-  });
-
-  router.get('/cases/:id', async (req, res) => {
-    const found = await cases.case(Number(req.params.id));
-    if (!found) throw new HttpError(404);
-    res.render('collation/case', {
-      title: `Case ${found.caseId}`,
-      ...found,
-      fieldDefs,
-      backLink: '/ccsu/records',
-    });
   });
 
   // Locking a collated month, and reopening one organisation's return: administrators only.

@@ -10,9 +10,9 @@ import { audit } from '../audit/audit.js';
 import { concernsLabel, findClusters, type Cluster } from '../domain/early-warning.js';
 import { addDays, formatDate, londonDateOf } from '../domain/periods.js';
 import { substances } from '../domain/reference.js';
-import { enqueue } from '../email/outbox.js';
-import { ccsuDistributionList } from '../email/recipients.js';
-import { renderEmail } from '../email/templates.js';
+import { enqueue } from '../mail/outbox.js';
+import { ccsuDistributionList } from '../mail/recipients.js';
+import { renderEmail } from '../mail/templates.js';
 import { getSettings } from '../settings/settings.js';
 
 /** Deaths further back than this are history, not an emerging cluster. */

@@ -2,14 +2,14 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { currentUser, requireCcsu, requireSignedIn } from '../middleware/auth.js';
 import { toFormErrors } from '../middleware/validation.js';
-import { HttpError } from '../http-error.js';
+import { HttpError } from '../lib/http-error.js';
 import * as ref from '../domain/reference.js';
 import type { User } from '../db/types.js';
 import { filtersQueryString, readFilters } from './filters.js';
 import { dashboardPages, type DashboardService } from './service.js';
 import type { AlertsService } from './alerts.js';
-import { RESPONSE_WORKING_DAYS, type ScorecardService } from './scorecard.js';
-import { streamCsv, toAsync } from '../collation/exports.js';
+import { RESPONSE_WORKING_DAYS, type ScorecardService } from '../collation/scorecard.js';
+import { streamCsv, toAsync } from '../lib/exports.js';
 import { checkIdParams } from '../lib/ids.js';
 
 const isCcsu = (user: User) => user.role === 'ccsu_analyst' || user.role === 'ccsu_admin';

@@ -2,7 +2,6 @@ import { Migrator, type MigrationProvider } from 'kysely/migration';
 import { migrations } from '../../migrations/index.js';
 import { sql } from 'kysely';
 import type { Db, DbOrTrx } from './database.js';
-import { refreshMissingCaseFacts } from '../dashboard/case-facts.js';
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
@@ -10,8 +9,6 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
-  // Derived data a migration introduced is filled from the records already there (cheap when complete).
-  await refreshMissingCaseFacts(db);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 

@@ -11,7 +11,7 @@ export interface OpenDatabase {
 /** DATABASE_URL when set; otherwise the embedded PostgreSQL with its data in DATA_DIR. Migrated either way. */
 export async function openDatabase(
   config: Config,
-  databaseOptions: DatabaseOptions = {},
+  databaseOptions: DatabaseOptions & { backfill?: (db: Db) => Promise<void> } = {},
 ): Promise<OpenDatabase> {
   // The embedded server's module is loaded only when it is used: with DATABASE_URL it is never imported.
   const embedded = config.databaseUrl
@@ -20,6 +20,7 @@ export async function openDatabase(
   const db = createDatabase(config.databaseUrl ?? embedded!.url, databaseOptions);
   try {
     await migrateToLatest(db);
+    await databaseOptions.backfill?.(db);
   } catch (error) {
     await db.destroy();
     await embedded?.stop();

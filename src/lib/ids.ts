@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { HttpError } from '../http-error.js';
+import { HttpError } from './http-error.js';
 
 /** The largest id PostgreSQL's `integer` holds: a larger one can name nothing. */
 export const MAX_ID = 2_147_483_647;

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response, Express } from 'express';
 import type { Db } from '../db/database.js';
 import type { User, UserRole } from '../db/types.js';
-import { HttpError } from '../http-error.js';
+import { HttpError } from '../lib/http-error.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

@@ -1,6 +1,6 @@
 import type { Express, NextFunction, Request, Response } from 'express';
 import { isDatabaseUnavailable } from '../db/database.js';
-import { HttpError } from '../http-error.js';
+import { HttpError } from '../lib/http-error.js';
 import { safeError } from '../lib/safe-error.js';
 
 const titles: Record<number, string> = {

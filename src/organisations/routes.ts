@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { requireAdmin, currentUser } from '../middleware/auth.js';
 import { formOf, toFormErrors, validate, type FormErrors } from '../middleware/validation.js';
-import { HttpError } from '../http-error.js';
+import { HttpError } from '../lib/http-error.js';
 import type { Organisation } from '../db/types.js';
 import type { OrganisationsService } from './service.js';
 import { organisationSchema } from './schema.js';

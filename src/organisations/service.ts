@@ -4,7 +4,7 @@ import type { Organisation } from '../db/types.js';
 import { audit, type Actor } from '../audit/audit.js';
 import type { FieldError } from '../domain/field-error.js';
 import * as repo from './repository.js';
-import { refreshCaseFactsOfOrganisation } from '../dashboard/case-facts.js';
+import { refreshCaseFactsOfOrganisation } from '../cases/case-facts.js';
 import type { OrganisationInput } from './schema.js';
 
 export type SaveResult = { ok: true; organisation: Organisation } | { ok: false; errors: FieldError[] };

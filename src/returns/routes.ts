@@ -1,7 +1,7 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { currentUser, requirePartner } from '../middleware/auth.js';
 import { formOf, toFormErrors, validate, type FormErrors } from '../middleware/validation.js';
-import { HttpError } from '../http-error.js';
+import { HttpError } from '../lib/http-error.js';
 import type { Organisation } from '../db/types.js';
 import type { OrganisationsService } from '../organisations/service.js';
 import { formatPeriod } from '../domain/periods.js';
@@ -10,7 +10,7 @@ import { fieldsOf, linkageFieldDefs, sections, type SectionId } from '../records
 import { completenessErrors, fieldLabel } from '../records/schema.js';
 import { recordDataOf } from '../records/repository.js';
 import { displayFromBody, displayFromRecord, errorAnchor, rawFromBody } from '../records/form.js';
-import type { RecordsService } from '../records/service.js';
+import type { RecordsService } from './records-service.js';
 import type { ReturnDetail, ReturnsService } from './service.js';
 import type { QueriesService } from '../collation/queries.js';
 import { z } from 'zod';

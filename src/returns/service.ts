@@ -22,13 +22,13 @@ import {
   type Period,
 } from '../domain/periods.js';
 import { returnStatus, type ReturnStatus } from '../domain/status.js';
-import { enqueue } from '../email/outbox.js';
-import { renderEmail } from '../email/templates.js';
+import { enqueue } from '../mail/outbox.js';
+import { renderEmail } from '../mail/templates.js';
 import { getSettings } from '../settings/settings.js';
 import { completenessErrors, type RecordContext } from '../records/schema.js';
 import { findRecord, recordDataOf, recordsOfReturn } from '../records/repository.js';
 import * as repo from './repository.js';
-import { queueNearMatches, relinkCases } from '../collation/cases.js';
+import { queueNearMatches, relinkCases } from '../cases/relink.js';
 
 export interface ReturnSummary {
   period: Period;

@@ -13,7 +13,7 @@ import {
   type TestApp,
 } from '../helpers/app.js';
 import type { Organisation } from '../../src/db/types.js';
-import { neutralise } from '../../src/collation/exports.js';
+import { neutralise } from '../../src/lib/exports.js';
 
 let t: TestApp;
 let tricky: Organisation;

@@ -8,7 +8,7 @@ import request from 'supertest';
 import { createApp, createServices, type Services } from '../../src/app.js';
 import { FixedClock } from '../../src/clock.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import type { Mailer } from '../../src/email/mailer.js';
+import type { Mailer } from '../../src/mail/mailer.js';
 import type { Organisation, User, UserRole } from '../../src/db/types.js';
 import { hashPassword } from '../../src/accounts/secrets.js';
 import { insertUser } from '../../src/accounts/repository.js';

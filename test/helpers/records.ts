@@ -1,6 +1,6 @@
 // Submitted records straight into the database, then cases worked out as a submission would: for tests
 // about what happens after returns are in (collation, dashboard, early warning).
-import { queueNearMatches, relinkCases } from '../../src/collation/cases.js';
+import { queueNearMatches, relinkCases } from '../../src/cases/relink.js';
 import type { NewRecord, Organisation } from '../../src/db/types.js';
 import type { TestApp } from './app.js';
 

@@ -7,13 +7,13 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import { audit } from '../audit/audit.js';
 import type { ApiTokenScope } from '../db/types.js';
-import { rowsOf, streamCsv, streamJson, type Column } from '../collation/exports.js';
+import { rowsOf, streamCsv, streamJson, type Column } from '../lib/exports.js';
 import { suppressCount, type DisclosureSettings } from '../domain/disclosure.js';
 import { statusLabels } from '../domain/status.js';
 import { getSettings } from '../settings/settings.js';
-import { readFilters } from './filters.js';
-import { caseAggregates, caseRowColumns, caseRows } from './repository.js';
-import type { DashboardService } from './service.js';
+import { readFilters } from '../dashboard/filters.js';
+import { caseAggregates, caseRowColumns, caseRows } from '../dashboard/repository.js';
+import type { DashboardService } from '../dashboard/service.js';
 import type { ApiTokensService } from './tokens.js';
 
 declare module 'express-serve-static-core' {

@@ -2,9 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FixedClock } from '../../src/clock.js';
 import { createDatabase } from '../../src/db/database.js';
-import { createMailer } from '../../src/email/mailer.js';
-import { RemindersService } from '../../src/email/reminders.js';
-import { OutboxSender, defaultSenderOptions } from '../../src/email/sender.js';
+import { createMailer } from '../../src/mail/mailer.js';
+import { RemindersService } from '../../src/reminders/service.js';
+import { OutboxSender, defaultSenderOptions } from '../../src/mail/sender.js';
 import { createOrganisation, createTestApp, type TestApp } from '../helpers/app.js';
 import { recipientsOf, startSmtp, type TestSmtp } from '../helpers/smtp.js';
 

@@ -6,7 +6,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db, DbOrTrx } from '../db/database.js';
 import type { Organisation } from '../db/types.js';
-import { newLinkToken } from '../accounts/secrets.js';
+import { newLinkToken } from '../lib/link-tokens.js';
 import {
   addMonths,
   addWorkingDays,
@@ -20,9 +20,9 @@ import {
 } from '../domain/periods.js';
 import { dueReminder, reminderDates, type ReminderKind } from '../domain/reminders.js';
 import { getSettings } from '../settings/settings.js';
-import { enqueue } from './outbox.js';
-import { renderEmail } from './templates.js';
-import { ccsuDistributionList } from './recipients.js';
+import { enqueue } from '../mail/outbox.js';
+import { renderEmail } from '../mail/templates.js';
+import { ccsuDistributionList } from '../mail/recipients.js';
 import { isActiveIn, isReceived, monthCompliance } from '../domain/compliance.js';
 
 /** A reminder older than this many working days is stale: after downtime it is not sent late. */

@@ -11,7 +11,7 @@ import {
   type TestApp,
 } from '../helpers/app.js';
 import { recipientsOf, startSmtp, type TestSmtp } from '../helpers/smtp.js';
-import { createMailer } from '../../src/email/mailer.js';
+import { createMailer } from '../../src/mail/mailer.js';
 import { addDays } from '../../src/domain/periods.js';
 import type { Organisation } from '../../src/db/types.js';
 

@@ -6,13 +6,13 @@ import type { Db } from '../db/database.js';
 import type { Organisation, RecordRow, User } from '../db/types.js';
 import { audit } from '../audit/audit.js';
 import type { FieldError } from '../domain/field-error.js';
-import { linkageKeys } from './linkage-keys.js';
+import { linkageKeys } from '../records/linkage-keys.js';
 import { formatPeriod, lastDayOf, londonDateOf } from '../domain/periods.js';
-import type { ReturnsService } from '../returns/service.js';
-import { fieldsOf, type SectionId } from './fields.js';
-import * as repo from './repository.js';
-import { emptyRecord, linkageSchema, validateSection, type RecordData } from './schema.js';
-import { completenessErrors, issuesToErrors } from './schema.js';
+import type { ReturnsService } from './service.js';
+import { fieldsOf, type SectionId } from '../records/fields.js';
+import * as repo from '../records/repository.js';
+import { emptyRecord, linkageSchema, validateSection, type RecordData } from '../records/schema.js';
+import { completenessErrors, issuesToErrors } from '../records/schema.js';
 
 export type RecordResult =
   { ok: true; record: RecordRow } | { ok: false; errors: FieldError[] } | { ok: false; notEditable: true };

@@ -11,7 +11,7 @@ import {
 } from '../helpers/app.js';
 import type { NewRecord, Organisation } from '../../src/db/types.js';
 import { submittedRecord } from '../helpers/records.js';
-import { queueNearMatches, relinkCases } from '../../src/collation/cases.js';
+import { queueNearMatches, relinkCases } from '../../src/cases/relink.js';
 
 let t: TestApp;
 let orgs: Organisation[];

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { parse } from 'csv-parse/sync';
 import { createTestApp, createUser, signedIn, type Agent, type TestApp } from '../helpers/app.js';
-import { loadFixture, tableOf } from './fixture.js';
+import { loadFixture, tableOf } from '../dashboard/fixture.js';
 
 let t: TestApp;
 let admin: Agent;

@@ -2,7 +2,7 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { currentUser, requireAdmin } from '../middleware/auth.js';
 import { formOf, validate, type FormErrors } from '../middleware/validation.js';
-import { HttpError } from '../http-error.js';
+import { HttpError } from '../lib/http-error.js';
 import type { ApiTokensService } from './tokens.js';
 import { checkIdParams } from '../lib/ids.js';
 

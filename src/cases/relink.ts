@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import type { DbOrTrx } from '../db/database.js';
 import { linkIntoCases } from '../domain/groupings.js';
-import { refreshCaseFacts } from '../dashboard/case-facts.js';
+import { refreshCaseFacts } from './case-facts.js';
 
 interface Node {
   id: number;

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import type { Organisation } from '../db/types.js';
-import type { CollationService } from '../collation/service.js';
+import type { CollationService } from './service.js';
 import {
   addMonths,
   addWorkingDays,

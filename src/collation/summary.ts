@@ -19,11 +19,11 @@ import {
 } from '../domain/periods.js';
 import * as ref from '../domain/reference.js';
 import { getSettings } from '../settings/settings.js';
-import { enqueue } from './outbox.js';
-import { ccsuDistributionList } from './recipients.js';
-import { renderEmail } from './templates.js';
-import { RESPONSE_WORKING_DAYS, type ScorecardService } from '../dashboard/scorecard.js';
-import type { CollationService } from '../collation/service.js';
+import { enqueue } from '../mail/outbox.js';
+import { ccsuDistributionList } from '../mail/recipients.js';
+import { renderEmail } from '../mail/templates.js';
+import { RESPONSE_WORKING_DAYS, type ScorecardService } from './scorecard.js';
+import type { CollationService } from './service.js';
 
 /** Exact figures, kept in the summaries table (inside CCSU) so the next summary can say what changed. */
 export interface SummaryFigures {

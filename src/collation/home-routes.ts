@@ -2,10 +2,10 @@ import { Router } from 'express';
 import { requireCcsu } from '../middleware/auth.js';
 import { addMonths, formatPeriod, isPeriod } from '../domain/periods.js';
 import { complianceLabels, type ComplianceBucket } from '../domain/compliance.js';
-import type { CollationService } from '../collation/service.js';
-import type { SummaryService } from '../email/summary.js';
+import type { CollationService } from './service.js';
+import type { SummaryService } from './summary.js';
 import { currentUser } from '../middleware/auth.js';
-import { HttpError } from '../http-error.js';
+import { HttpError } from '../lib/http-error.js';
 
 /** The CCSU landing page: who has and has not returned for a month (the latest due month by default). */
 export function ccsuRouter(collation: CollationService, summary: SummaryService): Router {

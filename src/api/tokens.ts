@@ -6,7 +6,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import type { ApiTokenScope, User } from '../db/types.js';
 import { audit } from '../audit/audit.js';
-import { hashLinkToken } from '../accounts/secrets.js';
+import { hashLinkToken } from '../lib/link-tokens.js';
 
 export const TOKEN_PREFIX = 'drd_';
 const LAST_USED_RESOLUTION_MS = 60_000;

@@ -3,7 +3,7 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import type { Organisation } from '../db/types.js';
-import { hashLinkToken } from '../accounts/secrets.js';
+import { hashLinkToken } from '../lib/link-tokens.js';
 import type { ReturnsService } from '../returns/service.js';
 import { isDone } from '../domain/status.js';
 

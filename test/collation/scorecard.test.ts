@@ -1,7 +1,7 @@
 // Reminder effectiveness and the scorecard, on hand-worked dates (England and Wales working days).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createOrganisation, createTestApp, createUser, signedIn, type TestApp } from '../helpers/app.js';
-import { tableOf } from './fixture.js';
+import { tableOf } from '../dashboard/fixture.js';
 import type { Organisation } from '../../src/db/types.js';
 
 let t: TestApp;

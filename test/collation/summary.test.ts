@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { createOrganisation, createTestApp, createUser, signedIn, type TestApp } from '../helpers/app.js';
 import type { Organisation, User } from '../../src/db/types.js';
 import { nhsMatchKey } from '../../src/domain/linkage.js';
-import { relinkCases } from '../../src/collation/cases.js';
+import { relinkCases } from '../../src/cases/relink.js';
 
 let t: TestApp;
 let orgs: Organisation[];

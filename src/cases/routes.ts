@@ -1,0 +1,74 @@
+// De-duplication pages for CCSU: the review queue of near matches, decisions with reasons (reversible,
+// audited), and a case's records side by side.
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { currentUser, requireCcsu } from '../middleware/auth.js';
+import { formOf, validate, type FormErrors } from '../middleware/validation.js';
+import { HttpError } from '../lib/http-error.js';
+import { checkIdParams } from '../lib/ids.js';
+import { fieldDefs } from '../records/fields.js';
+import type { CasesService } from './service.js';
+
+export function casesRouter(cases: CasesService): Router {
+  const router = Router();
+  checkIdParams(router);
+  router.use(requireCcsu);
+
+  const actorOf = (req: Request) => ({ userId: currentUser(req).id, label: currentUser(req).email });
+
+  // De-duplication: the review queue of near matches, decisions with reasons, and case pages.
+  router.get('/review', async (_req, res) => {
+    const queue = await cases.queue();
+    res.render('collation/review', { title: 'Possible duplicates', queue, decided: await cases.decided() });
+  });
+
+  const decisionSchema = z.object({
+    decision: z.enum(['linked', 'kept_apart'], { error: 'Select whether these are the same death' }),
+    reason: z
+      .string({ error: 'Give the reason for your decision' })
+      .trim()
+      .min(1, 'Give the reason for your decision')
+      .max(200, 'Reason must be 200 characters or fewer'),
+  });
+  const renderPair = async (req: Request, res: Response, errors?: FormErrors) => {
+    const found = await cases.pair(Number(req.params.id));
+    if (!found) throw new HttpError(404);
+    res.render('collation/pair', {
+      title: 'Are these the same death?',
+      ...found,
+      errors,
+      values: req.body ?? {},
+      fieldDefs,
+      backLink: '/ccsu/review',
+    });
+  };
+  router.get('/review/:id', (req, res) => renderPair(req, res));
+  router.post(
+    '/review/:id',
+    validate(decisionSchema, (req, res, errors) => renderPair(req, res, errors)),
+    async (req, res) => {
+      const form = formOf(res, decisionSchema);
+      if (!(await cases.decide(Number(req.params.id), form.decision, form.reason, actorOf(req))))
+        throw new HttpError(409);
+      req.session.flash = form.decision === 'linked' ? 'Linked into one case' : 'Kept as separate deaths';
+      res.redirect('/ccsu/review');
+    },
+  );
+  router.post('/review/:id/undo', async (req, res) => {
+    if (!(await cases.undo(Number(req.params.id), actorOf(req)))) throw new HttpError(409);
+    req.session.flash = 'Decision undone: the pair is back in the queue';
+    res.redirect('/ccsu/review');
+  });
+
+  router.get('/cases/:id', async (req, res) => {
+    const found = await cases.case(Number(req.params.id));
+    if (!found) throw new HttpError(404);
+    res.render('collation/case', {
+      title: `Case ${found.caseId}`,
+      ...found,
+      fieldDefs,
+      backLink: '/ccsu/records',
+    });
+  });
+  return router;
+}
