@@ -7,6 +7,7 @@ import * as email from './2026-11-25-003-email.js';
 import * as casesQueries from './2026-11-25-004-cases-queries.js';
 import * as uploads from './2026-11-25-005-uploads.js';
 import * as dashboard from './2026-11-26-006-dashboard.js';
+import * as secretMessages from './2026-11-26-007-secret-messages.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-001-foundation': foundation,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-25-004-cases-queries': casesQueries,
   '2026-11-25-005-uploads': uploads,
   '2026-11-26-006-dashboard': dashboard,
+  '2026-11-26-007-secret-messages': secretMessages,
 };

@@ -185,7 +185,10 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.use('/ccsu', ccsuRouter(services.collation, services.summary));
   app.use('/admin/settings', settingsRouter(db, deps.clock));
   app.use('/admin/organisations', organisationsRouter(services.organisations));
-  app.use('/admin/users', usersRouter(services.accounts, services.organisations));
+  app.use(
+    '/admin/users',
+    usersRouter(services.accounts, services.organisations, { showInvitationLinks: !config.smtpUrl }),
+  );
   app.use('/admin/api-tokens', apiTokensRouter(services.apiTokens, config.publicUrl));
   app.use('/admin', adminRouter(db));
 

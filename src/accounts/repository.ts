@@ -103,6 +103,17 @@ export function findLinkToken(db: DbOrTrx, hash: string) {
     .executeTakeFirst();
 }
 
+/** Cancels a user's outstanding password-reset links (they then read as used). */
+export function cancelResetLinks(db: DbOrTrx, userId: number, at: Date) {
+  return db
+    .updateTable('user_tokens')
+    .set({ used_at: at })
+    .where('user_id', '=', userId)
+    .where('purpose', '=', 'reset')
+    .where('used_at', 'is', null)
+    .execute();
+}
+
 /** Marks a token used; false when it was already used (two tabs, a double click). */
 export async function useLinkToken(db: DbOrTrx, id: number, at: Date): Promise<boolean> {
   const result = await db

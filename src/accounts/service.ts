@@ -143,6 +143,7 @@ export class AccountsService {
         to: [user!.email],
         subject: 'Set up your account for the drug-related deaths return',
         ...content,
+        secret: true,
       },
       now,
     );
@@ -179,6 +180,8 @@ export class AccountsService {
     return this.db.transaction().execute(async (trx) => {
       if (!(await repo.useLinkToken(trx, check.tokenId, now))) return 'used' as const;
       await repo.setPassword(trx, check.userId, passwordHash);
+      // A new password makes every other reset link for the account useless.
+      await repo.cancelResetLinks(trx, check.userId, now);
       if (purpose === 'reset') await repo.deleteSessionsOf(trx, check.userId);
       const user = (await repo.findUserById(trx, check.userId))!;
       await audit(trx, {
@@ -213,6 +216,8 @@ export class AccountsService {
     const { token, hash } = newLinkToken();
     const expiresAt = new Date(now.getTime() + RESET_MINUTES * 60_000);
     await this.db.transaction().execute(async (trx) => {
+      // Only the newest reset link works.
+      await repo.cancelResetLinks(trx, user.id, now);
       await repo.insertLinkToken(trx, { userId: user.id, purpose: 'reset', hash, expiresAt });
       const content = await renderEmail('password-reset', {
         link: `${this.config.publicUrl}/reset-password/${token}`,
@@ -225,6 +230,7 @@ export class AccountsService {
           to: [user.email],
           subject: 'Reset your password for the drug-related deaths return',
           ...content,
+          secret: true,
         },
         now,
       );

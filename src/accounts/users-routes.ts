@@ -7,7 +7,11 @@ import type { AccountsService } from './service.js';
 import { inviteUserSchema } from './schemas.js';
 import { checkIdParams } from '../lib/ids.js';
 
-export function usersRouter(accounts: AccountsService, organisations: OrganisationsService): Router {
+export function usersRouter(
+  accounts: AccountsService,
+  organisations: OrganisationsService,
+  options: { showInvitationLinks: boolean },
+): Router {
   const router = Router();
   checkIdParams(router);
   router.use(requireAdmin);
@@ -26,10 +30,8 @@ export function usersRouter(accounts: AccountsService, organisations: Organisati
       backLink: '/admin/users',
     });
 
-  router.get('/', async (req, res) => {
-    const invitedLink = req.session.invitedLink;
-    delete req.session.invitedLink;
-    res.render('accounts/users', { title: 'Users', users: await accounts.listUsers(), invitedLink });
+  router.get('/', async (_req, res) => {
+    res.render('accounts/users', { title: 'Users', users: await accounts.listUsers() });
   });
 
   router.get('/invite', (req, res) =>
@@ -62,9 +64,14 @@ export function usersRouter(accounts: AccountsService, organisations: Organisati
           req.body as Record<string, unknown>,
           toFormErrors([{ field: 'email', message: 'A user with this email address already exists' }]),
         );
-      req.session.flash = `Invitation sent to ${form.email}`;
-      req.session.invitedLink = result.link;
-      res.redirect('/admin/users');
+      // With email, the link goes only to the invitee. Without an SMTP server the admin is shown it
+      // once, on this page, to pass on: it is kept nowhere (not in the session, not readable in the outbox).
+      res.locals.flash = `Invitation sent to ${form.email}`;
+      res.render('accounts/users', {
+        title: 'Users',
+        users: await accounts.listUsers(),
+        invitedLink: options.showInvitationLinks ? result.link : undefined,
+      });
     },
   );
 

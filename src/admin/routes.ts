@@ -17,7 +17,17 @@ export function adminRouter(db: Db): Router {
   router.get('/outbox', async (_req, res) => {
     const messages = await db
       .selectFrom('outbox')
-      .select(['id', 'to_addresses', 'subject', 'status', 'attempts', 'last_error', 'created_at', 'sent_at'])
+      .select([
+        'id',
+        'to_addresses',
+        'subject',
+        'status',
+        'attempts',
+        'last_error',
+        'created_at',
+        'sent_at',
+        'secret',
+      ])
       .orderBy('id', 'desc')
       .limit(200)
       .execute();
@@ -27,8 +37,10 @@ export function adminRouter(db: Db): Router {
   router.get('/outbox/:id', async (req, res) => {
     const id = Number(req.params.id);
     if (!Number.isInteger(id)) throw new HttpError(404);
-    const message = await db.selectFrom('outbox').selectAll().where('id', '=', String(id)).executeTakeFirst();
-    if (!message) throw new HttpError(404);
+    const found = await db.selectFrom('outbox').selectAll().where('id', '=', String(id)).executeTakeFirst();
+    if (!found) throw new HttpError(404);
+    // A personal link is not for the administrator's eyes: who, when and what happened, never the body.
+    const message = found.secret ? { ...found, text: '', html: '' } : found;
     res.render('admin/message', { title: message.subject, message, backLink: '/admin/outbox' });
   });
 
@@ -41,7 +53,9 @@ export function adminRouter(db: Db): Router {
       .selectFrom('outbox')
       .select('html')
       .where('id', '=', String(id))
+      .where('secret', '=', false)
       .executeTakeFirst();
+    // A message carrying a personal link is never shown, not even to administrators.
     if (!message) throw new HttpError(404);
     res
       .set(

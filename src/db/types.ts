@@ -155,6 +155,8 @@ export interface OutboxTable {
   sent_at: Timestamp | null;
   /** While a sender works on a message; after this another sender may claim it again. */
   claimed_until: Timestamp | null;
+  /** Carries a personal link: unreadable in the app, and blanked once sent. */
+  secret: Generated<boolean>;
   created_at: CreatedAt;
 }
 

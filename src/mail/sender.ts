@@ -5,6 +5,7 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import type { Mailer } from './mailer.js';
+import { SENT_SECRET_BODY } from './outbox.js';
 
 export interface SenderOptions {
   from: string;
@@ -133,6 +134,8 @@ export class OutboxSender {
               claimed_until: null,
               attempts: message.attempts + 1,
               last_error: null,
+              // The link has gone to its recipient: it is not kept.
+              ...(message.secret ? { text: SENT_SECRET_BODY, html: `<p>${SENT_SECRET_BODY}</p>` } : {}),
             })
             .where('id', '=', message.id)
             .execute(),

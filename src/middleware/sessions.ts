@@ -11,8 +11,6 @@ declare module 'express-session' {
     /** When the user signed in (ms): the absolute lifetime counts from here. */
     signedInAt?: number;
     flash?: string;
-    /** The last invitation link, shown once to the admin who made it. */
-    invitedLink?: string;
   }
 }
 

@@ -156,6 +156,7 @@ export class RemindersService {
           to: [recipient],
           subject: reminderSubject(kind, organisation.name, month, formatDateWithDay(deadline)),
           ...content,
+          secret: nilLink !== null,
         },
         now,
       );

@@ -10,6 +10,7 @@ import {
   signedIn,
   type TestApp,
 } from '../helpers/app.js';
+import { OutboxSender, defaultSenderOptions } from '../../src/mail/sender.js';
 
 let t: TestApp;
 
@@ -143,14 +144,23 @@ describe('invitations and deactivation', () => {
       role: 'partner',
       organisation_id: String(org.id),
     });
-    expect(invited.status).toBe(302);
-    const users = await agent.get('/admin/users');
-    const link = /<code class="drd-break" id="invitation-link">([^<]+)<\/code>/.exec(users.text)![1]!;
+    // No SMTP in the test: the link is shown once on the page, and kept nowhere else readable.
+    expect(invited.status).toBe(200);
+    const link = /<code class="drd-break" id="invitation-link">([^<]+)<\/code>/.exec(invited.text)![1]!;
+    expect((await agent.get('/admin/users')).text).not.toContain(link);
     const email = (await t.db.selectFrom('outbox').selectAll().execute()).find((m) =>
       m.to_addresses.includes('officer@police.test'),
     )!;
-    expect(email.text).toContain(link);
+    expect(email.secret).toBe(true);
+    expect(email.text).toContain(link); // for the sender; never shown in the app
     expect(email.html).toContain('Hertfordshire Constabulary');
+    const shown = await agent.get(`/admin/outbox/${email.id}`);
+    expect(shown.status).toBe(200);
+    expect(shown.text).not.toContain(link);
+    expect(shown.text).toContain('carries a personal link');
+    expect((await agent.get(`/admin/outbox/${email.id}/html`)).status).toBe(404);
+    const sessions = await t.db.selectFrom('sessions').select('sess').execute();
+    expect(JSON.stringify(sessions)).not.toContain(new URL(link).pathname);
 
     const path = new URL(link).pathname;
     const invitee = agentFor(t.app);
@@ -277,6 +287,68 @@ describe('forgotten passwords', () => {
         .status,
     ).toBe(302);
     expect((await request(t.app).get(path)).status).toBe(410);
+  });
+
+  it('when a user asks twice then only the newest link works, and a new password cancels every other link', async () => {
+    const user = await createUser(t, 'ccsu_analyst');
+    const resetLinks = async () =>
+      (await t.db.selectFrom('outbox').selectAll().orderBy('id').execute())
+        .filter((m) => m.to_addresses.includes(user.email) && m.subject.startsWith('Reset'))
+        .map((m) => new URL(/(http:\/\/drd\.test\/reset-password\/[\w-]+)/.exec(m.text)![1]!).pathname);
+    await agentFor(t.app).submit('/forgot-password', { email: user.email });
+    await agentFor(t.app).submit('/forgot-password', { email: user.email });
+    const [older, newer] = await resetLinks();
+    expect((await request(t.app).get(older!)).status).toBe(410);
+    expect((await request(t.app).get(newer!)).status).toBe(200);
+    // A link made some other way (say, before this rule) is cancelled by the password change too.
+    const { newLinkToken } = await import('../../src/lib/link-tokens.js');
+    const stray = newLinkToken();
+    await t.db
+      .insertInto('user_tokens')
+      .values({
+        user_id: user.id,
+        purpose: 'reset',
+        token_hash: stray.hash,
+        expires_at: new Date('2026-05-01'),
+      })
+      .execute();
+    expect((await request(t.app).get(`/reset-password/${stray.token}`)).status).toBe(200);
+    const done = await agentFor(t.app).submit(newer!, {
+      password: 'another new password',
+      confirm: 'another new password',
+    });
+    expect(done.status).toBe(302);
+    expect((await request(t.app).get(`/reset-password/${stray.token}`)).status).toBe(410);
+  });
+
+  it('when a reset email has been sent then nobody can read its link: not on the admin pages, not in the database', async () => {
+    const user = await createUser(t, 'partner', (await createOrganisation(t)).id);
+    await agentFor(t.app).submit('/forgot-password', { email: user.email });
+    const queued = (await t.db.selectFrom('outbox').selectAll().execute()).find(
+      (m) => m.to_addresses.includes(user.email) && m.subject.startsWith('Reset'),
+    )!;
+    const link = /(http:\/\/drd\.test\/reset-password\/[\w-]+)/.exec(queued.text)![1]!;
+    const admin = await signedIn(t, await createUser(t, 'ccsu_admin'));
+    expect((await admin.get('/admin/outbox')).text).toContain('Personal link');
+    expect((await admin.get(`/admin/outbox/${queued.id}`)).text).not.toContain(link);
+    expect((await admin.get(`/admin/outbox/${queued.id}/html`)).status).toBe(404);
+    const delivered: string[] = [];
+    const sender = new OutboxSender(
+      t.db,
+      { kind: 'smtp', send: async (m) => void delivered.push(m.text), close: () => {} },
+      t.clock,
+      { ...defaultSenderOptions, from: 'drd@test' },
+    );
+    await sender.drain();
+    expect(delivered.some((text) => text.includes(link))).toBe(true); // the user got it
+    const after = await t.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('id', '=', queued.id)
+      .executeTakeFirstOrThrow();
+    expect(after.status).toBe('sent');
+    expect(after.text + after.html).not.toContain(link);
+    expect(after.text).toContain('Removed after sending');
   });
 
   it('when the address has no account then the page says the same and no email is queued', async () => {
