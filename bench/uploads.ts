@@ -107,8 +107,9 @@ export async function uploadFigures() {
       const copyMs = await copyInto(embedded.url, file, `copy_${rows}`);
       const t0 = performance.now();
       const form = await (await fetch(`${base}/returns/${period}/upload`, { headers: { cookie } })).text();
-      const action = /action="([^"]+)" enctype/.exec(form)![1]!.replace(/&amp;/g, '&');
+      const action = /action="([^"]+)" enctype/.exec(form)![1]!;
       const body = new FormData();
+      body.append('_csrf', /name="_csrf" value="([^"]+)"/.exec(form)![1]!);
       body.append('file', new Blob([new Uint8Array(file)], { type: 'text/csv' }), 'bench.csv');
       const uploaded = await fetch(`${base}${action}`, {
         method: 'POST',

@@ -43,6 +43,7 @@ describe('/health', () => {
     expect(response.headers['content-security-policy']).toContain("script-src 'self'");
     expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['x-frame-options']).toBe('DENY'); // agrees with frame-ancestors 'none'
     expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(response.text).not.toMatch(/<script(?![^>]*src=)/); // no inline script anywhere
   });

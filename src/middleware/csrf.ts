@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Express, NextFunction, Request, Response } from 'express';
 
-class CsrfError extends Error {
+export class CsrfError extends Error {
   readonly code = 'EBADCSRFTOKEN';
   readonly status = 403;
 }
@@ -16,13 +16,24 @@ function cookieValue(req: Request, name: string): string | undefined {
 
 function tokenFrom(req: Request): string | undefined {
   const body = (req.body as Record<string, unknown> | undefined)?._csrf;
-  if (typeof body === 'string') return body;
-  // A file upload's body is read after this check, so its form carries the token in the action URL.
-  if (req.is('multipart/form-data') && typeof req.query._csrf === 'string') return req.query._csrf;
-  return undefined;
+  return typeof body === 'string' ? body : undefined;
 }
 
 const ID = /^[\w-]{43}$/;
+
+/** The only forms sent as multipart (a file upload): their token is checked by the upload itself. */
+const FILE_UPLOADS = [/^\/returns\/\d{4}-\d{2}\/upload$/];
+
+/**
+ * Checks a file-upload form's token. The body of a multipart form is read after the CSRF middleware,
+ * so the upload route calls this from multer's file filter — the token field comes before the file in
+ * the form, so a request without a good token is refused before the file is read — and again after
+ * (a form sent without a file).
+ */
+export function formTokenValid(res: Response): boolean {
+  const check = res.locals.formTokenValid as (() => boolean) | undefined;
+  return check?.() ?? false;
+}
 
 /**
  * CSRF protection on every POST: a signed double-submit cookie. Each browser gets a random id in an
@@ -38,15 +49,23 @@ export function setUpCsrf(app: Express, options: { secret: string; secure: boole
   const tokenFor = (id: string) =>
     createHmac('sha256', options.secret).update(`form:${id}`).digest('base64url');
 
+  const browserId = (req: Request) => {
+    const id = cookieValue(req, cookieName);
+    return id !== undefined && ID.test(id) ? id : undefined;
+  };
+  const verify = (req: Request) => {
+    const id = browserId(req);
+    const expected = id ? Buffer.from(tokenFor(id)) : undefined;
+    const given = Buffer.from(tokenFrom(req) ?? '');
+    return !!expected && given.length === expected.length && timingSafeEqual(given, expected);
+  };
+
   app.use((req: Request, res: Response, next: NextFunction) => {
-    let id = cookieValue(req, cookieName);
-    if (id !== undefined && !ID.test(id)) id = undefined;
+    let id = browserId(req);
     if (req.method === 'POST') {
-      const expected = id ? Buffer.from(tokenFor(id)) : undefined;
-      const given = Buffer.from(tokenFrom(req) ?? '');
-      if (!expected || given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        return next(new CsrfError('invalid csrf token'));
-      }
+      const deferred = req.is('multipart/form-data') && FILE_UPLOADS.some((path) => path.test(req.path));
+      if (!deferred && !verify(req)) return next(new CsrfError('invalid csrf token'));
+      res.locals.formTokenValid = () => verify(req);
     }
     if (!id) {
       id = randomBytes(32).toString('base64url');

@@ -7,6 +7,7 @@ import { formatPeriod } from '../domain/periods.js';
 import { HttpError } from '../lib/http-error.js';
 import { currentUser } from '../middleware/auth.js';
 import { toFormErrors } from '../middleware/validation.js';
+import { CsrfError, formTokenValid } from '../middleware/csrf.js';
 import type { ReturnsService } from '../returns/service.js';
 import { streamCsv } from '../lib/exports.js';
 import { columnByName } from './columns.js';
@@ -27,10 +28,15 @@ export function uploadsRouter(config: Config, uploads: UploadsService, returns: 
   const router = Router();
   checkIdParams(router);
   // In memory only, never on disk; anything over the limit is refused before it is read.
-  const receive = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: config.uploads.maxBytes, files: 1, fields: 5 },
-  }).single('file');
+  const receive = (req: Request, res: Response, done: (error: unknown) => void) =>
+    multer({
+      storage: multer.memoryStorage(),
+      limits: { fileSize: config.uploads.maxBytes, files: 1, fields: 5 },
+      // The form's token comes before the file: a request without a good one is refused before the
+      // file is read into memory.
+      fileFilter: (_req, _file, accept) =>
+        formTokenValid(res) ? accept(null, true) : accept(new CsrfError('invalid csrf token')),
+    }).single('file')(req, res, done);
   const organisationOf = (res: Response) => res.locals.organisation as Organisation;
   const maxMb = Math.round(config.uploads.maxBytes / 1024 / 1024);
 
@@ -63,14 +69,17 @@ export function uploadsRouter(config: Config, uploads: UploadsService, returns: 
 
   router.post('/:period/upload', async (req, res) => {
     const detail = await editableDetail(req, res);
-    const problem = await new Promise<string | undefined>((resolve) =>
+    const problem = await new Promise<string | undefined>((resolve, reject) =>
       receive(req, res, (error: unknown) => {
-        if (!error) resolve(undefined);
+        if (error instanceof CsrfError) reject(error);
+        else if (!error) resolve(undefined);
         else if (error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE')
           resolve(`The selected file must be smaller than ${maxMb} MB`);
         else resolve('The file could not be received. Try again');
       }),
     );
+    // A form sent without a file never reached the file filter: its token is checked here.
+    if (!formTokenValid(res)) throw new CsrfError('invalid csrf token');
     if (problem || !req.file) {
       res.status(400);
       return renderForm(res, detail.period, problem ?? 'Select a CSV or Excel file');

@@ -135,12 +135,16 @@ export function agentFor(app: Express): Agent {
       .type('form')
       .send({ ...form, _csrf: token });
   };
-  /** Uploads a file through the upload form (multipart, CSRF token in the form's action). */
+  /** Uploads a file through the upload form (multipart: the CSRF token field, then the file). */
   agent.upload = async (path, file, name) => {
     const page = await agent.get(path);
     const action = /<form method="post" action="([^"]+)" enctype="multipart\/form-data"/.exec(page.text);
     if (!action) throw new Error(`No upload form on ${path}: ${page.status}`);
-    return agent.post(action[1]!.replace(/&amp;/g, '&')).attach('file', file, name);
+    // As a browser sends the form: the token field first, then the file.
+    return agent
+      .post(action[1]!.replace(/&amp;/g, '&'))
+      .field('_csrf', csrfFrom(page.text))
+      .attach('file', file, name);
   };
   return agent;
 }

@@ -103,6 +103,35 @@ describe('a hostile or broken file', () => {
   });
 });
 
+describe('the upload form token', () => {
+  it('when a file is sent without the form token, or with the token in the address, then it is refused before it is read', async () => {
+    const page = await partner.get(UPLOAD);
+    expect(page.text).not.toMatch(/action="[^"]*_csrf/); // the token is in the form's body, not its address
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+    const missing = await partner.post(UPLOAD).attach('file', fixture('many-problems.csv'), 'x.csv');
+    expect(missing.status).toBe(403);
+    const inAddress = await partner
+      .post(`${UPLOAD}?_csrf=${encodeURIComponent(token)}`)
+      .attach('file', fixture('many-problems.csv'), 'x.csv');
+    expect(inAddress.status).toBe(403);
+    const noFile = await partner.post(UPLOAD).field('_csrf', 'wrong');
+    expect(noFile.status).toBe(403);
+    expect(
+      await t.db.selectFrom('uploads').select('id').where('file_name', '=', 'x.csv').execute(),
+    ).toHaveLength(0);
+  });
+
+  it('when another form is sent as multipart then it is refused', async () => {
+    const page = await partner.get('/returns/2026-03/records/new');
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+    const response = await partner
+      .post('/returns/2026-03/records/new')
+      .field('_csrf', token)
+      .field('partner_record_ref', 'MP-1');
+    expect(response.status).toBe(403);
+  });
+});
+
 describe('while a hostile file is being checked', () => {
   it('when a 10 MB file of blank lines is uploaded then /health and a partner page still answer within a second', async () => {
     const server = t.app.listen(0);
@@ -115,10 +144,10 @@ describe('while a hostile file is being checked', () => {
       ]);
       const cookie = (await partner.get('/returns')).request.cookies;
       const page = await fetch(`${base}${UPLOAD}`, { headers: { cookie } });
-      const action = /<form method="post" action="([^"]+)" enctype/
-        .exec(await page.text())![1]!
-        .replace(/&amp;/g, '&');
+      const html = await page.text();
+      const action = /<form method="post" action="([^"]+)" enctype/.exec(html)![1]!;
       const form = new FormData();
+      form.append('_csrf', /name="_csrf" value="([^"]+)"/.exec(html)![1]!);
       form.append('file', new Blob([huge]), 'blank.csv');
       const uploading = fetch(`${base}${action}`, { method: 'POST', body: form, headers: { cookie } });
       const timings: number[] = [];
