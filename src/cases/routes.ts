@@ -8,6 +8,7 @@ import { HttpError } from '../lib/http-error.js';
 import { checkIdParams } from '../lib/ids.js';
 import { fieldDefs } from '../records/fields.js';
 import type { CasesService } from './service.js';
+import { screened } from '../domain/identifiers.js';
 
 export function casesRouter(cases: CasesService): Router {
   const router = Router();
@@ -28,7 +29,8 @@ export function casesRouter(cases: CasesService): Router {
       .string({ error: 'Give the reason for your decision' })
       .trim()
       .min(1, 'Give the reason for your decision')
-      .max(200, 'Reason must be 200 characters or fewer'),
+      .max(200, 'Reason must be 200 characters or fewer')
+      .superRefine(screened('The reason')),
   });
   const renderPair = async (req: Request, res: Response, errors?: FormErrors) => {
     const found = await cases.pair(Number(req.params.id));

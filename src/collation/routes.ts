@@ -15,6 +15,7 @@ import type { QueriesService } from './queries.js';
 import { rowsOf, streamCsv, streamXlsx, toAsync, type Column } from '../lib/exports.js';
 import type { RecordFilters, SortKey } from './repository.js';
 import { MAX_ID, checkIdParams } from '../lib/ids.js';
+import { screened } from '../domain/identifiers.js';
 
 const period = z.string().refine(isPeriod).optional().catch(undefined);
 const code = (list: readonly (readonly [string, ...unknown[]])[]) =>
@@ -199,7 +200,8 @@ export function collationRouter(collation: CollationService, queries: QueriesSer
       .string({ error: 'Enter your question' })
       .trim()
       .min(1, 'Enter your question')
-      .max(500, 'Question must be 500 characters or fewer'),
+      .max(500, 'Question must be 500 characters or fewer')
+      .superRefine(screened('Your question')),
   });
 
   const renderRecord = async (req: Request, res: Response, errors?: FormErrors) => {
@@ -368,7 +370,8 @@ export function collationRouter(collation: CollationService, queries: QueriesSer
       .string({ error: 'Give the reason for reopening' })
       .trim()
       .min(1, 'Give the reason for reopening')
-      .max(200, 'Reason must be 200 characters or fewer'),
+      .max(200, 'Reason must be 200 characters or fewer')
+      .superRefine(screened('The reason')),
   });
   const renderReopen = async (req: Request, res: Response, errors?: FormErrors) => {
     const organisation = await db

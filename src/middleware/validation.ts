@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { z } from 'zod';
 
 import type { FieldError } from '../domain/field-error.js';
+import { withoutIdentifiers } from '../domain/identifiers.js';
 
 /** What the GOV.UK error summary and the inline messages need. */
 export interface FormErrors {
@@ -41,6 +42,8 @@ export function validate<S extends z.ZodType>(
       return;
     }
     res.status(400);
+    // What was typed is shown again, except anything that looks like an identifier.
+    req.body = withoutIdentifiers((req.body ?? {}) as Record<string, unknown>);
     await onInvalid(req, res, toFormErrors(zodToFieldErrors(result.error)));
   };
 }

@@ -6,6 +6,7 @@ import type { IsoDate } from '../domain/periods.js';
 import type { FieldError } from '../domain/field-error.js';
 import type { CodeList } from '../domain/reference.js';
 import { fieldDefs, fieldByName, type FieldDef, type FieldName } from './fields.js';
+import { identifierProblem } from '../domain/identifiers.js';
 
 export type RecordData = {
   [K in FieldName]: K extends 'substances'
@@ -160,6 +161,8 @@ const STANDALONE_SUBSTANCES = ['none_detected', 'unknown_awaiting_toxicology'];
 const BEFORE_TOXICOLOGY = ['reported_suspected', 'pm_awaiting_tox'];
 
 /** Rules across fields, given the record so far. `complete` adds the required-field rules. */
+const textFields = fieldDefs.filter((def) => def.kind === 'text');
+
 function crossFieldRules(r: RecordData, context: RecordContext, complete: boolean, ctx: z.RefinementCtx) {
   const issue = (path: FieldName, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
 
@@ -243,6 +246,13 @@ function crossFieldRules(r: RecordData, context: RecordContext, complete: boolea
       'on_ost_at_death',
       'Opioid substitution therapy can only be ‘Yes’ when the person was in treatment',
     );
+  // Free text (references, the other-substance name, LDIS reference) must not carry an identifier.
+  const year = Number(context.today.slice(0, 4));
+  for (const def of textFields) {
+    const value = r[def.name];
+    const problem = typeof value === 'string' ? identifierProblem(value, year) : undefined;
+    if (problem) issue(def.name, `${capitalise(def.errorName)} ${problem}`);
+  }
 }
 
 export type SchemaMode = 'draft' | 'complete';

@@ -17,6 +17,7 @@ import { z } from 'zod';
 import { amendmentSchema, declarationSchema, nilDeclarationSchema, withdrawSchema } from './schemas.js';
 import type { RecordRow } from '../db/types.js';
 import { checkIdParams } from '../lib/ids.js';
+import { screened, withoutIdentifiers } from '../domain/identifiers.js';
 
 const SECTION_IDS = sections.map((s) => s.id);
 
@@ -112,7 +113,8 @@ export function returnsRouter(
       .string({ error: 'Enter your answer' })
       .trim()
       .min(1, 'Enter your answer')
-      .max(500, 'Answer must be 500 characters or fewer'),
+      .max(500, 'Answer must be 500 characters or fewer')
+      .superRefine(screened('Your answer')),
   });
   const renderQuery = async (req: Request, res: Response, errors?: FormErrors) => {
     const query = await queries.findForOrganisation(Number(req.params.id), organisationOf(res).id);
@@ -216,7 +218,8 @@ export function returnsRouter(
         detail,
         section,
         record,
-        displayFromBody(fields, body),
+        // Shown again as typed, except anything the identifier screen refuses.
+        withoutIdentifiers(displayFromBody(fields, body), Number(detail.context.today.slice(0, 4))),
         toFormErrors(result.errors, errorAnchor(fields)),
       );
     }

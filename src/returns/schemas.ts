@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { amendmentReasons, codesOf, withdrawalReasons } from '../domain/reference.js';
+import { screened } from '../domain/identifiers.js';
 
 export const declarationSchema = z.object({
   declaration: z.literal('yes', { error: 'Select the box to confirm the declaration' }),
@@ -16,7 +17,9 @@ export const amendmentSchema = z
       .string()
       .optional()
       .transform((v) => (v ?? '').trim())
-      .pipe(z.string().max(200, 'Reason must be 200 characters or fewer')),
+      .pipe(
+        z.string().max(200, 'Reason must be 200 characters or fewer').superRefine(screened('The reason')),
+      ),
   })
   .refine((v) => v.reason !== 'other' || v.reason_text !== '', {
     path: ['reason_text'],
