@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { createApp } from '../src/app.js';
-import { FixedClock, systemClock } from '../src/clock.js';
+import { FixedClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
 import { createDatabase } from '../src/db/database.js';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
@@ -151,7 +151,7 @@ async function pageFigures() {
   const floor = express();
   setUpViews(floor);
   setUpSecurity(floor, { https: false });
-  setUpSessions(floor, config, db, systemClock);
+  setUpSessions(floor, config, db, clock); // the same clock as the app, which wrote the session
   setUpCsrf(floor, { secret: config.sessionSecret, secure: false });
   setUpCurrentUser(floor, db);
   floor.get('/floor', requirePartner, (_req, res) => res.render('bench/bare', bareLocals));

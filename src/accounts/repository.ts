@@ -151,7 +151,7 @@ export function listUsers(db: DbOrTrx) {
     .execute();
 }
 
-export function setUserStatus(db: DbOrTrx, userId: number, status: 'active' | 'deactivated') {
+export function setUserStatus(db: DbOrTrx, userId: number, status: 'active' | 'invited' | 'deactivated') {
   return db.updateTable('users').set({ status }).where('id', '=', userId).returningAll().executeTakeFirst();
 }
 

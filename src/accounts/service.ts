@@ -303,22 +303,44 @@ export class AccountsService {
     return repo.listUsers(this.db);
   }
 
-  async setUserActive(userId: number, active: boolean, actor: Actor): Promise<User | undefined> {
+  /**
+   * Deactivates or reactivates a user. Someone who never set a password goes back to being invited,
+   * with a fresh invitation (the old link may have expired): `invitationLink` is that link.
+   */
+  async setUserActive(
+    userId: number,
+    active: boolean,
+    actor: Actor,
+  ): Promise<(User & { invitationLink?: string }) | undefined> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
-      const user = await repo.setUserStatus(trx, userId, active ? 'active' : 'deactivated');
-      if (!user) return undefined;
+      const before = await repo.findUserById(trx, userId);
+      if (!before) return undefined;
+      const neverSignedUp = before.password_hash === null;
+      const status = !active ? 'deactivated' : neverSignedUp ? 'invited' : 'active';
+      const user = (await repo.setUserStatus(trx, userId, status))!;
       if (!active) await repo.deleteSessionsOf(trx, userId);
+      let invitationLink: string | undefined;
+      if (active && neverSignedUp) {
+        const organisation = user.organisation_id
+          ? await trx
+              .selectFrom('organisations')
+              .select('name')
+              .where('id', '=', user.organisation_id)
+              .executeTakeFirst()
+          : undefined;
+        invitationLink = await this.issueInvitation(trx, user.id, organisation?.name ?? null, now);
+      }
       await audit(trx, {
         actor,
         organisationId: user.organisation_id,
         action: active ? 'user_reactivated' : 'user_deactivated',
         entity: 'user',
         entityId: user.id,
-        detail: { email: user.email },
+        detail: { email: user.email, ...(invitationLink ? { invitation: 'sent again' } : {}) },
         at: now,
       });
-      return user;
+      return { ...user, invitationLink };
     });
   }
 }

@@ -93,8 +93,17 @@ export function usersRouter(
       label: currentUser(req).email,
     });
     if (!user) throw new HttpError(404);
-    req.session.flash = `${user.email} is active again`;
-    res.redirect('/admin/users');
+    if (!user.invitationLink) {
+      req.session.flash = `${user.email} is active again`;
+      return res.redirect('/admin/users');
+    }
+    // They never set a password: a new invitation has gone (shown once here when there is no SMTP server).
+    res.locals.flash = `${user.email} is active again and has been sent a new invitation to set a password`;
+    res.render('accounts/users', {
+      title: 'Users',
+      users: await accounts.listUsers(),
+      invitedLink: options.showInvitationLinks ? user.invitationLink : undefined,
+    });
   });
 
   return router;

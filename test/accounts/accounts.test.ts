@@ -204,6 +204,30 @@ describe('invitations and deactivation', () => {
       .execute();
     expect(audit).toHaveLength(1);
   });
+
+  it('when an invitee who never set a password is reactivated then they are invited again with a link that works', async () => {
+    const adminAgent = await signedIn(t, await createUser(t, 'ccsu_admin'));
+    const invited = await adminAgent.submit('/admin/users/invite', {
+      email: 'late.starter@ccsu.test',
+      role: 'ccsu_analyst',
+    });
+    expect(invited.status).toBe(200);
+    const user = await t.db
+      .selectFrom('users')
+      .selectAll()
+      .where('email', '=', 'late.starter@ccsu.test')
+      .executeTakeFirstOrThrow();
+    await adminAgent.submit(`/admin/users/${user.id}/deactivate`, {}, '/admin/users');
+    const reactivated = await adminAgent.submit(`/admin/users/${user.id}/reactivate`, {}, '/admin/users');
+    expect(reactivated.status).toBe(200);
+    expect(reactivated.text).toContain('has been sent a new invitation to set a password');
+    const link = /<code class="drd-break" id="invitation-link">([^<]+)<\/code>/.exec(reactivated.text)![1]!;
+    expect(
+      (await t.db.selectFrom('users').select('status').where('id', '=', user.id).executeTakeFirstOrThrow())
+        .status,
+    ).toBe('invited');
+    expect((await request(t.app).get(new URL(link).pathname)).status).toBe(200);
+  });
 });
 
 describe('organisations', () => {
