@@ -157,7 +157,16 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   setUpStaticAssets(app);
   app.use(healthRouter(db));
   // The feed authenticates by token, not session: mounted before sessions and CSRF (it is read-only).
-  app.use('/api/v1', feedRouter(db, deps.clock, services.apiTokens, services.dashboard));
+  app.use(
+    '/api/v1',
+    feedRouter(
+      db,
+      deps.clock,
+      services.apiTokens,
+      services.dashboard,
+      config.disclosure.minOrganisationsPerType,
+    ),
+  );
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 500 }));
   setUpSessions(app, config, db, deps.clock);
   setUpCsrf(app, { secret: config.sessionSecret, secure: config.publicUrl.startsWith('https://') });
@@ -179,11 +188,22 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
       uploadsRouter(config, services.uploads, services.returns),
     ]),
   );
-  app.use('/dashboard', dashboardRouter(services.dashboard, services.alerts, services.scorecard));
+  app.use(
+    '/dashboard',
+    dashboardRouter(
+      services.dashboard,
+      services.alerts,
+      services.scorecard,
+      config.disclosure.minOrganisationsPerType,
+    ),
+  );
   app.use('/ccsu', casesRouter(services.cases));
   app.use('/ccsu', collationRouter(services.collation, services.queries, db));
   app.use('/ccsu', ccsuRouter(services.collation, services.summary));
-  app.use('/admin/settings', settingsRouter(db, deps.clock));
+  app.use(
+    '/admin/settings',
+    settingsRouter(db, deps.clock, { allowBelowMinimum: config.disclosure.allowBelowMinimum }),
+  );
   app.use('/admin/organisations', organisationsRouter(services.organisations));
   app.use(
     '/admin/users',

@@ -60,6 +60,11 @@ const envSchema = z.object({
     .min(5)
     .max(7 * 24 * 60)
     .default(60),
+  DASHBOARD_MIN_ORGANISATIONS_PER_TYPE: z.coerce.number().int().min(1).max(50).default(3),
+  DISCLOSURE_ALLOW_BELOW_MINIMUM: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   TRUST_PROXY: z
     .enum(['true', 'false'])
     .default('false')
@@ -96,6 +101,12 @@ export interface Config {
   signIn: { maxAttempts: number; lockoutMinutes: number };
   logLevel: string;
   trustProxy: boolean;
+  disclosure: {
+    /** Partners may filter the dashboard by a kind of organisation only when at least this many make returns. */
+    minOrganisationsPerType: number;
+    /** Lets admins set the suppression threshold below 3 or the rounding base below 5 (a deliberate choice). */
+    allowBelowMinimum: boolean;
+  };
   jobs: {
     enabled: boolean;
     intervalMs: number;
@@ -156,6 +167,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signIn: { maxAttempts: e.SIGN_IN_MAX_ATTEMPTS, lockoutMinutes: e.SIGN_IN_LOCKOUT_MINUTES },
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
+    disclosure: {
+      minOrganisationsPerType: e.DASHBOARD_MIN_ORGANISATIONS_PER_TYPE,
+      allowBelowMinimum: e.DISCLOSURE_ALLOW_BELOW_MINIMUM,
+    },
     uploads: {
       maxBytes: Math.round(e.UPLOAD_MAX_MB * 1024 * 1024),
       maxRows: e.UPLOAD_MAX_ROWS,

@@ -15,6 +15,7 @@ import { readFilters } from '../dashboard/filters.js';
 import { caseAggregates, caseRowColumns, caseRows } from '../dashboard/repository.js';
 import type { DashboardService } from '../dashboard/service.js';
 import type { ApiTokensService } from './tokens.js';
+import { tooFewMessage } from '../dashboard/filters.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -39,6 +40,7 @@ export function feedRouter(
   clock: Clock,
   tokens: ApiTokensService,
   dashboard: DashboardService,
+  minPerType: number,
 ): Router {
   const router = Router();
   router.use(rateLimit({ windowMs: 60_000, limit: 120, standardHeaders: 'draft-8', legacyHeaders: false }));
@@ -62,6 +64,13 @@ export function feedRouter(
   /** The filters, or a 400 naming the bad ones. A good request is audited, like every export. */
   const filtersOr400 = async (req: Request, res: Response) => {
     const { filters, errors } = readFilters(req.query, dashboard.currentPeriod());
+    // An aggregates token is what a partner could see: no filter that singles out one organisation.
+    if (
+      req.apiToken!.scope === 'aggregates' &&
+      filters.organisationType &&
+      !(await dashboard.typesForPartners(minPerType)).includes(filters.organisationType)
+    )
+      errors.push({ field: 'organisation_type', message: tooFewMessage(minPerType) });
     if (errors.length) {
       res.status(400).json({ error: 'The query is not valid', problems: errors });
       return null;

@@ -7,6 +7,10 @@ import type { FieldError } from '../domain/field-error.js';
 
 export const MAX_MONTHS = 120;
 
+/** A partner's filter by a kind of organisation with too few organisations to hide which one reported. */
+export const tooFewMessage = (min: number) =>
+  `Reporting by this kind of organisation is not shown: fewer than ${min} organisations of that kind make returns`;
+
 export interface DashboardFilters {
   from: Period;
   to: Period;

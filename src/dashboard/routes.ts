@@ -5,7 +5,7 @@ import { toFormErrors } from '../middleware/validation.js';
 import { HttpError } from '../lib/http-error.js';
 import * as ref from '../domain/reference.js';
 import type { User } from '../db/types.js';
-import { filtersQueryString, readFilters } from './filters.js';
+import { filtersQueryString, readFilters, tooFewMessage } from './filters.js';
 import { dashboardPages, type DashboardService } from './service.js';
 import type { AlertsService } from './alerts.js';
 import { RESPONSE_WORKING_DAYS, type ScorecardService } from '../collation/scorecard.js';
@@ -19,6 +19,7 @@ export function dashboardRouter(
   dashboard: DashboardService,
   alerts: AlertsService,
   scorecard: ScorecardService,
+  minPerType: number,
 ): Router {
   const router = Router();
   checkIdParams(router);
@@ -30,6 +31,11 @@ export function dashboardRouter(
     if (!page || (page.ccsuOnly && !isCcsu(user))) throw new HttpError(404);
     const { filters, errors, query } = readFilters(req.query, dashboard.currentPeriod());
     const exact = isCcsu(user);
+    const types = exact ? ref.codesOf(ref.organisationTypes) : await dashboard.typesForPartners(minPerType);
+    if (filters.organisationType && !types.includes(filters.organisationType)) {
+      delete filters.organisationType;
+      errors.push({ field: 'organisation_type', message: tooFewMessage(minPerType) });
+    }
     const figures = await dashboard.page(page, filters, await dashboard.audienceFor(exact));
     const formErrors = toFormErrors(errors);
     res.render('dashboard/page', {
@@ -43,6 +49,7 @@ export function dashboardRouter(
       errors: formErrors.list.length ? formErrors : undefined,
       exact,
       ref,
+      typeOptions: ref.organisationTypes.filter(([code]) => types.includes(code)),
       alerts: exact ? await alerts.unacknowledged() : [],
       reminders:
         page.slug === 'reminders'
@@ -65,6 +72,12 @@ export function dashboardRouter(
     const page = dashboardPages.find((p) => (p.figures as string[]).includes(id));
     if (!page || (page.ccsuOnly && !exact)) throw new HttpError(404);
     const { filters } = readFilters(req.query, dashboard.currentPeriod());
+    if (
+      !exact &&
+      filters.organisationType &&
+      !(await dashboard.typesForPartners(minPerType)).includes(filters.organisationType)
+    )
+      throw new HttpError(400);
     const figure = await dashboard.shownFigure(
       page.figures.find((f) => f === id)!,
       filters,

@@ -175,6 +175,22 @@ export class DashboardService {
     return periodOf(londonDateOf(this.clock.now()));
   }
 
+  /**
+   * The kinds of organisation a partner may filter the dashboard by: only those with at least `min`
+   * active organisations, so a filter never shows one organisation's own reporting.
+   */
+  async typesForPartners(min: number): Promise<string[]> {
+    const period = this.currentPeriod();
+    const rows = await this.db
+      .selectFrom('organisations')
+      .select(['type', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('active_from', '<=', period)
+      .where((eb) => eb.or([eb('active_to', 'is', null), eb('active_to', '>=', period)]))
+      .groupBy('type')
+      .execute();
+    return rows.filter((r) => Number(r.n) >= min).map((r) => r.type);
+  }
+
   async audienceFor(exact: boolean): Promise<Audience> {
     return { exact, disclosure: (await getSettings(this.db)).disclosure };
   }

@@ -19,37 +19,42 @@ const whole = (label: string, min: number, max: number) =>
       z.number().min(min, `${label} must be ${min} or more`).max(max, `${label} must be ${max} or fewer`),
     );
 
-const settingsForm = z.object({
-  deadlineWorkingDays: whole('Deadline', 1, 30),
-  return_open: whole('Return open', 1, 20),
-  due_soon: whole('Due soon', -20, 30),
-  due_today: whole('Due today', -20, 30),
-  overdue: whole('Overdue', -20, 30),
-  escalation: whole('Escalation', -20, 30),
-  ccsuDistributionList: z
-    .string()
-    .default('')
-    .transform((v) =>
-      v
-        .split(/[\s,;]+/)
-        .map((e) => e.trim().toLowerCase())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.email('Each address in the CCSU distribution list must be an email address')).max(50)),
-  threshold: whole('Suppression threshold', 0, 50),
-  base: whole('Rounding base', 1, 100),
-  minCases: whole('Cases in a cluster', 2, 50),
-  windowDays: whole('Days in a cluster', 1, 90),
-  concerns: z
-    .union([z.string(), z.array(z.string())])
-    .default([])
-    .transform((v) => (Array.isArray(v) ? v : [v]))
-    .pipe(
-      z
-        .array(z.enum(concernOptions.map(([code]) => code) as [string, ...string[]]))
-        .min(1, 'Choose at least one substance of concern'),
-    ),
-});
+/** Below these, counts a partner sees could identify a death; going lower needs a configuration flag. */
+const SAFE_THRESHOLD = 3;
+const SAFE_BASE = 5;
+
+const settingsFormFor = (allowBelowMinimum: boolean) =>
+  z.object({
+    deadlineWorkingDays: whole('Deadline', 1, 30),
+    return_open: whole('Return open', 1, 20),
+    due_soon: whole('Due soon', -20, 30),
+    due_today: whole('Due today', -20, 30),
+    overdue: whole('Overdue', -20, 30),
+    escalation: whole('Escalation', -20, 30),
+    ccsuDistributionList: z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(/[\s,;]+/)
+          .map((e) => e.trim().toLowerCase())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.email('Each address in the CCSU distribution list must be an email address')).max(50)),
+    threshold: whole('Suppression threshold', allowBelowMinimum ? 0 : SAFE_THRESHOLD, 50),
+    base: whole('Rounding base', allowBelowMinimum ? 1 : SAFE_BASE, 100),
+    minCases: whole('Cases in a cluster', 2, 50),
+    windowDays: whole('Days in a cluster', 1, 90),
+    concerns: z
+      .union([z.string(), z.array(z.string())])
+      .default([])
+      .transform((v) => (Array.isArray(v) ? v : [v]))
+      .pipe(
+        z
+          .array(z.enum(concernOptions.map(([code]) => code) as [string, ...string[]]))
+          .min(1, 'Choose at least one substance of concern'),
+      ),
+  });
 
 function formValues(settings: Settings): Record<string, string | string[]> {
   return {
@@ -65,8 +70,9 @@ function formValues(settings: Settings): Record<string, string | string[]> {
 }
 
 /** Admin settings: deadline, reminder schedule, CCSU distribution list, disclosure control. */
-export function settingsRouter(db: Db, clock: Clock): Router {
+export function settingsRouter(db: Db, clock: Clock, options: { allowBelowMinimum: boolean }): Router {
   const router = Router();
+  const settingsForm = settingsFormFor(options.allowBelowMinimum);
   router.use(requireAdmin);
   const render = (res: Response, values: Record<string, unknown>, errors?: FormErrors) =>
     res.render('settings/settings', {
