@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { codesOf, roles } from '../domain/reference.js';
 import { MIN_PASSWORD_LENGTH } from './secrets.js';
+import { weakPasswordProblem } from './password-strength.js';
 
 const email = z
   .string({ error: 'Enter an email address' })
@@ -22,7 +23,12 @@ const newPassword = z
       .string({ error: 'Enter a password' })
       .min(1, 'Enter a password')
       .min(MIN_PASSWORD_LENGTH, `Password must be ${MIN_PASSWORD_LENGTH} characters or more`)
-      .max(200, 'Password must be 200 characters or fewer'),
+      .max(200, 'Password must be 200 characters or fewer')
+      .superRefine((password, ctx) => {
+        if (password.length < MIN_PASSWORD_LENGTH) return;
+        const problem = weakPasswordProblem(password);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
     confirm: z.string({ error: 'Enter the password again' }).min(1, 'Enter the password again'),
   })
   .refine((v) => v.password === v.confirm || v.confirm === '', {

@@ -166,6 +166,10 @@ describe('invitations and deactivation', () => {
     const invitee = agentFor(t.app);
     const short = await invitee.submit(path, { password: 'short', confirm: 'short' });
     expect(short.text).toContain('Password must be 12 characters or more');
+    for (const common of ['password1234', 'Hertfordshire1', 'qwertyuiop123'])
+      expect((await invitee.submit(path, { password: common, confirm: common })).text).toContain(
+        'This password is too easy to guess',
+      );
     const done = await invitee.submit(path, {
       password: 'a perfectly fine password',
       confirm: 'a perfectly fine password',

@@ -1,0 +1,25 @@
+// Passwords people actually choose: 12 characters are not enough when they are "password1234". zxcvbn-ts
+// (with its common-password and English dictionaries) estimates how guessable a password is; anything
+// below "safely unguessable" (score 3 of 4) is refused with its own advice.
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import * as common from '@zxcvbn-ts/language-common';
+import * as en from '@zxcvbn-ts/language-en';
+
+const MIN_SCORE = 3;
+/** Words of this service: a password made of them is easy to guess for anyone who knows it. */
+const SERVICE_WORDS = ['drd', 'return', 'hertfordshire', 'herts', 'ccsu', 'coroner', 'partnership'];
+
+let checker: ZxcvbnFactory | undefined;
+
+/** Why a password is too easy to guess, or undefined when it is strong enough. */
+export function weakPasswordProblem(password: string, userInputs: string[] = []): string | undefined {
+  checker ??= new ZxcvbnFactory({
+    dictionary: { ...common.dictionary, ...en.dictionary },
+    graphs: common.adjacencyGraphs,
+    translations: en.translations,
+  });
+  const result = checker.check(password, [...SERVICE_WORDS, ...userInputs]);
+  if (result.score >= MIN_SCORE) return undefined;
+  const why = result.feedback.warning ? ` (${result.feedback.warning.replace(/\.$/, '').toLowerCase()})` : '';
+  return `This password is too easy to guess${why}. Use three or four random words, or a longer password`;
+}
