@@ -8,6 +8,7 @@ import * as casesQueries from './2026-11-25-004-cases-queries.js';
 import * as uploads from './2026-11-25-005-uploads.js';
 import * as dashboard from './2026-11-26-006-dashboard.js';
 import * as secretMessages from './2026-11-26-007-secret-messages.js';
+import * as signInThrottle from './2026-11-26-008-sign-in-throttle.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-001-foundation': foundation,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-25-005-uploads': uploads,
   '2026-11-26-006-dashboard': dashboard,
   '2026-11-26-007-secret-messages': secretMessages,
+  '2026-11-26-008-sign-in-throttle': signInThrottle,
 };

@@ -45,22 +45,6 @@ export function insertUser(
     .executeTakeFirstOrThrow();
 }
 
-export async function recordFailedSignIn(db: DbOrTrx, userId: number, maxAttempts: number, lockUntil: Date) {
-  const row = await db
-    .updateTable('users')
-    .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) }))
-    .where('id', '=', userId)
-    .returning('failed_attempts')
-    .executeTakeFirstOrThrow();
-  if (row.failed_attempts >= maxAttempts)
-    await db
-      .updateTable('users')
-      .set({ locked_until: lockUntil, failed_attempts: 0 })
-      .where('id', '=', userId)
-      .execute();
-  return row.failed_attempts >= maxAttempts;
-}
-
 export function recordSuccessfulSignIn(db: DbOrTrx, userId: number, at: Date) {
   return db
     .updateTable('users')

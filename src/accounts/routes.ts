@@ -1,5 +1,4 @@
 import { Router, type Request, type Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import type { AccountsService } from './service.js';
 import { formOf, validate, type FormErrors } from '../middleware/validation.js';
 import { forgotPasswordSchema, setPasswordSchema, setupSchema, signInSchema } from './schemas.js';
@@ -49,18 +48,6 @@ async function renderSetPassword(
 
 export function accountsRouter(accounts: AccountsService): Router {
   const router = Router();
-  const signInLimiter = rateLimit({
-    windowMs: 15 * 60_000,
-    limit: 30,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, res) => {
-      res
-        .status(429)
-        .render('errors/error', { title: 'Too many sign-in attempts', status: 429, csrf: false });
-    },
-  });
-
   router.get('/', (req, res) => {
     res.redirect(req.user ? homeFor(req.user) : '/sign-in');
   });
@@ -82,15 +69,16 @@ export function accountsRouter(accounts: AccountsService): Router {
       returnTo: safeReturnTo((req.body as Record<string, string>)?.returnTo),
     });
 
-  router.post('/sign-in', signInLimiter, validate(signInSchema, renderSignIn), async (req, res) => {
+  // Throttling lives in the service, counted in PostgreSQL by account and by source (accounts/throttle.ts).
+  router.post('/sign-in', validate(signInSchema, renderSignIn), async (req, res) => {
     const form = formOf(res, signInSchema);
-    const result = await accounts.signIn(form.email, form.password);
+    const result = await accounts.signIn(form.email, form.password, req.ip ?? 'unknown');
     if (!result.ok) {
       const message =
-        result.reason === 'locked'
-          ? 'Your account is locked after too many attempts. Try again in 15 minutes, or ask the County Community Safety Unit to help'
+        result.reason === 'throttled'
+          ? 'Too many attempts to sign in from here. Wait 15 minutes and try again, or reset your password'
           : 'Enter a correct email address and password';
-      res.status(result.reason === 'locked' ? 429 : 401);
+      res.status(result.reason === 'throttled' ? 429 : 401);
       return renderSignIn(req, res, {
         list: [{ text: message, href: '#email' }],
         byField: { email: message },
@@ -134,7 +122,6 @@ export function accountsRouter(accounts: AccountsService): Router {
 
   router.post(
     '/forgot-password',
-    signInLimiter,
     validate(forgotPasswordSchema, (req, res, errors) =>
       res.render('accounts/forgot-password', {
         title: 'Reset your password',
@@ -142,8 +129,8 @@ export function accountsRouter(accounts: AccountsService): Router {
         errors,
       }),
     ),
-    async (_req, res) => {
-      await accounts.requestPasswordReset(formOf(res, forgotPasswordSchema).email);
+    async (req, res) => {
+      await accounts.requestPasswordReset(formOf(res, forgotPasswordSchema).email, req.ip ?? 'unknown');
       res.render('accounts/forgot-password-sent', { title: 'Check your email' });
     },
   );

@@ -9,12 +9,13 @@ import { deleteSetting, getSetting, putSetting } from '../settings/settings.js';
 import * as repo from './repository.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './secrets.js';
 import { hashLinkToken, newLinkToken } from '../lib/link-tokens.js';
+import { clearKeys, isBlocked, recordFailure, throttleRows, type ThrottleRule } from './throttle.js';
 
 const INVITE_DAYS = 7;
 const RESET_MINUTES = 60;
 const SETUP_KEY = 'first_run_setup';
 
-export type SignInResult = { ok: true; user: User } | { ok: false; reason: 'invalid' | 'locked' };
+export type SignInResult = { ok: true; user: User } | { ok: false; reason: 'invalid' | 'throttled' };
 export type LinkState =
   | { state: 'valid'; tokenId: number; userId: number; email: string }
   | { state: 'expired' | 'used' | 'invalid' };
@@ -26,61 +27,93 @@ export class AccountsService {
     private readonly clock: Clock,
   ) {}
 
-  async signIn(email: string, password: string): Promise<SignInResult> {
+  private signInRules(email: string, source: string) {
+    const address = email.trim().toLowerCase();
+    const lockMs = this.config.signIn.lockoutMinutes * 60_000;
+    const pair: ThrottleRule = {
+      key: `signin:pair:${address}|${source}`,
+      limit: this.config.signIn.maxAttempts,
+      windowMs: lockMs,
+      blockMs: lockMs,
+    };
+    const bySource: ThrottleRule = {
+      key: `signin:source:${source}`,
+      limit: 30,
+      windowMs: 15 * 60_000,
+      blockMs: 15 * 60_000,
+    };
+    const byAccount: ThrottleRule = {
+      key: `signin:account:${address}`,
+      limit: 20,
+      windowMs: 3_600_000,
+      blockMs: 3_600_000,
+    };
+    return { pair, bySource, byAccount };
+  }
+
+  /**
+   * Signs in. Unknown, wrong and throttled attempts get the same kind of answer after the same work
+   * (one password hash check), so neither the page nor its timing tells which addresses have accounts.
+   */
+  async signIn(email: string, password: string, source = 'unknown'): Promise<SignInResult> {
     const now = this.clock.now();
-    const user = await repo.findUserByEmail(this.db, email);
-    if (!user || user.status !== 'active') {
-      await verifyPassword(await dummyPasswordHash(), password);
+    const rules = this.signInRules(email, source);
+    const rows = await throttleRows(this.db, [rules.pair.key, rules.bySource.key, rules.byAccount.key]);
+    const pairRow = rows.get(rules.pair.key);
+    const throttled =
+      isBlocked(pairRow, now) ||
+      isBlocked(rows.get(rules.bySource.key), now) ||
+      // Many sources guessing one account: stop those that have failed on it, not its owner.
+      (isBlocked(rows.get(rules.byAccount.key), now) && (pairRow?.failures ?? 0) > 0);
+    const user = throttled ? undefined : await repo.findUserByEmail(this.db, email);
+    const known = user && user.status === 'active' ? user : undefined;
+    const passwordOk = await verifyPassword(
+      known ? known.password_hash : await dummyPasswordHash(),
+      password,
+    );
+    if (throttled || !known || !passwordOk) {
+      if (!throttled) await recordFailure(this.db, [rules.pair, rules.bySource, rules.byAccount], now);
       await audit(this.db, {
-        actor: { userId: null, label: 'anonymous' },
-        organisationId: null,
-        action: 'sign_in_failed',
+        actor: known ? { userId: known.id, label: known.email } : { userId: null, label: 'anonymous' },
+        organisationId: known?.organisation_id ?? null,
+        action: throttled ? 'sign_in_throttled' : 'sign_in_failed',
         entity: 'user',
-        detail: { reason: user ? `account ${user.status}` : 'unknown email' },
+        entityId: known?.id,
+        detail: throttled
+          ? undefined
+          : { reason: known ? 'wrong password' : user ? `account ${user.status}` : 'unknown email' },
         at: now,
       });
-      return { ok: false, reason: 'invalid' };
+      return { ok: false, reason: throttled ? 'throttled' : 'invalid' };
     }
-    const actor = { userId: user.id, label: user.email };
-    if (user.locked_until && user.locked_until > now) {
-      await audit(this.db, {
-        actor,
-        organisationId: user.organisation_id,
-        action: 'sign_in_locked',
-        entity: 'user',
-        entityId: user.id,
-        at: now,
-      });
-      return { ok: false, reason: 'locked' };
-    }
-    if (!(await verifyPassword(user.password_hash, password))) {
-      const lockUntil = new Date(now.getTime() + this.config.signIn.lockoutMinutes * 60_000);
-      const locked = await repo.recordFailedSignIn(
-        this.db,
-        user.id,
-        this.config.signIn.maxAttempts,
-        lockUntil,
-      );
-      await audit(this.db, {
-        actor,
-        organisationId: user.organisation_id,
-        action: locked ? 'account_locked' : 'sign_in_failed',
-        entity: 'user',
-        entityId: user.id,
-        at: now,
-      });
-      return { ok: false, reason: locked ? 'locked' : 'invalid' };
-    }
-    await repo.recordSuccessfulSignIn(this.db, user.id, now);
+    await clearKeys(this.db, [rules.pair.key]);
+    await repo.recordSuccessfulSignIn(this.db, known.id, now);
+    await audit(this.db, {
+      actor: { userId: known.id, label: known.email },
+      organisationId: known.organisation_id,
+      action: 'sign_in',
+      entity: 'user',
+      entityId: known.id,
+      at: now,
+    });
+    return { ok: true, user: known };
+  }
+
+  /** An administrator lifts the sign-in throttling of an account (every source), audited. */
+  async unlock(userId: number, actor: Actor): Promise<User | undefined> {
+    const user = await repo.findUserById(this.db, userId);
+    if (!user) return undefined;
+    const address = user.email.toLowerCase();
+    await clearKeys(this.db, [`signin:account:${address}`], [`signin:pair:${address}|`]);
     await audit(this.db, {
       actor,
       organisationId: user.organisation_id,
-      action: 'sign_in',
+      action: 'account_unlocked',
       entity: 'user',
       entityId: user.id,
-      at: now,
+      at: this.clock.now(),
     });
-    return { ok: true, user };
+    return user;
   }
 
   async signedOut(user: User): Promise<void> {
@@ -200,9 +233,21 @@ export class AccountsService {
    * Emails a single-use reset link (valid for an hour) to an active user. Says nothing either way, so
    * the page cannot be used to find out which addresses have accounts.
    */
-  async requestPasswordReset(email: string): Promise<void> {
-    const user = await repo.findUserByEmail(this.db, email);
+  async requestPasswordReset(email: string, source = 'unknown'): Promise<void> {
     const now = this.clock.now();
+    // Counted apart from sign-in: a flood of reset requests is dropped quietly (the page says the same).
+    const address = email.trim().toLowerCase();
+    const rules: ThrottleRule[] = [
+      { key: `reset:source:${source}`, limit: 10, windowMs: 15 * 60_000, blockMs: 15 * 60_000 },
+      { key: `reset:account:${address}`, limit: 3, windowMs: 15 * 60_000, blockMs: 15 * 60_000 },
+    ];
+    const rows = await throttleRows(
+      this.db,
+      rules.map((r) => r.key),
+    );
+    if (rules.some((r) => isBlocked(rows.get(r.key), now))) return;
+    await recordFailure(this.db, rules, now);
+    const user = await repo.findUserByEmail(this.db, email);
     if (!user || user.status !== 'active') {
       await audit(this.db, {
         actor: { userId: null, label: 'anonymous' },

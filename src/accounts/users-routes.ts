@@ -87,6 +87,17 @@ export function usersRouter(
     res.redirect('/admin/users');
   });
 
+  // Lifts the sign-in throttling of an account, for a user who is stuck after someone else's attempts.
+  router.post('/:id/unlock', async (req, res) => {
+    const user = await accounts.unlock(Number(req.params.id), {
+      userId: currentUser(req).id,
+      label: currentUser(req).email,
+    });
+    if (!user) throw new HttpError(404);
+    req.session.flash = `${user.email} can sign in again from anywhere`;
+    res.redirect('/admin/users');
+  });
+
   router.post('/:id/reactivate', async (req, res) => {
     const user = await accounts.setUserActive(Number(req.params.id), true, {
       userId: currentUser(req).id,

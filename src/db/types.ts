@@ -160,6 +160,13 @@ export interface OutboxTable {
   created_at: CreatedAt;
 }
 
+export interface SignInThrottleTable {
+  key: string;
+  failures: ColumnType<number, number | undefined, number>;
+  window_started_at: Timestamp;
+  blocked_until: Timestamp | null;
+}
+
 export interface RemindersTable {
   id: Generated<number>;
   organisation_id: number;
@@ -321,6 +328,7 @@ export interface AlertsTable {
 }
 
 export interface DB {
+  sign_in_throttle: SignInThrottleTable;
   organisations: OrganisationsTable;
   users: UsersTable;
   user_tokens: UserTokensTable;

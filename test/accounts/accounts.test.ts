@@ -89,13 +89,13 @@ describe('signing in', () => {
     expect(response.text).toContain('Enter your password');
   });
 
-  it('when there are too many wrong passwords then the account locks, even for the right password', async () => {
+  it('when there are too many wrong passwords from one place then sign-in from there stops, even for the right password', async () => {
     const user = await createUser(t, 'ccsu_analyst');
     for (let i = 0; i < t.config.signIn.maxAttempts; i += 1)
       await agentFor(t.app).submit('/sign-in', { email: user.email, password: `wrong ${i}` });
     const locked = await agentFor(t.app).submit('/sign-in', { email: user.email, password: PASSWORD });
     expect(locked.status).toBe(429);
-    expect(locked.text).toContain('Your account is locked');
+    expect(locked.text).toContain('Too many attempts to sign in from here');
     t.clock.advance((t.config.signIn.lockoutMinutes + 1) * 60_000);
     const after = await agentFor(t.app).submit('/sign-in', { email: user.email, password: PASSWORD });
     expect(after.status).toBe(302);
