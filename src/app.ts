@@ -17,6 +17,7 @@ import { uploadsRouter } from './uploads/routes.js';
 import { UploadsService } from './uploads/service.js';
 import { healthRouter } from './health.js';
 import { AccountsService } from './accounts/service.js';
+import { SignInService } from './accounts/sign-in.js';
 import { accountsRouter } from './accounts/routes.js';
 import { usersRouter } from './accounts/users-routes.js';
 import { OrganisationsService } from './organisations/service.js';
@@ -56,6 +57,7 @@ export interface AppDeps {
 
 export interface Services {
   accounts: AccountsService;
+  signIn: SignInService;
   organisations: OrganisationsService;
   returns: ReturnsService;
   records: RecordsService;
@@ -79,6 +81,7 @@ export function createServices({ config, db, clock, mailer }: AppDeps): Services
   const scorecard = new ScorecardService(db, clock, collation);
   return {
     accounts: new AccountsService(db, config, clock),
+    signIn: new SignInService(db, config, clock),
     organisations: new OrganisationsService(db, clock),
     returns,
     records: new RecordsService(db, config, clock, returns),
@@ -180,7 +183,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     next();
   });
 
-  app.use(accountsRouter(services.accounts));
+  app.use(accountsRouter(services.accounts, services.signIn));
   app.use(nilLinkRouter(services.nilLinks));
   app.use(
     '/returns',
@@ -207,7 +210,9 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.use('/admin/organisations', organisationsRouter(services.organisations));
   app.use(
     '/admin/users',
-    usersRouter(services.accounts, services.organisations, { showInvitationLinks: !config.smtpUrl }),
+    usersRouter(services.accounts, services.signIn, services.organisations, {
+      showInvitationLinks: !config.smtpUrl,
+    }),
   );
   app.use('/admin/api-tokens', apiTokensRouter(services.apiTokens, config.publicUrl));
   app.use('/admin', adminRouter(db));

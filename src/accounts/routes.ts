@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { AccountsService } from './service.js';
+import type { SignInService } from './sign-in.js';
 import { formOf, validate, type FormErrors } from '../middleware/validation.js';
 import { forgotPasswordSchema, setPasswordSchema, setupSchema, signInSchema } from './schemas.js';
 import type { User } from '../db/types.js';
@@ -46,7 +47,7 @@ async function renderSetPassword(
   });
 }
 
-export function accountsRouter(accounts: AccountsService): Router {
+export function accountsRouter(accounts: AccountsService, signIn: SignInService): Router {
   const router = Router();
   router.get('/', (req, res) => {
     res.redirect(req.user ? homeFor(req.user) : '/sign-in');
@@ -72,7 +73,7 @@ export function accountsRouter(accounts: AccountsService): Router {
   // Throttling lives in the service, counted in PostgreSQL by account and by source (accounts/throttle.ts).
   router.post('/sign-in', validate(signInSchema, renderSignIn), async (req, res) => {
     const form = formOf(res, signInSchema);
-    const result = await accounts.signIn(form.email, form.password, req.ip ?? 'unknown');
+    const result = await signIn.signIn(form.email, form.password, req.ip ?? 'unknown');
     if (!result.ok) {
       const message =
         result.reason === 'throttled'
@@ -89,7 +90,7 @@ export function accountsRouter(accounts: AccountsService): Router {
   });
 
   router.post('/sign-out', async (req, res) => {
-    if (req.user) await accounts.signedOut(req.user);
+    if (req.user) await signIn.signedOut(req.user);
     await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
     res.clearCookie('drd.sid');
     res.redirect('/signed-out');

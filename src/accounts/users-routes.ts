@@ -6,9 +6,11 @@ import type { OrganisationsService } from '../organisations/service.js';
 import type { AccountsService } from './service.js';
 import { inviteUserSchema } from './schemas.js';
 import { checkIdParams } from '../lib/ids.js';
+import type { SignInService } from './sign-in.js';
 
 export function usersRouter(
   accounts: AccountsService,
+  signIn: SignInService,
   organisations: OrganisationsService,
   options: { showInvitationLinks: boolean },
 ): Router {
@@ -89,7 +91,7 @@ export function usersRouter(
 
   // Lifts the sign-in throttling of an account, for a user who is stuck after someone else's attempts.
   router.post('/:id/unlock', async (req, res) => {
-    const user = await accounts.unlock(Number(req.params.id), {
+    const user = await signIn.unlock(Number(req.params.id), {
       userId: currentUser(req).id,
       label: currentUser(req).email,
     });
