@@ -459,8 +459,17 @@ export function returnsRouter(
 
   router.get('/:period/amend', async (req, res) => {
     const detail = await loadReturn(req, res);
-    if (detail.locked || !(detail.row?.state === 'submitted' || detail.row?.state === 'nil'))
-      throw new HttpError(403);
+    // Never a dead end: a return that cannot be amended says why, on the return's own page.
+    if (detail.locked) {
+      req.session.flash =
+        'This return is locked: the County Community Safety Unit has collated the month. To change it, ask them to reopen your return';
+      return res.redirect(`/returns/${detail.period}`);
+    }
+    if (!(detail.row?.state === 'submitted' || detail.row?.state === 'nil')) {
+      req.session.flash =
+        'This return has not been submitted yet, so you can change it here without amending it';
+      return res.redirect(`/returns/${detail.period}`);
+    }
     renderAmend(res, {});
   });
 

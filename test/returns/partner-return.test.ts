@@ -260,7 +260,15 @@ describe('making and submitting a return', () => {
     const page = await agent.get('/returns/2026-03');
     expect(page.text).not.toContain('Amend this return');
     const response = await agent.get('/returns/2026-03/amend');
-    expect(response.status).toBe(403);
+    // Not a "permission" dead end: the return's page says why, and what to do.
+    expect(response.status).toBe(302);
+    expect(response.headers.location).toBe('/returns/2026-03');
+    const explained = await agent.get('/returns/2026-03');
+    expect(explained.text).toContain('This return is locked');
+    expect(explained.text).toContain('ask them to reopen your return');
+    expect(
+      (await agent.submit('/returns/2026-03/amend', { reason: 'correction' }, '/returns/2026-03')).status,
+    ).toBe(403);
     await t.db.updateTable('returns').set({ locked_at: null }).where('period', '=', '2026-03').execute();
   });
 });
