@@ -12,6 +12,7 @@ import {
   type Agent,
   type TestApp,
 } from '../helpers/app.js';
+import { uploadHeader, uploadRow } from '../helpers/upload-rows.js';
 
 let t: TestApp;
 let partner: Agent;
@@ -66,38 +67,13 @@ describe('free text on the forms', () => {
 
 describe('free text in an upload', () => {
   it('when the other-substance name holds an NHS number with spaces then the row is refused and the number kept nowhere', async () => {
-    const header = [
-      'partner_record_ref',
-      'date_of_death',
-      'date_of_death_basis',
-      'date_partner_aware',
-      'place_of_death_type',
-      'death_classification',
-      'evidence_stage',
-      'age_at_death',
-      'sex',
-      'ethnic_group',
-      'residence_area',
-      'substances',
-      'substances_other',
-      'treatment_status',
-    ];
-    const row = [
-      'UP-7',
-      '2026-04-10',
-      'exact',
-      '2026-04-12',
-      'home',
-      'suspected_drug',
-      'pm_awaiting_tox',
-      '44',
-      'male',
-      'white_british',
-      'watford',
-      'other',
-      '943 476 5919',
-      'in_treatment',
-    ];
+    const header = [...uploadHeader, 'substances_other'];
+    const row = uploadRow('UP-7', {
+      date_of_death: '2026-04-10',
+      date_partner_aware: '2026-04-12',
+      substances: 'other',
+      substances_other: '943 476 5919',
+    });
     const upload = await partner.upload(
       '/returns/2026-04/upload',
       Buffer.from(stringify([header, row])),

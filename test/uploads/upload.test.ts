@@ -15,6 +15,7 @@ import {
   type TestApp,
 } from '../helpers/app.js';
 import type { Organisation } from '../../src/db/types.js';
+import { uploadHeader, uploadRow } from '../helpers/upload-rows.js';
 
 jest.setTimeout(120_000);
 
@@ -41,40 +42,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const header = [
-  'partner_record_ref',
-  'date_of_death',
-  'date_of_death_basis',
-  'date_partner_aware',
-  'place_of_death_type',
-  'death_classification',
-  'evidence_stage',
-  'age_at_death',
-  'sex',
-  'ethnic_group',
-  'residence_area',
-  'substances',
-  'treatment_status',
-];
-function row(ref: string, overrides: Record<string, string> = {}): string[] {
-  const values: Record<string, string> = {
-    partner_record_ref: ref,
-    date_of_death: '2026-03-10',
-    date_of_death_basis: 'exact',
-    date_partner_aware: '2026-03-12',
-    place_of_death_type: 'home',
-    death_classification: 'suspected_drug',
-    evidence_stage: 'pm_awaiting_tox',
-    age_at_death: '44',
-    sex: 'male',
-    ethnic_group: 'white_british',
-    residence_area: 'watford',
-    substances: 'heroin_morphine;alcohol',
-    treatment_status: 'in_treatment',
-    ...overrides,
-  };
-  return Object.keys(values).map((k) => values[k]!);
-}
+const header = uploadHeader;
+const row = uploadRow;
 const csv = (rows: string[][], head = [...header]) => Buffer.from(stringify([head, ...rows]));
 
 async function preview(file: Buffer, name = 'records.csv', agent = partner) {
