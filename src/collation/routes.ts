@@ -30,7 +30,7 @@ const filtersSchema = z.object({
   substance: code(ref.substances),
   evidence_stage: code(ref.evidenceStages),
   organisation: z.coerce.number().int().positive().max(MAX_ID).optional().catch(undefined),
-  alert: z.coerce.number().int().positive().max(2_147_483_647).optional().catch(undefined),
+  alert: z.coerce.number().int().positive().max(MAX_ID).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(1_000_000).catch(1),
   sort: z.enum(['reported', 'death', 'organisation', 'reference']).catch('reported'),
   direction: z.enum(['asc', 'desc']).catch('desc'),
