@@ -30,10 +30,6 @@ export class CasesService {
     return pairs;
   }
 
-  async queueSize(): Promise<number> {
-    return (await this.queue()).length;
-  }
-
   async decided() {
     return this.db
       .selectFrom('candidate_pairs')
