@@ -32,6 +32,20 @@ export function usersRouter(
       backLink: '/admin/users',
     });
 
+  /**
+   * The users page after an invitation went out. With email, the link goes only to the invitee; without
+   * an SMTP server the admin is shown it once, here, to pass on — it is kept nowhere (not in the session,
+   * not readable in the outbox).
+   */
+  const renderInvited = async (res: Response, message: string, link: string) => {
+    res.locals.flash = message;
+    res.render('accounts/users', {
+      title: 'Users',
+      users: await accounts.listUsers(),
+      invitedLink: options.showInvitationLinks ? link : undefined,
+    });
+  };
+
   router.get('/', async (_req, res) => {
     res.render('accounts/users', { title: 'Users', users: await accounts.listUsers() });
   });
@@ -66,14 +80,7 @@ export function usersRouter(
           req.body as Record<string, unknown>,
           toFormErrors([{ field: 'email', message: 'A user with this email address already exists' }]),
         );
-      // With email, the link goes only to the invitee. Without an SMTP server the admin is shown it
-      // once, on this page, to pass on: it is kept nowhere (not in the session, not readable in the outbox).
-      res.locals.flash = `Invitation sent to ${form.email}`;
-      res.render('accounts/users', {
-        title: 'Users',
-        users: await accounts.listUsers(),
-        invitedLink: options.showInvitationLinks ? result.link : undefined,
-      });
+      await renderInvited(res, `Invitation sent to ${form.email}`, result.link);
     },
   );
 
@@ -110,13 +117,12 @@ export function usersRouter(
       req.session.flash = `${user.email} is active again`;
       return res.redirect('/admin/users');
     }
-    // They never set a password: a new invitation has gone (shown once here when there is no SMTP server).
-    res.locals.flash = `${user.email} is active again and has been sent a new invitation to set a password`;
-    res.render('accounts/users', {
-      title: 'Users',
-      users: await accounts.listUsers(),
-      invitedLink: options.showInvitationLinks ? user.invitationLink : undefined,
-    });
+    // They never set a password: a new invitation has gone.
+    await renderInvited(
+      res,
+      `${user.email} is active again and has been sent a new invitation to set a password`,
+      user.invitationLink,
+    );
   });
 
   return router;
