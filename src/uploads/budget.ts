@@ -51,11 +51,7 @@ export async function* withinBudget(
     for (;;) {
       const left = limits.maxMs - (Date.now() - started);
       if (left <= 0) throw outOfTime();
-      let timer: NodeJS.Timeout | undefined;
-      const next = await Promise.race([
-        iterator.next(),
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(outOfTime()), left))),
-      ]).finally(() => clearTimeout(timer));
+      const next = await beforeDeadline(iterator.next(), left);
       if (next.done) return;
       count += 1;
       if (count > limits.maxRows) throw tooManyRows(limits.maxRows);
