@@ -13,6 +13,8 @@ import { setUpErrorHandling } from './middleware/errors.js';
 import { setUpRequestLogging } from './middleware/logging.js';
 import { setUpStaticAssets } from './middleware/assets.js';
 import { setUpViews } from './views.js';
+import { assertEveryPostValidated } from './middleware/validation.js';
+import { routeTable } from './lib/route-table.js';
 import { uploadsRouter } from './uploads/routes.js';
 import { UploadsService } from './uploads/service.js';
 import { healthRouter } from './health.js';
@@ -46,6 +48,7 @@ import { ApiTokensService } from './api/tokens.js';
 import { apiTokensRouter } from './api/tokens-routes.js';
 import { feedRouter } from './api/feed.js';
 import { ScorecardService } from './collation/scorecard.js';
+import { ExportAudit } from './audit/audit.js';
 
 export interface AppDeps {
   config: Config;
@@ -73,6 +76,7 @@ export interface Services {
   alerts: AlertsService;
   apiTokens: ApiTokensService;
   scorecard: ScorecardService;
+  exportAudit: ExportAudit;
 }
 
 export function createServices({ config, db, clock, mailer }: AppDeps): Services {
@@ -93,6 +97,7 @@ export function createServices({ config, db, clock, mailer }: AppDeps): Services
     alerts: new AlertsService(db, config, clock),
     apiTokens: new ApiTokensService(db, clock),
     scorecard,
+    exportAudit: new ExportAudit(db, clock),
     cases: new CasesService(db, clock),
     queries: new QueriesService(db, config, clock),
     uploads: new UploadsService(db, config, clock, returns),
@@ -187,9 +192,8 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.use(nilLinkRouter(services.nilLinks));
   app.use(
     '/returns',
-    returnsRouter(services.returns, services.records, services.organisations, services.queries, [
-      uploadsRouter(config, services.uploads, services.returns),
-    ]),
+    uploadsRouter(config, services.uploads, services.returns, services.organisations),
+    returnsRouter(services.returns, services.records, services.organisations, services.queries),
   );
   app.use(
     '/dashboard',
@@ -201,7 +205,10 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     ),
   );
   app.use('/ccsu', casesRouter(services.cases));
-  app.use('/ccsu', collationRouter(services.collation, services.queries, db));
+  app.use(
+    '/ccsu',
+    collationRouter(services.collation, services.queries, services.organisations, services.exportAudit),
+  );
   app.use('/ccsu', ccsuRouter(services.collation, services.summary));
   app.use(
     '/admin/settings',
@@ -215,8 +222,10 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     }),
   );
   app.use('/admin/api-tokens', apiTokensRouter(services.apiTokens, config.publicUrl));
-  app.use('/admin', adminRouter(db));
+  app.use('/admin', adminRouter(db, services.exportAudit));
 
   setUpErrorHandling(app);
+  // A POST without a declared schema is a mistake caught here, before anyone can reach it.
+  assertEveryPostValidated(routeTable(app));
   return app;
 }

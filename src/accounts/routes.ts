@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { AccountsService } from './service.js';
 import type { SignInService } from './sign-in.js';
-import { formOf, validate, type FormErrors } from '../middleware/validation.js';
+import { formOf, validate, type FormErrors, validateNoFields } from '../middleware/validation.js';
 import { forgotPasswordSchema, setPasswordSchema, setupSchema, signInSchema } from './schemas.js';
 import type { User } from '../db/types.js';
 
@@ -89,7 +89,7 @@ export function accountsRouter(accounts: AccountsService, signIn: SignInService)
     res.redirect(safeReturnTo((req.body as Record<string, string>).returnTo) ?? homeFor(result.user));
   });
 
-  router.post('/sign-out', async (req, res) => {
+  router.post('/sign-out', validateNoFields(), async (req, res) => {
     if (req.user) await signIn.signedOut(req.user);
     await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
     res.clearCookie('drd.sid');

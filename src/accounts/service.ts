@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import type { Clock } from '../clock.js';
 import type { Db, DbOrTrx } from '../db/database.js';
 import type { User, UserRole } from '../db/types.js';
-import { audit, type Actor } from '../audit/audit.js';
+import { actorOf, audit, type Actor } from '../audit/audit.js';
 import { enqueue } from '../mail/outbox.js';
 import { renderEmail } from '../mail/templates.js';
 import { deleteSetting, getSetting, putSetting } from '../settings/settings.js';
@@ -117,7 +117,7 @@ export class AccountsService {
       if (purpose === 'reset') await repo.deleteSessionsOf(trx, check.userId);
       const user = (await repo.findUserById(trx, check.userId))!;
       await audit(trx, {
-        actor: { userId: user.id, label: user.email },
+        actor: actorOf(user),
         organisationId: user.organisation_id,
         action: purpose === 'reset' ? 'password_reset' : 'invitation_accepted',
         entity: 'user',
@@ -179,7 +179,7 @@ export class AccountsService {
         now,
       );
       await audit(trx, {
-        actor: { userId: user.id, label: user.email },
+        actor: actorOf(user),
         organisationId: user.organisation_id,
         action: 'password_reset_requested',
         entity: 'user',
@@ -224,7 +224,7 @@ export class AccountsService {
       });
       await deleteSetting(trx, SETUP_KEY);
       await audit(trx, {
-        actor: { userId: user.id, label: user.email },
+        actor: actorOf(user),
         organisationId: null,
         action: 'first_admin_created',
         entity: 'user',

@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import type { User } from '../db/types.js';
-import { audit, type Actor } from '../audit/audit.js';
+import { actorOf, audit, type Actor } from '../audit/audit.js';
 import * as repo from './repository.js';
 import { dummyPasswordHash, verifyPassword } from './secrets.js';
 import { clearKeys, isBlocked, recordFailure, throttleRows, type ThrottleRule } from './throttle.js';
@@ -109,7 +109,7 @@ export class SignInService {
 
   async signedOut(user: User): Promise<void> {
     await audit(this.db, {
-      actor: { userId: user.id, label: user.email },
+      actor: actorOf(user),
       organisationId: user.organisation_id,
       action: 'sign_out',
       entity: 'user',

@@ -1,6 +1,13 @@
 import { Router, type Request, type Response } from 'express';
 import { requireAdmin, currentUser } from '../middleware/auth.js';
-import { formOf, toFormErrors, validate, type FormErrors } from '../middleware/validation.js';
+import { actorOf } from '../audit/audit.js';
+import {
+  formOf,
+  toFormErrors,
+  validate,
+  type FormErrors,
+  validateNoFields,
+} from '../middleware/validation.js';
 import { HttpError } from '../lib/http-error.js';
 import type { OrganisationsService } from '../organisations/service.js';
 import type { AccountsService } from './service.js';
@@ -63,7 +70,7 @@ export function usersRouter(
       const form = formOf(res, inviteUserSchema);
       const organisation = form.organisation_id ? await organisations.find(form.organisation_id) : undefined;
       if (form.role === 'partner' && !organisation) throw new HttpError(400);
-      const actor = { userId: currentUser(req).id, label: currentUser(req).email };
+      const actor = actorOf(currentUser(req));
       const result = await accounts.invite(
         {
           email: form.email,
@@ -84,34 +91,25 @@ export function usersRouter(
     },
   );
 
-  router.post('/:id/deactivate', async (req, res) => {
+  router.post('/:id/deactivate', validateNoFields(), async (req, res) => {
     const id = Number(req.params.id);
     if (id === currentUser(req).id) throw new HttpError(400, 'You cannot deactivate yourself');
-    const user = await accounts.setUserActive(id, false, {
-      userId: currentUser(req).id,
-      label: currentUser(req).email,
-    });
+    const user = await accounts.setUserActive(id, false, actorOf(currentUser(req)));
     if (!user) throw new HttpError(404);
     req.session.flash = `${user.email} is deactivated and signed out`;
     res.redirect('/admin/users');
   });
 
   // Lifts the sign-in throttling of an account, for a user who is stuck after someone else's attempts.
-  router.post('/:id/unlock', async (req, res) => {
-    const user = await signIn.unlock(Number(req.params.id), {
-      userId: currentUser(req).id,
-      label: currentUser(req).email,
-    });
+  router.post('/:id/unlock', validateNoFields(), async (req, res) => {
+    const user = await signIn.unlock(Number(req.params.id), actorOf(currentUser(req)));
     if (!user) throw new HttpError(404);
     req.session.flash = `${user.email} can sign in again from anywhere`;
     res.redirect('/admin/users');
   });
 
-  router.post('/:id/reactivate', async (req, res) => {
-    const user = await accounts.setUserActive(Number(req.params.id), true, {
-      userId: currentUser(req).id,
-      label: currentUser(req).email,
-    });
+  router.post('/:id/reactivate', validateNoFields(), async (req, res) => {
+    const user = await accounts.setUserActive(Number(req.params.id), true, actorOf(currentUser(req)));
     if (!user) throw new HttpError(404);
     if (!user.invitationLink) {
       req.session.flash = `${user.email} is active again`;

@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { audit } from '../audit/audit.js';
+import { actorOf, type ExportAudit } from '../audit/audit.js';
 import { streamCsv } from '../lib/exports.js';
 import { requireAdmin } from '../middleware/auth.js';
 import { HttpError } from '../lib/http-error.js';
@@ -9,7 +9,7 @@ import type { Db } from '../db/database.js';
 import { MAX_ID, checkIdParams } from '../lib/ids.js';
 
 /** Admin views of the outbox (where email waits when there is no SMTP) and the audit log. */
-export function adminRouter(db: Db): Router {
+export function adminRouter(db: Db, exportAudit: ExportAudit): Router {
   const router = Router();
   checkIdParams(router);
   router.use(requireAdmin);
@@ -113,15 +113,7 @@ export function adminRouter(db: Db): Router {
 
   router.get('/audit.csv', async (req, res) => {
     const { f, query } = auditQuery(req);
-    const user = req.user!;
-    await audit(db, {
-      actor: { userId: user.id, label: user.email },
-      organisationId: null,
-      action: 'export',
-      entity: 'audit_log',
-      detail: { format: 'csv', filters: { ...f } },
-      at: new Date(),
-    });
+    await exportAudit.record(actorOf(req.user!), 'audit_log', { format: 'csv', filters: { ...f } });
     await streamCsv(
       res,
       'drd-audit-log.csv',

@@ -1,7 +1,7 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { currentUser, requireAdmin } from '../middleware/auth.js';
-import { formOf, validate, type FormErrors } from '../middleware/validation.js';
+import { formOf, validate, type FormErrors, validateNoFields } from '../middleware/validation.js';
 import { HttpError } from '../lib/http-error.js';
 import type { ApiTokensService } from './tokens.js';
 import { checkIdParams } from '../lib/ids.js';
@@ -54,7 +54,7 @@ export function apiTokensRouter(tokens: ApiTokensService, publicUrl: string): Ro
     },
   );
 
-  router.post('/:id/revoke', async (req, res) => {
+  router.post('/:id/revoke', validateNoFields(), async (req, res) => {
     const id = z.coerce.number().int().positive().safeParse(req.params.id);
     if (!id.success) throw new HttpError(404);
     if (!(await tokens.revoke(id.data, currentUser(req)))) throw new HttpError(404);

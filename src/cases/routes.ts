@@ -1,9 +1,10 @@
 // De-duplication pages for CCSU: the review queue of near matches, decisions with reasons (reversible,
 // audited), and a case's records side by side.
 import { Router, type Request, type Response } from 'express';
+import { actorOf } from '../audit/audit.js';
 import { z } from 'zod';
 import { currentUser, requireCcsu } from '../middleware/auth.js';
-import { formOf, validate, type FormErrors } from '../middleware/validation.js';
+import { formOf, validate, type FormErrors, validateNoFields } from '../middleware/validation.js';
 import { HttpError } from '../lib/http-error.js';
 import { checkIdParams } from '../lib/ids.js';
 import { fieldDefs } from '../records/fields.js';
@@ -14,8 +15,6 @@ export function casesRouter(cases: CasesService): Router {
   const router = Router();
   checkIdParams(router);
   router.use(requireCcsu);
-
-  const actorOf = (req: Request) => ({ userId: currentUser(req).id, label: currentUser(req).email });
 
   // De-duplication: the review queue of near matches, decisions with reasons, and case pages.
   router.get('/review', async (_req, res) => {
@@ -50,14 +49,14 @@ export function casesRouter(cases: CasesService): Router {
     validate(decisionSchema, (req, res, errors) => renderPair(req, res, errors)),
     async (req, res) => {
       const form = formOf(res, decisionSchema);
-      if (!(await cases.decide(Number(req.params.id), form.decision, form.reason, actorOf(req))))
+      if (!(await cases.decide(Number(req.params.id), form.decision, form.reason, actorOf(currentUser(req)))))
         throw new HttpError(409);
       req.session.flash = form.decision === 'linked' ? 'Linked into one case' : 'Kept as separate deaths';
       res.redirect('/ccsu/review');
     },
   );
-  router.post('/review/:id/undo', async (req, res) => {
-    if (!(await cases.undo(Number(req.params.id), actorOf(req)))) throw new HttpError(409);
+  router.post('/review/:id/undo', validateNoFields(), async (req, res) => {
+    if (!(await cases.undo(Number(req.params.id), actorOf(currentUser(req))))) throw new HttpError(409);
     req.session.flash = 'Decision undone: the pair is back in the queue';
     res.redirect('/ccsu/review');
   });

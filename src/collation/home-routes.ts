@@ -1,4 +1,6 @@
 import { Router } from 'express';
+import { validateNoFields } from '../middleware/validation.js';
+import { actorOf } from '../audit/audit.js';
 import { requireCcsu } from '../middleware/auth.js';
 import { addMonths, formatPeriod, isPeriod } from '../domain/periods.js';
 import { complianceLabels, type ComplianceBucket } from '../domain/compliance.js';
@@ -35,10 +37,10 @@ export function ccsuRouter(collation: CollationService, summary: SummaryService)
     });
   });
   // The collated summary on demand, for the month on screen.
-  router.post('/summary', async (req, res) => {
+  router.post('/summary', validateNoFields(), async (req, res) => {
     const period = String((req.body as Record<string, string>).period ?? '');
     if (!isPeriod(period) || period > collation.latestDuePeriod()) throw new HttpError(400);
-    await summary.send(period, 'on_demand', { userId: currentUser(req).id, label: currentUser(req).email });
+    await summary.send(period, 'on_demand', actorOf(currentUser(req)));
     req.session.flash = `The collated summary for ${formatPeriod(period)} is on its way to the CCSU distribution list`;
     res.redirect(`/ccsu?period=${period}`);
   });

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTrx } from '../db/database.js';
+import { concernsLabel } from '../domain/early-warning.js';
 
 export interface RecordFilters {
   period?: string; // month reported (the return's month)
@@ -86,4 +87,14 @@ export function caseCountsByAreaMonth(db: DbOrTrx, from: string, to: string) {
     .orderBy('month')
     .orderBy('area')
     .execute();
+}
+
+/** The alert a records list is filtered by, with its concerns in words. */
+export async function alertFilter(db: DbOrTrx, id: number) {
+  const alert = await db
+    .selectFrom('alerts')
+    .select(['id', 'concern'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return alert && { id: alert.id, concerns: concernsLabel(alert.concern.split(',')) };
 }

@@ -16,6 +16,7 @@ import {
 } from '../domain/compliance.js';
 import { getSettings } from '../settings/settings.js';
 import {
+  alertFilter,
   bestEvidenceOrder,
   caseCountsByAreaMonth,
   collatedRecords,
@@ -212,6 +213,10 @@ export class CollationService {
       .orderBy('returns.period')
       .orderBy('records.id')
       .stream(500);
+  }
+
+  alertFilter(id: number) {
+    return alertFilter(this.db, id);
   }
 
   async record(recordId: number) {

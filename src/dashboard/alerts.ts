@@ -6,7 +6,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db, DbOrTrx } from '../db/database.js';
 import type { User } from '../db/types.js';
-import { audit } from '../audit/audit.js';
+import { actorOf, audit } from '../audit/audit.js';
 import { concernsLabel, findClusters, type Cluster } from '../domain/early-warning.js';
 import { addDays, formatDate, londonDateOf } from '../domain/periods.js';
 import { substances } from '../domain/reference.js';
@@ -203,7 +203,7 @@ export class AlertsService {
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) === 0) return false;
       await audit(trx, {
-        actor: { userId: user.id, label: user.email },
+        actor: actorOf(user),
         organisationId: null,
         action: 'early_warning_acknowledged',
         entity: 'alert',

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { currentUser, requireCcsu, requireSignedIn } from '../middleware/auth.js';
-import { toFormErrors } from '../middleware/validation.js';
+import { toFormErrors, validateNoFields } from '../middleware/validation.js';
 import { HttpError } from '../lib/http-error.js';
 import * as ref from '../domain/reference.js';
 import type { User } from '../db/types.js';
@@ -104,7 +104,7 @@ export function dashboardRouter(
   router.get('/:slug', (req, res) => render(req, res, String(req.params.slug)));
 
   const acknowledgeSchema = z.object({ return_to: z.string().startsWith('/dashboard').catch('/dashboard') });
-  router.post('/alerts/:id/acknowledge', requireCcsu, async (req, res) => {
+  router.post('/alerts/:id/acknowledge', requireCcsu, validateNoFields(), async (req, res) => {
     const id = z.coerce.number().int().positive().safeParse(req.params.id);
     if (!id.success) throw new HttpError(404);
     const done = await alerts.acknowledge(id.data, currentUser(req));

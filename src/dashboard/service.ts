@@ -3,7 +3,7 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import type { User } from '../db/types.js';
-import { audit } from '../audit/audit.js';
+import { actorOf, audit } from '../audit/audit.js';
 import type { CollationService } from '../collation/service.js';
 import { ageBands } from '../domain/groupings.js';
 import { formatPeriod, londonDateOf, periodOf, periodsBetween, type Period } from '../domain/periods.js';
@@ -241,7 +241,7 @@ export class DashboardService {
   ): Promise<ShownFigure> {
     const figure = present(await this.figure(id, filters), await this.audienceFor(exact));
     await audit(this.db, {
-      actor: { userId: user.id, label: user.email },
+      actor: actorOf(user),
       organisationId: user.organisation_id,
       action: 'dashboard_figure_downloaded',
       entity: 'figure',

@@ -1,8 +1,10 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 import type { FieldError } from '../domain/field-error.js';
 import { withoutIdentifiers } from '../domain/identifiers.js';
+import { HttpError } from '../lib/http-error.js';
+import type { RouteEntry } from '../lib/route-table.js';
 
 /** What the GOV.UK error summary and the inline messages need. */
 export interface FormErrors {
@@ -34,7 +36,7 @@ export function validate<S extends z.ZodType>(
   schema: S,
   onInvalid: (req: Request, res: Response, errors: FormErrors) => void | Promise<void>,
 ) {
-  return async (req: Request, res: Response, next: NextFunction) => {
+  const middleware = async (req: Request, res: Response, next: NextFunction) => {
     const result = schema.safeParse(req.body ?? {});
     if (result.success) {
       res.locals.form = result.data;
@@ -46,6 +48,30 @@ export function validate<S extends z.ZodType>(
     req.body = withoutIdentifiers((req.body ?? {}) as Record<string, unknown>);
     await onInvalid(req, res, toFormErrors(zodToFieldErrors(result.error)));
   };
+  return Object.assign(middleware, { [VALIDATES]: true });
+}
+
+/** Marks a validate() middleware, so the app can refuse to start with a POST that declares no schema. */
+export const VALIDATES = Symbol('validates');
+
+/**
+ * A POST whose only input is the form token (an action button): it still declares that it takes no
+ * fields, so every POST is checked the same way.
+ */
+export const noFields = z.object({});
+
+/** A button's form carries nothing a user can get wrong, so anything unexpected is a bad request. */
+export const validateNoFields = () =>
+  validate(noFields, () => {
+    throw new HttpError(400);
+  });
+
+/** Fails start-up when any POST route has no validate() among its handlers. */
+export function assertEveryPostValidated(routes: RouteEntry[]): void {
+  const missing = routes
+    .filter((r) => r.method === 'POST' && !r.handlers.some((h) => VALIDATES in h))
+    .map((r) => r.path);
+  if (missing.length > 0) throw new Error(`POST routes without validate(): ${missing.join(', ')}`);
 }
 
 /** The validated form of a request that passed validate(). */

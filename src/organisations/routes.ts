@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { requireAdmin, currentUser } from '../middleware/auth.js';
+import { actorOf } from '../audit/audit.js';
 import { formOf, toFormErrors, validate, type FormErrors } from '../middleware/validation.js';
 import { HttpError } from '../lib/http-error.js';
 import type { Organisation } from '../db/types.js';
@@ -65,10 +66,7 @@ export function organisationsRouter(organisations: OrganisationsService): Router
   };
 
   router.post('/new', validate(organisationSchema, reRender), async (req, res) => {
-    const result = await organisations.create(formOf(res, organisationSchema), {
-      userId: currentUser(req).id,
-      label: currentUser(req).email,
-    });
+    const result = await organisations.create(formOf(res, organisationSchema), actorOf(currentUser(req)));
     if (!result.ok)
       return renderForm(
         res.status(400),
@@ -88,10 +86,7 @@ export function organisationsRouter(organisations: OrganisationsService): Router
 
   router.post('/:id', validate(organisationSchema, reRender), async (req, res) => {
     const id = Number(req.params.id);
-    const result = await organisations.update(id, formOf(res, organisationSchema), {
-      userId: currentUser(req).id,
-      label: currentUser(req).email,
-    });
+    const result = await organisations.update(id, formOf(res, organisationSchema), actorOf(currentUser(req)));
     if (!result) throw new HttpError(404);
     if (!result.ok)
       return renderForm(

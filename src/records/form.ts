@@ -1,5 +1,6 @@
 // Between the HTML form and the schema: GOV.UK date inputs arrive as day/month/year parts and
 // checkboxes as a string or an array. Values are kept exactly as typed for re-display after an error.
+import { z } from 'zod';
 import type { FieldDef } from './fields.js';
 import type { RecordData } from './schema.js';
 
@@ -60,3 +61,9 @@ export function displayFromRecord(fields: readonly FieldDef[], record: RecordDat
 export function errorAnchor(fields: readonly { name: string; kind: string }[]) {
   return (field: string) => (fields.find((f) => f.name === field)?.kind === 'date' ? `${field}-day` : field);
 }
+
+/** The shape of any record form's body: text, or a list of ticked boxes. The answers are the schema's. */
+export const recordFormBody = z.record(
+  z.string(),
+  z.union([z.string().max(10_000), z.array(z.string().max(10_000)).max(200)]),
+);

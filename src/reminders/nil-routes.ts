@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { validateNoFields } from '../middleware/validation.js';
 import { formatPeriod } from '../domain/periods.js';
 import type { NilLinksService } from './nil-links.js';
 
@@ -22,8 +23,8 @@ export function nilLinkRouter(nilLinks: NilLinksService): Router {
     });
   });
 
-  router.post('/nil/:token', async (req, res) => {
-    const result = await nilLinks.submit(req.params.token);
+  router.post('/nil/:token', validateNoFields(), async (req, res) => {
+    const result = await nilLinks.submit(String(req.params.token));
     if (result.state !== 'submitted')
       return res.status(result.state === 'already_done' ? 200 : 410).render('nil/problem', {
         title: 'You cannot use this link',

@@ -4,7 +4,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { Organisation, RecordRow, User } from '../db/types.js';
-import { audit } from '../audit/audit.js';
+import { actorOf, audit } from '../audit/audit.js';
 import type { FieldError } from '../domain/field-error.js';
 import { linkageKeys } from '../records/linkage-keys.js';
 import { formatPeriod, lastDayOf, londonDateOf } from '../domain/periods.js';
@@ -67,7 +67,7 @@ export class RecordsService {
     return this.db.transaction().execute(async (trx) => {
       const row = await this.returns.editableReturn(trx, organisation, period);
       if (!row) return { ok: false as const, notEditable: true as const };
-      const actor = { userId: user.id, label: user.email };
+      const actor = actorOf(user);
       let record: RecordRow;
       const problems = completenessErrors({ ...stored, ...result.values }, this.context(period)).length;
       if (existing) {
@@ -160,7 +160,7 @@ export class RecordsService {
         return { ok: false as const, notEditable: true as const };
       const record = await repo.updateRecord(trx, recordId, values, now);
       await audit(trx, {
-        actor: { userId: user.id, label: user.email },
+        actor: actorOf(user),
         organisationId: organisation.id,
         action: 'record_linkage_keys_set',
         entity: 'record',
@@ -197,7 +197,7 @@ export class RecordsService {
       if (!(await this.returns.editableReturn(trx, organisation, period))) return false;
       await repo.updateRecord(trx, recordId, values, now);
       await audit(trx, {
-        actor: { userId: user.id, label: user.email },
+        actor: actorOf(user),
         organisationId: organisation.id,
         action,
         entity: 'record',

@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import type { Db, DbOrTrx } from '../db/database.js';
 import type { DB, Organisation, RecordRow, ReturnRow, User } from '../db/types.js';
 import type { Transaction } from 'kysely';
-import { audit } from '../audit/audit.js';
+import { actorOf, audit } from '../audit/audit.js';
 import {
   addMonths,
   canSubmitOn,
@@ -377,7 +377,7 @@ export class ReturnsService {
         .where('id', '=', row.id)
         .execute();
       await audit(trx, {
-        actor: { userId: user.id, label: user.email },
+        actor: actorOf(user),
         organisationId: organisation.id,
         action: 'amendment_started',
         entity: 'return',

@@ -2,7 +2,7 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
-import { audit } from '../audit/audit.js';
+import { actorOf, audit } from '../audit/audit.js';
 import { currentUser, requireAdmin } from '../middleware/auth.js';
 import { formOf, validate, type FormErrors } from '../middleware/validation.js';
 import { reminderKinds, reminderLabels } from '../domain/reminders.js';
@@ -109,7 +109,7 @@ export function settingsRouter(db: Db, clock: Clock, options: { allowBelowMinimu
       await db.transaction().execute(async (trx) => {
         for (const [key, value] of Object.entries(next)) await putSetting(trx, key, value, now);
         await audit(trx, {
-          actor: { userId: currentUser(req).id, label: currentUser(req).email },
+          actor: actorOf(currentUser(req)),
           organisationId: null,
           action: 'settings_changed',
           entity: 'settings',

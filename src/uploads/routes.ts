@@ -1,14 +1,15 @@
 // Bulk upload pages for a partner: template downloads, the upload form, the preview and the confirm.
-import { Router, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import multer from 'multer';
 import type { Config } from '../config.js';
-import type { Organisation } from '../db/types.js';
+import type { OrganisationsService } from '../organisations/service.js';
+import { loadPartnerOrganisation, organisationOf } from '../returns/partner-context.js';
 import { formatPeriod } from '../domain/periods.js';
 import { HttpError } from '../lib/http-error.js';
-import { currentUser } from '../middleware/auth.js';
-import { toFormErrors } from '../middleware/validation.js';
+import { currentUser, requirePartner } from '../middleware/auth.js';
+import { toFormErrors, validateNoFields } from '../middleware/validation.js';
 import { CsrfError, formTokenValid } from '../middleware/csrf.js';
-import type { ReturnsService } from '../returns/service.js';
+import type { ReturnDetail, ReturnsService } from '../returns/service.js';
 import { streamCsv } from '../lib/exports.js';
 import { columnByName } from './columns.js';
 import { ERRORS_PAGE_SIZE, type UploadsService } from './service.js';
@@ -24,9 +25,15 @@ const confirmProblems: Record<string, string> = {
   not_editable: 'This return cannot be changed now',
 };
 
-export function uploadsRouter(config: Config, uploads: UploadsService, returns: ReturnsService): Router {
+export function uploadsRouter(
+  config: Config,
+  uploads: UploadsService,
+  returns: ReturnsService,
+  organisations: OrganisationsService,
+): Router {
   const router = Router();
   checkIdParams(router);
+  router.use(requirePartner, loadPartnerOrganisation(organisations));
   // In memory only, never on disk; anything over the limit is refused before it is read.
   const receive = (req: Request, res: Response, done: (error: unknown) => void) =>
     multer({
@@ -37,7 +44,6 @@ export function uploadsRouter(config: Config, uploads: UploadsService, returns: 
       fileFilter: (_req, _file, accept) =>
         formTokenValid(res) ? accept(null, true) : accept(new CsrfError('invalid csrf token')),
     }).single('file')(req, res, done);
-  const organisationOf = (res: Response) => res.locals.organisation as Organisation;
   const maxMb = Math.round(config.uploads.maxBytes / 1024 / 1024);
 
   router.get('/template.csv', (_req, res) => sendCsvTemplate(res));
@@ -67,9 +73,10 @@ export function uploadsRouter(config: Config, uploads: UploadsService, returns: 
     renderForm(res, detail.period);
   });
 
-  router.post('/:period/upload', async (req, res) => {
-    const detail = await editableDetail(req, res);
-    const problem = await new Promise<string | undefined>((resolve, reject) =>
+  // The file arrives first (multipart), then the form's other fields are checked like any POST.
+  const receiveFile = async (req: Request, res: Response, next: NextFunction) => {
+    res.locals.uploadDetail = await editableDetail(req, res);
+    res.locals.uploadProblem = await new Promise<string | undefined>((resolve, reject) =>
       receive(req, res, (error: unknown) => {
         if (error instanceof CsrfError) reject(error);
         else if (!error) resolve(undefined);
@@ -80,6 +87,12 @@ export function uploadsRouter(config: Config, uploads: UploadsService, returns: 
     );
     // A form sent without a file never reached the file filter: its token is checked here.
     if (!formTokenValid(res)) throw new CsrfError('invalid csrf token');
+    next();
+  };
+
+  router.post('/:period/upload', receiveFile, validateNoFields(), async (req, res) => {
+    const detail = res.locals.uploadDetail as ReturnDetail;
+    const problem = res.locals.uploadProblem as string | undefined;
     if (problem || !req.file) {
       res.status(400);
       return renderForm(res, detail.period, problem ?? 'Select a CSV or Excel file');
@@ -156,7 +169,7 @@ export function uploadsRouter(config: Config, uploads: UploadsService, returns: 
     );
   });
 
-  router.post('/:period/upload/:id/confirm', async (req, res) => {
+  router.post('/:period/upload/:id/confirm', validateNoFields(), async (req, res) => {
     const upload = await loadUpload(req, res);
     const result = await uploads.confirm(organisationOf(res), upload.period, upload.id, currentUser(req));
     if (!result.ok) {

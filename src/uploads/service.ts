@@ -7,7 +7,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db, DbOrTrx } from '../db/database.js';
 import type { Organisation, UploadCounts, User } from '../db/types.js';
-import { audit } from '../audit/audit.js';
+import { actorOf, audit } from '../audit/audit.js';
 import { lastDayOf, londonDateOf } from '../domain/periods.js';
 import type { ReturnsService } from '../returns/service.js';
 import { recordDataOf, recordFieldNames } from '../records/repository.js';
@@ -239,7 +239,7 @@ export class UploadsService {
           .where('id', '=', upload.id)
           .execute();
         await audit(trx, {
-          actor: { userId: user.id, label: user.email },
+          actor: actorOf(user),
           organisationId: organisation.id,
           action: 'upload_previewed',
           entity: 'return',
@@ -356,7 +356,7 @@ export class UploadsService {
         .where('id', '=', id)
         .execute();
       await audit(trx, {
-        actor: { userId: user.id, label: user.email },
+        actor: actorOf(user),
         organisationId: organisation.id,
         action: 'upload_confirmed',
         entity: 'return',

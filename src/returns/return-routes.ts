@@ -1,0 +1,181 @@
+// A partner's returns: the list, one month's return, check and submit, nil return and amendment.
+import { Router, type Response } from 'express';
+import { currentUser } from '../middleware/auth.js';
+import { formOf, toFormErrors, validate, type FormErrors } from '../middleware/validation.js';
+import { HttpError } from '../lib/http-error.js';
+import { checkIdParams } from '../lib/ids.js';
+import { formatPeriod } from '../domain/periods.js';
+import { amendmentReasons, labelOf } from '../domain/reference.js';
+import type { QueriesService } from '../collation/queries.js';
+import type { ReturnDetail, ReturnsService } from './service.js';
+import { organisationOf, type ReturnLoaders } from './partner-context.js';
+import { amendmentSchema, declarationSchema, nilDeclarationSchema } from './schemas.js';
+
+const submitProblems: Record<string, string> = {
+  too_early: 'You can submit this return from the first day of next month',
+  locked: 'This return is locked. Contact the County Community Safety Unit to reopen it',
+  already_submitted: 'This return has already been submitted',
+  has_records: 'You cannot make a nil return while the return has deaths in it. Withdraw them first',
+  no_records: 'Add at least one death, or make a nil return',
+  incomplete: 'Some records are incomplete. Complete them before you submit',
+};
+
+export function returnRouter(
+  returns: ReturnsService,
+  queries: QueriesService,
+  loaders: ReturnLoaders,
+): Router {
+  const router = Router();
+  checkIdParams(router);
+  const { loadReturn, editableOrBack } = loaders;
+
+  router.get('/', async (_req, res) => {
+    res.render('returns/list', {
+      title: 'Your returns',
+      returns: await returns.overview(organisationOf(res)),
+      openQueries: await queries.forOrganisation(organisationOf(res).id, 'open'),
+    });
+  });
+
+  router.get('/:period', async (req, res) => {
+    const detail = await loadReturn(req, res);
+    res.render('returns/return', {
+      title: `${formatPeriod(detail.period)} return`,
+      submissions: detail.row ? await returns.submissions(detail.row.id) : [],
+      amendmentReason: detail.row?.amendment_reason
+        ? labelOf(amendmentReasons, detail.row.amendment_reason)
+        : null,
+      backLink: '/returns',
+    });
+  });
+
+  // Check answers and submit.
+  const renderCheck = (res: Response, detail: ReturnDetail, errors?: FormErrors) => {
+    res.render('returns/check', {
+      title: `Check your ${formatPeriod(detail.period)} return`,
+      active: detail.records.filter((r) => r.record_status === 'active'),
+      errors,
+      backLink: `/returns/${detail.period}`,
+    });
+  };
+
+  router.get('/:period/check', async (req, res) => {
+    const detail = await loadReturn(req, res);
+    if (!editableOrBack(req, res, detail)) return;
+    renderCheck(res, detail);
+  });
+
+  router.post(
+    '/:period/submit',
+    validate(declarationSchema, async (req, res, errors) =>
+      renderCheck(res, await loadReturn(req, res), errors),
+    ),
+    async (req, res) => {
+      const detail = await loadReturn(req, res);
+      const result = await returns.submit(organisationOf(res), detail.period, currentUser(req));
+      if (!result.ok) {
+        if (result.reason === 'not_found') throw new HttpError(404);
+        const message = submitProblems[result.reason] ?? 'This return cannot be submitted';
+        return renderCheck(
+          res.status(409),
+          await loadReturn(req, res),
+          toFormErrors([{ field: 'declaration', message }]),
+        );
+      }
+      res.redirect(`/returns/${detail.period}/confirmation`);
+    },
+  );
+
+  router.get('/:period/confirmation', async (req, res) => {
+    const detail = await loadReturn(req, res);
+    if (!detail.row?.reference || (detail.row.state !== 'submitted' && detail.row.state !== 'nil'))
+      return res.redirect(`/returns/${detail.period}`);
+    res.render('returns/confirmation', { title: 'Return submitted', row: detail.row });
+  });
+
+  // Nil return.
+  const renderNil = (res: Response, detail: ReturnDetail, errors?: FormErrors) =>
+    res.render('returns/nil', {
+      title: `Nil return for ${formatPeriod(detail.period)}`,
+      errors,
+      backLink: `/returns/${detail.period}`,
+    });
+
+  router.get('/:period/nil', async (req, res) => {
+    const detail = await loadReturn(req, res);
+    if (!editableOrBack(req, res, detail)) return;
+    renderNil(res, detail);
+  });
+
+  router.post(
+    '/:period/nil',
+    validate(nilDeclarationSchema, async (req, res, errors) =>
+      renderNil(res, await loadReturn(req, res), errors),
+    ),
+    async (req, res) => {
+      const detail = await loadReturn(req, res);
+      const result = await returns.nilReturn(organisationOf(res), detail.period, currentUser(req));
+      if (!result.ok) {
+        if (result.reason === 'not_found') throw new HttpError(404);
+        return renderNil(
+          res.status(409),
+          detail,
+          toFormErrors([
+            {
+              field: 'declaration',
+              message: submitProblems[result.reason] ?? 'This nil return cannot be made',
+            },
+          ]),
+        );
+      }
+      res.redirect(`/returns/${detail.period}/confirmation`);
+    },
+  );
+
+  // Amend after submission.
+  const renderAmend = (res: Response, values: Record<string, unknown>, errors?: FormErrors) =>
+    res.render('returns/amend', {
+      title: 'Amend this return',
+      values,
+      errors,
+      reasons: amendmentReasons,
+      backLink: `/returns/${(res.locals.detail as ReturnDetail).period}`,
+    });
+
+  router.get('/:period/amend', async (req, res) => {
+    const detail = await loadReturn(req, res);
+    // Never a dead end: a return that cannot be amended says why, on the return's own page.
+    if (detail.locked) {
+      req.session.flash =
+        'This return is locked: the County Community Safety Unit has collated the month. To change it, ask them to reopen your return';
+      return res.redirect(`/returns/${detail.period}`);
+    }
+    if (!(detail.row?.state === 'submitted' || detail.row?.state === 'nil')) {
+      req.session.flash =
+        'This return has not been submitted yet, so you can change it here without amending it';
+      return res.redirect(`/returns/${detail.period}`);
+    }
+    renderAmend(res, {});
+  });
+
+  router.post(
+    '/:period/amend',
+    validate(amendmentSchema, async (req, res, errors) => {
+      await loadReturn(req, res);
+      renderAmend(res, req.body as Record<string, unknown>, errors);
+    }),
+    async (req, res) => {
+      const detail = await loadReturn(req, res);
+      const form = formOf(res, amendmentSchema);
+      const result = await returns.startAmendment(organisationOf(res), detail.period, currentUser(req), {
+        code: form.reason,
+        text: form.reason_text || null,
+      });
+      if (!result.ok) throw new HttpError(result.reason === 'not_found' ? 404 : 403);
+      req.session.flash = 'You can now change this return. Submit it again when you have finished';
+      res.redirect(`/returns/${detail.period}`);
+    },
+  );
+
+  return router;
+}
