@@ -13,51 +13,9 @@ import { countCases, type CountRow, type Dimension } from './repository.js';
 import type { DashboardFilters } from './filters.js';
 import { present, type Audience, type Category, type Figure, type ShownFigure } from './figures.js';
 import { isLate, isReceived } from '../domain/compliance.js';
+import type { DashboardPage, FigureId } from './pages.js';
 
-export interface DashboardPage {
-  slug: string;
-  title: string;
-  /** What the page counts, when not cases. */
-  about?: string;
-  figures: FigureId[];
-  /** Shown to CCSU roles only: about organisations, not deaths. */
-  ccsuOnly?: boolean;
-}
-
-export const dashboardPages: DashboardPage[] = [
-  { slug: '', title: 'Cases by month', figures: ['death_month', 'reported_month'] },
-  { slug: 'areas', title: 'Area of residence', figures: ['residence_area'] },
-  { slug: 'classification', title: 'Classification', figures: ['death_classification'] },
-  { slug: 'substances', title: 'Substances', figures: ['substance_group', 'substance'] },
-  { slug: 'age-sex', title: 'Age and sex', figures: ['age_sex'] },
-  { slug: 'circumstances', title: 'Place and evidence', figures: ['place_of_death_type', 'evidence_stage'] },
-  {
-    slug: 'compliance',
-    title: 'Compliance',
-    figures: ['compliance'],
-    ccsuOnly: true,
-    about: 'Returns due from each partner organisation, by whether they came in by the deadline.',
-  },
-  {
-    slug: 'reminders',
-    title: 'Reminders and scorecard',
-    figures: [],
-    ccsuOnly: true,
-    about: 'How partner organisations respond to reminders, and how their returns have come in.',
-  },
-];
-
-export type FigureId =
-  | 'death_month'
-  | 'reported_month'
-  | 'residence_area'
-  | 'death_classification'
-  | 'substance_group'
-  | 'substance'
-  | 'age_sex'
-  | 'place_of_death_type'
-  | 'evidence_stage'
-  | 'compliance';
+export { dashboardPages, type DashboardPage, type FigureId } from './pages.js';
 
 const NOT_RECORDED: Category = { code: '', label: 'Not recorded' };
 

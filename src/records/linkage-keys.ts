@@ -4,7 +4,8 @@
 import type { FieldError } from '../domain/field-error.js';
 import { ageAt, demographicMatchKey, nhsMatchKey } from '../domain/linkage.js';
 import type { IsoDate } from '../domain/periods.js';
-import { linkageAgainstRecord, type LinkageInput, type RecordData } from './schema.js';
+import type { RecordData } from './schema.js';
+import { linkageAgainstRecord, type LinkageInput } from './linkage-schema.js';
 
 export interface LinkageValues {
   match_key_nhs?: string;

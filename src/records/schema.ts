@@ -1,12 +1,11 @@
 // The one schema of a death record. Built from fieldDefs; used by the web form (one section at a time,
 // as a draft), by submission (complete), and by the bulk upload and API (same rules, same messages).
 import { z } from 'zod';
-import { isValidNhsNumber, ageAt } from '../domain/linkage.js';
 import type { IsoDate } from '../domain/periods.js';
 import type { FieldError } from '../domain/field-error.js';
 import type { CodeList } from '../domain/reference.js';
 import { fieldDefs, fieldByName, type FieldDef, type FieldName } from './fields.js';
-import { identifierProblem } from '../domain/identifiers.js';
+import { capitalise, crossFieldRules } from './cross-field.js';
 
 export type RecordData = {
   [K in FieldName]: K extends 'substances'
@@ -30,9 +29,7 @@ export interface RecordContext {
   periodEnd: IsoDate;
 }
 
-const EARLIEST_DEATH = '2000-01-01';
-
-function blank(value: unknown): boolean {
+export function blank(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
 
@@ -59,10 +56,6 @@ export function parseDate(raw: string): IsoDate | undefined {
   if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day)
     return undefined;
   return date.toISOString().slice(0, 10);
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function fieldSchema(def: FieldDef): z.ZodType {
@@ -140,7 +133,7 @@ function fieldSchema(def: FieldDef): z.ZodType {
 }
 
 /** Absent keys become null before parsing, so a form or a file may leave any column out. */
-function withAllKeys<T extends z.ZodObject>(schema: T) {
+export function withAllKeys<T extends z.ZodObject>(schema: T) {
   const keys = Object.keys(schema.shape);
   return z.preprocess((raw) => {
     const input = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
@@ -152,108 +145,6 @@ const shape = Object.fromEntries(fieldDefs.map((def) => [def.name, fieldSchema(d
   FieldName,
   z.ZodType
 >;
-
-function missingMessage(def: FieldDef): string {
-  return def.kind === 'code' || def.kind === 'codes' ? `Select ${def.errorName}` : `Enter ${def.errorName}`;
-}
-
-const STANDALONE_SUBSTANCES = ['none_detected', 'unknown_awaiting_toxicology'];
-const BEFORE_TOXICOLOGY = ['reported_suspected', 'pm_awaiting_tox'];
-
-/** Rules across fields, given the record so far. `complete` adds the required-field rules. */
-const textFields = fieldDefs.filter((def) => def.kind === 'text');
-
-function crossFieldRules(r: RecordData, context: RecordContext, complete: boolean, ctx: z.RefinementCtx) {
-  const issue = (path: FieldName, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-
-  if (complete) {
-    for (const def of fieldDefs) {
-      const value = r[def.name];
-      if (def.required && (value === null || (Array.isArray(value) && value.length === 0)))
-        issue(def.name, missingMessage(def));
-    }
-    if (r.age_at_death === null && !r.age_unknown)
-      issue('age_at_death', 'Enter the age at death, or select ‘Age not known’');
-    if (r.evidence_stage === 'inquest_concluded' && r.inquest_conclusion === null)
-      issue('inquest_conclusion', 'Select the inquest conclusion, as the inquest has concluded');
-    if (r.substances.includes('other') && r.substances_other === null)
-      issue('substances_other', 'Enter the name of the other substance');
-  }
-
-  const ref = r.partner_record_ref;
-  if (ref !== null) {
-    if (/^\d{10}$/.test(ref) && isValidNhsNumber(ref))
-      issue(
-        'partner_record_ref',
-        'Your reference must not be an NHS number. Use your organisation’s own case reference',
-      );
-    else if (!/\d/.test(ref))
-      issue(
-        'partner_record_ref',
-        'Your reference must include at least one number, so that it cannot be a person’s name',
-      );
-  }
-
-  if (r.date_of_death !== null) {
-    if (r.date_of_death > context.today) issue('date_of_death', 'Date of death must be today or in the past');
-    if (r.date_of_death < EARLIEST_DEATH)
-      issue('date_of_death', 'Date of death must be on or after 1 January 2000');
-  }
-  if (r.date_partner_aware !== null) {
-    if (r.date_partner_aware > context.today)
-      issue('date_partner_aware', 'Date your organisation became aware must be today or in the past');
-    else if (r.date_partner_aware > context.periodEnd)
-      issue(
-        'date_partner_aware',
-        'Date your organisation became aware must be in or before the month of this return',
-      );
-    if (r.date_of_death !== null && r.date_partner_aware < r.date_of_death)
-      issue(
-        'date_partner_aware',
-        'Date your organisation became aware must be on or after the date of death',
-      );
-  }
-
-  if (r.age_at_death !== null && r.age_unknown)
-    issue('age_at_death', 'Either enter the age at death or select ‘Age not known’, not both');
-
-  const standalone = r.substances.filter((s) => STANDALONE_SUBSTANCES.includes(s));
-  if (standalone.length > 0 && r.substances.length > 1)
-    issue(
-      'substances',
-      '“None detected” and “Unknown, awaiting toxicology” cannot be selected with any other substance',
-    );
-  if (
-    r.substances.includes('unknown_awaiting_toxicology') &&
-    r.evidence_stage !== null &&
-    !BEFORE_TOXICOLOGY.includes(r.evidence_stage)
-  )
-    issue(
-      'substances',
-      'Substances cannot be “Unknown, awaiting toxicology” once toxicology has been received',
-    );
-  if (r.substances_other !== null && !r.substances.includes('other'))
-    issue('substances_other', 'Select “Other substance” or remove the name of the other substance');
-
-  if (r.inquest_conclusion !== null && r.evidence_stage !== 'inquest_concluded')
-    issue(
-      'inquest_conclusion',
-      'Only give an inquest conclusion when the evidence stage is ‘Inquest concluded’',
-    );
-
-  if (r.on_ost_at_death === 'yes' && r.treatment_status !== null && r.treatment_status !== 'in_treatment')
-    issue(
-      'on_ost_at_death',
-      'Opioid substitution therapy can only be ‘Yes’ when the person was in treatment',
-    );
-  // Free text (references, the other-substance name, LDIS reference) must not carry an identifier.
-  const year = Number(context.today.slice(0, 4));
-  for (const def of textFields) {
-    const value = r[def.name];
-    const problem = typeof value === 'string' ? identifierProblem(value, year) : undefined;
-    if (problem) issue(def.name, `${capitalise(def.errorName)} ${problem}`);
-  }
-}
 
 export type SchemaMode = 'draft' | 'complete';
 
@@ -291,92 +182,6 @@ export function completenessErrors(record: RecordData, context: RecordContext): 
 
 export function fieldLabel(name: string): string {
   return fieldByName.get(name)?.label ?? name;
-}
-
-// Linkage identifiers: validated here, turned into keys by the service, never stored.
-export const linkageSchema = withAllKeys(
-  z.object({
-    nhs_number: z.unknown().transform((raw, ctx) => {
-      if (blank(raw)) return null;
-      const text = String(raw).trim();
-      if (!/^[\d ]+$/.test(text) || text.replace(/ /g, '').length !== 10) {
-        ctx.addIssue({ code: 'custom', message: 'NHS number must be 10 digits' });
-        return z.NEVER;
-      }
-      if (!isValidNhsNumber(text)) {
-        ctx.addIssue({ code: 'custom', message: 'Enter a valid NHS number – check each digit' });
-        return z.NEVER;
-      }
-      return text.replace(/ /g, '');
-    }),
-    surname: z.unknown().transform((raw, ctx) => {
-      if (blank(raw)) return null;
-      const text = String(raw).trim();
-      if (text.length > 60 || !/^[\p{L}' .-]+$/u.test(text)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: 'Surname must only include letters, spaces, hyphens and apostrophes',
-        });
-        return z.NEVER;
-      }
-      return text;
-    }),
-    first_initial: z.unknown().transform((raw, ctx) => {
-      if (blank(raw)) return null;
-      const text = String(raw).trim();
-      if (!/^\p{L}$/u.test(text)) {
-        ctx.addIssue({ code: 'custom', message: 'First initial must be a single letter' });
-        return z.NEVER;
-      }
-      return text;
-    }),
-    date_of_birth: z.unknown().transform((raw, ctx) => {
-      if (blank(raw)) return null;
-      const date = typeof raw === 'string' ? parseDate(raw) : undefined;
-      if (!date) {
-        ctx.addIssue({ code: 'custom', message: 'Date of birth must be a real date' });
-        return z.NEVER;
-      }
-      return date;
-    }),
-  }),
-);
-
-export type LinkageInput = z.output<typeof linkageSchema>;
-
-/** Linkage rules that need the record: a birth before the death, and an age that agrees. */
-export function linkageAgainstRecord(
-  linkage: LinkageInput,
-  record: RecordData,
-  today: IsoDate,
-): FieldError[] {
-  const errors: FieldError[] = [];
-  const dob = linkage.date_of_birth;
-  if (dob === null) return errors;
-  const until = record.date_of_death ?? today;
-  if (dob > until) {
-    errors.push({
-      field: 'date_of_birth',
-      message: record.date_of_death
-        ? 'Date of birth must be before the date of death'
-        : 'Date of birth must be in the past',
-    });
-    return errors;
-  }
-  if (record.date_of_death && record.age_at_death !== null) {
-    const derived = ageAt(dob, record.date_of_death);
-    if (derived !== record.age_at_death)
-      errors.push({
-        field: 'date_of_birth',
-        message: `Date of birth gives an age at death of ${derived}, but the age at death entered is ${record.age_at_death}. Check both`,
-      });
-  }
-  if (record.date_of_death && ageAt(dob, record.date_of_death) > 120)
-    errors.push({
-      field: 'date_of_birth',
-      message: 'Date of birth gives an age at death over 120. Check the date',
-    });
-  return errors;
 }
 
 /** Fields a section page edits, with the one rule that a record must always have a reference. */

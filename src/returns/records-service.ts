@@ -11,7 +11,8 @@ import { formatPeriod, lastDayOf, londonDateOf } from '../domain/periods.js';
 import type { ReturnsService } from './service.js';
 import { fieldsOf, type SectionId } from '../records/fields.js';
 import * as repo from '../records/repository.js';
-import { emptyRecord, linkageSchema, validateSection, type RecordData } from '../records/schema.js';
+import { emptyRecord, validateSection, type RecordData } from '../records/schema.js';
+import { linkageSchema } from '../records/linkage-schema.js';
 import { completenessErrors, issuesToErrors } from '../records/schema.js';
 
 export type RecordResult =

@@ -4,14 +4,8 @@ import type { FieldError } from '../domain/field-error.js';
 import type { IsoDate } from '../domain/periods.js';
 import { withdrawalReasons } from '../domain/reference.js';
 import { ageFromBirth, linkageKeys, type LinkageValues } from '../records/linkage-keys.js';
-import {
-  issuesToErrors,
-  linkageSchema,
-  matchCode,
-  parseDate,
-  recordSchema,
-  type RecordData,
-} from '../records/schema.js';
+import { issuesToErrors, matchCode, parseDate, recordSchema, type RecordData } from '../records/schema.js';
+import { linkageSchema } from '../records/linkage-schema.js';
 import { fieldDefs } from '../records/fields.js';
 import {
   columnByName,

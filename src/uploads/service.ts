@@ -5,20 +5,19 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import type { Db, DbOrTrx } from '../db/database.js';
+import type { Db } from '../db/database.js';
 import type { Organisation, UploadCounts, User } from '../db/types.js';
 import { actorOf, audit } from '../audit/audit.js';
 import { lastDayOf, londonDateOf } from '../domain/periods.js';
 import type { ReturnsService } from '../returns/service.js';
-import { recordDataOf, recordFieldNames } from '../records/repository.js';
+import { recordFieldNames } from '../records/repository.js';
 import { recordSchema } from '../records/schema.js';
 import { openTable, UploadFileError, type SheetRow } from './read.js';
 import { UploadGate, beforeDeadline, withinBudget, type BudgetLimits } from './budget.js';
-import { checkHeader, processRow, referenceOf, type ExistingRecord, type RowContext } from './rows.js';
+import { checkHeader, processRow, referenceOf, type RowContext } from './rows.js';
+import { BATCH, StagedRows } from './staging.js';
+import { existingRecords, fingerprint } from './repository.js';
 
-const BATCH = 1000;
-/** Six values a problem: 5,000 problems a statement is 30,000 parameters. */
-const ERRORS_PER_INSERT = 5_000;
 export const ERRORS_PAGE_SIZE = 25;
 
 export type PreviewResult =
@@ -31,14 +30,6 @@ export type ConfirmResult =
       reason: 'not_found' | 'already_confirmed' | 'expired' | 'has_errors' | 'changed' | 'not_editable';
     };
 
-/** A digest of every record of the organisation: a confirm is refused when they changed after the preview. */
-async function fingerprint(db: DbOrTrx, organisationId: number): Promise<string> {
-  const row = await sql<{ digest: string | null }>`
-    select md5(string_agg(id || ':' || extract(epoch from updated_at) || ':' || return_id, ',' order by id)) as digest
-    from records where organisation_id = ${organisationId}`.execute(db);
-  return row.rows[0]?.digest ?? 'none';
-}
-
 export class UploadsService {
   constructor(
     private readonly db: Db,
@@ -50,36 +41,6 @@ export class UploadsService {
   }
 
   private readonly gate: UploadGate;
-
-  /** The organisation's saved records with these references (looked up a batch of rows at a time). */
-  private async existingRecords(
-    organisationId: number,
-    refs: string[],
-  ): Promise<Map<string, ExistingRecord>> {
-    if (refs.length === 0) return new Map();
-    const rows = await this.db
-      .selectFrom('records')
-      .innerJoin('returns', 'returns.id', 'records.return_id')
-      .selectAll('records')
-      .select('returns.period')
-      .where('records.organisation_id', '=', organisationId)
-      .where('records.partner_record_ref', 'in', refs)
-      .execute();
-    return new Map(
-      rows.map((r) => [
-        r.partner_record_ref,
-        {
-          id: r.id,
-          period: r.period,
-          returnId: r.return_id,
-          data: recordDataOf(r),
-          status: r.record_status,
-          withdrawnReason: r.withdrawn_reason,
-          keys: { nhs: r.match_key_nhs, demo: r.match_key_demo },
-        },
-      ]),
-    );
-  }
 
   async preview(
     organisation: Organisation,
@@ -141,100 +102,33 @@ export class UploadsService {
           })
           .returning('id')
           .executeTakeFirstOrThrow();
-        const counts: UploadCounts = {
-          rows: 0,
-          new: 0,
-          updated: 0,
-          unchanged: 0,
-          withdrawn: 0,
-          errors: 0,
-          errorRows: 0,
-        };
-        const summary = new Map<string, { field: string; message: string; rows: number }>();
-        let rowBatch: {
-          upload_id: number;
-          row_number: number;
-          action: string;
-          record_id: number | null;
-          data: string;
-        }[] = [];
-        let errorBatch: {
-          upload_id: number;
-          row_number: number;
-          cell: string;
-          field: string;
-          value: string;
-          message: string;
-        }[] = [];
-        const flush = async (force: boolean) => {
-          if (rowBatch.length && (force || rowBatch.length >= BATCH)) {
-            await trx
-              .insertInto('upload_rows')
-              .values(rowBatch as never)
-              .execute();
-            rowBatch = [];
-          }
-          // A row can have a problem in every column: problems go in slices that stay well inside
-          // PostgreSQL's 65,535 parameters per statement, however many a batch of rows produced.
-          if (errorBatch.length && (force || errorBatch.length >= BATCH)) {
-            for (let start = 0; start < errorBatch.length; start += ERRORS_PER_INSERT)
-              await trx
-                .insertInto('upload_errors')
-                .values(errorBatch.slice(start, start + ERRORS_PER_INSERT))
-                .execute();
-            errorBatch = [];
-          }
-        };
-        const check = (row: SheetRow) => {
-          const outcome = processRow(row.cells, row.number, ctx);
-          if (outcome.kind === 'skip') return;
-          counts.rows += 1;
-          if (outcome.kind === 'errors') {
-            counts.errorRows += 1;
-            counts.errors += outcome.problems.length;
-            for (const p of outcome.problems) {
-              errorBatch.push({ upload_id: upload.id, row_number: row.number, ...p });
-              const key = `${p.field}\u0000${p.message}`;
-              const group = summary.get(key) ?? { field: p.field, message: p.message, rows: 0 };
-              group.rows += 1;
-              summary.set(key, group);
-            }
-          } else {
-            counts[outcome.action] += 1;
-            if (outcome.action !== 'unchanged')
-              rowBatch.push({
-                upload_id: upload.id,
-                row_number: row.number,
-                action: outcome.action,
-                record_id: outcome.recordId,
-                data: JSON.stringify(outcome.data),
-              });
-          }
-        };
+        const staged = new StagedRows(trx, upload.id);
+        const check = (row: SheetRow) => staged.add(row.number, processRow(row.cells, row.number, ctx));
         // Rows are checked a batch at a time, with the saved records of just that batch's references, so
         // memory does not grow with the file or with how many records the organisation already has.
         let batch: SheetRow[] = [];
         const checkBatch = async () => {
-          ctx.existing = await this.existingRecords(organisation.id, [
+          ctx.existing = await existingRecords(this.db, organisation.id, [
             ...new Set(batch.map((row) => referenceOf(row.cells, ctx.map)).filter(Boolean)),
           ]);
           for (const row of batch) check(row);
           batch = [];
-          await flush(false);
+          await staged.flush(false);
         };
         for await (const row of withinBudget(table.rows, budget)) {
           batch.push(row);
           if (batch.length >= BATCH) await checkBatch();
         }
         await checkBatch();
-        await flush(true);
+        await staged.flush(true);
+        const counts = staged.counts;
         if (counts.rows === 0)
           throw new UploadFileError('The file has no rows of records under the header row');
         await trx
           .updateTable('uploads')
           .set({
             counts: JSON.stringify(counts),
-            summary: JSON.stringify([...summary.values()].sort((a, b) => b.rows - a.rows)),
+            summary: JSON.stringify(staged.summary()),
           })
           .where('id', '=', upload.id)
           .execute();

@@ -2,12 +2,11 @@ import { describe, expect, it } from '@jest/globals';
 import {
   completenessErrors,
   emptyRecord,
-  linkageAgainstRecord,
-  linkageSchema,
   recordSchema,
   validateSection,
   type RecordData,
 } from '../../src/records/schema.js';
+import { linkageAgainstRecord, linkageSchema } from '../../src/records/linkage-schema.js';
 import { fieldsOf } from '../../src/records/fields.js';
 
 const context = { today: '2026-04-02', periodEnd: '2026-03-31' };
