@@ -1,0 +1,228 @@
+// Access by construction: the app's own route table (every GET and POST, however it was mounted) is
+// checked against the explicit policy below, so a new route without an access rule fails this test,
+// and every route is tried as each kind of visitor.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { routeTable } from '../src/lib/route-table.js';
+import {
+  createOrganisation,
+  createTestApp,
+  createUser,
+  csrfFrom,
+  signedIn,
+  type Agent,
+  type TestApp,
+} from './helpers/app.js';
+
+type Audience = 'public' | 'token' | 'signed-in' | 'partner' | 'ccsu' | 'admin';
+
+/** Who may use each route. A route missing here, or listed here but gone from the app, fails. */
+const policy: Record<string, Audience> = {
+  'GET /assets/app.css': 'public',
+  'GET /assets/app.js': 'public',
+  'GET /assets/favicon.svg': 'public',
+  'GET /assets/chart.umd.min.js': 'public',
+  'GET /assets/charts.js': 'public',
+  'GET /favicon.ico': 'public',
+  'GET /assets/govuk/govuk-frontend.min.js': 'public',
+  'GET /health': 'public',
+  'GET /api/v1/aggregates/cases.:format': 'token',
+  'GET /api/v1/aggregates/compliance.:format': 'token',
+  'GET /api/v1/cases.:format': 'token',
+  'GET /': 'public',
+  'GET /sign-in': 'public',
+  'POST /sign-in': 'public',
+  'POST /sign-out': 'public',
+  'GET /signed-out': 'public',
+  'GET /invitations/:token': 'public',
+  'POST /invitations/:token': 'public',
+  'GET /forgot-password': 'public',
+  'POST /forgot-password': 'public',
+  'GET /reset-password/:token': 'public',
+  'POST /reset-password/:token': 'public',
+  'GET /setup/:token': 'public',
+  'POST /setup/:token': 'public',
+  'GET /nil/:token': 'public',
+  'POST /nil/:token': 'public',
+  'GET /returns/template.csv': 'partner',
+  'GET /returns/template.xlsx': 'partner',
+  'GET /returns/:period/upload': 'partner',
+  'POST /returns/:period/upload': 'partner',
+  'GET /returns/:period/upload/:id': 'partner',
+  'GET /returns/:period/upload/:id/problems.csv': 'partner',
+  'POST /returns/:period/upload/:id/confirm': 'partner',
+  'GET /returns/queries/:id': 'partner',
+  'POST /returns/queries/:id': 'partner',
+  'GET /returns/:period/records/new': 'partner',
+  'POST /returns/:period/records/new': 'partner',
+  'GET /returns/:period/records/:id': 'partner',
+  'GET /returns/:period/records/:id/linkage': 'partner',
+  'POST /returns/:period/records/:id/linkage': 'partner',
+  'POST /returns/:period/records/:id/linkage/remove': 'partner',
+  'GET /returns/:period/records/:id/withdraw': 'partner',
+  'POST /returns/:period/records/:id/withdraw': 'partner',
+  'POST /returns/:period/records/:id/restore': 'partner',
+  'GET /returns/:period/records/:id/:section': 'partner',
+  'POST /returns/:period/records/:id/:section': 'partner',
+  'GET /returns': 'partner',
+  'GET /returns/:period': 'partner',
+  'GET /returns/:period/check': 'partner',
+  'POST /returns/:period/submit': 'partner',
+  'GET /returns/:period/confirmation': 'partner',
+  'GET /returns/:period/nil': 'partner',
+  'POST /returns/:period/nil': 'partner',
+  'GET /returns/:period/amend': 'partner',
+  'POST /returns/:period/amend': 'partner',
+  'GET /dashboard/figures/:figure.csv': 'signed-in',
+  'GET /dashboard': 'signed-in',
+  'GET /dashboard/:slug': 'signed-in',
+  'POST /dashboard/alerts/:id/acknowledge': 'ccsu',
+  'GET /ccsu/review': 'ccsu',
+  'GET /ccsu/review/:id': 'ccsu',
+  'POST /ccsu/review/:id': 'ccsu',
+  'POST /ccsu/review/:id/undo': 'ccsu',
+  'GET /ccsu/cases/:id': 'ccsu',
+  'GET /ccsu/compliance': 'ccsu',
+  'GET /ccsu/compliance/organisations/:id': 'ccsu',
+  'GET /ccsu/compliance/non-submitters.csv': 'ccsu',
+  'GET /ccsu/compliance.csv': 'ccsu',
+  'GET /ccsu/compliance.xlsx': 'ccsu',
+  'GET /ccsu/records': 'ccsu',
+  'GET /ccsu/records.csv': 'ccsu',
+  'GET /ccsu/records.xlsx': 'ccsu',
+  'GET /ccsu/records/:id': 'ccsu',
+  'POST /ccsu/records/:id/queries': 'ccsu',
+  'GET /ccsu/cases': 'ccsu',
+  'GET /ccsu/cases.csv': 'ccsu',
+  'GET /ccsu/cases.xlsx': 'ccsu',
+  'GET /ccsu/queries': 'ccsu',
+  'POST /ccsu/queries/:id/close': 'ccsu',
+  'POST /ccsu/periods/:period/lock': 'admin',
+  'GET /ccsu/returns/:organisationId/:period/reopen': 'admin',
+  'POST /ccsu/returns/:organisationId/:period/reopen': 'admin',
+  'GET /ccsu': 'ccsu',
+  'POST /ccsu/summary': 'ccsu',
+  'GET /admin/settings': 'admin',
+  'POST /admin/settings': 'admin',
+  'GET /admin/organisations': 'admin',
+  'GET /admin/organisations/new': 'admin',
+  'POST /admin/organisations/new': 'admin',
+  'GET /admin/organisations/:id': 'admin',
+  'POST /admin/organisations/:id': 'admin',
+  'GET /admin/users': 'admin',
+  'GET /admin/users/invite': 'admin',
+  'POST /admin/users/invite': 'admin',
+  'POST /admin/users/:id/deactivate': 'admin',
+  'POST /admin/users/:id/unlock': 'admin',
+  'POST /admin/users/:id/reactivate': 'admin',
+  'GET /admin/api-tokens': 'admin',
+  'POST /admin/api-tokens': 'admin',
+  'POST /admin/api-tokens/:id/revoke': 'admin',
+  'GET /admin/outbox': 'admin',
+  'GET /admin/outbox/:id': 'admin',
+  'GET /admin/outbox/:id/html': 'admin',
+  'GET /admin/audit': 'admin',
+  'GET /admin/audit.csv': 'admin',
+};
+
+type Role = 'partner' | 'ccsu_analyst' | 'ccsu_admin';
+const allowed: Record<Role, Audience[]> = {
+  partner: ['public', 'signed-in', 'partner'],
+  ccsu_analyst: ['public', 'signed-in', 'ccsu'],
+  ccsu_admin: ['public', 'signed-in', 'ccsu', 'admin'],
+};
+
+/** A concrete address for a route: ids that exist for nobody, a real month, a real page. */
+function addressOf(path: string): string {
+  return path
+    .replace(':period', '2026-03')
+    .replace(':organisationId', '999999')
+    .replace(':id', '999999')
+    .replace(':section', 'death')
+    .replace(':slug', 'areas')
+    .replace(':figure', 'death_month')
+    .replace(':format', 'csv')
+    .replace(':token', 'x'.repeat(43));
+}
+
+let t: TestApp;
+const agents = {} as Record<Role, Agent>;
+const tokens = {} as Record<Role, string>;
+
+beforeAll(async () => {
+  t = await createTestApp({ now: '2026-04-02T10:00:00Z' });
+  const org = await createOrganisation(t, { name: 'Table Org', code: 'TAB' });
+  agents.partner = await signedIn(t, await createUser(t, 'partner', org.id));
+  agents.ccsu_analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
+  agents.ccsu_admin = await signedIn(t, await createUser(t, 'ccsu_admin'));
+  for (const role of Object.keys(agents) as Role[])
+    tokens[role] = csrfFrom((await agents[role].get('/dashboard')).text);
+});
+afterAll(() => t.close());
+
+const routes = () => routeTable(t.app).map((r) => `${r.method} ${r.path}`);
+
+describe('the access policy', () => {
+  it('when the app is built then every route it has is in the policy, and the policy has no stale routes', () => {
+    expect(routes().filter((r) => !(r in policy))).toEqual([]);
+    expect(Object.keys(policy).filter((r) => !routes().includes(r))).toEqual([]);
+  });
+
+  it('when an anonymous visitor tries a page that needs signing in then they are sent to sign in', async () => {
+    for (const route of routes().filter((r) => r.startsWith('GET '))) {
+      const audience = policy[route];
+      if (audience === 'public') continue;
+      const response = await request(t.app).get(addressOf(route.slice(4)));
+      if (audience === 'token') expect([route, response.status]).toEqual([route, 401]);
+      else {
+        expect([route, response.status]).toEqual([route, 302]);
+        expect(response.headers.location).toMatch(/^\/sign-in/);
+      }
+    }
+  });
+
+  it('when an anonymous visitor posts to anything but a public form then it is refused', async () => {
+    for (const route of routes().filter((r) => r.startsWith('POST ') && policy[r] !== 'public')) {
+      const response = await request(t.app)
+        .post(addressOf(route.slice(5)))
+        .type('form')
+        .send({});
+      expect([route, response.status]).toEqual([route, 403]);
+    }
+  });
+
+  for (const role of ['partner', 'ccsu_analyst', 'ccsu_admin'] as const) {
+    it(`when a ${role} opens every page then those not for them are forbidden and the rest answer`, async () => {
+      for (const route of routes().filter((r) => r.startsWith('GET ') && policy[r] !== 'public')) {
+        const response = await agents[role].get(addressOf(route.slice(4)));
+        const shouldAllow = allowed[role].includes(policy[route]!);
+        if (policy[route] === 'token') expect([route, response.status]).toEqual([route, 401]);
+        else if (shouldAllow) {
+          // Allowed: the page answers (or the made-up id is not found); never a refusal or a crash.
+          expect([route, [200, 302, 404].includes(response.status)]).toEqual([route, true]);
+        } else expect([route, response.status]).toEqual([route, 403]);
+      }
+    });
+
+    it(`when a ${role} posts to an action not for them then it is refused before anything changes`, async () => {
+      const before = await t.db
+        .selectFrom('audit_log')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirst();
+      for (const route of routes().filter(
+        (r) => r.startsWith('POST ') && !allowed[role].includes(policy[r]!),
+      )) {
+        const response = await agents[role]
+          .post(addressOf(route.slice(5)))
+          .type('form')
+          .send({ _csrf: tokens[role], declaration: 'yes', reason: 'x', email: 'x@example.test' });
+        expect([route, response.status]).toEqual([route, 403]);
+      }
+      const after = await t.db
+        .selectFrom('audit_log')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirst();
+      expect(after).toEqual(before);
+    });
+  }
+});
