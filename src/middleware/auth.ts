@@ -1,6 +1,10 @@
 import type { NextFunction, Request, Response, Express } from 'express';
 import type { Db } from '../db/database.js';
-import type { User, UserRole } from '../db/types.js';
+import { sql } from 'kysely';
+import type { Organisation, User, UserRole } from '../db/types.js';
+
+/** An organisation row as JSON: its time is text. */
+type OrganisationJson = Omit<Organisation, 'created_at'> & { created_at: string };
 import { HttpError } from '../lib/http-error.js';
 
 declare global {
@@ -8,6 +12,8 @@ declare global {
   namespace Express {
     interface Request {
       user?: User;
+      /** A partner's own organisation, read with the user. */
+      userOrganisation?: Organisation;
     }
   }
 }
@@ -17,9 +23,19 @@ export function setUpCurrentUser(app: Express, db: Db): void {
   app.use(async (req, res, next) => {
     const userId = req.session?.userId;
     if (userId !== undefined) {
-      const user = await db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
-      if (user && user.status === 'active') {
+      // A partner's organisation comes in the same statement: nearly every partner page needs it.
+      const row = await db
+        .selectFrom('users')
+        .leftJoin('organisations', 'organisations.id', 'users.organisation_id')
+        .selectAll('users')
+        .select(sql<OrganisationJson | null>`to_jsonb(organisations.*)`.as('organisation_row'))
+        .where('users.id', '=', userId)
+        .executeTakeFirst();
+      if (row && row.status === 'active') {
+        const { organisation_row: organisation, ...user } = row;
         req.user = user;
+        if (organisation)
+          req.userOrganisation = { ...organisation, created_at: new Date(organisation.created_at) };
         res.locals.user = user;
       } else {
         delete req.session.userId;

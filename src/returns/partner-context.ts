@@ -12,7 +12,8 @@ import type { ReturnDetail, ReturnsService } from './service.js';
 export function loadPartnerOrganisation(organisations: OrganisationsService) {
   return async (req: Request, res: Response, next: NextFunction) => {
     if (!res.locals.organisation) {
-      const organisation = await organisations.find(currentUser(req).organisation_id!);
+      const organisation =
+        req.userOrganisation ?? (await organisations.find(currentUser(req).organisation_id!));
       if (!organisation) throw new HttpError(403);
       res.locals.organisation = organisation;
     }

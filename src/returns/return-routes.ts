@@ -41,7 +41,7 @@ export function returnRouter(
     const detail = await loadReturn(req, res);
     res.render('returns/return', {
       title: `${formatPeriod(detail.period)} return`,
-      submissions: detail.row ? await returns.submissions(detail.row.id) : [],
+      submissions: detail.submissions,
       amendmentReason: detail.row?.amendment_reason
         ? labelOf(amendmentReasons, detail.row.amendment_reason)
         : null,

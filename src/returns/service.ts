@@ -43,6 +43,8 @@ export interface ReturnDetail extends ReturnSummary {
   /** The records on this page of the return (RECORDS_PAGE_SIZE a page). */
   records: RecordRow[];
   totals: repo.RecordTotals;
+  /** Each signed version of the return, newest first. */
+  submissions: repo.Submission[];
   page: number;
   pages: number;
   /** Records can be added, changed or withdrawn. */
@@ -122,20 +124,27 @@ export class ReturnsService {
   /** One return, or undefined when the organisation has no return for that month. */
   async detail(organisation: Organisation, period: string, page = 1): Promise<ReturnDetail | undefined> {
     if (!isPeriod(period) || !this.periodsFor(organisation).includes(period)) return undefined;
-    const row = await repo.findReturn(this.db, organisation.id, period);
-    const totals = row
-      ? await repo.recordTotals(this.db, row.id)
-      : { active: 0, withdrawn: 0, incomplete: 0 };
+    const load = (n: number) => repo.returnPage(this.db, organisation.id, period, n, RECORDS_PAGE_SIZE);
+    let found = await load(Math.max(1, page));
+    if (!found.totals && page > 1) {
+      // Past the last page (records were withdrawn meanwhile): show the last page there is.
+      found = await load(1);
+      const all = (found.totals?.active ?? 0) + (found.totals?.withdrawn ?? 0);
+      const last = Math.max(1, Math.ceil(all / RECORDS_PAGE_SIZE));
+      if (last > 1) found = { ...(await load(last)), totals: found.totals };
+    }
+    const { row, records } = found;
+    const totals = found.totals ?? { active: 0, withdrawn: 0, incomplete: 0 };
+    const deadline = await this.deadlineFor(period);
     const pages = Math.max(1, Math.ceil((totals.active + totals.withdrawn) / RECORDS_PAGE_SIZE));
     const shown = Math.min(Math.max(1, page), pages);
-    // A return can hold tens of thousands of records (an upload): pages show them a page at a time.
-    const records = row ? await repo.recordsPage(this.db, row.id, shown, RECORDS_PAGE_SIZE) : [];
-    const summary = this.summarise(period, row, await this.deadlineFor(period), totals.active);
+    const summary = this.summarise(period, row, deadline, totals.active);
     return {
       ...summary,
       organisation,
       records,
       totals,
+      submissions: found.submissions,
       page: shown,
       pages,
       editable: this.isEditable(row),
@@ -154,10 +163,6 @@ export class ReturnsService {
     return detail.row
       ? findRecord(this.db, detail.organisation.id, detail.row.id, id)
       : Promise.resolve(undefined);
-  }
-
-  submissions(returnId: number) {
-    return repo.submissionsOf(this.db, returnId);
   }
 
   /** Submits the return with its records: every active record must be complete. */

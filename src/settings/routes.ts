@@ -2,12 +2,12 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
-import { actorOf, audit } from '../audit/audit.js';
+import { actorOf } from '../audit/audit.js';
 import { currentUser, requireAdmin } from '../middleware/auth.js';
 import { formOf, validate, type FormErrors } from '../middleware/validation.js';
 import { reminderKinds, reminderLabels } from '../domain/reminders.js';
 import { concernOptions } from '../domain/early-warning.js';
-import { getSettings, putSetting, type Settings } from './settings.js';
+import { getSettings, saveSettings, type Settings } from './settings.js';
 
 const whole = (label: string, min: number, max: number) =>
   z
@@ -104,19 +104,7 @@ export function settingsRouter(db: Db, clock: Clock, options: { allowBelowMinimu
         disclosure: { threshold: form.threshold, base: form.base },
         earlyWarning: { minCases: form.minCases, windowDays: form.windowDays, concerns: form.concerns },
       };
-      const before = await getSettings(db);
-      const now = clock.now();
-      await db.transaction().execute(async (trx) => {
-        for (const [key, value] of Object.entries(next)) await putSetting(trx, key, value, now);
-        await audit(trx, {
-          actor: actorOf(currentUser(req)),
-          organisationId: null,
-          action: 'settings_changed',
-          entity: 'settings',
-          detail: { before, after: next },
-          at: now,
-        });
-      });
+      await saveSettings(db, next, actorOf(currentUser(req)), clock.now());
       req.session.flash = 'Settings saved';
       res.redirect('/admin/settings');
     },

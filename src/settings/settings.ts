@@ -1,6 +1,7 @@
 // Settings an admin can change at run time, kept in the settings table with defaults here.
 import { z } from 'zod';
-import type { DbOrTrx } from '../db/database.js';
+import type { Db, DbOrTrx } from '../db/database.js';
+import { audit, type Actor } from '../audit/audit.js';
 import { defaultReminderSchedule } from '../domain/reminders.js';
 import { defaultDisclosure } from '../domain/disclosure.js';
 import { defaultEarlyWarning } from '../domain/early-warning.js';
@@ -38,13 +39,33 @@ export const defaultSettings: Settings = {
   earlyWarning: defaultEarlyWarning,
 };
 
+/**
+ * Settings change a few times a year and are read by nearly every page, so a page (outside a
+ * transaction) may use what this process read in the last two seconds. A change made here is seen at
+ * once; one made by another instance within two seconds. Transactions always read the table.
+ */
+const CACHE_MS = 2_000;
+let generation = 0;
+const cache = new WeakMap<object, { generation: number; until: number; settings: Settings }>();
+
 export async function getSettings(db: DbOrTrx): Promise<Settings> {
+  if (db.isTransaction) return readSettings(db);
+  const hit = cache.get(db);
+  if (hit && hit.generation === generation && hit.until > performance.now()) return hit.settings;
+  const seen = generation;
+  const settings = await readSettings(db);
+  cache.set(db, { generation: seen, until: performance.now() + CACHE_MS, settings });
+  return settings;
+}
+
+async function readSettings(db: DbOrTrx): Promise<Settings> {
   const rows = await db.selectFrom('settings').select(['key', 'value']).execute();
   const stored = Object.fromEntries(rows.map((row) => [row.key, row.value]));
   return settingsSchema.parse({ ...defaultSettings, ...stored });
 }
 
 export async function putSetting(db: DbOrTrx, key: string, value: unknown, at: Date): Promise<void> {
+  generation += 1;
   await db
     .insertInto('settings')
     .values({ key, value: JSON.stringify(value), updated_at: at })
@@ -58,5 +79,24 @@ export async function getSetting(db: DbOrTrx, key: string): Promise<unknown> {
 }
 
 export async function deleteSetting(db: DbOrTrx, key: string): Promise<void> {
+  generation += 1;
   await db.deleteFrom('settings').where('key', '=', key).execute();
+}
+
+/** Saves every setting and its audit row in one transaction; every page in this process sees it next. */
+export async function saveSettings(db: Db, next: Settings, actor: Actor, now: Date): Promise<void> {
+  const before = await readSettings(db);
+  await db.transaction().execute(async (trx) => {
+    for (const [key, value] of Object.entries(next)) await putSetting(trx, key, value, now);
+    await audit(trx, {
+      actor,
+      organisationId: null,
+      action: 'settings_changed',
+      entity: 'settings',
+      detail: { before, after: next },
+      at: now,
+    });
+  });
+  // Again after the commit: a page that read the old values while the transaction ran is not kept.
+  generation += 1;
 }
