@@ -36,15 +36,13 @@ afterAll(() => t.close());
 const recordRoutes = () => [
   `/returns/2026-03/records/${recordId}`,
   `/returns/2026-03/records/${recordId}/death`,
-  `/returns/2026-03/records/${recordId}/person`,
-  `/returns/2026-03/records/${recordId}/substances`,
-  `/returns/2026-03/records/${recordId}/circumstances`,
+  `/returns/2026-03/records/${recordId}/details`,
   `/returns/2026-03/records/${recordId}/linkage`,
   `/returns/2026-03/records/${recordId}/withdraw`,
 ];
 const recordPosts = () => [
   `/returns/2026-03/records/${recordId}/death`,
-  `/returns/2026-03/records/${recordId}/person`,
+  `/returns/2026-03/records/${recordId}/details`,
   `/returns/2026-03/records/${recordId}/linkage`,
   `/returns/2026-03/records/${recordId}/linkage/remove`,
   `/returns/2026-03/records/${recordId}/withdraw`,

@@ -37,9 +37,14 @@ function deathForm(ref: string): Record<string, string> {
     'date_partner_aware-month': String(month),
     'date_partner_aware-year': String(year),
     place_of_death_type: 'home',
-    place_of_death_area: 'watford',
     death_classification: 'suspected_drug',
     evidence_stage: 'pm_awaiting_tox',
+    age_at_death: '41',
+    sex: 'male',
+    ethnic_group: 'white_british',
+    residence_area: 'watford',
+    substances: 'heroin_morphine',
+    treatment_status: 'in_treatment',
   };
 }
 
@@ -54,7 +59,7 @@ async function signedInBrowser(base: string): Promise<Browser> {
 async function save(browser: Browser, ref: string): Promise<boolean> {
   try {
     const response = await browser.submit(`/returns/${period}/records/new`, deathForm(ref));
-    return response.status === 302 && /\/records\/\d+\//.test(response.location ?? '');
+    return response.status === 302 && /\/records\/\d+$/.test(response.location ?? '');
   } catch {
     return false; // connection refused or reset: not acknowledged
   }

@@ -5,8 +5,9 @@ import { formOf, validate, type FormErrors, validateNoFields } from '../middlewa
 import { forgotPasswordSchema, setPasswordSchema, setupSchema, signInSchema } from './schemas.js';
 import type { User } from '../db/types.js';
 
+/** Where signing in lands: a partner on the return they owe (if any), CCSU on their home page. */
 function homeFor(user: User): string {
-  return user.role === 'partner' ? '/returns' : '/ccsu';
+  return user.role === 'partner' ? '/returns/owed' : '/ccsu';
 }
 
 /** Only local paths, so a crafted returnTo cannot send a user to another site after signing in. */

@@ -4,18 +4,30 @@
 import * as ref from '../domain/reference.js';
 import type { CodeList } from '../domain/reference.js';
 
-export type SectionId = 'death' | 'person' | 'substances' | 'circumstances';
+/** The data dictionary's groups of fields: headings on the form and on every record page. */
+export type GroupId = 'death' | 'person' | 'substances' | 'circumstances';
 
-export const sections: readonly { id: SectionId; title: string }[] = [
-  { id: 'death', title: 'About the death' },
-  { id: 'person', title: 'About the person' },
+export const groups: readonly { id: GroupId; title: string }[] = [
+  { id: 'death', title: 'The death' },
+  { id: 'person', title: 'The person' },
   { id: 'substances', title: 'Substances' },
   { id: 'circumstances', title: 'Circumstances and services' },
 ];
 
+/**
+ * The form's pages: every answer a return needs on the first, everything optional on the second, so
+ * a death takes one page (GOV.UK: ask only what you need, group related questions).
+ */
+export type SectionId = 'death' | 'details';
+
+export const sections: readonly { id: SectionId; title: string }[] = [
+  { id: 'death', title: 'About the death' },
+  { id: 'details', title: 'More detail (optional)' },
+];
+
 interface BaseField {
   name: string;
-  section: SectionId;
+  group: GroupId;
   label: string;
   /** Noun phrase used in messages: "Enter the date of death", "Select the sex". */
   errorName: string;
@@ -42,7 +54,7 @@ const substanceOptions: CodeList = ref.substances.map(([code, label]) => [code, 
 export const fieldDefs = [
   {
     name: 'partner_record_ref',
-    section: 'death',
+    group: 'death',
     kind: 'text',
     label: 'Your reference for this death',
     errorName: 'your reference for this death',
@@ -55,7 +67,7 @@ export const fieldDefs = [
   },
   {
     name: 'date_of_death',
-    section: 'death',
+    group: 'death',
     kind: 'date',
     label: 'Date of death',
     errorName: 'the date of death',
@@ -64,7 +76,7 @@ export const fieldDefs = [
   },
   {
     name: 'date_of_death_basis',
-    section: 'death',
+    group: 'death',
     kind: 'code',
     options: ref.dateOfDeathBases,
     label: 'How is the date of death known?',
@@ -73,7 +85,7 @@ export const fieldDefs = [
   },
   {
     name: 'date_partner_aware',
-    section: 'death',
+    group: 'death',
     kind: 'date',
     label: 'Date your organisation became aware of the death',
     errorName: 'the date your organisation became aware of the death',
@@ -82,7 +94,7 @@ export const fieldDefs = [
   },
   {
     name: 'place_of_death_type',
-    section: 'death',
+    group: 'death',
     kind: 'code',
     options: ref.placeOfDeathTypes,
     control: 'select',
@@ -92,7 +104,7 @@ export const fieldDefs = [
   },
   {
     name: 'place_of_death_area',
-    section: 'death',
+    group: 'death',
     kind: 'code',
     options: ref.areas,
     control: 'select',
@@ -102,7 +114,7 @@ export const fieldDefs = [
   },
   {
     name: 'death_classification',
-    section: 'death',
+    group: 'death',
     kind: 'code',
     options: ref.deathClassifications,
     label: 'Classification of the death',
@@ -111,7 +123,7 @@ export const fieldDefs = [
   },
   {
     name: 'evidence_stage',
-    section: 'death',
+    group: 'death',
     kind: 'code',
     options: ref.evidenceStages,
     label: 'Evidence stage',
@@ -120,7 +132,7 @@ export const fieldDefs = [
   },
   {
     name: 'inquest_conclusion',
-    section: 'death',
+    group: 'death',
     kind: 'code',
     options: ref.inquestConclusions,
     control: 'select',
@@ -131,7 +143,7 @@ export const fieldDefs = [
   },
   {
     name: 'underlying_cause_icd10',
-    section: 'death',
+    group: 'death',
     kind: 'text',
     label: 'Underlying cause of death ICD-10 code (optional)',
     errorName: 'the ICD-10 code',
@@ -145,7 +157,7 @@ export const fieldDefs = [
   },
   {
     name: 'age_at_death',
-    section: 'person',
+    group: 'person',
     kind: 'integer',
     min: 0,
     max: 120,
@@ -156,7 +168,7 @@ export const fieldDefs = [
   },
   {
     name: 'age_unknown',
-    section: 'person',
+    group: 'person',
     kind: 'boolean',
     label: 'Age not known',
     errorName: 'whether the age is known',
@@ -164,7 +176,7 @@ export const fieldDefs = [
   },
   {
     name: 'sex',
-    section: 'person',
+    group: 'person',
     kind: 'code',
     options: ref.sexes,
     label: 'Sex',
@@ -173,7 +185,7 @@ export const fieldDefs = [
   },
   {
     name: 'ethnic_group',
-    section: 'person',
+    group: 'person',
     kind: 'code',
     options: ref.ethnicGroups,
     control: 'select',
@@ -184,7 +196,7 @@ export const fieldDefs = [
   },
   {
     name: 'residence_area',
-    section: 'person',
+    group: 'person',
     kind: 'code',
     options: ref.areas,
     control: 'select',
@@ -194,7 +206,7 @@ export const fieldDefs = [
   },
   {
     name: 'residence_lsoa21',
-    section: 'person',
+    group: 'person',
     kind: 'text',
     label: 'Residence LSOA 2021 code (optional)',
     errorName: 'the LSOA code',
@@ -207,7 +219,7 @@ export const fieldDefs = [
   },
   {
     name: 'housing_status',
-    section: 'person',
+    group: 'person',
     kind: 'code',
     options: ref.housingStatuses,
     control: 'select',
@@ -217,7 +229,7 @@ export const fieldDefs = [
   },
   {
     name: 'lived_alone',
-    section: 'person',
+    group: 'person',
     kind: 'code',
     options: ref.yesNoUnknown,
     label: 'Did they live alone? (optional)',
@@ -226,7 +238,7 @@ export const fieldDefs = [
   },
   {
     name: 'substances',
-    section: 'substances',
+    group: 'substances',
     kind: 'codes',
     options: substanceOptions,
     label: 'Substances involved',
@@ -236,7 +248,7 @@ export const fieldDefs = [
   },
   {
     name: 'substances_other',
-    section: 'substances',
+    group: 'substances',
     kind: 'text',
     label: 'Name of the other substance',
     errorName: 'the name of the other substance',
@@ -250,7 +262,7 @@ export const fieldDefs = [
   },
   {
     name: 'treatment_status',
-    section: 'circumstances',
+    group: 'circumstances',
     kind: 'code',
     options: ref.treatmentStatuses,
     label: 'Drug or alcohol treatment',
@@ -259,7 +271,7 @@ export const fieldDefs = [
   },
   {
     name: 'on_ost_at_death',
-    section: 'circumstances',
+    group: 'circumstances',
     kind: 'code',
     options: ref.yesNoUnknown,
     label: 'On opioid substitution therapy at death? (optional)',
@@ -268,7 +280,7 @@ export const fieldDefs = [
   },
   {
     name: 'mh_contact_12m',
-    section: 'circumstances',
+    group: 'circumstances',
     kind: 'code',
     options: ref.yesNoUnknown,
     label: 'Contact with mental health services in the last 12 months? (optional)',
@@ -277,7 +289,7 @@ export const fieldDefs = [
   },
   {
     name: 'custody_release_interval',
-    section: 'circumstances',
+    group: 'circumstances',
     kind: 'code',
     options: ref.releaseIntervals,
     control: 'select',
@@ -287,7 +299,7 @@ export const fieldDefs = [
   },
   {
     name: 'under_probation',
-    section: 'circumstances',
+    group: 'circumstances',
     kind: 'code',
     options: ref.yesNoUnknown,
     label: 'Under probation supervision? (optional)',
@@ -296,7 +308,7 @@ export const fieldDefs = [
   },
   {
     name: 'hospital_discharge_interval',
-    section: 'circumstances',
+    group: 'circumstances',
     kind: 'code',
     options: ref.releaseIntervals,
     control: 'select',
@@ -306,7 +318,7 @@ export const fieldDefs = [
   },
   {
     name: 'previous_nonfatal_overdose',
-    section: 'circumstances',
+    group: 'circumstances',
     kind: 'code',
     options: ref.previousOverdoses,
     control: 'select',
@@ -316,7 +328,7 @@ export const fieldDefs = [
   },
   {
     name: 'injecting_history',
-    section: 'circumstances',
+    group: 'circumstances',
     kind: 'code',
     options: ref.injectingHistories,
     control: 'select',
@@ -326,7 +338,7 @@ export const fieldDefs = [
   },
   {
     name: 'ambulance_attended',
-    section: 'circumstances',
+    group: 'circumstances',
     kind: 'code',
     options: ref.yesNoUnknown,
     label: 'Did an ambulance attend? (optional)',
@@ -335,7 +347,7 @@ export const fieldDefs = [
   },
   {
     name: 'naloxone_administered',
-    section: 'circumstances',
+    group: 'circumstances',
     kind: 'code',
     options: ref.yesNoUnknown,
     label: 'Was naloxone given at the scene? (optional)',
@@ -344,7 +356,7 @@ export const fieldDefs = [
   },
   {
     name: 'naloxone_kit_held',
-    section: 'circumstances',
+    group: 'circumstances',
     kind: 'code',
     options: ref.yesNoUnknown,
     label: 'Did they hold a naloxone kit? (optional)',
@@ -353,7 +365,7 @@ export const fieldDefs = [
   },
   {
     name: 'found_alone',
-    section: 'circumstances',
+    group: 'circumstances',
     kind: 'code',
     options: ref.yesNoUnknown,
     label: 'Were they found alone? (optional)',
@@ -362,7 +374,7 @@ export const fieldDefs = [
   },
   {
     name: 'ldis_alert_ref',
-    section: 'circumstances',
+    group: 'circumstances',
     kind: 'text',
     label: 'Local Drug Information System alert reference (optional)',
     errorName: 'the LDIS alert reference',
@@ -381,8 +393,37 @@ export const fieldByName: ReadonlyMap<string, FieldDef> = new Map(
   fieldDefs.map((f) => [f.name, f as FieldDef]),
 );
 
+/** Answers needed whenever the situation applies, though not always: asked on the first page too. */
+const ASKED_WITH_REQUIRED: ReadonlySet<string> = new Set([
+  'inquest_conclusion',
+  'age_at_death',
+  'age_unknown',
+  'substances_other',
+]);
+
+/** The form page a field is asked on. */
+export function sectionOf(field: { name: string; required: boolean }): SectionId {
+  return field.required || ASKED_WITH_REQUIRED.has(field.name) ? 'death' : 'details';
+}
+
 export function fieldsOf(section: SectionId): FieldDef[] {
-  return (fieldDefs as readonly FieldDef[]).filter((field) => field.section === section);
+  return (fieldDefs as readonly FieldDef[]).filter((field) => sectionOf(field) === section);
+}
+
+/**
+ * Follow-up questions shown under the answer that needs them (GOV.UK conditional reveal): asked only
+ * then, and ignored when that answer is not given.
+ */
+export const revealedBy: Readonly<Record<string, { field: string; value: string }>> = {
+  inquest_conclusion: { field: 'evidence_stage', value: 'inquest_concluded' },
+  substances_other: { field: 'substances', value: 'other' },
+};
+
+/** The follow-up questions under one answer of a field. */
+export function revealsOf(field: string, value: string): FieldDef[] {
+  return Object.entries(revealedBy)
+    .filter(([, r]) => r.field === field && r.value === value)
+    .map(([name]) => fieldByName.get(name)!);
 }
 
 /** Linkage identifiers: accepted by the form and upload, hashed into match keys, never stored. */

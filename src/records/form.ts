@@ -1,7 +1,7 @@
 // Between the HTML form and the schema: GOV.UK date inputs arrive as day/month/year parts and
 // checkboxes as a string or an array. Values are kept exactly as typed for re-display after an error.
 import { z } from 'zod';
-import type { FieldDef } from './fields.js';
+import { revealedBy, type FieldDef } from './fields.js';
 import type { RecordData } from './schema.js';
 
 type Body = Record<string, unknown>;
@@ -14,13 +14,27 @@ function dateFromParts(body: Body, name: string): string {
   return `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
 }
 
-/** The raw values a section's schema parses. */
+/** Whether the answer a follow-up question hangs on was given in this form. */
+function followUpApplies(name: string, body: Body): boolean {
+  const on = revealedBy[name];
+  if (!on || !(on.field in body)) return true;
+  const answer = body[on.field];
+  return Array.isArray(answer) ? answer.includes(on.value) : answer === on.value;
+}
+
+/**
+ * The raw values a section's schema parses. A follow-up question whose answer was not chosen is
+ * blank, whatever its (hidden) input still held: GOV.UK's conditional reveal ignores it.
+ */
 export function rawFromBody(
   fields: readonly { name: string; kind: string }[],
   body: Body,
 ): Record<string, unknown> {
   return Object.fromEntries(
-    fields.map((f) => [f.name, f.kind === 'date' ? dateFromParts(body, f.name) : body[f.name]]),
+    fields.map((f) => [
+      f.name,
+      !followUpApplies(f.name, body) ? '' : f.kind === 'date' ? dateFromParts(body, f.name) : body[f.name],
+    ]),
   );
 }
 

@@ -84,3 +84,21 @@ export function updateRecord(
       .executeTakeFirstOrThrow()
   );
 }
+
+/** Each record's snapshot as last submitted (none for a record added since): for "what changed". */
+export async function submittedSnapshots(
+  db: DbOrTrx,
+  recordIds: number[],
+): Promise<Map<number, Record<string, unknown>>> {
+  if (recordIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('record_versions')
+    .innerJoin('return_submissions', 'return_submissions.id', 'record_versions.submission_id')
+    .distinctOn('record_versions.record_id')
+    .select(['record_versions.record_id', 'record_versions.snapshot'])
+    .where('record_versions.record_id', 'in', recordIds)
+    .orderBy('record_versions.record_id')
+    .orderBy('return_submissions.version', 'desc')
+    .execute();
+  return new Map(rows.map((r) => [r.record_id, r.snapshot as Record<string, unknown>]));
+}

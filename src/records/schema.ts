@@ -184,24 +184,35 @@ export function fieldLabel(name: string): string {
   return fieldByName.get(name)?.label ?? name;
 }
 
-/** Fields a section page edits, with the one rule that a record must always have a reference. */
+/**
+ * Fields a form page edits. The answers a return needs are enforced on the page that asks them, with
+ * the same cross-field rules as submission; only this page's fields are reported.
+ */
 export function validateSection(
   sectionFields: readonly string[],
   raw: Record<string, unknown>,
   stored: RecordData,
   context: RecordContext,
 ): { ok: true; values: Partial<RecordData> } | { ok: false; errors: FieldError[] } {
-  const pick = Object.fromEntries(sectionFields.map((name) => [name, shape[name as FieldName]]));
-  const parsed = withAllKeys(z.object(pick)).safeParse(raw);
-  if (!parsed.success) return { ok: false, errors: issuesToErrors(parsed.error) };
-  const values = parsed.data as Partial<RecordData>;
+  // Each answer is read on its own, so one that cannot be read does not hide the others' problems.
+  const values: Partial<RecordData> = {};
   const errors: FieldError[] = [];
+  for (const name of sectionFields) {
+    const parsed = shape[name as FieldName].safeParse(raw[name]);
+    if (parsed.success) Object.assign(values, { [name]: parsed.data });
+    else errors.push(...parsed.error.issues.map((issue) => ({ field: name, message: issue.message })));
+  }
   if (sectionFields.includes('partner_record_ref') && values.partner_record_ref === null)
     errors.push({ field: 'partner_record_ref', message: 'Enter your reference for this death' });
-  // Cross-field rules run on the whole record as it would be saved; only this page's fields are reported.
-  const merged = recordSchema(context, 'draft').safeParse({ ...stored, ...values });
+  const merged = recordSchema(context, 'complete').safeParse({ ...stored, ...values });
   if (!merged.success)
-    errors.push(...issuesToErrors(merged.error).filter((error) => sectionFields.includes(error.field)));
+    errors.push(
+      ...issuesToErrors(merged.error).filter(
+        (error) => sectionFields.includes(error.field) && !errors.some((e) => e.field === error.field),
+      ),
+    );
+  // In the order the page asks them.
+  errors.sort((a, b) => sectionFields.indexOf(a.field) - sectionFields.indexOf(b.field));
   return errors.length ? { ok: false, errors: dedupe(errors) } : { ok: true, values };
 }
 

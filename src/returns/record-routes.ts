@@ -13,8 +13,19 @@ import { checkIdParams } from '../lib/ids.js';
 import { withdrawalReasons } from '../domain/reference.js';
 import { withoutIdentifiers } from '../domain/identifiers.js';
 import type { RecordRow } from '../db/types.js';
-import { fieldsOf, linkageFieldDefs, sections, type SectionId } from '../records/fields.js';
-import { completenessErrors, fieldLabel } from '../records/schema.js';
+import {
+  fieldByName,
+  fieldsOf,
+  groups,
+  linkageFieldDefs,
+  revealedBy,
+  revealsOf,
+  sectionOf,
+  sections,
+  type SectionId,
+} from '../records/fields.js';
+import { displayValue, fieldAnchor, isAnswered, shortLabel } from '../records/display.js';
+import { completenessErrors } from '../records/schema.js';
 import { recordDataOf } from '../records/repository.js';
 import {
   displayFromBody,
@@ -29,21 +40,6 @@ import { organisationOf, type ReturnLoaders } from './partner-context.js';
 import { withdrawSchema } from './schemas.js';
 
 const SECTION_IDS = sections.map((s) => s.id);
-
-function sectionStatus(
-  record: RecordRow,
-  section: SectionId,
-  errors: { field: string }[],
-): 'Completed' | 'Incomplete' | 'Not started' {
-  const fields = fieldsOf(section);
-  const data = recordDataOf(record);
-  const touched = fields.some((f) => {
-    const v = data[f.name as keyof typeof data];
-    return Array.isArray(v) ? v.length > 0 : v !== null && v !== false;
-  });
-  if (!touched) return 'Not started';
-  return errors.some((e) => fields.some((f) => f.name === e.field)) ? 'Incomplete' : 'Completed';
-}
 
 /** A record form's body is checked for shape here; its answers by the record schema when saved. */
 const recordForm = () =>
@@ -68,32 +64,44 @@ export function recordsRouter(
     record: RecordRow | undefined,
     values: Record<string, unknown>,
     errors?: FormErrors,
+    returnTo?: 'check',
   ) => {
     const fields = fieldsOf(section);
     res.render('records/section', {
       title: sections.find((s) => s.id === section)!.title,
       section,
       fields,
+      groups,
+      revealedBy,
+      revealsOf,
       record,
       values,
       errors,
+      returnTo,
       action: record
         ? `/returns/${detail.period}/records/${record.id}/${section}`
         : `/returns/${detail.period}/records/new`,
-      backLink: record ? `/returns/${detail.period}/records/${record.id}` : `/returns/${detail.period}`,
+      backLink:
+        returnTo === 'check'
+          ? `/returns/${detail.period}/check`
+          : record
+            ? `/returns/${detail.period}/records/${record.id}`
+            : `/returns/${detail.period}`,
     });
   };
+
+  /** "Change" links from the check page come back to it once the change is saved. */
+  const returnToOf = (req: Request): 'check' | undefined =>
+    req.query.return_to === 'check' ||
+    (req.body as Record<string, unknown> | undefined)?.return_to === 'check'
+      ? 'check'
+      : undefined;
 
   router.get('/:period/records/new', async (req, res) => {
     const detail = await loadReturn(req, res);
     if (!editableOrBack(req, res, detail)) return;
     renderSection(res, detail, 'death', undefined, {});
   });
-
-  const nextSection = (section: SectionId): string => {
-    const index = SECTION_IDS.indexOf(section);
-    return index < SECTION_IDS.length - 1 ? SECTION_IDS[index + 1]! : 'linkage';
-  };
 
   const saveSection = async (
     req: Request,
@@ -124,26 +132,36 @@ export function recordsRouter(
         // Shown again as typed, except anything the identifier screen refuses.
         withoutIdentifiers(displayFromBody(fields, body), Number(detail.context.today.slice(0, 4))),
         toFormErrors(result.errors, errorAnchor(fields)),
+        returnToOf(req),
       );
     }
-    res.redirect(`/returns/${detail.period}/records/${result.record.id}/${nextSection(section)}`);
+    if (returnToOf(req) === 'check') return res.redirect(`/returns/${detail.period}/check`);
+    req.session.flash =
+      recordId === undefined ? `Death ${result.record.partner_record_ref} saved` : 'Your changes are saved';
+    // After saving: a short summary, with "Add another death" and "Continue to check and submit".
+    res.redirect(`/returns/${detail.period}/records/${result.record.id}`);
   };
 
   router.post('/:period/records/new', recordForm(), (req, res) => saveSection(req, res, 'death', undefined));
 
   router.get('/:period/records/:id', async (req, res) => {
     const { detail, record } = await loadRecord(req, res);
-    const errors = completenessErrors(recordDataOf(record), detail.context);
+    const data = recordDataOf(record);
+    const problems = completenessErrors(data, detail.context);
     res.render('records/record', {
-      title: `Record ${record.partner_record_ref}`,
+      title: `Death ${record.partner_record_ref}`,
       record,
-      data: recordDataOf(record),
-      errors: undefined,
-      problems: errors,
-      sectionStatuses: Object.fromEntries(SECTION_IDS.map((id) => [id, sectionStatus(record, id, errors)])),
-      sections,
-      fieldsOf,
-      fieldLabel,
+      data,
+      // The key answers with a link to change each; optional detail only where it was given.
+      essentials: fieldsOf('death').filter((f) => !revealedBy[f.name] || isAnswered(f, data)),
+      details: fieldsOf('details').filter((f) => isAnswered(f, data)),
+      problems: problems.map((p) => {
+        const field = fieldByName.get(p.field);
+        return { ...p, href: field ? `${sectionOf(field)}#${fieldAnchor(field)}` : 'death' };
+      }),
+      displayValue,
+      shortLabel,
+      fieldAnchor,
       backLink: `/returns/${detail.period}`,
     });
   });
@@ -257,7 +275,15 @@ export function recordsRouter(
     if (!SECTION_IDS.includes(section)) throw new HttpError(404);
     const { detail, record } = await loadRecord(req, res);
     if (!editableOrBack(req, res, detail)) return;
-    renderSection(res, detail, section, record, displayFromRecord(fieldsOf(section), recordDataOf(record)));
+    renderSection(
+      res,
+      detail,
+      section,
+      record,
+      displayFromRecord(fieldsOf(section), recordDataOf(record)),
+      undefined,
+      returnToOf(req),
+    );
   });
 
   router.post('/:period/records/:id/:section', recordForm(), async (req, res) => {

@@ -9,7 +9,12 @@ import { amendmentReasons, labelOf } from '../domain/reference.js';
 import type { QueriesService } from '../collation/queries.js';
 import type { ReturnDetail, ReturnsService } from './service.js';
 import { organisationOf, type ReturnLoaders } from './partner-context.js';
-import { amendmentSchema, declarationSchema, nilDeclarationSchema } from './schemas.js';
+import { recordDataOf } from '../records/repository.js';
+import { completenessErrors } from '../records/schema.js';
+import { fieldByName, sectionOf, type FieldDef } from '../records/fields.js';
+import { displayValue, fieldAnchor, shortLabel } from '../records/display.js';
+import { diff } from '../records/diff.js';
+import { amendmentSchema, declarationSchema, nilDeclarationSchema, startSchema } from './schemas.js';
 
 const submitProblems: Record<string, string> = {
   too_early: 'You can submit this return from the first day of next month',
@@ -19,6 +24,17 @@ const submitProblems: Record<string, string> = {
   no_records: 'Add at least one death, or make a nil return',
   incomplete: 'Some records are incomplete. Complete them before you submit',
 };
+
+/** The answers the check page shows for each death: enough to recognise it and spot a mistake. */
+const checkFields: FieldDef[] = [
+  'date_of_death',
+  'death_classification',
+  'evidence_stage',
+  'age_at_death',
+  'sex',
+  'residence_area',
+  'substances',
+].map((name) => fieldByName.get(name)!);
 
 export function returnRouter(
   returns: ReturnsService,
@@ -37,23 +53,68 @@ export function returnRouter(
     });
   });
 
-  router.get('/:period', async (req, res) => {
-    const detail = await loadReturn(req, res);
+  const renderReturn = (res: Response, detail: ReturnDetail, errors?: FormErrors) =>
     res.render('returns/return', {
       title: `${formatPeriod(detail.period)} return`,
       submissions: detail.submissions,
       amendmentReason: detail.row?.amendment_reason
         ? labelOf(amendmentReasons, detail.row.amendment_reason)
         : null,
+      errors,
       backLink: '/returns',
     });
+
+  // After signing in: straight to last month's return while it is still to be made, else the list.
+  router.get('/owed', async (_req, res) => {
+    const owed = await returns.owed(organisationOf(res));
+    res.redirect(owed ? `/returns/${owed}` : '/returns');
   });
 
-  // Check answers and submit.
-  const renderCheck = (res: Response, detail: ReturnDetail, errors?: FormErrors) => {
+  router.get('/:period', async (req, res) => renderReturn(res, await loadReturn(req, res)));
+
+  // The one question an empty return starts with: deaths to report (add them) or none (nil return).
+  router.post(
+    '/:period/start',
+    validate(startSchema, async (req, res, errors) => renderReturn(res, await loadReturn(req, res), errors)),
+    async (req, res) => {
+      const detail = await loadReturn(req, res);
+      if (!editableOrBack(req, res, detail)) return;
+      res.redirect(
+        `/returns/${detail.period}/${formOf(res, startSchema).any_deaths === 'yes' ? 'records/new' : 'nil'}`,
+      );
+    },
+  );
+
+  // Check answers and submit: each death's key answers, a "Change" link to each that comes back here,
+  // what needs fixing as links to the exact field and, during an amendment, what changed.
+  const renderCheck = async (res: Response, detail: ReturnDetail, errors?: FormErrors) => {
+    const active = detail.records.filter((r) => r.record_status === 'active');
+    const snapshots = await returns.submittedSnapshots(detail);
     res.render('returns/check', {
       title: `Check your ${formatPeriod(detail.period)} return`,
-      active: detail.records.filter((r) => r.record_status === 'active'),
+      deaths: active.map((record) => {
+        const data = recordDataOf(record);
+        const before = snapshots.get(record.id);
+        return {
+          record,
+          data,
+          problems: completenessErrors(data, detail.context).map((p) => {
+            const field = fieldByName.get(p.field);
+            return { ...p, href: field ? `${sectionOf(field)}#${fieldAnchor(field)}` : 'death' };
+          }),
+          changed: before
+            ? diff(before, { ...data, record_status: record.record_status })
+                .map((d) => fieldByName.get(d.field))
+                .filter((f) => f !== undefined)
+                .map((f) => shortLabel(f))
+            : null,
+        };
+      }),
+      keyFields: checkFields,
+      amending: detail.row?.state === 'reopened',
+      displayValue,
+      shortLabel,
+      fieldAnchor,
       errors,
       backLink: `/returns/${detail.period}`,
     });
@@ -62,7 +123,7 @@ export function returnRouter(
   router.get('/:period/check', async (req, res) => {
     const detail = await loadReturn(req, res);
     if (!editableOrBack(req, res, detail)) return;
-    renderCheck(res, detail);
+    await renderCheck(res, detail);
   });
 
   router.post(
@@ -114,7 +175,12 @@ export function returnRouter(
     ),
     async (req, res) => {
       const detail = await loadReturn(req, res);
-      const result = await returns.nilReturn(organisationOf(res), detail.period, currentUser(req));
+      const result = await returns.nilReturn(
+        organisationOf(res),
+        detail.period,
+        currentUser(req),
+        formOf(res, nilDeclarationSchema).drafts,
+      );
       if (!result.ok) {
         if (result.reason === 'not_found') throw new HttpError(404);
         return renderNil(

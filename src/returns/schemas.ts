@@ -8,6 +8,8 @@ export const declarationSchema = z.object({
 
 export const nilDeclarationSchema = z.object({
   declaration: z.literal('yes', { error: 'Select the box to confirm there were no deaths to report' }),
+  /** How many draft deaths the page showed, to be withdrawn with the nil return. */
+  drafts: z.coerce.number().int().min(0).max(100_000).optional(),
 });
 
 export const amendmentSchema = z
@@ -28,4 +30,10 @@ export const amendmentSchema = z
 
 export const withdrawSchema = z.object({
   reason: z.enum(codesOf(withdrawalReasons), { error: 'Select why you are withdrawing this record' }),
+});
+
+export const startSchema = z.object({
+  any_deaths: z.enum(['yes', 'no'], {
+    error: 'Select yes if your organisation became aware of any deaths this month',
+  }),
 });

@@ -22,8 +22,9 @@ import {
 import { returnStatus, type ReturnStatus } from '../domain/status.js';
 import { getSettings } from '../settings/settings.js';
 import type { RecordContext } from '../records/schema.js';
-import { findRecord } from '../records/repository.js';
+import { findRecord, submittedSnapshots } from '../records/repository.js';
 import * as repo from './repository.js';
+import { latestDuePeriod } from '../domain/compliance.js';
 import { signReturn, type ActionResult, type Signer } from './signing.js';
 
 export interface ReturnSummary {
@@ -121,6 +122,14 @@ export class ReturnsService {
     });
   }
 
+  /** Last month's return, when the organisation owes it and has not yet made it. */
+  async owed(organisation: Organisation): Promise<Period | undefined> {
+    const period = latestDuePeriod(this.today());
+    if (!this.periodsFor(organisation).includes(period)) return undefined;
+    const row = await repo.findReturn(this.db, organisation.id, period);
+    return row && row.state !== 'in_progress' ? undefined : period;
+  }
+
   /** One return, or undefined when the organisation has no return for that month. */
   async detail(organisation: Organisation, period: string, page = 1): Promise<ReturnDetail | undefined> {
     if (!isPeriod(period) || !this.periodsFor(organisation).includes(period)) return undefined;
@@ -153,6 +162,16 @@ export class ReturnsService {
     };
   }
 
+  /** During an amendment: each record's answers as last submitted, to show what has changed. */
+  submittedSnapshots(detail: ReturnDetail) {
+    return detail.row?.state === 'reopened'
+      ? submittedSnapshots(
+          this.db,
+          detail.records.map((r) => r.id),
+        )
+      : Promise.resolve(new Map<number, Record<string, unknown>>());
+  }
+
   isEditable(row: ReturnRow | undefined): boolean {
     if (!row) return true;
     return !row.locked_at && (row.state === 'in_progress' || row.state === 'reopened');
@@ -171,8 +190,19 @@ export class ReturnsService {
   }
 
   /** A signed nil return: the organisation learned of no deaths that month. */
-  async nilReturn(organisation: Organisation, period: string, signer: User | Signer): Promise<ActionResult> {
-    return this.sign(organisation, period, 'role' in signer ? signerOf(signer) : signer, 'nil');
+  async nilReturn(
+    organisation: Organisation,
+    period: string,
+    signer: User | Signer,
+    discardDrafts?: number,
+  ): Promise<ActionResult> {
+    return this.sign(
+      organisation,
+      period,
+      'role' in signer ? signerOf(signer) : signer,
+      'nil',
+      discardDrafts,
+    );
   }
 
   /** The nil return inside the caller's transaction (a nil-return link is used up in the same one). */
@@ -185,8 +215,11 @@ export class ReturnsService {
     period: string,
     user: Signer,
     kind: 'submit' | 'nil',
+    discardDrafts?: number,
   ): Promise<ActionResult> {
-    return this.db.transaction().execute((trx) => this.signIn(trx, organisation, period, user, kind));
+    return this.db
+      .transaction()
+      .execute((trx) => this.signIn(trx, organisation, period, user, kind, discardDrafts));
   }
 
   private async signIn(
@@ -195,6 +228,7 @@ export class ReturnsService {
     period: string,
     signer: Signer,
     kind: 'submit' | 'nil',
+    discardDrafts?: number,
   ): Promise<ActionResult> {
     const detail = await this.detail(organisation, period);
     if (!detail) return { ok: false, reason: 'not_found' };
@@ -204,6 +238,7 @@ export class ReturnsService {
       deadline: detail.deadline,
       signer,
       kind,
+      discardDrafts,
     });
   }
 

@@ -33,6 +33,11 @@ export async function signReturn(
     deadline: IsoDate;
     signer: Signer;
     kind: 'submit' | 'nil';
+    /**
+     * A nil return over a never-submitted return's drafts withdraws them as entered in error, when the
+     * signer saw exactly this many (a draft added meanwhile stops it).
+     */
+    discardDrafts?: number;
   },
 ): Promise<ActionResult> {
   const { organisation, period, kind } = input;
@@ -44,9 +49,29 @@ export async function signReturn(
     if (row.locked_at) return { ok: false as const, reason: 'locked' };
     if (row.state === 'submitted' || row.state === 'nil')
       return { ok: false as const, reason: 'already_submitted' };
-    const records = await recordsOfReturn(trx, row.id);
-    const active = records.filter((r) => r.record_status === 'active');
-    if (kind === 'nil' && active.length > 0) return { ok: false as const, reason: 'has_records' };
+    let records = await recordsOfReturn(trx, row.id);
+    let active = records.filter((r) => r.record_status === 'active');
+    if (kind === 'nil' && active.length > 0) {
+      if (row.first_submitted_at || input.discardDrafts !== active.length)
+        return { ok: false as const, reason: 'has_records' };
+      const ids = active.map((r) => r.id);
+      await trx
+        .updateTable('records')
+        .set({ record_status: 'withdrawn', withdrawn_reason: 'entered_in_error', updated_at: now })
+        .where('id', 'in', ids)
+        .execute();
+      await audit(trx, {
+        actor: { userId: user.id, label: user.email },
+        organisationId: organisation.id,
+        action: 'drafts_discarded',
+        entity: 'return',
+        entityId: row.id,
+        detail: { period, records: ids.length },
+        at: now,
+      });
+      records = await recordsOfReturn(trx, row.id);
+      active = [];
+    }
     if (kind === 'submit' && active.length === 0) return { ok: false as const, reason: 'no_records' };
     const context = { today, periodEnd: lastDayOf(period) };
     if (active.some((record) => completenessErrors(recordDataOf(record), context).length > 0))

@@ -56,7 +56,7 @@ describe('signing in', () => {
     const agent = agentFor(t.app);
     const response = await agent.submit('/sign-in', { email: user.email.toUpperCase(), password: PASSWORD });
     expect(response.status).toBe(302);
-    expect(response.headers.location).toBe('/returns');
+    expect(response.headers.location).toBe('/returns/owed');
     const audit = await t.db
       .selectFrom('audit_log')
       .selectAll()
@@ -175,7 +175,7 @@ describe('invitations and deactivation', () => {
       confirm: 'a perfectly fine password',
     });
     expect(done.status).toBe(302);
-    expect(done.headers.location).toBe('/returns');
+    expect(done.headers.location).toBe('/returns/owed');
     expect((await request(t.app).get(path)).status).toBe(410);
   });
 

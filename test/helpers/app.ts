@@ -172,13 +172,16 @@ export function completeRecordSections(ref = 'HCT-001'): Record<string, Record<s
       'date_partner_aware-month': '3',
       'date_partner_aware-year': '2026',
       place_of_death_type: 'home',
-      place_of_death_area: 'watford',
       death_classification: 'suspected_drug',
       evidence_stage: 'pm_awaiting_tox',
+      age_at_death: '41',
+      sex: 'male',
+      ethnic_group: 'white_british',
+      residence_area: 'watford',
+      substances: ['heroin_morphine', 'alcohol'],
+      treatment_status: 'in_treatment',
     },
-    person: { age_at_death: '41', sex: 'male', ethnic_group: 'white_british', residence_area: 'watford' },
-    substances: { substances: ['heroin_morphine', 'alcohol'] },
-    circumstances: { treatment_status: 'in_treatment', on_ost_at_death: 'yes' },
+    details: { place_of_death_area: 'watford', on_ost_at_death: 'yes' },
   };
 }
 
@@ -188,10 +191,8 @@ export async function addCompleteRecord(agent: Agent, period: string, ref = 'HCT
   const created = await agent.submit(`/returns/${period}/records/new`, sections.death!);
   if (created.status !== 302)
     throw new Error(`Record not created: ${created.status} ${created.text.slice(0, 500)}`);
-  const id = Number(/records\/(\d+)\//.exec(created.headers.location!)![1]);
-  for (const section of ['person', 'substances', 'circumstances']) {
-    const saved = await agent.submit(`/returns/${period}/records/${id}/${section}`, sections[section]!);
-    if (saved.status !== 302) throw new Error(`Section ${section} not saved: ${saved.status}`);
-  }
+  const id = Number(/records\/(\d+)/.exec(created.headers.location!)![1]);
+  const saved = await agent.submit(`/returns/${period}/records/${id}/details`, sections.details!);
+  if (saved.status !== 302) throw new Error(`Details not saved: ${saved.status}`);
   return id;
 }

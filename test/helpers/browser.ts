@@ -43,9 +43,19 @@ export async function expectAccessible(page: Page): Promise<void> {
   const results = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
     .analyze();
-  const violations = results.violations.map(
-    (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
-  );
+  const violations = results.violations
+    .map((v) => ({
+      ...v,
+      // GOV.UK Frontend's conditional reveal puts aria-expanded on radios on purpose: screen readers
+      // announce it, though ARIA 1.2 does not list it for radios (govuk-frontend issue #979, a known
+      // issue the Design System keeps). Only that one finding is set aside.
+      nodes:
+        v.id === 'aria-allowed-attr'
+          ? v.nodes.filter((n) => !(/type="radio"/.test(n.html) && /aria-expanded=/.test(n.html)))
+          : v.nodes,
+    }))
+    .filter((v) => v.nodes.length > 0)
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
   expect({ url: page.url(), violations }).toEqual({ url: page.url(), violations: [] });
 }
 
@@ -69,4 +79,28 @@ export function watchConsole(page: Page): string[] {
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   return problems;
+}
+
+/**
+ * Axe at 1280 px and at 375 px (a phone), and at 375 px nothing may scroll sideways: the page's
+ * width must fit the screen. Leaves the page at 1280 px.
+ */
+export async function expectAccessibleAtBothWidths(page: Page): Promise<void> {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expectAccessible(page);
+  await page.setViewportSize({ width: 375, height: 800 });
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect([page.url(), width <= 375 ? 'fits' : `scrolls sideways: ${width} px`]).toEqual([page.url(), 'fits']);
+  await expectAccessible(page);
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+/** Counts the pages a person sees: every document loaded in the tab (redirects are not pages). */
+export function countPageLoads(page: Page): { count: number; urls: string[] } {
+  const counter = { count: 0, urls: [] as string[] };
+  page.on('load', () => {
+    counter.count += 1;
+    counter.urls.push(new URL(page.url()).pathname);
+  });
+  return counter;
 }

@@ -42,7 +42,7 @@ describe('the idle limit', () => {
           completeRecordSections(`IDLE-${minute}`).death!,
         );
         expect(saved.status).toBe(302);
-        expect(saved.headers.location).toMatch(/\/returns\/2026-03\/records\/\d+\//);
+        expect(saved.headers.location).toMatch(/^\/returns\/2026-03\/records\/\d+$/);
       } else {
         const page = await partner.get('/returns');
         expect(page.status).toBe(200);

@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { Writable } from 'node:stream';
 import {
   addCompleteRecord,
+  completeRecordSections,
   createOrganisation,
   createTestApp,
   createUser,
@@ -76,13 +77,12 @@ describe('linkage identifiers', () => {
   });
 
   it('when valid identifiers are saved then only their HMAC keys are stored, and age is derived if missing', async () => {
-    await agent.submit(`/returns/2026-03/records/${recordId}/person`, {
+    const unknownAge = await agent.submit(`/returns/2026-03/records/${recordId}/death`, {
+      ...completeRecordSections('LINK-1').death!,
       age_at_death: '',
-      age_unknown: '',
-      sex: 'male',
-      ethnic_group: 'white_british',
-      residence_area: 'watford',
+      age_unknown: 'true',
     });
+    expect(unknownAge.status).toBe(302);
     const response = await agent.submit(`/returns/2026-03/records/${recordId}/linkage`, {
       nhs_number: NHS,
       surname: SURNAME,

@@ -231,17 +231,31 @@ describe('cross-field rules', () => {
 });
 
 describe('one section at a time', () => {
-  it('when a section is saved then only its own fields are validated and reported', () => {
+  it('when the optional page is saved then only its own fields are validated and reported', () => {
     const result = validateSection(
-      fieldsOf('person').map((f) => f.name),
-      { age_at_death: '200', sex: 'female' },
+      fieldsOf('details').map((f) => f.name),
+      { housing_status: 'not_a_code', lived_alone: 'yes' },
       emptyRecord(),
       context,
     );
-    expect(result).toEqual({
-      ok: false,
-      errors: [{ field: 'age_at_death', message: 'Age at death must be a whole number between 0 and 120' }],
-    });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.errors.map((e) => e.field)).toEqual(['housing_status']);
+  });
+
+  it('when the death page is saved without its required answers then each is reported where it is asked', () => {
+    const result = validateSection(
+      fieldsOf('death').map((f) => f.name),
+      { partner_record_ref: 'HCT-9', age_at_death: '200', sex: 'female' },
+      emptyRecord(),
+      context,
+    );
+    expect(result.ok).toBe(false);
+    const fields = !result.ok ? result.errors.map((e) => e.field) : [];
+    expect(fields).toEqual(expect.arrayContaining(['date_of_death', 'age_at_death', 'substances']));
+    expect(fields).not.toContain('sex');
+    expect(!result.ok && result.errors.find((e) => e.field === 'age_at_death')?.message).toBe(
+      'Age at death must be a whole number between 0 and 120',
+    );
   });
 
   it('when the first section has no reference then it cannot be saved', () => {
@@ -251,9 +265,10 @@ describe('one section at a time', () => {
       emptyRecord(),
       context,
     );
-    expect(result).toEqual({
-      ok: false,
-      errors: [{ field: 'partner_record_ref', message: 'Enter your reference for this death' }],
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.errors[0]).toEqual({
+      field: 'partner_record_ref',
+      message: 'Enter your reference for this death',
     });
   });
 });

@@ -66,18 +66,42 @@ describe('making and submitting a return', () => {
     const page = await agent.get('/returns/2026-03');
     expect(page.text).toContain('HCT-001');
     expect(page.text).toContain('In progress');
-    expect(page.text).toContain('Check and submit');
+    expect(page.text).toContain('Continue to check and submit');
   });
 
-  it('when a record has only its first page then the return lists it as incomplete and cannot be submitted', async () => {
+  it('when the death page is sent without its required answers then each is asked for there and nothing is saved', async () => {
+    const { sex: _sex, substances: _substances, ...partial } = completeRecordSections('HCT-PART-3').death!;
+    const response = await agent.submit('/returns/2026-03/records/new', partial);
+    expect(response.status).toBe(400);
+    expect(response.text).toContain('href="#sex"');
+    expect(response.text).toContain('Select the sex');
+    expect(response.text).toContain('Select the substances involved');
+    expect(response.text).toContain('value="HCT-PART-3"');
+    const saved = await t.db
+      .selectFrom('records')
+      .select('id')
+      .where('partner_record_ref', '=', 'HCT-PART-3')
+      .execute();
+    expect(saved).toEqual([]);
+  });
+
+  it('when a death becomes incomplete (an upload, or a rule that changed) then the check page links each problem to its field', async () => {
     const created = await agent.submit('/returns/2026-03/records/new', {
       ...completeRecordSections('HCT-DRAFT-2').death!,
     });
-    const id = Number(/records\/(\d+)\//.exec(created.headers.location!)![1]);
+    expect(created.status).toBe(302);
+    const id = Number(/records\/(\d+)/.exec(created.headers.location!)![1]);
+    // As an upload or an older draft can leave it: no sex recorded.
+    await t.db
+      .updateTable('records')
+      .set({ sex: null, completeness_problems: 1 })
+      .where('id', '=', id)
+      .execute();
     const page = await agent.get('/returns/2026-03');
     expect(page.text).toMatch(/HCT-DRAFT-2[\s\S]*?Incomplete/);
     const check = await agent.get('/returns/2026-03/check');
-    expect(check.text).toContain('No – 6 to fix');
+    expect(check.text).toContain('1 to fix');
+    expect(check.text).toContain(`href="/returns/2026-03/records/${id}/death?return_to=check#sex"`);
     expect(check.text).not.toContain('Submit return');
     const record = await agent.get(`/returns/2026-03/records/${id}`);
     expect(record.text).toContain('Select the sex');
@@ -189,8 +213,8 @@ describe('making and submitting a return', () => {
 
   it('when a return is submitted then its records cannot be changed without an amendment', async () => {
     const response = await agent.submit(
-      `/returns/2026-03/records/${recordId}/person`,
-      { age_at_death: '42' },
+      `/returns/2026-03/records/${recordId}/death`,
+      { ...completeRecordSections('HCT-001').death!, age_at_death: '42' },
       `/returns/2026-03/records/${recordId}`,
     );
     expect(response.status).toBe(403);
@@ -212,19 +236,13 @@ describe('making and submitting a return', () => {
     expect((await agent.get('/returns/2026-03')).text).toContain('Amendment in progress');
 
     const saved = await agent.submit(`/returns/2026-03/records/${recordId}/death`, {
-      partner_record_ref: 'HCT-001',
-      'date_of_death-day': '14',
-      'date_of_death-month': '3',
-      'date_of_death-year': '2026',
-      date_of_death_basis: 'exact',
-      'date_partner_aware-day': '16',
-      'date_partner_aware-month': '3',
-      'date_partner_aware-year': '2026',
-      place_of_death_type: 'home',
+      ...completeRecordSections('HCT-001').death!,
       death_classification: 'drug_poisoning',
       evidence_stage: 'tox_received',
     });
     expect(saved.status).toBe(302);
+    const check = await agent.get('/returns/2026-03/check');
+    expect(check.text).toContain('Changed in this amendment: Classification of the death, Evidence stage.');
     const resubmit = await agent.submit(
       '/returns/2026-03/submit',
       { declaration: 'yes' },
