@@ -11,6 +11,7 @@ import { isPeriod } from '../domain/periods.js';
 import * as ref from '../domain/reference.js';
 import { screened } from '../domain/identifiers.js';
 import { fieldDefs } from '../records/fields.js';
+import { groupedAnswers, labelOfName, shortLabel, showValue } from '../records/display.js';
 import { streamCsv, streamXlsx } from '../lib/exports.js';
 import type { OrganisationsService } from '../organisations/service.js';
 import type { CollationService } from './service.js';
@@ -107,38 +108,14 @@ export function recordsRouter(
     const id = Number(req.params.id);
     const found = Number.isInteger(id) ? await collation.record(id) : undefined;
     if (!found) throw new HttpError(404);
-    const labelFor = (name: string) =>
-      fieldDefs.find((f) => f.name === name)?.label.replace(' (optional)', '') ?? name.replace(/_/g, ' ');
-    // Codes are shown by their labels; keys only as whether they are present.
-    const show = (name: string, value: unknown): string => {
-      if (
-        value === null ||
-        value === undefined ||
-        value === '' ||
-        (Array.isArray(value) && value.length === 0)
-      )
-        return 'Not entered';
-      const def = fieldDefs.find((f) => f.name === name);
-      const options =
-        def && 'options' in def
-          ? def.options
-          : name === 'withdrawn_reason'
-            ? ref.withdrawalReasons
-            : undefined;
-      const values: unknown[] = Array.isArray(value) ? value : [value];
-      return values
-        .map((v) =>
-          options ? ref.labelOf(options, String(v)) : typeof v === 'boolean' ? (v ? 'Yes' : 'No') : String(v),
-        )
-        .join(', ');
-    };
     res.render('collation/record', {
       title: `Record ${found.record.partner_record_ref}`,
       ...found,
-      labelFor,
-      show,
+      labelFor: labelOfName,
+      show: showValue,
+      answers: found.versions.length ? groupedAnswers(found.versions.at(-1)!.snapshot) : [],
       queries: await queries.forRecord(id),
-      fieldOptions: fieldDefs.map((f) => [f.name, f.label.replace(' (optional)', '')]),
+      fieldOptions: fieldDefs.map((f) => [f.name, shortLabel(f)]),
       errors,
       values: req.method === 'POST' ? req.body : {},
       backLink: '/ccsu/records',

@@ -97,8 +97,17 @@ describe('collated records', () => {
     const page = await analyst.get(`/ccsu/records/${recordId}`);
     expect(page.text).toContain('Version 2 – amendment (Toxicology received)');
     expect(page.text).toMatch(
-      /Evidence stage<\/th><td class="govuk-table__cell"><del>Post-mortem done, awaiting toxicology<\/del><\/td><td class="govuk-table__cell"><ins>Toxicology received<\/ins>/,
+      /Evidence stage<\/th><td class="govuk-table__cell" data-label="Before"><del>Post-mortem done, awaiting toxicology<\/del><\/td><td class="govuk-table__cell" data-label="After"><ins>Toxicology received<\/ins>/,
     );
+    // The answers read as the form asks them: grouped, with its labels, UK dates and worded flags.
+    expect(page.text).toMatch(
+      /The death<\/h2>[\s\S]*?Date of death<\/dt><dd class="govuk-summary-list__value">14 March 2026/,
+    );
+    expect(page.text).toMatch(/The person<\/h2>[\s\S]*?Sex<\/dt><dd class="govuk-summary-list__value">Male/);
+    expect(page.text).toMatch(
+      /Can be matched by NHS number<\/dt><dd class="govuk-summary-list__value">(Yes|No)</,
+    );
+    expect(page.text).not.toMatch(/has match key|record status|partner record ref/i);
   });
 });
 
