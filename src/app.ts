@@ -160,10 +160,12 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   if (config.trustProxy) app.set('trust proxy', 1);
 
   setUpViews(app);
+  app.locals.feedbackEmail = config.feedbackEmail;
   setUpRequestLogging(app, logger);
   setUpSecurity(app, { https: config.publicUrl.startsWith('https://') });
   setUpStaticAssets(app);
   app.use(healthRouter(db));
+  app.get('/accessibility', (_req, res) => res.render('accessibility', { title: 'Accessibility statement' }));
   // The feed authenticates by token, not session: mounted before sessions and CSRF (it is read-only).
   app.use(
     '/api/v1',

@@ -20,6 +20,8 @@ const envSchema = z.object({
   PUBLIC_URL: z.url().optional(),
   SMTP_URL: optionalUrl,
   MAIL_FROM: z.string().default('drd-return <no-reply@drd-return.local>'),
+  /** Where the footer's feedback link and the accessibility statement send people. */
+  FEEDBACK_EMAIL: z.email().default('ccsu@hertfordshire.gov.uk'),
   SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
   LINKAGE_SECRET: z.string().min(32, 'LINKAGE_SECRET must be at least 32 characters').optional(),
   SESSION_IDLE_MINUTES: z.coerce
@@ -79,6 +81,7 @@ export interface Config {
   publicUrl: string;
   smtpUrl: string | undefined;
   mailFrom: string;
+  feedbackEmail: string;
   sessionSecret: string;
   uploads: {
     maxBytes: number;
@@ -155,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    feedbackEmail: e.FEEDBACK_EMAIL,
     sessionSecret: e.SESSION_SECRET ?? persistedSecret(dataDir, 'session-secret'),
     linkageSecret: e.LINKAGE_SECRET ?? persistedSecret(dataDir, 'linkage-secret'),
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,

@@ -34,6 +34,7 @@ const policy: Record<string, Audience> = {
   'POST /sign-in': 'public',
   'POST /sign-out': 'public',
   'GET /signed-out': 'public',
+  'GET /accessibility': 'public',
   'GET /invitations/:token': 'public',
   'POST /invitations/:token': 'public',
   'GET /forgot-password': 'public',
