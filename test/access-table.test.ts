@@ -67,6 +67,7 @@ const policy: Record<string, Audience> = {
   'POST /returns/:period/records/:id/:section': 'partner',
   'GET /returns': 'partner',
   'GET /returns/owed': 'partner',
+  'POST /returns/:period/reopen-request': 'partner',
   'GET /returns/:period': 'partner',
   'POST /returns/:period/start': 'partner',
   'GET /returns/:period/check': 'partner',

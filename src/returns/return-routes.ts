@@ -14,7 +14,13 @@ import { completenessErrors } from '../records/schema.js';
 import { fieldByName, sectionOf, type FieldDef } from '../records/fields.js';
 import { displayValue, fieldAnchor, shortLabel } from '../records/display.js';
 import { diff } from '../records/diff.js';
-import { amendmentSchema, declarationSchema, nilDeclarationSchema, startSchema } from './schemas.js';
+import {
+  amendmentSchema,
+  declarationSchema,
+  nilDeclarationSchema,
+  reopenRequestSchema,
+  startSchema,
+} from './schemas.js';
 
 const submitProblems: Record<string, string> = {
   too_early: 'You can submit this return from the first day of next month',
@@ -63,6 +69,31 @@ export function returnRouter(
       errors,
       backLink: '/returns',
     });
+
+  // A locked return is never a dead end: the partner can ask CCSU to reopen it.
+  const reopenMessages = {
+    sent: 'Your request has been sent to the County Community Safety Unit. They will email you when the return is reopened',
+    already_sent_today: 'You have already asked today. The County Community Safety Unit will reply by email',
+    no_recipients:
+      'The County Community Safety Unit has no email address set up for requests. Contact them directly to reopen this return',
+    not_locked: 'This return is not locked',
+  } as const;
+  router.post(
+    '/:period/reopen-request',
+    validate(reopenRequestSchema, async (req, res, errors) =>
+      renderReturn(res, await loadReturn(req, res), errors),
+    ),
+    async (req, res) => {
+      const detail = await loadReturn(req, res);
+      const outcome = await returns.requestReopen(
+        detail,
+        currentUser(req),
+        formOf(res, reopenRequestSchema).reason,
+      );
+      req.session.flash = reopenMessages[outcome];
+      res.redirect(`/returns/${detail.period}`);
+    },
+  );
 
   // After signing in: straight to last month's return while it is still to be made, else the list.
   router.get('/owed', async (_req, res) => {

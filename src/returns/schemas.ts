@@ -37,3 +37,11 @@ export const startSchema = z.object({
     error: 'Select yes if your organisation became aware of any deaths this month',
   }),
 });
+
+export const reopenRequestSchema = z.object({
+  reason: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').trim())
+    .pipe(z.string().max(200, 'Reason must be 200 characters or fewer').superRefine(screened('The reason'))),
+});

@@ -25,6 +25,7 @@ import type { RecordContext } from '../records/schema.js';
 import { findRecord, submittedSnapshots } from '../records/repository.js';
 import * as repo from './repository.js';
 import { latestDuePeriod } from '../domain/compliance.js';
+import { requestReopen } from './reopen-request.js';
 import { signReturn, type ActionResult, type Signer } from './signing.js';
 
 export interface ReturnSummary {
@@ -119,6 +120,17 @@ export class ReturnsService {
         deadlineOf(period, settings.deadlineWorkingDays),
         row ? (counts.get(row.id) ?? 0) : 0,
       );
+    });
+  }
+
+  /** Asks CCSU to reopen a locked return (an email to them); only a locked return can be asked about. */
+  async requestReopen(detail: ReturnDetail, user: User, reason: string) {
+    if (!detail.locked) return 'not_locked' as const;
+    return requestReopen(this.db, this.config, this.clock, {
+      organisation: detail.organisation,
+      period: detail.period,
+      user,
+      reason,
     });
   }
 

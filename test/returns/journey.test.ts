@@ -11,6 +11,7 @@ import {
   type TestApp,
 } from '../helpers/app.js';
 import type { Organisation } from '../../src/db/types.js';
+import { putSetting } from '../../src/settings/settings.js';
 
 let t: TestApp;
 let org: Organisation;
@@ -173,5 +174,39 @@ describe('no dead ends', () => {
   it('when the owed return has been made then signing in lands on the list', async () => {
     const landing = await agent.get('/returns/owed');
     expect(landing.headers.location).toBe('/returns');
+  });
+
+  it('when a return is locked then the partner can ask CCSU to reopen it, once a day, and CCSU get the email', async () => {
+    await putSetting(t.db, 'ccsuDistributionList', ['ccsu@example.test'], new Date('2026-04-02T10:00:00Z'));
+    await t.db
+      .updateTable('returns')
+      .set({ locked_at: new Date('2026-04-02T09:00:00Z') })
+      .where('organisation_id', '=', org.id)
+      .where('period', '=', '2026-03')
+      .execute();
+    const page = await agent.get('/returns/2026-03');
+    expect(page.text).toContain('Ask CCSU to reopen');
+
+    const refused = await agent.submit('/returns/2026-03/reopen-request', { reason: 'NHS 943 476 5919' });
+    expect(refused.status).toBe(400);
+    expect(refused.text).not.toContain('943 476 5919');
+
+    const asked = await agent.submit('/returns/2026-03/reopen-request', { reason: 'Toxicology came back' });
+    expect(asked.headers.location).toBe('/returns/2026-03');
+    expect((await agent.get('/returns/2026-03')).text).toContain('Your request has been sent');
+    const again = await agent.submit('/returns/2026-03/reopen-request', {});
+    expect(again.status).toBe(302);
+    expect((await agent.get('/returns/2026-03')).text).toContain('You have already asked today');
+
+    const emails = await t.db
+      .selectFrom('outbox')
+      .select(['to_addresses', 'subject', 'text'])
+      .where('idempotency_key', 'like', 'reopen-request:%')
+      .execute();
+    expect(emails).toHaveLength(1);
+    expect(emails[0]!.to_addresses).toEqual(['ccsu@example.test']);
+    expect(emails[0]!.subject).toBe('Request to reopen Journey Treatment’s March 2026 return');
+    expect(emails[0]!.text).toContain('Reason: Toxicology came back');
+    expect(emails[0]!.text).toContain(`/ccsu/returns/${org.id}/2026-03/reopen`);
   });
 });
