@@ -8,7 +8,29 @@ import { Readable } from 'node:stream';
 export interface Column<Row> {
   header: string;
   value: (row: Row) => string | number | null;
+  /**
+   * How a spreadsheet should hold the value: a real date ('YYYY-MM-DD'), a date and time (ISO), or
+   * Yes/No ('true'/'false'). CSV keeps the text as it is, for machines.
+   */
+  kind?: 'date' | 'datetime' | 'boolean';
 }
+
+/** A cell as Excel should hold it: dates as dates, booleans as Yes/No, text safe from formulas. */
+function xlsxCell(
+  kind: Column<unknown>['kind'],
+  value: string | number | null,
+): string | number | Date | null {
+  if (value === null || value === '') return null;
+  if (kind === 'date' && typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value))
+    return new Date(`${value}T00:00:00Z`);
+  if (kind === 'datetime' && typeof value === 'string' && !Number.isNaN(Date.parse(value)))
+    return new Date(value);
+  if (kind === 'boolean')
+    return value === 'true' || value === 'yes' ? 'Yes' : value === 'false' || value === 'no' ? 'No' : value;
+  return neutralise(value);
+}
+
+const numberFormats = { date: 'dd/mm/yyyy', datetime: 'dd/mm/yyyy hh:mm' } as const;
 
 /** A cell starting with = + - @ (or a tab or carriage return) is prefixed with ' so it stays text. */
 export function neutralise(value: string | number | null): string | number | null {
@@ -47,12 +69,22 @@ export async function streamXlsx<Row>(
   const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: res,
-    useStyles: false,
+    useStyles: true,
     useSharedStrings: false,
   });
-  const worksheet = workbook.addWorksheet(sheet);
-  worksheet.addRow(columns.map((c) => c.header)).commit();
-  for await (const row of rows) worksheet.addRow(columns.map((c) => neutralise(c.value(row)))).commit();
+  // The header stays in view and filters from its row; dates are Excel dates in UK order.
+  const worksheet = workbook.addWorksheet(sheet, { views: [{ state: 'frozen', ySplit: 1 }] });
+  worksheet.columns = columns.map((c) => ({
+    header: c.header,
+    key: c.header,
+    width: Math.max(12, c.header.length + 2),
+    style: c.kind === 'date' || c.kind === 'datetime' ? { numFmt: numberFormats[c.kind] } : {},
+  }));
+  worksheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
+  const header = worksheet.getRow(1);
+  header.font = { bold: true };
+  header.commit();
+  for await (const row of rows) worksheet.addRow(columns.map((c) => xlsxCell(c.kind, c.value(row)))).commit();
   worksheet.commit();
   await workbook.commit();
 }

@@ -147,7 +147,14 @@ describe('exports', () => {
       partner_record_ref: `'-SUM-1`,
       evidence_stage: 'tox_received',
       age_at_death: 41,
+      age_unknown: 'No',
     });
+    // Dates are Excel dates shown in UK order; the header is bold, frozen and filters.
+    expect(row.date_of_death).toEqual(new Date('2026-03-14T00:00:00Z'));
+    expect(sheet.getColumn(headers.indexOf('date_of_death') + 1).numFmt).toBe('dd/mm/yyyy');
+    expect(sheet.getRow(1).font?.bold).toBe(true);
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(sheet.autoFilter).toBeTruthy();
     const audit = await t.db
       .selectFrom('audit_log')
       .selectAll()
@@ -182,7 +189,17 @@ describe('exports', () => {
     const xlsx = await analyst.get('/ccsu/cases.xlsx').buffer(true).parse(binary);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx.body as ArrayBuffer);
-    expect(workbook.getWorksheet('Cases')!.rowCount).toBe(2);
+    const casesSheet = workbook.getWorksheet('Cases')!;
+    expect(casesSheet.rowCount).toBe(2);
+    const caseHeaders = (casesSheet.getRow(1).values as string[]).slice(1);
+    const caseRow = Object.fromEntries(
+      caseHeaders.map((h, i) => [h, (casesSheet.getRow(2).values as unknown[]).slice(1)[i]]),
+    );
+    expect(caseRow).toMatchObject({
+      evidence_stage: 'tox_received',
+      evidence_stage_label: 'Toxicology received',
+    });
+    expect(caseRow.date_of_death).toBeInstanceOf(Date);
   });
 
   it('when a value starts with a formula character then it is neutralised', () => {
