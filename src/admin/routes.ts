@@ -9,6 +9,15 @@ import type { Db } from '../db/database.js';
 import { MAX_ID, checkIdParams } from '../lib/ids.js';
 
 /** Admin views of the outbox (where email waits when there is no SMTP) and the audit log. */
+/** The raw email as a page of its own: it gets the email's subject as its title if it has none. */
+function withTitle(html: string, subject: string): string {
+  if (/<title>/i.test(html)) return html;
+  const title = `<title>${subject.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)}</title>`;
+  return /<html[^>]*>/i.test(html)
+    ? html.replace(/<html[^>]*>/i, (tag) => `${tag}<head>${title}</head>`)
+    : title + html;
+}
+
 export function adminRouter(db: Db, exportAudit: ExportAudit): Router {
   const router = Router();
   checkIdParams(router);
@@ -51,7 +60,7 @@ export function adminRouter(db: Db, exportAudit: ExportAudit): Router {
     if (!Number.isInteger(id)) throw new HttpError(404);
     const message = await db
       .selectFrom('outbox')
-      .select('html')
+      .select(['html', 'subject'])
       .where('id', '=', String(id))
       .where('secret', '=', false)
       .executeTakeFirst();
@@ -64,7 +73,7 @@ export function adminRouter(db: Db, exportAudit: ExportAudit): Router {
       )
       .set('X-Frame-Options', 'SAMEORIGIN')
       .type('html')
-      .send(message.html);
+      .send(withTitle(message.html, message.subject));
   });
 
   // The audit log, filtered by user, organisation, action and date, on screen or as CSV.
