@@ -211,7 +211,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     '/ccsu',
     collationRouter(services.collation, services.queries, services.organisations, services.exportAudit),
   );
-  app.use('/ccsu', ccsuRouter(services.collation, services.summary));
+  app.use('/ccsu', ccsuRouter(services.collation, services.summary, services.organisations));
   app.use(
     '/admin/settings',
     settingsRouter(db, deps.clock, { allowBelowMinimum: config.disclosure.allowBelowMinimum }),

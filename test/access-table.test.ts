@@ -101,6 +101,7 @@ const policy: Record<string, Audience> = {
   'GET /ccsu/cases.xlsx': 'ccsu',
   'GET /ccsu/queries': 'ccsu',
   'POST /ccsu/queries/:id/close': 'ccsu',
+  'GET /ccsu/periods/:period/lock': 'admin',
   'POST /ccsu/periods/:period/lock': 'admin',
   'GET /ccsu/returns/:organisationId/:period/reopen': 'admin',
   'POST /ccsu/returns/:organisationId/:period/reopen': 'admin',

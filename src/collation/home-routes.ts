@@ -3,14 +3,19 @@ import { validateNoFields } from '../middleware/validation.js';
 import { actorOf } from '../audit/audit.js';
 import { requireCcsu } from '../middleware/auth.js';
 import { addMonths, formatPeriod, isPeriod } from '../domain/periods.js';
-import { complianceLabels, type ComplianceBucket } from '../domain/compliance.js';
+import { complianceLabels, isReceived, type ComplianceBucket } from '../domain/compliance.js';
+import type { OrganisationsService } from '../organisations/service.js';
 import type { CollationService } from './service.js';
 import type { SummaryService } from './summary.js';
 import { currentUser } from '../middleware/auth.js';
 import { HttpError } from '../lib/http-error.js';
 
 /** The CCSU landing page: who has and has not returned for a month (the latest due month by default). */
-export function ccsuRouter(collation: CollationService, summary: SummaryService): Router {
+export function ccsuRouter(
+  collation: CollationService,
+  summary: SummaryService,
+  organisations: OrganisationsService,
+): Router {
   const router = Router();
   router.use(requireCcsu);
   router.get('/', async (req, res) => {
@@ -32,7 +37,12 @@ export function ccsuRouter(collation: CollationService, summary: SummaryService)
       counts: Object.entries(complianceLabels)
         .filter(([bucket]) => counts.has(bucket as ComplianceBucket))
         .map(([bucket, label]) => ({ bucket, label, n: counts.get(bucket as ComplianceBucket)! })),
-      previous: addMonths(period, -1),
+      // Months before the first organisation's first return have nothing to show.
+      previous:
+        addMonths(period, -1) >= ((await organisations.earliestActiveFrom()) ?? period)
+          ? addMonths(period, -1)
+          : null,
+      allReturned: rows.length > 0 && rows.every((r) => isReceived(r.bucket!)),
       next: period < latestDue ? addMonths(period, 1) : null,
     });
   });

@@ -7,6 +7,7 @@ import { formOf, validate, validateNoFields, type FormErrors } from '../middlewa
 import { HttpError } from '../lib/http-error.js';
 import { checkIdParams } from '../lib/ids.js';
 import { isPeriod, formatPeriod } from '../domain/periods.js';
+import { isReceived } from '../domain/compliance.js';
 import { screened } from '../domain/identifiers.js';
 import type { OrganisationsService } from '../organisations/service.js';
 import type { CollationService } from './service.js';
@@ -31,6 +32,23 @@ export function periodsRouter(
   });
 
   // Locking a collated month, and reopening one organisation's return: administrators only.
+  // Locking is confirmed on a page that names what will be locked and who has not yet returned.
+  router.get('/periods/:period/lock', requireAdmin, async (req, res) => {
+    const p = String(req.params.period);
+    if (!isPeriod(p) || p > collation.latestDuePeriod()) throw new HttpError(404);
+    const matrix = await collation.matrix({ months: 1, to: p });
+    const rows = matrix.rows
+      .map(({ organisation, cells }) => ({ organisation, ...cells[0]! }))
+      .filter((row) => row.bucket !== null && !row.locked);
+    res.render('collation/lock', {
+      title: `Lock ${formatPeriod(p)}`,
+      period: p,
+      toLock: rows.length,
+      notReturned: rows.filter((r) => !isReceived(r.bucket!)).map((r) => r.organisation.name),
+      backLink: `/ccsu?period=${p}`,
+    });
+  });
+
   router.post('/periods/:period/lock', requireAdmin, validateNoFields(), async (req, res) => {
     const p = String(req.params.period);
     if (!isPeriod(p) || p > collation.latestDuePeriod()) throw new HttpError(400);

@@ -19,6 +19,15 @@ export class OrganisationsService {
     return repo.listOrganisations(this.db);
   }
 
+  /** The first month any organisation makes a return for: where month-by-month pages start. */
+  async earliestActiveFrom(): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('organisations')
+      .select((eb) => eb.fn.min('active_from').as('first'))
+      .executeTakeFirst();
+    return row?.first ?? undefined;
+  }
+
   find(id: number) {
     return repo.findOrganisation(this.db, id);
   }

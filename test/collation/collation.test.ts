@@ -215,8 +215,20 @@ describe('lock and reopen', () => {
     expect((await analyst.get(`/ccsu/returns/${tricky.id}/2026-03/reopen`)).status).toBe(403);
   });
 
+  it('when an admin asks to lock a month then a confirmation page names who has not returned', async () => {
+    const home = await admin.get('/ccsu?period=2026-03');
+    expect(home.text).toContain('href="/ccsu/periods/2026-03/lock"');
+    const confirm = await admin.get('/ccsu/periods/2026-03/lock');
+    expect(confirm.status).toBe(200);
+    expect(confirm.text).toContain('Locking March 2026 stops 2 organisations changing their returns');
+    expect(confirm.text).toMatch(
+      /1 organisation has not returned for March 2026[\s\S]*?<li>Silent Org<\/li>/,
+    );
+    expect((await analyst.get('/ccsu/periods/2026-03/lock')).status).toBe(403);
+  });
+
   it('when an admin locks a month then partners cannot amend it until an admin reopens their return', async () => {
-    const locked = await admin.submit('/ccsu/periods/2026-03/lock', {}, '/ccsu?period=2026-03');
+    const locked = await admin.submit('/ccsu/periods/2026-03/lock', {}, '/ccsu/periods/2026-03/lock');
     expect(locked.status).toBe(302);
     expect((await partner.get('/returns/2026-03/amend')).headers.location).toBe('/returns/2026-03');
     const missing = await admin.submit(`/ccsu/returns/${tricky.id}/2026-03/reopen`, { reason: '' });
