@@ -81,6 +81,8 @@ const policy: Record<string, Audience> = {
   'GET /dashboard': 'signed-in',
   'GET /dashboard/:slug': 'signed-in',
   'POST /dashboard/alerts/:id/acknowledge': 'ccsu',
+  'GET /dashboard/alerts': 'ccsu',
+  'POST /dashboard/alerts/acknowledge': 'ccsu',
   'GET /ccsu/review': 'ccsu',
   'GET /ccsu/review/:id': 'ccsu',
   'POST /ccsu/review/:id': 'ccsu',

@@ -29,6 +29,7 @@ export interface AlertView {
   firstDeath: string;
   lastDeath: string;
   cases: number;
+  caseIds: number[];
   createdAt: Date;
 }
 
@@ -188,6 +189,7 @@ export class AlertsService {
       firstDeath: a.first_death,
       lastDeath: a.last_death,
       cases: a.case_ids.length,
+      caseIds: a.case_ids,
       createdAt: a.created_at,
     }));
   }

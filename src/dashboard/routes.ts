@@ -1,13 +1,14 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { currentUser, requireCcsu, requireSignedIn } from '../middleware/auth.js';
-import { toFormErrors, validateNoFields } from '../middleware/validation.js';
+import { formOf, toFormErrors, validate, validateNoFields } from '../middleware/validation.js';
 import { HttpError } from '../lib/http-error.js';
 import * as ref from '../domain/reference.js';
 import type { User } from '../db/types.js';
 import { filtersQueryString, readFilters, tooFewMessage } from './filters.js';
 import { dashboardPages, type DashboardService } from './service.js';
 import type { AlertsService } from './alerts.js';
+import { groupOverlapping } from '../domain/early-warning.js';
 import { RESPONSE_WORKING_DAYS, type ScorecardService } from '../collation/scorecard.js';
 import { streamCsv, toAsync } from '../lib/exports.js';
 import { checkIdParams } from '../lib/ids.js';
@@ -50,7 +51,7 @@ export function dashboardRouter(
       exact,
       ref,
       typeOptions: ref.organisationTypes.filter(([code]) => types.includes(code)),
-      alerts: exact ? await alerts.unacknowledged() : [],
+      warnings: exact ? groupOverlapping(await alerts.unacknowledged()).length : 0,
       reminders:
         page.slug === 'reminders'
           ? {
@@ -99,6 +100,38 @@ export function dashboardRouter(
       toAsync(rows),
     );
   });
+
+  // Open early warnings, overlapping alerts about the same deaths shown as one (CCSU only).
+  router.get('/alerts', requireCcsu, async (_req, res) => {
+    res.render('dashboard/alerts', {
+      title: 'Early warnings',
+      warnings: groupOverlapping(await alerts.unacknowledged()),
+      backLink: '/dashboard',
+    });
+  });
+
+  const acknowledgeGroupSchema = z.object({
+    alert: z.union([
+      z.coerce.number().int().positive(),
+      z.array(z.coerce.number().int().positive()).max(100),
+    ]),
+  });
+  router.post(
+    '/alerts/acknowledge',
+    requireCcsu,
+    validate(acknowledgeGroupSchema, () => {
+      throw new HttpError(400);
+    }),
+    async (req, res) => {
+      const { alert } = formOf(res, acknowledgeGroupSchema);
+      let done = 0;
+      for (const id of Array.isArray(alert) ? alert : [alert])
+        if (await alerts.acknowledge(id, currentUser(req))) done += 1;
+      if (done === 0) throw new HttpError(404);
+      req.session.flash = 'Early warning acknowledged';
+      res.redirect('/dashboard/alerts');
+    },
+  );
 
   router.get('/', (req, res) => render(req, res, ''));
   router.get('/:slug', (req, res) => render(req, res, String(req.params.slug)));

@@ -81,3 +81,44 @@ export function findClusters(cases: DatedCase[], minCases: number, windowDays: n
   }
   return clusters;
 }
+
+/** Alerts about the same deaths (two Cocaine alerts; Methadone inside Opioids) read as one warning. */
+export interface WarningGroup {
+  alertIds: number[];
+  concerns: string;
+  cases: number;
+  firstDeath: IsoDate;
+  lastDeath: IsoDate;
+}
+
+export function groupOverlapping(
+  alerts: readonly {
+    id: number;
+    caseIds: readonly number[];
+    concerns: string;
+    firstDeath: IsoDate;
+    lastDeath: IsoDate;
+  }[],
+): WarningGroup[] {
+  const groups: { alerts: (typeof alerts)[number][]; cases: Set<number> }[] = [];
+  for (const alert of alerts) {
+    // Every existing group sharing a case with this alert joins it (and so each other).
+    const touching = groups.filter((g) => alert.caseIds.some((c) => g.cases.has(c)));
+    const merged = {
+      alerts: [alert, ...touching.flatMap((g) => g.alerts)],
+      cases: new Set([...alert.caseIds, ...touching.flatMap((g) => [...g.cases])]),
+    };
+    for (const g of touching) groups.splice(groups.indexOf(g), 1);
+    groups.push(merged);
+  }
+  return groups.map((g) => ({
+    alertIds: g.alerts.map((a) => a.id).sort((a, b) => a - b),
+    concerns: [...new Set(g.alerts.flatMap((a) => a.concerns.split(' / ')))].join(' / '),
+    cases: g.cases.size,
+    firstDeath: g.alerts.map((a) => a.firstDeath).sort()[0]!,
+    lastDeath: g.alerts
+      .map((a) => a.lastDeath)
+      .sort()
+      .at(-1)!,
+  }));
+}

@@ -166,6 +166,13 @@ describe('an analyst’s month in the browser', () => {
     await page.goto(`${server.baseUrl}/ccsu?period=2026-03`);
     await page.getByRole('button', { name: 'Lock March 2026 for all organisations' }).click();
     await page.waitForLoadState('domcontentloaded');
+    // A confirmation page names what will be locked before anything is.
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(
+      'Lock March 2026 for all organisations?',
+    );
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Lock March 2026', exact: true }).click();
+    await page.waitForLoadState('domcontentloaded');
     await expectAccessible(page);
     const returns = await t.db
       .selectFrom('returns')

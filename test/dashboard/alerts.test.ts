@@ -54,7 +54,12 @@ describe('early warning', () => {
     await analyst.signInAgain(); // days later: a new session
     expect(await t.services.alerts.detect()).toBe(0);
     expect(await warnings()).toHaveLength(1);
-    const page = await analyst.get('/dashboard');
+    // One compact banner on the dashboard; the warning itself on the alerts page.
+    const dashboard = await analyst.get('/dashboard');
+    expect(dashboard.text).toContain(
+      '1 open early warning – <a class="govuk-notification-banner__link" href="/dashboard/alerts">review</a>',
+    );
+    const page = await analyst.get('/dashboard/alerts');
     expect(page.text).toContain('4 deaths between 1 March 2026 and 14 March 2026 involve Opioids / Nitazene');
     const link = /href="(\/ccsu\/records\?alert=\d+)"/.exec(page.text)![1]!;
     const records = await analyst.get(link);
@@ -71,16 +76,17 @@ describe('early warning', () => {
   });
 
   it('when the alert is acknowledged then the banner goes and the acknowledgement is audited', async () => {
-    const page = await analyst.get('/dashboard');
-    const id = /\/dashboard\/alerts\/(\d+)\/acknowledge/.exec(page.text)![1];
+    const page = await analyst.get('/dashboard/alerts');
+    const id = /name="alert" value="(\d+)"/.exec(page.text)![1]!;
     const response = await analyst.submit(
-      `/dashboard/alerts/${id}/acknowledge`,
-      { return_to: '/dashboard/areas' },
-      '/dashboard',
+      '/dashboard/alerts/acknowledge',
+      { alert: id },
+      '/dashboard/alerts',
     );
     expect(response.status).toBe(302);
-    expect(response.headers.location).toBe('/dashboard/areas');
-    expect((await analyst.get('/dashboard')).text).not.toContain('involve Opioids');
+    expect(response.headers.location).toBe('/dashboard/alerts');
+    expect((await analyst.get('/dashboard/alerts')).text).toContain('There are no open early warnings.');
+    expect((await analyst.get('/dashboard')).text).not.toContain('open early warning');
     const audit = await t.db
       .selectFrom('audit_log')
       .select('action')
