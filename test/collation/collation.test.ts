@@ -62,7 +62,7 @@ describe('compliance', () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain('Returns, newest first');
     expect(page.text).toMatch(
-      /March 2026<\/a><\/th>\s*<td class="govuk-table__cell"><strong class="[^"]+">Submitted/,
+      /March 2026<\/a><\/th>\s*<td class="govuk-table__cell" data-label="Status"><strong class="[^"]+">Submitted/,
     );
     expect((await analyst.get('/ccsu/compliance/organisations/99999')).status).toBe(404);
   });
