@@ -5,7 +5,6 @@ import type { Clock } from '../clock.js';
 import type { Db, DbOrTrx } from '../db/database.js';
 import type { DB, Organisation, RecordRow, ReturnRow, User } from '../db/types.js';
 import type { Transaction } from 'kysely';
-import { actorOf, audit } from '../audit/audit.js';
 import {
   addMonths,
   canSubmitOn,
@@ -26,6 +25,7 @@ import { findRecord, submittedSnapshots } from '../records/repository.js';
 import * as repo from './repository.js';
 import { latestDuePeriod } from '../domain/compliance.js';
 import { requestReopen } from './reopen-request.js';
+import { reopenForAmendment } from './amendment.js';
 import { signReturn, type ActionResult, type Signer } from './signing.js';
 
 export interface ReturnSummary {
@@ -264,32 +264,9 @@ export class ReturnsService {
     const detail = await this.detail(organisation, period);
     if (!detail) return { ok: false, reason: 'not_found' };
     const now = this.clock.now();
-    return this.db.transaction().execute(async (trx) => {
-      const row = await repo.lockReturn(trx, organisation.id, period, now);
-      if (row.locked_at) return { ok: false as const, reason: 'locked' };
-      if (row.state !== 'submitted' && row.state !== 'nil')
-        return { ok: false as const, reason: 'not_submitted' };
-      await trx
-        .updateTable('returns')
-        .set({
-          state: 'reopened',
-          amendment_reason: reason.code,
-          amendment_text: reason.text,
-          updated_at: now,
-        })
-        .where('id', '=', row.id)
-        .execute();
-      await audit(trx, {
-        actor: actorOf(user),
-        organisationId: organisation.id,
-        action: 'amendment_started',
-        entity: 'return',
-        entityId: row.id,
-        detail: { period, reason: reason.code, reason_text: reason.text },
-        at: now,
-      });
-      return { ok: true as const };
-    });
+    return this.db
+      .transaction()
+      .execute((trx) => reopenForAmendment(trx, now, { organisation, period, user, reason }));
   }
 
   /** For the record service: the return row for an editable month, created and locked in `trx`. */

@@ -1,0 +1,37 @@
+// Starting an amendment inside the caller's transaction: a submitted (or nil) return, not locked,
+// becomes "reopened" with the reason recorded and audited; it is signed again with signing.ts.
+import type { Transaction } from 'kysely';
+import type { DB, Organisation, User } from '../db/types.js';
+import { actorOf, audit } from '../audit/audit.js';
+import * as repo from './repository.js';
+
+export async function reopenForAmendment(
+  trx: Transaction<DB>,
+  now: Date,
+  input: {
+    organisation: Organisation;
+    period: string;
+    user: User;
+    reason: { code: string; text: string | null };
+  },
+): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const { organisation, period, user, reason } = input;
+  const row = await repo.lockReturn(trx, organisation.id, period, now);
+  if (row.locked_at) return { ok: false, reason: 'locked' };
+  if (row.state !== 'submitted' && row.state !== 'nil') return { ok: false, reason: 'not_submitted' };
+  await trx
+    .updateTable('returns')
+    .set({ state: 'reopened', amendment_reason: reason.code, amendment_text: reason.text, updated_at: now })
+    .where('id', '=', row.id)
+    .execute();
+  await audit(trx, {
+    actor: actorOf(user),
+    organisationId: organisation.id,
+    action: 'amendment_started',
+    entity: 'return',
+    entityId: row.id,
+    detail: { period, reason: reason.code, reason_text: reason.text },
+    at: now,
+  });
+  return { ok: true };
+}
