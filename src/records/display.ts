@@ -2,7 +2,7 @@
 // codes as their labels, UK dates, and "Not known" where the form offers it.
 import { labelOf, withdrawalReasons } from '../domain/reference.js';
 import { formatDate } from '../domain/periods.js';
-import { fieldByName, fieldDefs, groups, type FieldDef } from './fields.js';
+import { fieldByName, fieldDefs, groups, sectionOf, type FieldDef } from './fields.js';
 import type { RecordData } from './schema.js';
 
 /** A field's label as a heading or summary key: without the form's "(optional)". */
@@ -40,6 +40,14 @@ export function displayValue(field: FieldDef, data: RecordData): string {
 /** Where a field's input starts on its form page, for "Change" links and error links. */
 export function fieldAnchor(field: { name: string; kind: string }): string {
   return field.kind === 'date' ? `${field.name}-day` : field.name;
+}
+
+/** Each problem as a link to the exact field, relative to the record's address (e.g. "death#sex"). */
+export function problemLinks(problems: readonly { field: string; message: string }[]) {
+  return problems.map((p) => {
+    const field = fieldByName.get(p.field);
+    return { ...p, href: field ? `${sectionOf(field)}#${fieldAnchor(field)}` : 'death' };
+  });
 }
 
 /** What the record's own flags are called on CCSU pages (not "has match key nhs"). */

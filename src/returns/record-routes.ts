@@ -14,17 +14,15 @@ import { withdrawalReasons } from '../domain/reference.js';
 import { withoutIdentifiers } from '../domain/identifiers.js';
 import type { RecordRow } from '../db/types.js';
 import {
-  fieldByName,
   fieldsOf,
   groups,
   linkageFieldDefs,
   revealedBy,
   revealsOf,
-  sectionOf,
   sections,
   type SectionId,
 } from '../records/fields.js';
-import { displayValue, fieldAnchor, isAnswered, shortLabel } from '../records/display.js';
+import { displayValue, fieldAnchor, isAnswered, problemLinks, shortLabel } from '../records/display.js';
 import { completenessErrors } from '../records/schema.js';
 import { recordDataOf } from '../records/repository.js';
 import {
@@ -155,10 +153,7 @@ export function recordsRouter(
       // The key answers with a link to change each; optional detail only where it was given.
       essentials: fieldsOf('death').filter((f) => !revealedBy[f.name] || isAnswered(f, data)),
       details: fieldsOf('details').filter((f) => isAnswered(f, data)),
-      problems: problems.map((p) => {
-        const field = fieldByName.get(p.field);
-        return { ...p, href: field ? `${sectionOf(field)}#${fieldAnchor(field)}` : 'death' };
-      }),
+      problems: problemLinks(problems),
       displayValue,
       shortLabel,
       fieldAnchor,

@@ -11,8 +11,8 @@ import type { ReturnDetail, ReturnsService } from './service.js';
 import { organisationOf, type ReturnLoaders } from './partner-context.js';
 import { recordDataOf } from '../records/repository.js';
 import { completenessErrors } from '../records/schema.js';
-import { fieldByName, sectionOf, type FieldDef } from '../records/fields.js';
-import { displayValue, fieldAnchor, shortLabel } from '../records/display.js';
+import { fieldByName, type FieldDef } from '../records/fields.js';
+import { displayValue, fieldAnchor, problemLinks, shortLabel } from '../records/display.js';
 import { diff } from '../records/diff.js';
 import {
   amendmentSchema,
@@ -129,10 +129,7 @@ export function returnRouter(
         return {
           record,
           data,
-          problems: completenessErrors(data, detail.context).map((p) => {
-            const field = fieldByName.get(p.field);
-            return { ...p, href: field ? `${sectionOf(field)}#${fieldAnchor(field)}` : 'death' };
-          }),
+          problems: problemLinks(completenessErrors(data, detail.context)),
           changed: before
             ? diff(before, { ...data, record_status: record.record_status })
                 .map((d) => fieldByName.get(d.field))

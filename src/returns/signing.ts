@@ -42,6 +42,8 @@ export async function signReturn(
 ): Promise<ActionResult> {
   const { organisation, period, kind } = input;
   const user = input.signer;
+  // Who signed, as the audit log shows it: by email link, the link is named.
+  const actor = { userId: user.id, label: user.via ? `${user.email} (${user.via})` : user.email };
   if (!canSubmitOn(period, today)) return { ok: false, reason: 'too_early' };
 
   {
@@ -61,7 +63,7 @@ export async function signReturn(
         .where('id', 'in', ids)
         .execute();
       await audit(trx, {
-        actor: { userId: user.id, label: user.email },
+        actor,
         organisationId: organisation.id,
         action: 'drafts_discarded',
         entity: 'return',
@@ -140,7 +142,7 @@ export async function signReturn(
     );
     const action = reopened ? 'return_amended' : kind === 'nil' ? 'nil_return' : 'return_submitted';
     await audit(trx, {
-      actor: { userId: user.id, label: user.via ? `${user.email} (${user.via})` : user.email },
+      actor,
       organisationId: organisation.id,
       action,
       entity: 'return',
