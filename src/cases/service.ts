@@ -16,18 +16,34 @@ export class CasesService {
     private readonly clock: Clock,
   ) {}
 
-  /** Pairs waiting for a decision (only those still in different cases), oldest first. */
-  async queue() {
+  /**
+   * Pairs waiting for a decision (only those still in different cases), oldest first, each with the
+   * facts an analyst triages on: both dates of death, ages, sex, area and the two reporting partners.
+   */
+  async queue(): Promise<QueuedPair[]> {
     const pairs = await this.db
       .selectFrom('candidate_pairs as p')
       .innerJoin('records as a', 'a.id', 'p.record_a')
       .innerJoin('records as b', 'b.id', 'p.record_b')
-      .select(['p.id', 'p.created_at', 'a.case_id as case_a', 'b.case_id as case_b'])
+      .innerJoin('organisations as oa', 'oa.id', 'a.organisation_id')
+      .innerJoin('organisations as ob', 'ob.id', 'b.organisation_id')
+      .select([
+        'p.id',
+        'p.created_at',
+        'a.date_of_death as date_a',
+        'b.date_of_death as date_b',
+        'a.age_at_death as age_a',
+        'b.age_at_death as age_b',
+        'a.sex',
+        'a.residence_area as area',
+        'oa.name as organisation_a',
+        'ob.name as organisation_b',
+      ])
       .where('p.status', '=', 'pending')
       .whereRef('a.case_id', 'is distinct from', 'b.case_id')
       .orderBy('p.id')
       .execute();
-    return pairs;
+    return pairs.map((p) => ({ ...p, why: whyMatched(p) }));
   }
 
   async decided() {
@@ -156,4 +172,28 @@ export class CasesService {
 
 function differingFields(records: Record<string, unknown>[]): string[] {
   return compared.filter((field) => new Set(records.map((r) => JSON.stringify(r[field] ?? null))).size > 1);
+}
+
+export interface QueuedPair {
+  id: number;
+  created_at: Date;
+  date_a: string | null;
+  date_b: string | null;
+  age_a: number | null;
+  age_b: number | null;
+  sex: string | null;
+  area: string | null;
+  organisation_a: string;
+  organisation_b: string;
+  why: string;
+}
+
+/** The near-match rule in words, for this pair: what agreed exactly and how far the rest was apart. */
+function whyMatched(p: Omit<QueuedPair, 'why'>): string {
+  const days =
+    p.date_a && p.date_b ? Math.abs(Date.parse(p.date_a) - Date.parse(p.date_b)) / 86_400_000 : undefined;
+  const apart =
+    days === 0 ? 'same date of death' : `dates of death ${days} day${days === 1 ? '' : 's'} apart`;
+  const ages = p.age_a === p.age_b ? 'same age' : 'ages 1 year apart';
+  return `Same sex and area, ${ages}, ${apart}`;
 }

@@ -92,14 +92,28 @@ describe('an analyst’s month in the browser', () => {
     expect(await heading()).toBe('Compliance');
     const quiet = page.getByRole('row', { name: /Quiet Housing/ });
     expect(await quiet.textContent()).toContain('Overdue');
-    expect(await page.getByRole('row', { name: /Hertfordshire Coroner/ }).textContent()).toContain(
-      '1 death, v1',
-    );
+    const coroner = page.getByRole('row', { name: /Hertfordshire Coroner/ });
+    expect(await coroner.textContent()).toContain('1 death, v1');
+    // A cell is a symbol and a count; its details appear when the keyboard reaches it.
+    const march = coroner.getByRole('link', { name: /March 2026: Submitted/ });
+    expect(await march.innerText()).toMatch(/^✓ 1/);
+    await march.focus();
+    expect(await march.locator('.drd-matrix__detail').isVisible()).toBe(true);
+    expect((await march.locator('.drd-matrix__detail').boundingBox())!.width).toBeGreaterThan(100);
+    // All 12 months fit beside the organisations at 1280 px; on a phone the organisation column stays.
+    const region = page.getByRole('region', { name: 'Compliance matrix' });
+    expect(await region.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
     await expectAccessible(page);
+    await page.setViewportSize({ width: 375, height: 800 });
+    await region.evaluate((el) => el.scrollBy(400, 0));
+    const name = page.getByRole('rowheader', { name: 'Quiet Housing' });
+    expect((await name.boundingBox())!.x).toBeLessThan(40);
+    await expectAccessible(page);
+    await page.setViewportSize({ width: 1280, height: 720 });
   });
 
   it('when the analyst opens the month then each organisation’s return is listed', async () => {
-    await page.getByRole('link', { name: 'March 26', exact: true }).click();
+    await page.getByRole('link', { name: 'March 2026', exact: true }).click();
     expect(await heading()).toBe('Returns for March 2026');
     expect(await page.getByRole('row', { name: /Herts Community Treatment/ }).textContent()).toContain(
       'DRD-2026-03-HCT-1',
@@ -182,7 +196,7 @@ describe('an analyst’s month in the browser', () => {
     expect(returns.length).toBeGreaterThan(0);
     expect(returns.every((r) => r.locked_at !== null)).toBe(true);
     await page.getByRole('link', { name: 'Compliance' }).click();
-    await page.getByRole('link', { name: 'Herts Community Treatment' }).click();
+    await page.getByRole('link', { name: 'Herts Community Treatment', exact: true }).click();
     expect(await heading()).toBe('Herts Community Treatment');
     expect(await page.getByRole('row', { name: /^March 2026/ }).textContent()).toContain('Locked');
     await expectAccessible(page);

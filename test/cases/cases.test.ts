@@ -1,6 +1,7 @@
 // De-duplication: exact keys link automatically and transitively; near matches go to review, where an
 // analyst's decision is audited, undoable, and survives the records being submitted again.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import * as cheerio from 'cheerio';
 import {
   createOrganisation,
   createTestApp,
@@ -140,6 +141,25 @@ describe('near matches', () => {
         .execute()
     ).map((r) => r.action);
     expect(audit).toEqual(['pair_linked', 'pair_decision_undone']);
+  });
+
+  it('when a pair waits for review then its row gives the facts to triage it without opening it', async () => {
+    await submitted(0, { residence_area: 'watford', date_of_death: '2026-03-20', age_at_death: 52 });
+    const b = await submitted(2, {
+      residence_area: 'watford',
+      date_of_death: '2026-03-21',
+      age_at_death: 53,
+      sex: 'male',
+    });
+    const [pair] = await pairsOf(b);
+    const $ = cheerio.load((await analyst.get('/ccsu/review')).text);
+    const row = $('tr').filter((_i, el) => $(el).find('th').text().includes(`Review pair ${pair!.id}`));
+    const cell = (label: string) => row.find(`td[data-label="${label}"]`).text().trim();
+    expect(cell('Dates of death')).toBe('20 March 2026 and 21 March 2026');
+    expect(cell('Age and sex')).toBe('52 and 53, Male');
+    expect(cell('Area')).toBe('Watford');
+    expect(cell('Reported by')).toBe('Coroner and Treatment');
+    expect(cell('Why matched')).toBe('Same sex and area, ages 1 year apart, dates of death 1 day apart');
   });
 
   it('when an analyst keeps a pair apart then it leaves the queue and does not come back on resubmission', async () => {
