@@ -9,6 +9,7 @@ import * as uploads from './2026-11-25-005-uploads.js';
 import * as dashboard from './2026-11-26-006-dashboard.js';
 import * as secretMessages from './2026-11-26-007-secret-messages.js';
 import * as signInThrottle from './2026-11-26-008-sign-in-throttle.js';
+import * as twoFactor from './2026-11-26-009-two-factor.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-001-foundation': foundation,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26-006-dashboard': dashboard,
   '2026-11-26-007-secret-messages': secretMessages,
   '2026-11-26-008-sign-in-throttle': signInThrottle,
+  '2026-11-26-009-two-factor': twoFactor,
 };

@@ -22,6 +22,8 @@ import { AccountsService } from './accounts/service.js';
 import { SignInService } from './accounts/sign-in.js';
 import { accountsRouter } from './accounts/routes.js';
 import { usersRouter } from './accounts/users-routes.js';
+import { twoFactorRouter } from './accounts/two-factor-routes.js';
+import { TwoFactorService } from './accounts/two-factor.js';
 import { OrganisationsService } from './organisations/service.js';
 import { organisationsRouter } from './organisations/routes.js';
 import { ReturnsService } from './returns/service.js';
@@ -77,6 +79,7 @@ export interface Services {
   apiTokens: ApiTokensService;
   scorecard: ScorecardService;
   exportAudit: ExportAudit;
+  twoFactor: TwoFactorService;
 }
 
 export function createServices({ config, db, clock, mailer }: AppDeps): Services {
@@ -86,6 +89,7 @@ export function createServices({ config, db, clock, mailer }: AppDeps): Services
   return {
     accounts: new AccountsService(db, config, clock),
     signIn: new SignInService(db, config, clock),
+    twoFactor: new TwoFactorService(db, config, clock),
     organisations: new OrganisationsService(db, clock),
     returns,
     records: new RecordsService(db, config, clock, returns),
@@ -190,7 +194,8 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     next();
   });
 
-  app.use(accountsRouter(services.accounts, services.signIn));
+  app.use(accountsRouter(services.accounts, services.signIn, services.twoFactor));
+  app.use(twoFactorRouter(config, services.twoFactor));
   app.use(nilLinkRouter(services.nilLinks));
   app.use(
     '/returns',
@@ -219,7 +224,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.use('/admin/organisations', organisationsRouter(services.organisations));
   app.use(
     '/admin/users',
-    usersRouter(services.accounts, services.signIn, services.organisations, {
+    usersRouter(services.accounts, services.signIn, services.twoFactor, services.organisations, {
       showInvitationLinks: !config.smtpUrl,
     }),
   );

@@ -128,6 +128,7 @@ export function listUsers(db: DbOrTrx) {
       'users.status',
       'users.last_sign_in_at',
       'users.locked_until',
+      'users.totp_enabled_at',
       'organisations.name as organisation_name',
     ])
     .orderBy('organisations.name')

@@ -3,25 +3,8 @@ import type { AccountsService } from './service.js';
 import type { SignInService } from './sign-in.js';
 import { formOf, validate, type FormErrors, validateNoFields } from '../middleware/validation.js';
 import { forgotPasswordSchema, setPasswordSchema, setupSchema, signInSchema } from './schemas.js';
-import type { User } from '../db/types.js';
-
-/** Where signing in lands: a partner on the return they owe (if any), CCSU on their home page. */
-function homeFor(user: User): string {
-  return user.role === 'partner' ? '/returns/owed' : '/ccsu';
-}
-
-/** Only local paths, so a crafted returnTo cannot send a user to another site after signing in. */
-function safeReturnTo(value: unknown): string | undefined {
-  return typeof value === 'string' && /^\/(?!\/)[\w\-/?=&%.]*$/.test(value) ? value : undefined;
-}
-
-async function signInAs(req: Request, user: User): Promise<void> {
-  // A fresh session id on sign-in stops session fixation.
-  await new Promise<void>((resolve, reject) =>
-    req.session.regenerate((err) => (err ? reject(err) : resolve())),
-  );
-  req.session.userId = user.id;
-}
+import { afterPassword, homeFor, safeReturnTo } from './sign-in-session.js';
+import type { TwoFactorService } from './two-factor.js';
 
 /** A used, expired or unknown link gets a page that says which, and what to do: never an error. */
 function linkProblem(res: Response, state: string) {
@@ -48,7 +31,11 @@ async function renderSetPassword(
   });
 }
 
-export function accountsRouter(accounts: AccountsService, signIn: SignInService): Router {
+export function accountsRouter(
+  accounts: AccountsService,
+  signIn: SignInService,
+  twoFactor: TwoFactorService,
+): Router {
   const router = Router();
   router.get('/', (req, res) => {
     res.redirect(req.user ? homeFor(req.user) : '/sign-in');
@@ -86,8 +73,8 @@ export function accountsRouter(accounts: AccountsService, signIn: SignInService)
         byField: { email: message },
       });
     }
-    await signInAs(req, result.user);
-    res.redirect(safeReturnTo((req.body as Record<string, string>).returnTo) ?? homeFor(result.user));
+    const returnTo = safeReturnTo((req.body as Record<string, string>).returnTo);
+    res.redirect(await afterPassword(req, result.user, twoFactor, returnTo));
   });
 
   router.post('/sign-out', validateNoFields(), async (req, res) => {
@@ -111,9 +98,8 @@ export function accountsRouter(accounts: AccountsService, signIn: SignInService)
       const form = formOf(res, setPasswordSchema);
       const result = await accounts.acceptInvitation(req.params.token as string, form.password);
       if (typeof result === 'string') return linkProblem(res, result);
-      await signInAs(req, result);
-      req.session.flash = 'Your password is set and you are signed in';
-      res.redirect(homeFor(result));
+      // A new account's next step is its second factor (when required), like any sign-in.
+      res.redirect(await afterPassword(req, result, twoFactor, undefined));
     },
   );
 
@@ -150,9 +136,11 @@ export function accountsRouter(accounts: AccountsService, signIn: SignInService)
         formOf(res, setPasswordSchema).password,
       );
       if (typeof result === 'string') return linkProblem(res, result);
-      await signInAs(req, result);
-      req.session.flash = 'Your password has been changed and you are signed in';
-      res.redirect(homeFor(result));
+      // A reset link proves the email address, not the phone: the second factor is still asked for.
+      const next = await afterPassword(req, result, twoFactor, undefined);
+      if (next === homeFor(result))
+        req.session.flash = 'Your password has been changed and you are signed in';
+      res.redirect(next);
     },
   );
 
@@ -180,9 +168,7 @@ export function accountsRouter(accounts: AccountsService, signIn: SignInService)
       const form = formOf(res, setupSchema);
       const user = await accounts.completeSetup(req.params.token as string, form.email, form.password);
       if (!user) return linkProblem(res, 'setup');
-      await signInAs(req, user);
-      req.session.flash = 'You are the first administrator. Add the partner organisations next';
-      res.redirect('/admin/organisations');
+      res.redirect(await afterPassword(req, user, twoFactor, '/admin/organisations'));
     },
   );
 

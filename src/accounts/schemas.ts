@@ -57,3 +57,25 @@ export const inviteUserSchema = z
     },
   )
   .transform((v) => ({ ...v, organisation_id: v.role === 'partner' ? v.organisation_id : null }));
+
+/** A code from an authenticator app: 6 digits; spaces people copy from the app are allowed. */
+export const securityCodeSchema = z.object({
+  code: z
+    .string({ error: 'Enter the code from your authenticator app' })
+    .transform((v) => v.replace(/\s+/g, ''))
+    .pipe(
+      z
+        .string()
+        .min(1, 'Enter the code from your authenticator app')
+        .regex(/^\d{6}$/, 'The code must be 6 digits'),
+    ),
+  remember: z.literal('yes').optional(),
+});
+
+export const recoveryCodeSchema = z.object({
+  code: z
+    .string({ error: 'Enter a recovery code' })
+    .trim()
+    .min(1, 'Enter a recovery code')
+    .max(40, 'Enter a recovery code, like abcde-fghjk'),
+});

@@ -95,7 +95,12 @@ export class SignInService {
     const user = await repo.findUserById(this.db, userId);
     if (!user) return undefined;
     const address = user.email.toLowerCase();
-    await clearKeys(this.db, [`signin:account:${address}`], [`signin:pair:${address}|`]);
+    // Both steps: the password's counts, and the second factor's (accounts/two-factor.ts).
+    await clearKeys(
+      this.db,
+      [`signin:account:${address}`, `2fa:user:${user.id}`],
+      [`signin:pair:${address}|`],
+    );
     await audit(this.db, {
       actor,
       organisationId: user.organisation_id,

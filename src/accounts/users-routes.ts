@@ -14,10 +14,12 @@ import type { AccountsService } from './service.js';
 import { inviteUserSchema } from './schemas.js';
 import { checkIdParams } from '../lib/ids.js';
 import type { SignInService } from './sign-in.js';
+import type { TwoFactorService } from './two-factor.js';
 
 export function usersRouter(
   accounts: AccountsService,
   signIn: SignInService,
+  twoFactor: TwoFactorService,
   organisations: OrganisationsService,
   options: { showInvitationLinks: boolean },
 ): Router {
@@ -105,6 +107,15 @@ export function usersRouter(
     const user = await signIn.unlock(Number(req.params.id), actorOf(currentUser(req)));
     if (!user) throw new HttpError(404);
     req.session.flash = `${user.email} can sign in again from anywhere`;
+    res.redirect('/admin/users');
+  });
+
+  // A lost phone: the user sets up a new authenticator app at their next sign-in, and is told by email.
+  router.post('/:id/reset-two-factor', validateNoFields(), async (req, res) => {
+    const user = await twoFactor.activeUser(Number(req.params.id));
+    if (!user) throw new HttpError(404);
+    await twoFactor.reset(user, actorOf(currentUser(req)));
+    req.session.flash = `${user.email} will set up a new authenticator app at their next sign-in`;
     res.redirect('/admin/users');
   });
 

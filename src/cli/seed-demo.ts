@@ -8,6 +8,8 @@ import { createServices } from '../app.js';
 import { createMailer } from '../mail/mailer.js';
 import { hashPassword } from '../accounts/secrets.js';
 import { insertUser } from '../accounts/repository.js';
+import { TotpKeys } from '../accounts/totp.js';
+import { DEMO_TOTP_KEY } from './demo-code.js';
 import { insertRecord } from '../records/repository.js';
 import { recordSchema } from '../records/schema.js';
 import { addDays, addMonths, deadlineOf, lastDayOf, londonDateOf, periodOf } from '../domain/periods.js';
@@ -117,6 +119,16 @@ try {
       });
       orgs.push({ org, user });
     }
+
+    // Every demo account has its second factor set up with the published demo key (npm run demo-code).
+    await db
+      .updateTable('users')
+      .set({
+        totp_secret: new TotpKeys(config.linkageSecret).encrypt(DEMO_TOTP_KEY),
+        totp_enabled_at: new Date(),
+      })
+      .where('email', 'like', '%demo.drd.test')
+      .execute();
 
     let deathNumber = 0;
     // Each completed month: deaths, each known to 1–3 partners, then returns submitted on time, late or not at all.
@@ -269,6 +281,9 @@ try {
     console.log('  analyst@demo.drd.test    (CCSU analyst)');
     console.log(
       '  returns@srh.demo.drd.test (a partner: Spectrum Recovery Hertfordshire), or returns@<code>.demo.drd.test for any other',
+    );
+    console.log(
+      `Then the code from an authenticator app holding the demo key ${DEMO_TOTP_KEY}, or from "npm run demo-code".`,
     );
   }
 } finally {

@@ -33,6 +33,25 @@ export interface UsersTable {
   locked_until: Timestamp | null;
   last_sign_in_at: Timestamp | null;
   created_at: CreatedAt;
+  /** The TOTP key, encrypted (accounts/two-factor.ts); null until the user sets up a second factor. */
+  totp_secret: ColumnType<string | null, string | null | undefined, string | null>;
+  totp_enabled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The last TOTP time step accepted, so the same code cannot be used twice. */
+  totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+export interface RecoveryCodesTable {
+  id: Generated<number>;
+  user_id: number;
+  code_hash: string;
+  used_at: Timestamp | null;
+}
+
+export interface RememberedBrowsersTable {
+  token_hash: string;
+  user_id: number;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
 }
 
 export interface UserTokensTable {
@@ -329,6 +348,8 @@ export interface AlertsTable {
 
 export interface DB {
   sign_in_throttle: SignInThrottleTable;
+  recovery_codes: RecoveryCodesTable;
+  remembered_browsers: RememberedBrowsersTable;
   organisations: OrganisationsTable;
   users: UsersTable;
   user_tokens: UserTokensTable;

@@ -1,17 +1,10 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Express, NextFunction, Request, Response } from 'express';
+import { cookieValue } from '../lib/cookies.js';
 
 export class CsrfError extends Error {
   readonly code = 'EBADCSRFTOKEN';
   readonly status = 403;
-}
-
-function cookieValue(req: Request, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [key, ...rest] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(rest.join('='));
-  }
-  return undefined;
 }
 
 function tokenFrom(req: Request): string | undefined {

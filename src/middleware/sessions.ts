@@ -62,7 +62,9 @@ export function setUpSessions(app: Express, config: Config, db: Db, clock: Clock
   app.use((req, res, next) => {
     const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
     res.redirect = ((...args: unknown[]) => {
-      if (req.session?.userId === undefined && req.session?.flash === undefined) return redirect(...args);
+      const s = req.session;
+      if (s?.userId === undefined && s?.pendingUserId === undefined && s?.flash === undefined)
+        return redirect(...args);
       req.session.save((err) => (err ? next(err) : redirect(...args)));
     }) as typeof res.redirect;
     next();

@@ -54,6 +54,12 @@ const settingsFormFor = (allowBelowMinimum: boolean) =>
           .array(z.enum(concernOptions.map(([code]) => code) as [string, ...string[]]))
           .min(1, 'Choose at least one substance of concern'),
       ),
+    // Older forms (and scripts) without these keep the safe defaults: partners need a second factor.
+    partnersTwoFactor: z.enum(['yes', 'no'], 'Choose whether partners need a second factor').default('yes'),
+    rememberBrowserDays: z
+      .string()
+      .default('30')
+      .pipe(whole('Days a browser is remembered', 0, 30)),
   });
 
 function formValues(settings: Settings): Record<string, string | string[]> {
@@ -66,6 +72,8 @@ function formValues(settings: Settings): Record<string, string | string[]> {
     minCases: String(settings.earlyWarning.minCases),
     windowDays: String(settings.earlyWarning.windowDays),
     concerns: settings.earlyWarning.concerns,
+    partnersTwoFactor: settings.twoFactor.partnersRequired ? 'yes' : 'no',
+    rememberBrowserDays: String(settings.twoFactor.rememberBrowserDays),
   };
 }
 
@@ -103,6 +111,10 @@ export function settingsRouter(db: Db, clock: Clock, options: { allowBelowMinimu
         ccsuDistributionList: form.ccsuDistributionList,
         disclosure: { threshold: form.threshold, base: form.base },
         earlyWarning: { minCases: form.minCases, windowDays: form.windowDays, concerns: form.concerns },
+        twoFactor: {
+          partnersRequired: form.partnersTwoFactor === 'yes',
+          rememberBrowserDays: form.rememberBrowserDays,
+        },
       };
       await saveSettings(db, next, actorOf(currentUser(req)), clock.now());
       req.session.flash = 'Settings saved';

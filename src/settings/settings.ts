@@ -27,6 +27,12 @@ export const settingsSchema = z.object({
     windowDays: z.number().int().min(1).max(90),
     concerns: z.array(z.string()),
   }),
+  twoFactor: z.object({
+    /** CCSU accounts always need a second factor; partners too unless this is turned off. */
+    partnersRequired: z.boolean(),
+    /** Days a partner may have a browser remembered after a code (0: never); at most 30. */
+    rememberBrowserDays: z.number().int().min(0).max(30),
+  }),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -37,6 +43,7 @@ export const defaultSettings: Settings = {
   ccsuDistributionList: [],
   disclosure: defaultDisclosure,
   earlyWarning: defaultEarlyWarning,
+  twoFactor: { partnersRequired: true, rememberBrowserDays: 30 },
 };
 
 /**

@@ -10,7 +10,6 @@ import {
   createOrganisation,
   createTestApp,
   createUser,
-  PASSWORD,
   signedIn,
   type TestApp,
 } from '../helpers/app.js';
@@ -87,7 +86,7 @@ const heading = () => page.getByRole('heading', { level: 1 }).textContent();
 
 describe('an analyst’s month in the browser', () => {
   it('when the analyst opens compliance then the overdue organisation is shown by text, not colour', async () => {
-    await signInThroughPage(page, server.baseUrl, admin.email, PASSWORD);
+    await signInThroughPage(page, server.baseUrl, admin, t);
     await page.getByRole('link', { name: 'Compliance' }).click();
     expect(await heading()).toBe('Compliance');
     const quiet = page.getByRole('row', { name: /Quiet Housing/ });

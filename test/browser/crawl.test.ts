@@ -8,7 +8,6 @@ import {
   createOrganisation,
   createTestApp,
   createUser,
-  PASSWORD,
   signedIn,
   type TestApp,
 } from '../helpers/app.js';
@@ -55,7 +54,7 @@ for (const role of ['partner', 'ccsu_analyst', 'ccsu_admin'] as const) {
     it('when each page reachable by links is opened on a phone then it fits 375 px and axe finds nothing', async () => {
       const context = await browser.newContext({ viewport: { width: 375, height: 800 } });
       const page = await context.newPage();
-      await signInThroughPage(page, server.baseUrl, users[role].email, PASSWORD);
+      await signInThroughPage(page, server.baseUrl, users[role], t);
       const seen = new Set<string>();
       const queue = [new URL(page.url()).pathname];
       const tooWide: string[] = [];

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { createTestApp, createUser, PASSWORD, type TestApp } from '../helpers/app.js';
+import { createTestApp, createUser, type TestApp } from '../helpers/app.js';
 import {
   expectAccessible,
   launchBrowser,
@@ -28,7 +28,7 @@ const shots = 'test-results/dashboard';
 async function signIn(user: User): Promise<{ page: Page; problems: string[] }> {
   const page = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
   const problems = watchConsole(page);
-  await signInThroughPage(page, server.baseUrl, user.email, PASSWORD);
+  await signInThroughPage(page, server.baseUrl, user, t);
   return { page, problems };
 }
 

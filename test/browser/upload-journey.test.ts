@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import ExcelJS from 'exceljs';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
-import { createOrganisation, createTestApp, createUser, PASSWORD, type TestApp } from '../helpers/app.js';
+import { createOrganisation, createTestApp, createUser, type TestApp } from '../helpers/app.js';
 import {
   expectAccessible,
   expectAccessibleAtBothWidths,
@@ -73,7 +73,7 @@ async function filled(ageOfSecond: number | string): Promise<Buffer> {
 
 describe('a partner’s spreadsheet upload in the browser', () => {
   it('when the partner opens the upload page then they can download the template', async () => {
-    await signInThroughPage(page, server.baseUrl, partner.email, PASSWORD);
+    await signInThroughPage(page, server.baseUrl, partner, t);
     // Signing in lands on the return the partner owes, which offers the spreadsheet route.
     await page.waitForURL('**/returns/2026-03');
     await page.getByRole('link', { name: 'Upload a spreadsheet' }).click();

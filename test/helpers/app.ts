@@ -12,6 +12,7 @@ import type { Mailer } from '../../src/mail/mailer.js';
 import type { Organisation, User, UserRole } from '../../src/db/types.js';
 import { hashPassword } from '../../src/accounts/secrets.js';
 import { insertUser } from '../../src/accounts/repository.js';
+import { codeAt, TotpKeys } from '../../src/accounts/totp.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 export const PASSWORD = 'correct horse battery staple';
@@ -92,20 +93,44 @@ export async function createOrganisation(
 }
 
 let userCounter = 0;
+/** Every test user's authenticator key (unless made without one), so tests can compute its codes. */
+export const TEST_TOTP_KEY = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+
+/** A user with a password and, as every account normally has, a second factor already set up. */
 export async function createUser(
   t: TestApp,
   role: UserRole,
   organisationId: number | null = null,
+  options: { twoFactor?: boolean } = {},
 ): Promise<User> {
   userCounter += 1;
   passwordHash ??= hashPassword(PASSWORD);
-  return insertUser(t.db, {
+  const user = await insertUser(t.db, {
     email: `${role}.${userCounter}@example.test`,
     role,
     organisationId,
     passwordHash: await passwordHash,
     active: true,
   });
+  if (options.twoFactor === false) return user;
+  return t.db
+    .updateTable('users')
+    .set({
+      totp_secret: new TotpKeys(t.config.linkageSecret).encrypt(TEST_TOTP_KEY),
+      totp_enabled_at: t.clock.now(),
+    })
+    .where('id', '=', user.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * The code the test user's app shows now. A code works once, and tests sign the same user in several
+ * times at one fixed time, so the record of the last code used is cleared first.
+ */
+export async function currentCode(t: TestApp, user: Pick<User, 'id'>): Promise<string> {
+  await t.db.updateTable('users').set({ totp_last_step: null }).where('id', '=', user.id).execute();
+  return codeAt(TEST_TOTP_KEY, t.clock.now());
 }
 
 export function csrfFrom(html: string): string {
@@ -154,6 +179,9 @@ export async function signedIn(t: TestApp, user: User): Promise<Agent> {
   agent.signInAgain = async () => {
     const response = await agent.submit('/sign-in', { email: user.email, password: PASSWORD });
     if (response.status !== 302) throw new Error(`Sign-in failed: ${response.status}`);
+    if (response.headers.location !== '/sign-in/code') return;
+    const code = await agent.submit('/sign-in/code', { code: await currentCode(t, user) });
+    if (code.status !== 302) throw new Error(`Second factor failed: ${code.status}`);
   };
   await agent.signInAgain();
   return agent;

@@ -5,6 +5,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Express } from 'express';
+import type { User } from '../../src/db/types.js';
+import { currentCode, PASSWORD, type TestApp } from './app.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -60,16 +62,23 @@ export async function expectAccessible(page: Page): Promise<void> {
 }
 
 /** Signs in through the sign-in page by its labels, as a person would. */
-export async function signInThroughPage(page: Page, baseUrl: string, email: string, password: string) {
+/** Signs in by the pages: email and password, then the code from the user's authenticator app. */
+export async function signInThroughPage(page: Page, baseUrl: string, user: User, t: TestApp) {
   await page.goto(`${baseUrl}/sign-in`);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await Promise.all([
-    page.waitForURL((url) => !url.pathname.startsWith('/sign-in')),
-    page.getByRole('button', { name: 'Sign in' }).click(),
-  ]);
+  await page.getByLabel('Email address').fill(user.email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await Promise.all([page.waitForURL((url) => url.pathname !== '/sign-in'), clickButton(page, 'Sign in')]);
+  if (new URL(page.url()).pathname === '/sign-in/code') {
+    await page.getByLabel('Enter the code from your authenticator app').fill(await currentCode(t, user));
+    await Promise.all([
+      page.waitForURL((url) => !url.pathname.startsWith('/sign-in')),
+      clickButton(page, 'Continue'),
+    ]);
+  }
   await page.waitForLoadState('domcontentloaded');
 }
+
+const clickButton = (page: Page, name: string) => page.getByRole('button', { name }).click();
 
 /** Collects console errors and uncaught page errors, which must stay empty. */
 export function watchConsole(page: Page): string[] {

@@ -1,0 +1,234 @@
+// Second factor for every account that needs one: setting up an authenticator app, checking its codes
+// (each usable once), one-time recovery codes, browsers a partner asked to be remembered, and an
+// administrator's reset. Every change is audited; a reset also tells the user by email.
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import type { User } from '../db/types.js';
+import { audit, type Actor } from '../audit/audit.js';
+import { newLinkToken, hashLinkToken } from '../lib/link-tokens.js';
+import { enqueue } from '../mail/outbox.js';
+import { renderEmail } from '../mail/templates.js';
+import { getSettings, type Settings } from '../settings/settings.js';
+import { isBlocked, clearKeys, recordFailure, throttleRows, type ThrottleRule } from './throttle.js';
+import * as repo from './repository.js';
+import { matchingStep, newRecoveryCodes, TotpKeys } from './totp.js';
+
+export type CodeCheck = 'ok' | 'wrong' | 'throttled';
+
+/** CCSU accounts always need a second factor; partners when the administrators' setting says so. */
+export function secondFactorRequired(user: User, settings: Settings): boolean {
+  return user.role !== 'partner' || settings.twoFactor.partnersRequired;
+}
+
+/** Days a partner's browser may be remembered (0: never); CCSU accounts are never remembered. */
+export function rememberDays(user: User, settings: Settings): number {
+  return user.role === 'partner' ? settings.twoFactor.rememberBrowserDays : 0;
+}
+
+export class TwoFactorService {
+  readonly keys: TotpKeys;
+
+  constructor(
+    private readonly db: Db,
+    private readonly config: Config,
+    private readonly clock: Clock,
+  ) {
+    this.keys = new TotpKeys(config.linkageSecret);
+  }
+
+  now(): Date {
+    return this.clock.now();
+  }
+
+  /** An active account, for the step between password and code. */
+  async activeUser(id: number): Promise<User | undefined> {
+    const user = await repo.findUserById(this.db, id);
+    return user?.status === 'active' ? user : undefined;
+  }
+
+  settings(): Promise<Settings> {
+    return getSettings(this.db);
+  }
+
+  // Five wrong codes in 15 minutes stop further codes for that account for 15 minutes: a million
+  // possible codes cannot be tried. The password step already passed, so this tells an attacker nothing.
+  private rule(userId: number): ThrottleRule {
+    return { key: `2fa:user:${userId}`, limit: 5, windowMs: 15 * 60_000, blockMs: 15 * 60_000 };
+  }
+
+  private async throttled(userId: number): Promise<boolean> {
+    const rule = this.rule(userId);
+    return isBlocked((await throttleRows(this.db, [rule.key])).get(rule.key), this.clock.now());
+  }
+
+  private async failed(user: User, action: string): Promise<CodeCheck> {
+    const now = this.clock.now();
+    await recordFailure(this.db, [this.rule(user.id)], now);
+    await audit(this.db, {
+      actor: { userId: user.id, label: user.email },
+      organisationId: user.organisation_id,
+      action,
+      entity: 'user',
+      entityId: user.id,
+      at: now,
+    });
+    return 'wrong';
+  }
+
+  /**
+   * Turns the second factor on with the key the user's app now holds, once a code from it is right.
+   * Returns the recovery codes, shown once and stored only as hashes; undefined when the code is wrong.
+   */
+  async enrol(user: User, base32: string, code: string): Promise<string[] | undefined> {
+    const now = this.clock.now();
+    const step = matchingStep(base32, code, now);
+    if (step === undefined) {
+      await this.failed(user, 'two_factor_setup_failed');
+      return undefined;
+    }
+    const codes = newRecoveryCodes();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('users')
+        .set({ totp_secret: this.keys.encrypt(base32), totp_enabled_at: now, totp_last_step: step })
+        .where('id', '=', user.id)
+        .execute();
+      await trx.deleteFrom('recovery_codes').where('user_id', '=', user.id).execute();
+      await trx
+        .insertInto('recovery_codes')
+        .values(codes.map((c) => ({ user_id: user.id, code_hash: this.keys.hashRecoveryCode(user.id, c) })))
+        .execute();
+      await audit(trx, {
+        actor: { userId: user.id, label: user.email },
+        organisationId: user.organisation_id,
+        action: 'two_factor_enabled',
+        entity: 'user',
+        entityId: user.id,
+        at: now,
+      });
+    });
+    return codes;
+  }
+
+  /** Checks a code from the app; a code already used (the same or an earlier time step) is refused. */
+  async checkCode(user: User, code: string): Promise<CodeCheck> {
+    if (await this.throttled(user.id)) return 'throttled';
+    const now = this.clock.now();
+    const stored = await this.db
+      .selectFrom('users')
+      .select(['totp_secret', 'totp_last_step'])
+      .where('id', '=', user.id)
+      .executeTakeFirst();
+    if (!stored?.totp_secret) return this.failed(user, 'two_factor_failed');
+    const step = matchingStep(this.keys.decrypt(stored.totp_secret), code, now);
+    if (step === undefined) return this.failed(user, 'two_factor_failed');
+    // Compare-and-set, so two requests racing with one code cannot both pass.
+    const used = await this.db
+      .updateTable('users')
+      .set({ totp_last_step: step })
+      .where('id', '=', user.id)
+      .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+      .executeTakeFirst();
+    if (Number(used.numUpdatedRows) === 0) return this.failed(user, 'two_factor_code_reused');
+    await clearKeys(this.db, [this.rule(user.id).key]);
+    return 'ok';
+  }
+
+  /** Uses one recovery code, once. */
+  async useRecoveryCode(user: User, code: string): Promise<CodeCheck> {
+    if (await this.throttled(user.id)) return 'throttled';
+    const now = this.clock.now();
+    const used = await this.db
+      .updateTable('recovery_codes')
+      .set({ used_at: now })
+      .where('user_id', '=', user.id)
+      .where('code_hash', '=', this.keys.hashRecoveryCode(user.id, code))
+      .where('used_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(used.numUpdatedRows) === 0) return this.failed(user, 'recovery_code_failed');
+    await clearKeys(this.db, [this.rule(user.id).key]);
+    await audit(this.db, {
+      actor: { userId: user.id, label: user.email },
+      organisationId: user.organisation_id,
+      action: 'recovery_code_used',
+      entity: 'user',
+      entityId: user.id,
+      detail: { remaining: await this.recoveryCodesLeft(user.id) },
+      at: now,
+    });
+    return 'ok';
+  }
+
+  async recoveryCodesLeft(userId: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('recovery_codes')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('user_id', '=', userId)
+      .where('used_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Remembers this browser for a partner; returns the cookie's token and expiry. */
+  async rememberBrowser(user: User, days: number): Promise<{ token: string; expires: Date }> {
+    const { token, hash } = newLinkToken();
+    const expires = new Date(this.clock.now().getTime() + days * 86_400_000);
+    await this.db
+      .insertInto('remembered_browsers')
+      .values({ token_hash: hash, user_id: user.id, expires_at: expires })
+      .execute();
+    return { token, expires };
+  }
+
+  async isRemembered(user: User, token: string | undefined): Promise<boolean> {
+    if (!token) return false;
+    const row = await this.db
+      .selectFrom('remembered_browsers')
+      .select('user_id')
+      .where('token_hash', '=', hashLinkToken(token))
+      .where('user_id', '=', user.id)
+      .where('expires_at', '>', this.clock.now())
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /**
+   * An administrator clears a user's second factor (a lost phone): key, recovery codes and remembered
+   * browsers go; the user sets up a new one at their next sign-in, and is told by email.
+   */
+  async reset(user: User, actor: Actor): Promise<void> {
+    const now = this.clock.now();
+    const content = await renderEmail('two-factor-reset', {
+      email: user.email,
+      link: `${this.config.publicUrl}/sign-in`,
+    });
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('users')
+        .set({ totp_secret: null, totp_enabled_at: null, totp_last_step: null })
+        .where('id', '=', user.id)
+        .execute();
+      await trx.deleteFrom('recovery_codes').where('user_id', '=', user.id).execute();
+      await trx.deleteFrom('remembered_browsers').where('user_id', '=', user.id).execute();
+      await audit(trx, {
+        actor,
+        organisationId: user.organisation_id,
+        action: 'two_factor_reset',
+        entity: 'user',
+        entityId: user.id,
+        at: now,
+      });
+      await enqueue(
+        trx,
+        {
+          idempotencyKey: `two-factor-reset:${user.id}:${now.getTime()}`,
+          to: [user.email],
+          subject: 'Your drd-return second factor was reset',
+          ...content,
+        },
+        now,
+      );
+    });
+  }
+}
