@@ -7,6 +7,7 @@ import prettier from 'eslint-config-prettier';
 const features = [
   'accounts',
   'admin',
+  'agreements',
   'api',
   'cases',
   'collation',

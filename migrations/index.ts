@@ -10,6 +10,7 @@ import * as dashboard from './2026-11-26-006-dashboard.js';
 import * as secretMessages from './2026-11-26-007-secret-messages.js';
 import * as signInThrottle from './2026-11-26-008-sign-in-throttle.js';
 import * as twoFactor from './2026-11-26-009-two-factor.js';
+import * as agreements from './2026-11-26-010-agreements.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-001-foundation': foundation,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26-007-secret-messages': secretMessages,
   '2026-11-26-008-sign-in-throttle': signInThrottle,
   '2026-11-26-009-two-factor': twoFactor,
+  '2026-11-26-010-agreements': agreements,
 };

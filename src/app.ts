@@ -24,6 +24,10 @@ import { accountsRouter } from './accounts/routes.js';
 import { usersRouter } from './accounts/users-routes.js';
 import { twoFactorRouter } from './accounts/two-factor-routes.js';
 import { TwoFactorService } from './accounts/two-factor.js';
+import { TeamService } from './accounts/team.js';
+import { AgreementsService } from './agreements/service.js';
+import { agreementsAdminRouter } from './agreements/admin-routes.js';
+import { partnerOrganisationRouter } from './organisations/partner-routes.js';
 import { OrganisationsService } from './organisations/service.js';
 import { organisationsRouter } from './organisations/routes.js';
 import { ReturnsService } from './returns/service.js';
@@ -80,14 +84,19 @@ export interface Services {
   scorecard: ScorecardService;
   exportAudit: ExportAudit;
   twoFactor: TwoFactorService;
+  agreements: AgreementsService;
+  team: TeamService;
 }
 
 export function createServices({ config, db, clock, mailer }: AppDeps): Services {
   const returns = new ReturnsService(db, config, clock);
   const collation = new CollationService(db, clock);
   const scorecard = new ScorecardService(db, clock, collation);
+  const accounts = new AccountsService(db, config, clock);
   return {
-    accounts: new AccountsService(db, config, clock),
+    accounts,
+    team: new TeamService(db, clock, accounts),
+    agreements: new AgreementsService(db, clock),
     signIn: new SignInService(db, config, clock),
     twoFactor: new TwoFactorService(db, config, clock),
     organisations: new OrganisationsService(db, clock),
@@ -200,7 +209,13 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.use(
     '/returns',
     uploadsRouter(config, services.uploads, services.returns, services.organisations),
-    returnsRouter(services.returns, services.records, services.organisations, services.queries),
+    returnsRouter(
+      services.returns,
+      services.records,
+      services.organisations,
+      services.queries,
+      services.agreements,
+    ),
   );
   app.use(
     '/dashboard',
@@ -222,11 +237,25 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     settingsRouter(db, deps.clock, { allowBelowMinimum: config.disclosure.allowBelowMinimum }),
   );
   app.use('/admin/organisations', organisationsRouter(services.organisations));
+  app.use('/admin/agreements', agreementsAdminRouter(services.agreements));
   app.use(
-    '/admin/users',
-    usersRouter(services.accounts, services.signIn, services.twoFactor, services.organisations, {
+    '/organisation',
+    partnerOrganisationRouter(services.organisations, services.team, services.agreements, {
       showInvitationLinks: !config.smtpUrl,
     }),
+  );
+  app.use(
+    '/admin/users',
+    usersRouter(
+      services.accounts,
+      services.signIn,
+      services.twoFactor,
+      services.team,
+      services.organisations,
+      {
+        showInvitationLinks: !config.smtpUrl,
+      },
+    ),
   );
   app.use('/admin/api-tokens', apiTokensRouter(services.apiTokens, config.publicUrl));
   app.use('/admin', adminRouter(db, services.exportAudit));

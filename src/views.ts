@@ -18,6 +18,7 @@ function navItems(user: User, currentPath: string | undefined): NavItem[] {
       ? [
           { text: 'Your returns', href: '/returns' },
           { text: 'Dashboard', href: '/dashboard' },
+          { text: 'Your organisation', href: '/organisation' },
         ]
       : [
           { text: 'Home', href: '/ccsu' },
@@ -31,6 +32,7 @@ function navItems(user: User, currentPath: string | undefined): NavItem[] {
             ? [
                 { text: 'Organisations', href: '/admin/organisations' },
                 { text: 'Users', href: '/admin/users' },
+                { text: 'Agreements', href: '/admin/agreements' },
                 { text: 'Outbox', href: '/admin/outbox' },
                 { text: 'Settings', href: '/admin/settings' },
                 { text: 'API tokens', href: '/admin/api-tokens' },

@@ -14,7 +14,9 @@ import {
   type TestApp,
 } from './helpers/app.js';
 
-type Audience = 'public' | 'token' | 'signed-in' | 'partner' | 'ccsu' | 'admin';
+// 'return-lead': a partner their organisation nominated; the partner below is not one (see
+// test/organisations/partner-routes.test.ts for what a return lead can do).
+type Audience = 'public' | 'token' | 'signed-in' | 'partner' | 'return-lead' | 'ccsu' | 'admin';
 
 /** Who may use each route. A route missing here, or listed here but gone from the app, fails. */
 const policy: Record<string, Audience> = {
@@ -86,6 +88,15 @@ const policy: Record<string, Audience> = {
   'POST /returns/:period/nil': 'partner',
   'GET /returns/:period/amend': 'partner',
   'POST /returns/:period/amend': 'partner',
+  'GET /organisation': 'partner',
+  'GET /organisation/agreement': 'partner',
+  'POST /organisation/agreement': 'return-lead',
+  'GET /organisation/contacts': 'return-lead',
+  'POST /organisation/contacts': 'return-lead',
+  'GET /organisation/invite': 'return-lead',
+  'POST /organisation/invite': 'return-lead',
+  'POST /organisation/users/:id/deactivate': 'return-lead',
+  'POST /organisation/users/:id/reactivate': 'return-lead',
   'GET /dashboard/figures/:figure.csv': 'signed-in',
   'GET /dashboard': 'signed-in',
   'GET /dashboard/:slug': 'signed-in',
@@ -126,6 +137,11 @@ const policy: Record<string, Audience> = {
   'GET /admin/organisations/:id': 'admin',
   'POST /admin/organisations/:id': 'admin',
   'GET /admin/users': 'admin',
+  'POST /admin/users/:id/return-lead': 'admin',
+  'GET /admin/agreements': 'admin',
+  'GET /admin/agreements/new': 'admin',
+  'POST /admin/agreements/new': 'admin',
+  'GET /admin/agreements/:id': 'admin',
   'GET /admin/users/invite': 'admin',
   'POST /admin/users/invite': 'admin',
   'POST /admin/users/:id/deactivate': 'admin',

@@ -129,6 +129,7 @@ export function listUsers(db: DbOrTrx) {
       'users.last_sign_in_at',
       'users.locked_until',
       'users.totp_enabled_at',
+      'users.return_lead',
       'organisations.name as organisation_name',
     ])
     .orderBy('organisations.name')

@@ -15,11 +15,14 @@ import { inviteUserSchema } from './schemas.js';
 import { checkIdParams } from '../lib/ids.js';
 import type { SignInService } from './sign-in.js';
 import type { TwoFactorService } from './two-factor.js';
+import type { TeamService } from './team.js';
+import { z } from 'zod';
 
 export function usersRouter(
   accounts: AccountsService,
   signIn: SignInService,
   twoFactor: TwoFactorService,
+  team: TeamService,
   organisations: OrganisationsService,
   options: { showInvitationLinks: boolean },
 ): Router {
@@ -118,6 +121,24 @@ export function usersRouter(
     req.session.flash = `${user.email} will set up a new authenticator app at their next sign-in`;
     res.redirect('/admin/users');
   });
+
+  // A partner organisation's return lead manages its colleagues and accepts its agreement.
+  const returnLeadSchema = z.object({ return_lead: z.enum(['yes', 'no']) });
+  router.post(
+    '/:id/return-lead',
+    validate(returnLeadSchema, () => {
+      throw new HttpError(400);
+    }),
+    async (req, res) => {
+      const lead = formOf(res, returnLeadSchema).return_lead === 'yes';
+      const user = await team.setReturnLead(Number(req.params.id), lead, actorOf(currentUser(req)));
+      if (!user) throw new HttpError(404);
+      req.session.flash = lead
+        ? `${user.email} is now a return lead for their organisation`
+        : `${user.email} is no longer a return lead`;
+      res.redirect('/admin/users');
+    },
+  );
 
   router.post('/:id/reactivate', validateNoFields(), async (req, res) => {
     const user = await accounts.setUserActive(Number(req.params.id), true, actorOf(currentUser(req)));

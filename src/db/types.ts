@@ -38,6 +38,29 @@ export interface UsersTable {
   totp_enabled_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** The last TOTP time step accepted, so the same code cannot be used twice. */
   totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
+  /** A partner user nominated by their organisation: manages colleagues and contacts, accepts agreements. */
+  return_lead: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+export interface AgreementsTable {
+  id: Generated<number>;
+  version: string;
+  title: string;
+  body: string | null;
+  link: string | null;
+  effective_from: DateString;
+  published_by: string;
+  published_at: CreatedAt;
+}
+
+export interface AgreementAcceptancesTable {
+  id: Generated<number>;
+  agreement_id: number;
+  organisation_id: number;
+  user_id: number;
+  accepter_name: string;
+  job_title: string;
+  accepted_at: Timestamp;
 }
 
 export interface RecoveryCodesTable {
@@ -350,6 +373,8 @@ export interface DB {
   sign_in_throttle: SignInThrottleTable;
   recovery_codes: RecoveryCodesTable;
   remembered_browsers: RememberedBrowsersTable;
+  agreements: AgreementsTable;
+  agreement_acceptances: AgreementAcceptancesTable;
   organisations: OrganisationsTable;
   users: UsersTable;
   user_tokens: UserTokensTable;

@@ -92,3 +92,13 @@ export const organisationSchema = z
   .transform((v) => ({ ...v, active_from: v.active_from as string }));
 
 export type OrganisationInput = z.output<typeof organisationSchema>;
+
+/** The contacts a return lead may change for their own organisation. */
+export const contactsSchema = z.object({
+  return_contacts: emailList,
+  escalation_contact: z
+    .string({ error: 'Enter the escalation contact’s email address, like name@example.org' })
+    .trim()
+    .toLowerCase()
+    .pipe(z.email('Enter the escalation contact’s email address, like name@example.org')),
+});

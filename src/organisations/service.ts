@@ -84,4 +84,24 @@ export class OrganisationsService {
       return { ok: true as const, organisation };
     });
   }
+
+  /** A return lead sets who receives the organisation's reminders and escalations; audited. */
+  async updateContacts(
+    id: number,
+    contacts: { return_contacts: string[]; escalation_contact: string },
+    actor: Actor,
+  ): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('organisations').set(contacts).where('id', '=', id).execute();
+      await audit(trx, {
+        actor,
+        organisationId: id,
+        action: 'organisation_contacts_updated',
+        entity: 'organisation',
+        entityId: id,
+        detail: { changed: contacts },
+        at: this.clock.now(),
+      });
+    });
+  }
 }

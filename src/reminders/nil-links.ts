@@ -6,11 +6,21 @@ import type { Organisation } from '../db/types.js';
 import { hashLinkToken } from '../lib/link-tokens.js';
 import type { ReturnsService } from '../returns/service.js';
 import { isDone } from '../domain/status.js';
+import { londonDateOf } from '../domain/periods.js';
+import { acceptanceOf, currentAgreement } from '../agreements/repository.js';
 
 export type NilLinkState =
   | { state: 'valid'; linkId: number; organisation: Organisation; period: string; recipient: string }
   | {
-      state: 'invalid' | 'used' | 'expired' | 'locked' | 'already_done' | 'too_early' | 'has_records';
+      state:
+        | 'invalid'
+        | 'used'
+        | 'expired'
+        | 'locked'
+        | 'already_done'
+        | 'too_early'
+        | 'has_records'
+        | 'agreement_needed';
       organisation?: Organisation;
       period?: string;
     };
@@ -43,6 +53,9 @@ export class NilLinksService {
     if (!detail) return { state: 'invalid' };
     if (!detail.submittable) return { state: 'too_early', ...context };
     if (detail.recordCount > 0) return { state: 'has_records', ...context };
+    const agreement = await currentAgreement(this.db, londonDateOf(this.clock.now()));
+    if (agreement && !(await acceptanceOf(this.db, agreement.id, organisation.id)))
+      return { state: 'agreement_needed', ...context };
     return { state: 'valid', linkId: link.id, organisation, period: link.period, recipient: link.recipient };
   }
 
@@ -92,7 +105,9 @@ export class NilLinksService {
               ? ('already_done' as const)
               : error.reason === 'locked'
                 ? ('locked' as const)
-                : ('invalid' as const),
+                : error.reason === 'agreement_needed'
+                  ? ('agreement_needed' as const)
+                  : ('invalid' as const),
         };
       });
     return { ...outcome, ...context };

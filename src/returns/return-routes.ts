@@ -29,6 +29,8 @@ const submitProblems: Record<string, string> = {
   has_records: 'You cannot make a nil return while the return has deaths in it. Withdraw them first',
   no_records: 'Add at least one death, or make a nil return',
   incomplete: 'Some records are incomplete. Complete them before you submit',
+  agreement_needed:
+    'Your organisation must accept the data-sharing agreement before it can submit. Your return lead can accept it',
 };
 
 /** The answers the check page shows for each death: enough to recognise it and spot a mistake. */

@@ -6,7 +6,8 @@ import type { OrganisationsService } from '../organisations/service.js';
 import type { QueriesService } from '../collation/queries.js';
 import type { RecordsService } from './records-service.js';
 import type { ReturnsService } from './service.js';
-import { loadPartnerOrganisation, returnLoaders } from './partner-context.js';
+import { loadPartnerOrganisation, organisationOf, returnLoaders } from './partner-context.js';
+import type { AgreementsService } from '../agreements/service.js';
 import { queryAnswersRouter } from './query-routes.js';
 import { recordsRouter } from './record-routes.js';
 import { returnRouter } from './return-routes.js';
@@ -16,9 +17,16 @@ export function returnsRouter(
   records: RecordsService,
   organisations: OrganisationsService,
   queries: QueriesService,
+  agreements: AgreementsService,
 ): Router {
   const router = Router();
   router.use(requirePartner, loadPartnerOrganisation(organisations));
+  // The pages that submit say so when the organisation has not accepted the data-sharing agreement.
+  router.use(async (req, res, next) => {
+    if (/^\/\d{4}-\d{2}(?:\/(?:check|submit|nil))?$/.test(req.path))
+      res.locals.agreement = await agreements.statusFor(organisationOf(res));
+    next();
+  });
   const loaders = returnLoaders(returns);
   router.use(queryAnswersRouter(queries));
   router.use(recordsRouter(records, returns, loaders));

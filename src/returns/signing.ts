@@ -12,6 +12,7 @@ import { completenessErrors } from '../records/schema.js';
 import { recordDataOf, recordsOfReturn } from '../records/repository.js';
 import { queueNearMatches, relinkCases } from '../cases/relink.js';
 import * as repo from './repository.js';
+import { acceptanceOf, currentAgreement } from '../agreements/repository.js';
 
 /** Who signs a return: a signed-in user, or the recipient of a reminder email using its nil-return link. */
 export interface Signer {
@@ -45,6 +46,10 @@ export async function signReturn(
   // Who signed, as the audit log shows it: by email link, the link is named.
   const actor = { userId: user.id, label: user.via ? `${user.email} (${user.via})` : user.email };
   if (!canSubmitOn(period, today)) return { ok: false, reason: 'too_early' };
+  // An organisation submits nothing until it has accepted the data-sharing agreement in force.
+  const agreement = await currentAgreement(trx, today);
+  if (agreement && !(await acceptanceOf(trx, agreement.id, organisation.id)))
+    return { ok: false, reason: 'agreement_needed' };
 
   {
     const row = await repo.lockReturn(trx, organisation.id, period, now);

@@ -1,0 +1,130 @@
+// Data-sharing agreements: CCSU publishes each version; an organisation's return lead accepts the one in
+// force for the organisation before it can submit. Everything is audited.
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/database.js';
+import type { Organisation, User } from '../db/types.js';
+import { actorOf, audit, type Actor } from '../audit/audit.js';
+import { londonDateOf } from '../domain/periods.js';
+import * as repo from './repository.js';
+
+export interface AgreementStatus {
+  agreement: Awaited<ReturnType<typeof repo.currentWithAcceptance>>['agreement'];
+  acceptance: Awaited<ReturnType<typeof repo.currentWithAcceptance>>['acceptance'];
+  /** True when a version is in force and the organisation has not accepted it: no submitting yet. */
+  needed: boolean;
+  /** Who can accept for the organisation. */
+  leads: string[];
+}
+
+export type AcceptResult = 'accepted' | 'already_accepted' | 'no_agreement' | 'not_return_lead';
+
+export class AgreementsService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  private today() {
+    return londonDateOf(this.clock.now());
+  }
+
+  current() {
+    return repo.currentAgreement(this.db, this.today());
+  }
+
+  async statusFor(organisation: Pick<Organisation, 'id'>): Promise<AgreementStatus> {
+    const agreement = await this.current();
+    const acceptance = agreement
+      ? await repo.acceptanceOf(this.db, agreement.id, organisation.id)
+      : undefined;
+    const needed = agreement !== undefined && acceptance === undefined;
+    return {
+      agreement,
+      acceptance,
+      needed,
+      leads: needed ? await repo.returnLeadsOf(this.db, organisation.id) : [],
+    };
+  }
+
+  list() {
+    return repo.listAgreements(this.db);
+  }
+
+  /** Every organisation and whether (and by whom) it accepted a version. */
+  async overview(agreementId: number) {
+    const agreement = await repo.findAgreement(this.db, agreementId);
+    if (!agreement) return undefined;
+    return { agreement, organisations: await repo.acceptancesOf(this.db, agreement.id) };
+  }
+
+  async publish(
+    input: {
+      version: string;
+      title: string;
+      body: string | null;
+      link: string | null;
+      effective_from: string;
+    },
+    actor: Actor,
+  ): Promise<'published' | 'version_exists'> {
+    const now = this.clock.now();
+    return this.db.transaction().execute(async (trx) => {
+      const inserted = await trx
+        .insertInto('agreements')
+        .values({ ...input, published_by: actor.label, published_at: now })
+        .onConflict((oc) => oc.column('version').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!inserted) return 'version_exists' as const;
+      await audit(trx, {
+        actor,
+        organisationId: null,
+        action: 'agreement_published',
+        entity: 'agreement',
+        entityId: inserted.id,
+        detail: { version: input.version, effective_from: input.effective_from },
+        at: now,
+      });
+      return 'published' as const;
+    });
+  }
+
+  /** The organisation's return lead accepts the version in force, for the organisation. */
+  async accept(
+    organisation: Organisation,
+    user: User,
+    signature: { accepter_name: string; job_title: string },
+  ): Promise<AcceptResult> {
+    if (user.role !== 'partner' || !user.return_lead || user.organisation_id !== organisation.id)
+      return 'not_return_lead';
+    const agreement = await this.current();
+    if (!agreement) return 'no_agreement';
+    const now = this.clock.now();
+    return this.db.transaction().execute(async (trx) => {
+      const inserted = await trx
+        .insertInto('agreement_acceptances')
+        .values({
+          agreement_id: agreement.id,
+          organisation_id: organisation.id,
+          user_id: user.id,
+          accepter_name: signature.accepter_name,
+          job_title: signature.job_title,
+          accepted_at: now,
+        })
+        .onConflict((oc) => oc.constraint('agreement_acceptances_once').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!inserted) return 'already_accepted' as const;
+      await audit(trx, {
+        actor: actorOf(user),
+        organisationId: organisation.id,
+        action: 'agreement_accepted',
+        entity: 'agreement',
+        entityId: agreement.id,
+        detail: { version: agreement.version, job_title: signature.job_title },
+        at: now,
+      });
+      return 'accepted' as const;
+    });
+  }
+}

@@ -1,0 +1,188 @@
+// "Your organisation" for partners: the data-sharing agreement, the return contacts and the people who
+// make the returns. Everyone in the organisation can read it; its return lead can change it, so CCSU
+// does not manage every partner account by hand. Nothing here reaches another organisation.
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { AgreementsService } from '../agreements/service.js';
+import { acceptAgreementSchema } from '../agreements/schemas.js';
+import type { TeamService } from '../accounts/team.js';
+import type { Organisation } from '../db/types.js';
+import { actorOf } from '../audit/audit.js';
+import { HttpError } from '../lib/http-error.js';
+import { checkIdParams } from '../lib/ids.js';
+import { currentUser, requirePartner } from '../middleware/auth.js';
+import {
+  formOf,
+  toFormErrors,
+  validate,
+  validateNoFields,
+  type FormErrors,
+} from '../middleware/validation.js';
+import { contactsSchema } from './schema.js';
+import type { OrganisationsService } from './service.js';
+
+const inviteColleagueSchema = z.object({
+  email: z
+    .string({ error: 'Enter an email address' })
+    .trim()
+    .toLowerCase()
+    .min(1, 'Enter an email address')
+    .pipe(z.email('Enter an email address in the correct format, like name@example.org')),
+});
+
+function organisationOf(req: Request): Organisation {
+  if (!req.userOrganisation) throw new HttpError(403);
+  return req.userOrganisation;
+}
+
+/** Changes are for the organisation's return lead only. */
+function requireReturnLead(req: Request, _res: Response, next: NextFunction) {
+  if (!currentUser(req).return_lead) throw new HttpError(403);
+  next();
+}
+
+export function partnerOrganisationRouter(
+  organisations: OrganisationsService,
+  team: TeamService,
+  agreements: AgreementsService,
+  options: { showInvitationLinks: boolean },
+): Router {
+  const router = Router();
+  checkIdParams(router);
+  router.use(requirePartner);
+
+  const renderYours = async (req: Request, res: Response, invitedLink?: string) => {
+    const organisation = organisationOf(req);
+    res.render('organisations/yours', {
+      title: organisation.name,
+      organisation,
+      agreement: await agreements.statusFor(organisation),
+      members: await team.members(organisation.id),
+      invitedLink,
+    });
+  };
+
+  router.get('/', (req, res) => renderYours(req, res));
+
+  const renderAgreement = async (req: Request, res: Response, errors?: FormErrors) =>
+    res.render('organisations/agreement', {
+      title: 'Data-sharing agreement',
+      status: await agreements.statusFor(organisationOf(req)),
+      values: errors ? (req.body as Record<string, unknown>) : {},
+      errors,
+      backLink: '/organisation',
+    });
+
+  router.get('/agreement', (req, res) => renderAgreement(req, res));
+
+  router.post(
+    '/agreement',
+    requireReturnLead,
+    validate(acceptAgreementSchema, (req, res, errors) => renderAgreement(req, res, errors)),
+    async (req, res) => {
+      const result = await agreements.accept(
+        organisationOf(req),
+        currentUser(req),
+        formOf(res, acceptAgreementSchema),
+      );
+      if (result === 'not_return_lead') throw new HttpError(403);
+      req.session.flash =
+        result === 'no_agreement'
+          ? 'There is no agreement to accept at the moment'
+          : `${organisationOf(req).name} has accepted the data-sharing agreement`;
+      res.redirect('/organisation');
+    },
+  );
+
+  const renderContacts = (
+    req: Request,
+    res: Response,
+    values: Record<string, unknown>,
+    errors?: FormErrors,
+  ) =>
+    res.render('organisations/contacts', {
+      title: 'Return contacts',
+      values,
+      errors,
+      backLink: '/organisation',
+    });
+
+  router.get('/contacts', requireReturnLead, (req, res) => {
+    const organisation = organisationOf(req);
+    renderContacts(req, res, {
+      return_contacts: organisation.return_contacts.join('\n'),
+      escalation_contact: organisation.escalation_contact,
+    });
+  });
+
+  router.post(
+    '/contacts',
+    requireReturnLead,
+    validate(contactsSchema, (req, res, errors) =>
+      renderContacts(req, res, req.body as Record<string, unknown>, errors),
+    ),
+    async (req, res) => {
+      await organisations.updateContacts(
+        organisationOf(req).id,
+        formOf(res, contactsSchema),
+        actorOf(currentUser(req)),
+      );
+      req.session.flash = 'Return contacts saved';
+      res.redirect('/organisation');
+    },
+  );
+
+  const renderInvite = (req: Request, res: Response, values: Record<string, unknown>, errors?: FormErrors) =>
+    res.render('organisations/invite-colleague', {
+      title: 'Invite a colleague',
+      organisation: organisationOf(req),
+      values,
+      errors,
+      backLink: '/organisation',
+    });
+
+  router.get('/invite', requireReturnLead, (req, res) => renderInvite(req, res, {}));
+
+  router.post(
+    '/invite',
+    requireReturnLead,
+    validate(inviteColleagueSchema, (req, res, errors) =>
+      renderInvite(req, res, req.body as Record<string, unknown>, errors),
+    ),
+    async (req, res) => {
+      const { email } = formOf(res, inviteColleagueSchema);
+      const { result, link } = await team.invite(currentUser(req), organisationOf(req), email);
+      if (result === 'exists')
+        return renderInvite(
+          req,
+          res.status(400),
+          { email },
+          toFormErrors([
+            { field: 'email', message: 'Someone with this email address already has an account' },
+          ]),
+        );
+      // Without an email server the lead is shown the link once, to pass on (as an administrator is).
+      res.locals.flash = `Invitation sent to ${email}`;
+      await renderYours(req, res, options.showInvitationLinks ? link : undefined);
+    },
+  );
+
+  for (const [action, active] of [
+    ['deactivate', false],
+    ['reactivate', true],
+  ] as const)
+    router.post(`/users/:id/${action}`, requireReturnLead, validateNoFields(), async (req, res) => {
+      const result = await team.setActive(
+        currentUser(req),
+        organisationOf(req),
+        Number(req.params.id),
+        active,
+      );
+      if (result === 'not_found') throw new HttpError(404);
+      if (result === 'yourself') throw new HttpError(400, 'You cannot deactivate yourself');
+      req.session.flash = active ? 'Colleague reactivated' : 'Colleague deactivated and signed out';
+      res.redirect('/organisation');
+    });
+
+  return router;
+}
