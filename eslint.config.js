@@ -14,6 +14,7 @@ const features = [
   'dashboard',
   'organisations',
   'reminders',
+  'retention',
   'returns',
   'uploads',
 ];

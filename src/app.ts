@@ -27,6 +27,8 @@ import { TwoFactorService } from './accounts/two-factor.js';
 import { TeamService } from './accounts/team.js';
 import { AgreementsService } from './agreements/service.js';
 import { agreementsAdminRouter } from './agreements/admin-routes.js';
+import { RetentionService } from './retention/service.js';
+import { retentionRouter } from './retention/routes.js';
 import { partnerOrganisationRouter } from './organisations/partner-routes.js';
 import { OrganisationsService } from './organisations/service.js';
 import { organisationsRouter } from './organisations/routes.js';
@@ -86,6 +88,7 @@ export interface Services {
   twoFactor: TwoFactorService;
   agreements: AgreementsService;
   team: TeamService;
+  retention: RetentionService;
 }
 
 export function createServices({ config, db, clock, mailer }: AppDeps): Services {
@@ -97,6 +100,7 @@ export function createServices({ config, db, clock, mailer }: AppDeps): Services
     accounts,
     team: new TeamService(db, clock, accounts),
     agreements: new AgreementsService(db, clock),
+    retention: new RetentionService(db, config, clock),
     signIn: new SignInService(db, config, clock),
     twoFactor: new TwoFactorService(db, config, clock),
     organisations: new OrganisationsService(db, clock),
@@ -155,6 +159,13 @@ export function createJobs(services: Services, { config, db, clock }: AppDeps): 
       everyMs: config.jobs.intervalMs,
       exclusive: true,
       run: () => services.alerts.detect(),
+    },
+    {
+      // Hourly is often enough: it purges by the year, and its dry run is on the admin page.
+      name: 'retention',
+      everyMs: Math.max(config.jobs.intervalMs, 3_600_000),
+      exclusive: true,
+      run: () => services.retention.purge(),
     },
     {
       name: 'outbox',
@@ -238,6 +249,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   );
   app.use('/admin/organisations', organisationsRouter(services.organisations));
   app.use('/admin/agreements', agreementsAdminRouter(services.agreements));
+  app.use('/admin/retention', retentionRouter(services.retention));
   app.use(
     '/organisation',
     partnerOrganisationRouter(services.organisations, services.team, services.agreements, {

@@ -35,6 +35,8 @@ const envSchema = z.object({
   DB_CONNECT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(5),
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(2).max(600).default(20),
   SIGN_IN_MAX_ATTEMPTS: z.coerce.number().int().min(3).max(50).default(5),
+  /** Records whose date of death is older than this many years are purged (spec §8). */
+  RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(10),
   SIGN_IN_LOCKOUT_MINUTES: z.coerce
     .number()
     .int()
@@ -102,6 +104,7 @@ export interface Config {
   /** How long a stop waits for requests in flight and the current job step. */
   shutdownMs: number;
   signIn: { maxAttempts: number; lockoutMinutes: number };
+  retentionYears: number;
   logLevel: string;
   trustProxy: boolean;
   disclosure: {
@@ -169,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     shutdownMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
     signIn: { maxAttempts: e.SIGN_IN_MAX_ATTEMPTS, lockoutMinutes: e.SIGN_IN_LOCKOUT_MINUTES },
+    retentionYears: e.RETENTION_YEARS,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     disclosure: {

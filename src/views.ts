@@ -37,6 +37,7 @@ function navItems(user: User, currentPath: string | undefined): NavItem[] {
                 { text: 'Settings', href: '/admin/settings' },
                 { text: 'API tokens', href: '/admin/api-tokens' },
                 { text: 'Audit log', href: '/admin/audit' },
+                { text: 'Retention', href: '/admin/retention' },
               ]
             : []),
         ];

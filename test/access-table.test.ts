@@ -138,6 +138,7 @@ const policy: Record<string, Audience> = {
   'POST /admin/organisations/:id': 'admin',
   'GET /admin/users': 'admin',
   'POST /admin/users/:id/return-lead': 'admin',
+  'GET /admin/retention': 'admin',
   'GET /admin/agreements': 'admin',
   'GET /admin/agreements/new': 'admin',
   'POST /admin/agreements/new': 'admin',

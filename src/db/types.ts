@@ -326,7 +326,8 @@ export interface SettingsTable {
 
 export interface CaseFactsTable {
   case_id: number;
-  best_record_id: number;
+  /** Null once the case's records have been purged (retention); the row keeps counting. */
+  best_record_id: number | null;
   date_of_death: DateString | null;
   death_month: string | null;
   reported_month: string | null;
@@ -341,6 +342,7 @@ export interface CaseFactsTable {
   organisation_types: string[];
   report_count: number;
   refreshed_at: Timestamp;
+  archived_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export type ApiTokenScope = 'aggregates' | 'records';

@@ -37,7 +37,7 @@ describe('case facts', () => {
     expect(facts).toHaveLength(ages.length);
     for (const fact of facts)
       expect({ band: fact.age_band, groups: [...fact.substance_groups].sort() }).toEqual(
-        expected.get(fact.best_record_id),
+        expected.get(fact.best_record_id!),
       );
   });
 });
