@@ -12,6 +12,7 @@ import * as signInThrottle from './2026-11-26-008-sign-in-throttle.js';
 import * as twoFactor from './2026-11-26-009-two-factor.js';
 import * as agreements from './2026-11-26-010-agreements.js';
 import * as retention from './2026-11-26-011-retention.js';
+import * as rateLimits from './2026-11-26-012-rate-limits.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-001-foundation': foundation,
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26-009-two-factor': twoFactor,
   '2026-11-26-010-agreements': agreements,
   '2026-11-26-011-retention': retention,
+  '2026-11-26-012-rate-limits': rateLimits,
 };

@@ -15,6 +15,7 @@ import { readFilters } from '../dashboard/filters.js';
 import { caseAggregates, caseRowColumns, caseRows } from '../dashboard/repository.js';
 import type { DashboardService } from '../dashboard/service.js';
 import type { ApiTokensService } from './tokens.js';
+import { PgRateLimitStore } from '../middleware/rate-limit-store.js';
 import { tooFewMessage } from '../dashboard/filters.js';
 
 declare module 'express-serve-static-core' {
@@ -43,7 +44,16 @@ export function feedRouter(
   minPerType: number,
 ): Router {
   const router = Router();
-  router.use(rateLimit({ windowMs: 60_000, limit: 120, standardHeaders: 'draft-8', legacyHeaders: false }));
+  // 120 requests a minute for each client, counted in PostgreSQL so it holds across app instances.
+  router.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: 120,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      store: new PgRateLimitStore(db, clock, 'feed:'),
+    }),
+  );
   router.use(async (req: Request, res: Response, next: NextFunction) => {
     const check = await tokens.check(req.get('authorization'));
     if (!check.ok) {

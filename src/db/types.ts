@@ -63,6 +63,12 @@ export interface AgreementAcceptancesTable {
   accepted_at: Timestamp;
 }
 
+export interface RateLimitsTable {
+  key: string;
+  hits: number;
+  reset_at: Timestamp;
+}
+
 export interface RecoveryCodesTable {
   id: Generated<number>;
   user_id: number;
@@ -374,6 +380,7 @@ export interface AlertsTable {
 export interface DB {
   sign_in_throttle: SignInThrottleTable;
   recovery_codes: RecoveryCodesTable;
+  rate_limits: RateLimitsTable;
   remembered_browsers: RememberedBrowsersTable;
   agreements: AgreementsTable;
   agreement_acceptances: AgreementAcceptancesTable;

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { parse } from 'csv-parse/sync';
-import { createTestApp, createUser, signedIn, type Agent, type TestApp } from '../helpers/app.js';
+import { createTestApp, createUser, nullMailer, signedIn, type Agent, type TestApp } from '../helpers/app.js';
+import { createApp, createServices } from '../../src/app.js';
 import { loadFixture, tableOf } from '../dashboard/fixture.js';
 
 let t: TestApp;
@@ -170,12 +171,18 @@ describe('feed contents', () => {
 });
 
 describe('rate limit', () => {
-  it('when a client calls more than 120 times a minute then it is told to slow down', async () => {
+  it('when a client calls more than 120 times a minute across two app instances then it is told to slow down', async () => {
     const limited = await createTestApp({ now: '2026-04-20T10:00:00Z' });
+    // A second instance on the same database: the count is shared, not per process.
+    const deps = { config: limited.config, db: limited.db, clock: limited.clock, mailer: nullMailer };
+    const second = createApp(deps, createServices(deps));
     try {
+      for (let i = 0; i < 60; i += 1) await request(limited.app).get('/api/v1/cases.json');
       let last = 0;
-      for (let i = 0; i < 121; i += 1) last = (await request(limited.app).get('/api/v1/cases.json')).status;
+      for (let i = 0; i < 61; i += 1) last = (await request(second).get('/api/v1/cases.json')).status;
       expect(last).toBe(429);
+      limited.clock.advance(61_000); // a new minute
+      expect((await request(second).get('/api/v1/cases.json')).status).toBe(401);
     } finally {
       await limited.close();
     }
