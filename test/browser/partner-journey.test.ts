@@ -19,6 +19,7 @@ import {
   watchConsole,
 } from '../helpers/browser.js';
 import type { User } from '../../src/db/types.js';
+import { codeAt } from '../../src/accounts/totp.js';
 
 jest.setTimeout(180_000);
 
@@ -234,5 +235,65 @@ describe('a partner’s month in the browser', () => {
     await click('Add more detail', 'link');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('More detail (optional)');
     await expectAccessibleAtBothWidths(page);
+  });
+
+  it('when the return lead accepts the agreement and invites a colleague then the colleague can make the return', async () => {
+    const org = await createOrganisation(t, { name: 'Lead Trust', code: 'LDT', active_from: '2026-03' });
+    const lead = await createUser(t, 'partner', org.id);
+    await t.services.team.setReturnLead(lead.id, true, { userId: null, label: 'test' });
+    await t.services.agreements.publish(
+      {
+        version: '1.0',
+        title: 'Drug-related deaths data-sharing agreement',
+        body: 'Partners share pseudonymised information about drug-related deaths.',
+        link: null,
+        effective_from: '2026-04-01',
+      },
+      { userId: null, label: 'test' },
+    );
+    await signIn(lead);
+    expect(await page.locator('#agreement-needed').textContent()).toContain(
+      'must accept the data-sharing agreement',
+    );
+    await click('Read and accept the agreement', 'link');
+    await expectAccessibleAtBothWidths(page);
+    await page.getByLabel('Your full name').fill('Sam Carter');
+    await page.getByLabel('Your job title').fill('Service manager');
+    await page.getByLabel(/I have read this agreement and accept it/).check();
+    await click('Accept the agreement');
+    expect(await page.locator('.govuk-notification-banner').textContent()).toContain(
+      'Lead Trust has accepted the data-sharing agreement',
+    );
+    await expectAccessibleAtBothWidths(page);
+    await click('Invite a colleague', 'link');
+    await expectAccessibleAtBothWidths(page);
+    await page.getByLabel('Their work email address').fill('colleague@lead.test');
+    await click('Send invitation');
+    const link = new URL((await page.locator('#invitation-link').textContent())!.trim()).pathname;
+    await click('Sign out');
+
+    // The colleague, in their own browser: password, authenticator, then the nil return.
+    const colleague = await (await browser.newContext()).newPage();
+    const problems = watchConsole(colleague);
+    const press = async (name: string) =>
+      Promise.all([
+        colleague.waitForEvent('load'),
+        colleague.getByRole('button', { name, exact: true }).click(),
+      ]);
+    await colleague.goto(`${server.baseUrl}${link}`);
+    await colleague.getByLabel('Create a password').fill('a long and private passphrase');
+    await colleague.getByLabel('Confirm your password').fill('a long and private passphrase');
+    await press('Set password and sign in');
+    const key = (await colleague.locator('#key').textContent())!.replace(/\s+/g, '');
+    await colleague.getByLabel('Enter the code from the app').fill(codeAt(key, t.clock.now()));
+    await press('Continue');
+    await press('I have saved my recovery codes');
+    expect(await colleague.getByRole('heading', { level: 1 }).textContent()).toBe('March 2026 return');
+    await colleague.getByLabel('No, make a nil return').check();
+    await press('Continue');
+    await colleague.getByLabel(/became aware of no drug- or alcohol-related deaths in March 2026/).check();
+    await press('Submit nil return');
+    expect(await colleague.locator('.govuk-panel').textContent()).toContain('DRD-2026-03-LDT-1');
+    expect(problems).toEqual([]);
   });
 });
