@@ -6,11 +6,12 @@ import { migrationsCurrent } from './db/migrate.js';
 /** The longest /health takes: a load balancer needs an answer, not a hang on a locked table. */
 export const HEALTH_BUDGET_MS = 2_000;
 
-type Health =
+export type Health =
   | { status: 'ok'; database: 'ok'; migrations: 'current'; outboxPending: number }
   | { status: 'unavailable'; database: string; reason: string; migrations?: string; outboxPending?: number };
 
-async function check(db: Db): Promise<Health> {
+/** The checks, in one short transaction; the router below only times and answers them. */
+export async function checkHealth(db: Db): Promise<Health> {
   return db.transaction().execute(async (trx) => {
     // Each statement here must answer quickly; a lock or a stuck server becomes a failure, not a wait.
     await sql`set local statement_timeout = ${sql.lit(HEALTH_BUDGET_MS - 500)}`.execute(trx);
@@ -43,7 +44,7 @@ async function check(db: Db): Promise<Health> {
 }
 
 /** /health: database reachable and writable, migrations current, outbox backlog. 503 with a reason when not. */
-export function healthRouter(db: Db): Router {
+export function healthRouter(check: () => Promise<Health>): Router {
   const router = Router();
   router.get('/health', async (_req, res) => {
     let timer: NodeJS.Timeout | undefined;
@@ -59,7 +60,7 @@ export function healthRouter(db: Db): Router {
       );
     });
     const health = await Promise.race([
-      check(db).catch((): Health => ({
+      check().catch((): Health => ({
         status: 'unavailable',
         database: 'unreachable',
         reason: 'the database cannot be reached',

@@ -3,7 +3,8 @@
 // flight and the jobs' current step finish (up to a cut-off), closes the pool and the embedded
 // database, and exits 0. A failure the code did not expect is logged and ends in the same orderly stop.
 import { pino } from 'pino';
-import { createApp, createJobs, createServices } from './app.js';
+import { createApp } from './app.js';
+import { createJobs, createServices } from './services.js';
 import { JobRunner } from './jobs/runner.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';

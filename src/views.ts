@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import path from 'node:path';
 import * as reference from './domain/reference.js';
 import { formatDate, formatDateWithDay, formatPeriod } from './domain/periods.js';
+import { can } from './domain/permissions.js';
 import { ragOf, ragTagClass, statusLabels, type ReturnStatus } from './domain/status.js';
 import type { User } from './db/types.js';
 
@@ -93,6 +94,7 @@ export function setUpViews(app: Express): void {
     formatDayMonth,
     formatPeriod,
     statusTag,
+    can,
     navItems,
   });
   app.use((req, res, next) => {

@@ -1,11 +1,10 @@
 import { Router, type Request } from 'express';
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { actorOf, type ExportAudit } from '../audit/audit.js';
 import { streamCsv } from '../lib/exports.js';
 import { requireAdmin } from '../middleware/auth.js';
 import { HttpError } from '../lib/http-error.js';
-import type { Db } from '../db/database.js';
+import type { AdminService } from './service.js';
 import { MAX_ID, checkIdParams } from '../lib/ids.js';
 
 /** Admin views of the outbox (where email waits when there is no SMTP) and the audit log. */
@@ -18,38 +17,21 @@ function withTitle(html: string, subject: string): string {
     : title + html;
 }
 
-export function adminRouter(db: Db, exportAudit: ExportAudit): Router {
+export function adminRouter(admin: AdminService, exportAudit: ExportAudit): Router {
   const router = Router();
   checkIdParams(router);
   router.use(requireAdmin);
 
   router.get('/outbox', async (_req, res) => {
-    const messages = await db
-      .selectFrom('outbox')
-      .select([
-        'id',
-        'to_addresses',
-        'subject',
-        'status',
-        'attempts',
-        'last_error',
-        'created_at',
-        'sent_at',
-        'secret',
-      ])
-      .orderBy('id', 'desc')
-      .limit(200)
-      .execute();
-    res.render('admin/outbox', { title: 'Outbox', messages });
+    res.render('admin/outbox', { title: 'Outbox', messages: await admin.outbox() });
   });
 
   router.get('/outbox/:id', async (req, res) => {
     const id = Number(req.params.id);
     if (!Number.isInteger(id)) throw new HttpError(404);
-    const found = await db.selectFrom('outbox').selectAll().where('id', '=', String(id)).executeTakeFirst();
-    if (!found) throw new HttpError(404);
     // A personal link is not for the administrator's eyes: who, when and what happened, never the body.
-    const message = found.secret ? { ...found, text: '', html: '' } : found;
+    const message = await admin.message(id);
+    if (!message) throw new HttpError(404);
     res.render('admin/message', { title: message.subject, message, backLink: '/admin/outbox' });
   });
 
@@ -58,12 +40,7 @@ export function adminRouter(db: Db, exportAudit: ExportAudit): Router {
   router.get('/outbox/:id/html', async (req, res) => {
     const id = Number(req.params.id);
     if (!Number.isInteger(id)) throw new HttpError(404);
-    const message = await db
-      .selectFrom('outbox')
-      .select(['html', 'subject'])
-      .where('id', '=', String(id))
-      .where('secret', '=', false)
-      .executeTakeFirst();
+    const message = await admin.messageHtml(id);
     // A message carrying a personal link is never shown, not even to administrators.
     if (!message) throw new HttpError(404);
     res
@@ -90,30 +67,19 @@ export function adminRouter(db: Db, exportAudit: ExportAudit): Router {
   });
   const auditQuery = (req: Request) => {
     const f = auditFilters.parse(req.query);
-    let query = db.selectFrom('audit_log').selectAll();
-    if (f.actor) query = query.where('actor', 'ilike', `%${f.actor.replace(/[%_\\]/g, '\\$&')}%`);
-    if (f.organisation) query = query.where('organisation_id', '=', f.organisation);
-    if (f.action) query = query.where('action', '=', f.action);
-    if (f.from) query = query.where(sql`(at at time zone 'Europe/London')::date`, '>=', f.from);
-    if (f.to) query = query.where(sql`(at at time zone 'Europe/London')::date`, '<=', f.to);
-    return { f, query: query.orderBy('id', 'desc') };
+    return { f, query: admin.auditQuery(f) };
   };
 
   router.get('/audit', async (req, res) => {
     const { f, query } = auditQuery(req);
-    const actions = await db.selectFrom('audit_log').select('action').distinct().orderBy('action').execute();
-    const organisations = await db
-      .selectFrom('organisations')
-      .select(['id', 'name'])
-      .orderBy('name')
-      .execute();
+    const { actions, organisations } = await admin.auditChoices();
     const search = new URLSearchParams(
       Object.entries(req.query).filter(([, v]) => typeof v === 'string' && v !== '') as [string, string][],
     );
     res.render('admin/audit', {
       title: 'Audit log',
       entries: await query.limit(200).execute(),
-      actions: actions.map((a) => a.action),
+      actions,
       organisations,
       f,
       search: search.toString(),

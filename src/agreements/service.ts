@@ -6,6 +6,7 @@ import type { Organisation, User } from '../db/types.js';
 import { actorOf, audit, type Actor } from '../audit/audit.js';
 import { londonDateOf } from '../domain/periods.js';
 import * as repo from './repository.js';
+import { can } from '../domain/permissions.js';
 
 export interface AgreementStatus {
   agreement: Awaited<ReturnType<typeof repo.currentWithAcceptance>>['agreement'];
@@ -95,7 +96,7 @@ export class AgreementsService {
     user: User,
     signature: { accepter_name: string; job_title: string },
   ): Promise<AcceptResult> {
-    if (user.role !== 'partner' || !user.return_lead || user.organisation_id !== organisation.id)
+    if (!can(user, 'manage_own_organisation') || user.organisation_id !== organisation.id)
       return 'not_return_lead';
     const agreement = await this.current();
     if (!agreement) return 'no_agreement';

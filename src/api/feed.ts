@@ -2,20 +2,15 @@
 // and complete, authenticated by API tokens. `aggregates` tokens get counts through disclosure control;
 // `records` tokens also get one row per case, without linkage keys.
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
-import type { Clock } from '../clock.js';
-import type { Db } from '../db/database.js';
-import { audit } from '../audit/audit.js';
+import { rateLimit, type Store } from 'express-rate-limit';
 import type { ApiTokenScope } from '../db/types.js';
 import { rowsOf, streamCsv, streamJson, type Column } from '../lib/exports.js';
 import { suppressCount, type DisclosureSettings } from '../domain/disclosure.js';
 import { statusLabels } from '../domain/status.js';
-import { getSettings } from '../settings/settings.js';
 import { readFilters } from '../dashboard/filters.js';
-import { caseAggregates, caseRowColumns, caseRows } from '../dashboard/repository.js';
+import { caseRowColumns } from '../dashboard/repository.js';
 import type { DashboardService } from '../dashboard/service.js';
 import type { ApiTokensService } from './tokens.js';
-import { PgRateLimitStore } from '../middleware/rate-limit-store.js';
 import { tooFewMessage } from '../dashboard/filters.js';
 
 declare module 'express-serve-static-core' {
@@ -37,21 +32,20 @@ const column = (header: string): Column<Row> => ({
 });
 
 export function feedRouter(
-  db: Db,
-  clock: Clock,
   tokens: ApiTokensService,
   dashboard: DashboardService,
-  minPerType: number,
+  options: { minPerType: number; rateLimitStore: Store },
 ): Router {
+  const { minPerType } = options;
   const router = Router();
-  // 120 requests a minute for each client, counted in PostgreSQL so it holds across app instances.
+  // 120 requests a minute for each client, counted in PostgreSQL (the store) across app instances.
   router.use(
     rateLimit({
       windowMs: 60_000,
       limit: 120,
       standardHeaders: 'draft-8',
       legacyHeaders: false,
-      store: new PgRateLimitStore(db, clock, 'feed:'),
+      store: options.rateLimitStore,
     }),
   );
   router.use(async (req: Request, res: Response, next: NextFunction) => {
@@ -85,16 +79,7 @@ export function feedRouter(
       res.status(400).json({ error: 'The query is not valid', problems: errors });
       return null;
     }
-    const token = req.apiToken!;
-    await audit(db, {
-      actor: { userId: null, label: `API token ${token.id} (${token.name})` },
-      organisationId: null,
-      action: 'feed_read',
-      entity: 'api_token',
-      entityId: token.id,
-      detail: { path: req.path, scope: token.scope, filters: { ...filters } },
-      at: clock.now(),
-    });
+    await tokens.recordRead(req.apiToken!, req.path, filters);
     return filters;
   };
 
@@ -120,7 +105,7 @@ export function feedRouter(
     const filters = await filtersOr400(req, res);
     if (!filters) return;
     const exact = req.apiToken!.scope === 'records';
-    const disclosure: DisclosureSettings = (await getSettings(db)).disclosure;
+    const disclosure: DisclosureSettings = await dashboard.disclosure();
     const columns = ['death_month', 'residence_area', 'death_classification', 'substance_group'].map(column);
     columns.push({
       header: 'cases',
@@ -131,7 +116,7 @@ export function feedRouter(
       res,
       'cases-aggregates',
       columns,
-      rowsOf(caseAggregates(db, filters).stream(1000)) as AsyncIterable<Row>,
+      rowsOf(dashboard.caseAggregatesStream(filters)) as AsyncIterable<Row>,
     );
   });
 
@@ -181,7 +166,7 @@ export function feedRouter(
     const filters = await filtersOr400(req, res);
     if (!filters) return;
     const columns = caseRowColumns.map(column);
-    await send(req, res, 'cases', columns, rowsOf(caseRows(db, filters).stream(1000)) as AsyncIterable<Row>);
+    await send(req, res, 'cases', columns, rowsOf(dashboard.caseRowsStream(filters)) as AsyncIterable<Row>);
   });
 
   router.use((_req: Request, res: Response) => problem(res, 404, 'No such feed: see the README'));

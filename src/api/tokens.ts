@@ -21,6 +21,23 @@ export class ApiTokensService {
     private readonly clock: Clock,
   ) {}
 
+  /** Every feed read is audited, like every export: which token, which path, which filters. */
+  async recordRead(
+    token: { id: number; name: string; scope: string },
+    path: string,
+    filters: object,
+  ): Promise<void> {
+    await audit(this.db, {
+      actor: { userId: null, label: `API token ${token.id} (${token.name})` },
+      organisationId: null,
+      action: 'feed_read',
+      entity: 'api_token',
+      entityId: token.id,
+      detail: { path, scope: token.scope, filters: { ...filters } },
+      at: this.clock.now(),
+    });
+  }
+
   async list() {
     const now = this.clock.now();
     const rows = await this.db

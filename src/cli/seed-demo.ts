@@ -4,7 +4,7 @@
 import { FixedClock } from '../clock.js';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/open.js';
-import { createServices } from '../app.js';
+import { createServices } from '../services.js';
 import { createMailer } from '../mail/mailer.js';
 import { hashPassword } from '../accounts/secrets.js';
 import { insertUser } from '../accounts/repository.js';

@@ -9,7 +9,7 @@ import { ageBands } from '../domain/groupings.js';
 import { formatPeriod, londonDateOf, periodOf, periodsBetween, type Period } from '../domain/periods.js';
 import * as ref from '../domain/reference.js';
 import { getSettings } from '../settings/settings.js';
-import { countCases, type CountRow, type Dimension } from './repository.js';
+import { caseAggregates, caseRows, countCases, type CountRow, type Dimension } from './repository.js';
 import type { DashboardFilters } from './filters.js';
 import { present, type Audience, type Category, type Figure, type ShownFigure } from './figures.js';
 import { isLate, isReceived } from '../domain/compliance.js';
@@ -128,6 +128,20 @@ export class DashboardService {
     private readonly clock: Clock,
     private readonly collation: CollationService,
   ) {}
+
+  /** The feed's rows, streamed: counts by month, area, classification and substance group. */
+  caseAggregatesStream(filters: DashboardFilters) {
+    return caseAggregates(this.db, filters).stream(1000);
+  }
+
+  /** The feed's one row per case (records scope only). */
+  caseRowsStream(filters: DashboardFilters) {
+    return caseRows(this.db, filters).stream(1000);
+  }
+
+  async disclosure() {
+    return (await getSettings(this.db)).disclosure;
+  }
 
   currentPeriod(): Period {
     return periodOf(londonDateOf(this.clock.now()));

@@ -9,6 +9,7 @@ import type { TeamService } from '../accounts/team.js';
 import type { Organisation } from '../db/types.js';
 import { actorOf } from '../audit/audit.js';
 import { HttpError } from '../lib/http-error.js';
+import { can } from '../domain/permissions.js';
 import { checkIdParams } from '../lib/ids.js';
 import { currentUser, requirePartner } from '../middleware/auth.js';
 import {
@@ -37,7 +38,7 @@ function organisationOf(req: Request): Organisation {
 
 /** Changes are for the organisation's return lead only. */
 function requireReturnLead(req: Request, _res: Response, next: NextFunction) {
-  if (!currentUser(req).return_lead) throw new HttpError(403);
+  if (!can(currentUser(req), 'manage_own_organisation')) throw new HttpError(403);
   next();
 }
 

@@ -1,13 +1,12 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import type { Clock } from '../clock.js';
-import type { Db } from '../db/database.js';
 import { actorOf } from '../audit/audit.js';
 import { currentUser, requireAdmin } from '../middleware/auth.js';
 import { formOf, validate, type FormErrors } from '../middleware/validation.js';
 import { reminderKinds, reminderLabels } from '../domain/reminders.js';
 import { concernOptions } from '../domain/early-warning.js';
-import { getSettings, saveSettings, type Settings } from './settings.js';
+import type { Settings } from './settings.js';
+import type { SettingsService } from './service.js';
 
 const whole = (label: string, min: number, max: number) =>
   z
@@ -78,7 +77,7 @@ function formValues(settings: Settings): Record<string, string | string[]> {
 }
 
 /** Admin settings: deadline, reminder schedule, CCSU distribution list, disclosure control. */
-export function settingsRouter(db: Db, clock: Clock, options: { allowBelowMinimum: boolean }): Router {
+export function settingsRouter(settings: SettingsService, options: { allowBelowMinimum: boolean }): Router {
   const router = Router();
   const settingsForm = settingsFormFor(options.allowBelowMinimum);
   router.use(requireAdmin);
@@ -92,7 +91,7 @@ export function settingsRouter(db: Db, clock: Clock, options: { allowBelowMinimu
       concernOptions,
     });
 
-  router.get('/', async (_req, res) => render(res, formValues(await getSettings(db))));
+  router.get('/', async (_req, res) => render(res, formValues(await settings.get())));
 
   router.post(
     '/',
@@ -116,7 +115,7 @@ export function settingsRouter(db: Db, clock: Clock, options: { allowBelowMinimu
           rememberBrowserDays: form.rememberBrowserDays,
         },
       };
-      await saveSettings(db, next, actorOf(currentUser(req)), clock.now());
+      await settings.save(next, actorOf(currentUser(req)));
       req.session.flash = 'Settings saved';
       res.redirect('/admin/settings');
     },

@@ -2,7 +2,8 @@
 // without locking the owner out, tells nobody which addresses have accounts, and an admin can lift it.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
-import { createApp, createServices } from '../../src/app.js';
+import { createApp } from '../../src/app.js';
+import { createServices } from '../../src/services.js';
 import {
   agentFor,
   createTestApp,

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { parse } from 'csv-parse/sync';
 import { createTestApp, createUser, nullMailer, signedIn, type Agent, type TestApp } from '../helpers/app.js';
-import { createApp, createServices } from '../../src/app.js';
+import { createApp } from '../../src/app.js';
+import { createServices } from '../../src/services.js';
 import { loadFixture, tableOf } from '../dashboard/fixture.js';
 
 let t: TestApp;

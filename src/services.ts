@@ -1,0 +1,155 @@
+// The composition root: every service built once from the app's dependencies, handed to createApp, the
+// server's background jobs and the tests alike.
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Clock } from './clock.js';
+import type { Db } from './db/database.js';
+import type { Mailer } from './mail/mailer.js';
+import { purgeExpiredSessions } from './middleware/session-store.js';
+import { UploadsService } from './uploads/service.js';
+import { AccountsService } from './accounts/service.js';
+import { SignInService } from './accounts/sign-in.js';
+import { TwoFactorService } from './accounts/two-factor.js';
+import { TeamService } from './accounts/team.js';
+import { AgreementsService } from './agreements/service.js';
+import { RetentionService } from './retention/service.js';
+import { AdminService } from './admin/service.js';
+import { SettingsService } from './settings/service.js';
+import { OrganisationsService } from './organisations/service.js';
+import { ReturnsService } from './returns/service.js';
+import { RecordsService } from './returns/records-service.js';
+import { RemindersService } from './reminders/service.js';
+import { SummaryService } from './collation/summary.js';
+import { NilLinksService } from './reminders/nil-links.js';
+import { OutboxSender, defaultSenderOptions } from './mail/sender.js';
+import type { Job } from './jobs/runner.js';
+import { CollationService } from './collation/service.js';
+import { CasesService } from './cases/service.js';
+import { QueriesService } from './collation/queries.js';
+import { DashboardService } from './dashboard/service.js';
+import { AlertsService } from './dashboard/alerts.js';
+import { ApiTokensService } from './api/tokens.js';
+import { ScorecardService } from './collation/scorecard.js';
+import { ExportAudit } from './audit/audit.js';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  mailer: Mailer;
+  clock: Clock;
+  logger?: Logger;
+}
+
+export interface Services {
+  accounts: AccountsService;
+  signIn: SignInService;
+  organisations: OrganisationsService;
+  returns: ReturnsService;
+  records: RecordsService;
+  reminders: RemindersService;
+  summary: SummaryService;
+  nilLinks: NilLinksService;
+  sender: OutboxSender;
+  collation: CollationService;
+  cases: CasesService;
+  queries: QueriesService;
+  uploads: UploadsService;
+  dashboard: DashboardService;
+  alerts: AlertsService;
+  apiTokens: ApiTokensService;
+  scorecard: ScorecardService;
+  exportAudit: ExportAudit;
+  twoFactor: TwoFactorService;
+  agreements: AgreementsService;
+  team: TeamService;
+  retention: RetentionService;
+  admin: AdminService;
+  settings: SettingsService;
+}
+
+export function createServices({ config, db, clock, mailer }: AppDeps): Services {
+  const returns = new ReturnsService(db, config, clock);
+  const collation = new CollationService(db, clock);
+  const scorecard = new ScorecardService(db, clock, collation);
+  const accounts = new AccountsService(db, config, clock);
+  return {
+    accounts,
+    team: new TeamService(db, clock, accounts),
+    agreements: new AgreementsService(db, clock),
+    retention: new RetentionService(db, config, clock),
+    admin: new AdminService(db),
+    settings: new SettingsService(db, clock),
+    signIn: new SignInService(db, config, clock),
+    twoFactor: new TwoFactorService(db, config, clock),
+    organisations: new OrganisationsService(db, clock),
+    returns,
+    records: new RecordsService(db, config, clock, returns),
+    reminders: new RemindersService(db, config, clock),
+    summary: new SummaryService(db, config, clock, scorecard, collation),
+    nilLinks: new NilLinksService(db, clock, returns),
+    collation,
+    dashboard: new DashboardService(db, clock, collation),
+    alerts: new AlertsService(db, config, clock),
+    apiTokens: new ApiTokensService(db, clock),
+    scorecard,
+    exportAudit: new ExportAudit(db, clock),
+    cases: new CasesService(db, clock),
+    queries: new QueriesService(db, config, clock),
+    uploads: new UploadsService(db, config, clock, returns),
+    sender: new OutboxSender(db, mailer, clock, {
+      ...defaultSenderOptions,
+      from: config.mailFrom,
+      maxAttempts: config.jobs.outboxMaxAttempts,
+      claimMs: config.jobs.outboxClaimMs,
+    }),
+  };
+}
+
+/** The background jobs, for the runner started by the server. */
+export function createJobs(services: Services, { config, db, clock }: AppDeps): Job[] {
+  return [
+    {
+      name: 'purge-sessions',
+      everyMs: config.jobs.intervalMs,
+      exclusive: true,
+      run: () => purgeExpiredSessions(db, clock),
+    },
+    {
+      name: 'reminders',
+      everyMs: config.jobs.intervalMs,
+      exclusive: true,
+      run: () => services.reminders.run(),
+    },
+    {
+      name: 'summary',
+      everyMs: config.jobs.intervalMs,
+      exclusive: true,
+      run: () => services.summary.runScheduled(),
+    },
+    {
+      name: 'expire-uploads',
+      everyMs: config.jobs.intervalMs,
+      exclusive: true,
+      run: () => services.uploads.expire(),
+    },
+    {
+      name: 'early-warning',
+      everyMs: config.jobs.intervalMs,
+      exclusive: true,
+      run: () => services.alerts.detect(),
+    },
+    {
+      // Hourly is often enough: it purges by the year, and its dry run is on the admin page.
+      name: 'retention',
+      everyMs: Math.max(config.jobs.intervalMs, 3_600_000),
+      exclusive: true,
+      run: () => services.retention.purge(),
+    },
+    {
+      name: 'outbox',
+      everyMs: config.jobs.outboxIntervalMs,
+      exclusive: false,
+      run: (signal) => services.sender.sendDue(20, signal),
+    },
+  ];
+}
