@@ -4,6 +4,9 @@ import type { Transaction } from 'kysely';
 import type { DB, Organisation, User } from '../db/types.js';
 import { actorOf, audit } from '../audit/audit.js';
 import * as repo from './repository.js';
+import { fail, type Result } from '../lib/result.js';
+
+export type AmendReason = 'not_found' | 'locked' | 'not_submitted';
 
 export async function reopenForAmendment(
   trx: Transaction<DB>,
@@ -14,11 +17,11 @@ export async function reopenForAmendment(
     user: User;
     reason: { code: string; text: string | null };
   },
-): Promise<{ ok: true } | { ok: false; reason: string }> {
+): Promise<Result<object, AmendReason>> {
   const { organisation, period, user, reason } = input;
   const row = await repo.lockReturn(trx, organisation.id, period, now);
-  if (row.locked_at) return { ok: false, reason: 'locked' };
-  if (row.state !== 'submitted' && row.state !== 'nil') return { ok: false, reason: 'not_submitted' };
+  if (row.locked_at) return fail('locked');
+  if (row.state !== 'submitted' && row.state !== 'nil') return fail('not_submitted');
   await trx
     .updateTable('returns')
     .set({ state: 'reopened', amendment_reason: reason.code, amendment_text: reason.text, updated_at: now })

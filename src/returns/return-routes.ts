@@ -8,6 +8,8 @@ import { formatPeriod } from '../domain/periods.js';
 import { amendmentReasons, labelOf } from '../domain/reference.js';
 import type { QueriesService } from '../collation/queries.js';
 import type { ReturnDetail, ReturnsService } from './service.js';
+import type { SignReason } from './signing.js';
+import type { AmendReason } from './amendment.js';
 import { organisationOf, type ReturnLoaders } from './partner-context.js';
 import { recordDataOf } from '../records/repository.js';
 import { completenessErrors } from '../records/schema.js';
@@ -22,7 +24,8 @@ import {
   startSchema,
 } from './schemas.js';
 
-const submitProblems: Record<string, string> = {
+/** Every reason a return cannot be signed, in words (the compiler checks none is missing). */
+const submitProblems: Record<Exclude<SignReason, 'not_found'>, string> = {
   too_early: 'You can submit this return from the first day of next month',
   locked: 'This return is locked. Contact the County Community Safety Unit to reopen it',
   already_submitted: 'This return has already been submitted',
@@ -32,6 +35,8 @@ const submitProblems: Record<string, string> = {
   agreement_needed:
     'Your organisation must accept the data-sharing agreement before it can submit. Your return lead can accept it',
 };
+
+const amendStatus: Record<AmendReason, number> = { not_found: 404, locked: 403, not_submitted: 409 };
 
 /** The answers the check page shows for each death: enough to recognise it and spot a mistake. */
 const checkFields: FieldDef[] = [
@@ -166,7 +171,7 @@ export function returnRouter(
       const result = await returns.submit(organisationOf(res), detail.period, currentUser(req));
       if (!result.ok) {
         if (result.reason === 'not_found') throw new HttpError(404);
-        const message = submitProblems[result.reason] ?? 'This return cannot be submitted';
+        const message = submitProblems[result.reason];
         return renderCheck(
           res.status(409),
           await loadReturn(req, res),
@@ -219,7 +224,7 @@ export function returnRouter(
           toFormErrors([
             {
               field: 'declaration',
-              message: submitProblems[result.reason] ?? 'This nil return cannot be made',
+              message: submitProblems[result.reason],
             },
           ]),
         );
@@ -267,7 +272,8 @@ export function returnRouter(
         code: form.reason,
         text: form.reason_text || null,
       });
-      if (!result.ok) throw new HttpError(result.reason === 'not_found' ? 404 : 403);
+      // Amending is never offered on a locked or unsubmitted return, so reaching here is a stale page.
+      if (!result.ok) throw new HttpError(amendStatus[result.reason]);
       req.session.flash = 'You can now change this return. Submit it again when you have finished';
       res.redirect(`/returns/${detail.period}`);
     },

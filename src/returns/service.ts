@@ -27,6 +27,8 @@ import { latestDuePeriod } from '../domain/compliance.js';
 import { requestReopen } from './reopen-request.js';
 import { reopenForAmendment } from './amendment.js';
 import { signReturn, type ActionResult, type Signer } from './signing.js';
+import { fail, type Result } from '../lib/result.js';
+import type { AmendReason } from './amendment.js';
 
 export interface ReturnSummary {
   period: Period;
@@ -243,7 +245,7 @@ export class ReturnsService {
     discardDrafts?: number,
   ): Promise<ActionResult> {
     const detail = await this.detail(organisation, period);
-    if (!detail) return { ok: false, reason: 'not_found' };
+    if (!detail) return fail('not_found');
     return signReturn(trx, this.clock.now(), this.today(), this.config.publicUrl, {
       organisation,
       period: detail.period,
@@ -260,9 +262,9 @@ export class ReturnsService {
     period: string,
     user: User,
     reason: { code: string; text: string | null },
-  ): Promise<{ ok: true } | { ok: false; reason: string }> {
+  ): Promise<Result<object, AmendReason>> {
     const detail = await this.detail(organisation, period);
-    if (!detail) return { ok: false, reason: 'not_found' };
+    if (!detail) return fail('not_found');
     const now = this.clock.now();
     return this.db
       .transaction()

@@ -12,6 +12,7 @@ import { completenessErrors } from '../records/schema.js';
 import { recordDataOf, recordsOfReturn } from '../records/repository.js';
 import { queueNearMatches, relinkCases } from '../cases/relink.js';
 import * as repo from './repository.js';
+import { fail, type Result } from '../lib/result.js';
 import { acceptanceOf, currentAgreement } from '../agreements/repository.js';
 
 /** Who signs a return: a signed-in user, or the recipient of a reminder email using its nil-return link. */
@@ -21,7 +22,18 @@ export interface Signer {
   via?: string;
 }
 
-export type ActionResult = { ok: true; reference: string } | { ok: false; reason: string };
+/** Why a return could not be signed. */
+export type SignReason =
+  | 'not_found'
+  | 'too_early'
+  | 'agreement_needed'
+  | 'locked'
+  | 'already_submitted'
+  | 'has_records'
+  | 'no_records'
+  | 'incomplete';
+
+export type ActionResult = Result<{ reference: string }, SignReason>;
 
 export async function signReturn(
   trx: Transaction<DB>,
@@ -45,22 +57,19 @@ export async function signReturn(
   const user = input.signer;
   // Who signed, as the audit log shows it: by email link, the link is named.
   const actor = { userId: user.id, label: user.via ? `${user.email} (${user.via})` : user.email };
-  if (!canSubmitOn(period, today)) return { ok: false, reason: 'too_early' };
+  if (!canSubmitOn(period, today)) return fail('too_early');
   // An organisation submits nothing until it has accepted the data-sharing agreement in force.
   const agreement = await currentAgreement(trx, today);
-  if (agreement && !(await acceptanceOf(trx, agreement.id, organisation.id)))
-    return { ok: false, reason: 'agreement_needed' };
+  if (agreement && !(await acceptanceOf(trx, agreement.id, organisation.id))) return fail('agreement_needed');
 
   {
     const row = await repo.lockReturn(trx, organisation.id, period, now);
-    if (row.locked_at) return { ok: false as const, reason: 'locked' };
-    if (row.state === 'submitted' || row.state === 'nil')
-      return { ok: false as const, reason: 'already_submitted' };
+    if (row.locked_at) return fail('locked');
+    if (row.state === 'submitted' || row.state === 'nil') return fail('already_submitted');
     let records = await recordsOfReturn(trx, row.id);
     let active = records.filter((r) => r.record_status === 'active');
     if (kind === 'nil' && active.length > 0) {
-      if (row.first_submitted_at || input.discardDrafts !== active.length)
-        return { ok: false as const, reason: 'has_records' };
+      if (row.first_submitted_at || input.discardDrafts !== active.length) return fail('has_records');
       const ids = active.map((r) => r.id);
       await trx
         .updateTable('records')
@@ -79,10 +88,10 @@ export async function signReturn(
       records = await recordsOfReturn(trx, row.id);
       active = [];
     }
-    if (kind === 'submit' && active.length === 0) return { ok: false as const, reason: 'no_records' };
+    if (kind === 'submit' && active.length === 0) return fail('no_records');
     const context = { today, periodEnd: lastDayOf(period) };
     if (active.some((record) => completenessErrors(recordDataOf(record), context).length > 0))
-      return { ok: false as const, reason: 'incomplete' };
+      return fail('incomplete');
 
     const version = row.current_version + 1;
     const reopened = row.state === 'reopened';
