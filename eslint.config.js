@@ -9,6 +9,7 @@ const features = [
   'admin',
   'agreements',
   'api',
+  'areas',
   'cases',
   'collation',
   'dashboard',

@@ -13,6 +13,7 @@ import * as twoFactor from './2026-11-26-009-two-factor.js';
 import * as agreements from './2026-11-26-010-agreements.js';
 import * as retention from './2026-11-26-011-retention.js';
 import * as rateLimits from './2026-11-26-012-rate-limits.js';
+import * as areas from './2026-11-26-013-areas.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-001-foundation': foundation,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26-010-agreements': agreements,
   '2026-11-26-011-retention': retention,
   '2026-11-26-012-rate-limits': rateLimits,
+  '2026-11-26-013-areas': areas,
 };

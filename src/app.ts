@@ -25,6 +25,7 @@ import { ccsuRouter } from './collation/home-routes.js';
 import { adminRouter } from './admin/routes.js';
 import { nilLinkRouter } from './reminders/nil-routes.js';
 import { settingsRouter } from './settings/routes.js';
+import { areasRouter } from './areas/routes.js';
 import { casesRouter } from './cases/routes.js';
 import { collationRouter } from './collation/routes.js';
 import { dashboardRouter } from './dashboard/routes.js';
@@ -50,7 +51,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   // The feed authenticates by token, not session: mounted before sessions and CSRF (it is read-only).
   app.use(
     '/api/v1',
-    feedRouter(services.apiTokens, services.dashboard, {
+    feedRouter(services.apiTokens, services.dashboard, services.areas, {
       minPerType: config.disclosure.minOrganisationsPerType,
       rateLimitStore: new PgRateLimitStore(db, deps.clock, 'feed:'),
     }),
@@ -88,10 +89,12 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
       services.dashboard,
       services.alerts,
       services.scorecard,
+      services.areas,
       config.disclosure.minOrganisationsPerType,
     ),
   );
   app.use('/ccsu', casesRouter(services.cases));
+  app.use('/ccsu', areasRouter(services.areas));
   app.use(
     '/ccsu',
     collationRouter(services.collation, services.queries, services.organisations, services.exportAudit),

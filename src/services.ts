@@ -15,6 +15,7 @@ import { AgreementsService } from './agreements/service.js';
 import { RetentionService } from './retention/service.js';
 import { AdminService } from './admin/service.js';
 import { SettingsService } from './settings/service.js';
+import { AreasService } from './areas/service.js';
 import { OrganisationsService } from './organisations/service.js';
 import { ReturnsService } from './returns/service.js';
 import { RecordsService } from './returns/records-service.js';
@@ -65,6 +66,7 @@ export interface Services {
   retention: RetentionService;
   admin: AdminService;
   settings: SettingsService;
+  areas: AreasService;
 }
 
 export function createServices({ config, db, clock, mailer }: AppDeps): Services {
@@ -79,6 +81,7 @@ export function createServices({ config, db, clock, mailer }: AppDeps): Services
     retention: new RetentionService(db, config, clock),
     admin: new AdminService(db),
     settings: new SettingsService(db, clock),
+    areas: new AreasService(db, clock),
     signIn: new SignInService(db, config, clock),
     twoFactor: new TwoFactorService(db, config, clock),
     organisations: new OrganisationsService(db, clock),

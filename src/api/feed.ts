@@ -11,6 +11,7 @@ import { readFilters } from '../dashboard/filters.js';
 import { caseRowColumns } from '../dashboard/repository.js';
 import type { DashboardService } from '../dashboard/service.js';
 import type { ApiTokensService } from './tokens.js';
+import type { AreasService } from '../areas/service.js';
 import { tooFewMessage } from '../dashboard/filters.js';
 
 declare module 'express-serve-static-core' {
@@ -34,6 +35,7 @@ const column = (header: string): Column<Row> => ({
 export function feedRouter(
   tokens: ApiTokensService,
   dashboard: DashboardService,
+  areas: AreasService,
   options: { minPerType: number; rateLimitStore: Store },
 ): Router {
   const { minPerType } = options;
@@ -106,7 +108,13 @@ export function feedRouter(
     if (!filters) return;
     const exact = req.apiToken!.scope === 'records';
     const disclosure: DisclosureSettings = await dashboard.disclosure();
-    const columns = ['death_month', 'residence_area', 'death_classification', 'substance_group'].map(column);
+    const columns = [
+      'death_month',
+      'residence_area',
+      'residence_area_gss',
+      'death_classification',
+      'substance_group',
+    ].map(column);
     columns.push({
       header: 'cases',
       value: (r) => (exact ? (r.cases as number) : String(suppressCount(r.cases as number, disclosure))),
@@ -167,6 +175,22 @@ export function feedRouter(
     if (!filters) return;
     const columns = caseRowColumns.map(column);
     await send(req, res, 'cases', columns, rowsOf(dashboard.caseRowsStream(filters)) as AsyncIterable<Row>);
+  });
+
+  // The areas with their GSS codes (for mapping) and populations: one row per area and year loaded.
+  router.get('/areas.:format', formats, async (req, res) => {
+    await tokens.recordRead(req.apiToken!, req.path, {});
+    const { areas: list } = await areas.withPopulations();
+    async function* flat(): AsyncIterable<Row> {
+      for (const a of list) {
+        const years = Object.keys(a.populations).map(Number);
+        if (years.length === 0)
+          yield { code: a.code, name: a.name, gss_code: a.gss_code, year: null, population: null };
+        for (const year of years)
+          yield { code: a.code, name: a.name, gss_code: a.gss_code, year, population: a.populations[year] };
+      }
+    }
+    await send(req, res, 'areas', ['code', 'name', 'gss_code', 'year', 'population'].map(column), flat());
   });
 
   router.use((_req: Request, res: Response) => problem(res, 404, 'No such feed: see the README'));

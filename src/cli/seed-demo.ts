@@ -130,6 +130,24 @@ try {
       .where('email', 'like', '%demo.drd.test')
       .execute();
 
+    // Populations for rates: clearly fictional round figures, never to be mistaken for ONS estimates.
+    const year = Number(today.slice(0, 4));
+    const demoAreas = await db.selectFrom('areas').select('code').where('gss_code', 'is not', null).execute();
+    for (const [i, area] of demoAreas.entries())
+      for (const y of [year - 2, year - 1])
+        await db
+          .insertInto('area_populations')
+          .values({
+            area_code: area.code,
+            year: y,
+            population: 90_000 + i * 10_000 + (y - year + 2) * 1_000,
+            source: 'Fictional demo figures (not ONS estimates)',
+            loaded_by: 'seed:demo',
+            loaded_at: new Date(),
+          })
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+
     let deathNumber = 0;
     // Each completed month: deaths, each known to 1–3 partners, then returns submitted on time, late or not at all.
     for (let period = firstPeriod; period < currentPeriod; period = addMonths(period, 1)) {

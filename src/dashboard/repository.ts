@@ -57,12 +57,17 @@ export async function countCases(
   return rows;
 }
 
+/** An area's ONS GSS code, for mapping (none for out of county, no fixed abode, unknown). */
+const areaGss = (code: ReturnType<typeof sql.ref>) =>
+  sql<string | null>`(select gss_code from areas where areas.code = ${code})`;
+
 /** The columns of a case-level row, in order; lists are joined with ';'. */
 export const caseRowColumns = [
   'case_id',
   'death_month',
   'reported_month',
   'residence_area',
+  'residence_area_gss',
   'death_classification',
   'evidence_stage',
   'age_band',
@@ -87,6 +92,7 @@ export function caseRows(db: DbOrTrx, filters: DashboardFilters) {
     .select(
       caseRowColumns.map((column) => {
         const list = listColumns[column];
+        if (column === 'residence_area_gss') return areaGss(sql.ref('residence_area')).as(column);
         return list
           ? sql<string>`array_to_string(${sql.ref(list)}, ';')`.as(column)
           : sql<unknown>`${sql.ref(column)}`.as(column);
@@ -110,6 +116,7 @@ export function caseAggregates(db: DbOrTrx, filters: DashboardFilters) {
       'f.residence_area',
       'f.death_classification',
       'f.substance_group',
+      areaGss(sql.ref('f.residence_area')).as('residence_area_gss'),
       sql<number>`count(*)::int`.as('cases'),
     ])
     .groupBy(['f.death_month', 'f.residence_area', 'f.death_classification', 'f.substance_group'])

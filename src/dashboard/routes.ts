@@ -12,6 +12,8 @@ import { groupOverlapping } from '../domain/early-warning.js';
 import { RESPONSE_WORKING_DAYS, type ScorecardService } from '../collation/scorecard.js';
 import { streamCsv, toAsync } from '../lib/exports.js';
 import { checkIdParams } from '../lib/ids.js';
+import type { AreasService } from '../areas/service.js';
+import { ratePer100k } from '../domain/rates.js';
 
 const isCcsu = (user: User) => user.role === 'ccsu_analyst' || user.role === 'ccsu_admin';
 
@@ -20,6 +22,7 @@ export function dashboardRouter(
   dashboard: DashboardService,
   alerts: AlertsService,
   scorecard: ScorecardService,
+  areas: AreasService,
   minPerType: number,
 ): Router {
   const router = Router();
@@ -38,12 +41,29 @@ export function dashboardRouter(
       errors.push({ field: 'organisation_type', message: tooFewMessage(minPerType) });
     }
     const figures = await dashboard.page(page, filters, await dashboard.audienceFor(exact));
+    // Beside the counts by area, rates per 100,000 from the same counts as shown (so, for partners,
+    // after disclosure control) and the population of the year the period ends in, or the latest before.
+    const byArea = figures.find((f) => f.id === 'residence_area');
+    let rates = null;
+    if (byArea) {
+      const populations = await areas.populationsFor(Number(filters.to.slice(0, 4)));
+      rates = {
+        year: populations.year,
+        rows: byArea.categories.map((category, c) => ({
+          label: category.label,
+          count: byArea.cells[c]![0]!,
+          population: populations.byArea.get(category.code),
+          rate: ratePer100k(byArea.cells[c]![0]!, populations.byArea.get(category.code)),
+        })),
+      };
+    }
     const formErrors = toFormErrors(errors);
     res.render('dashboard/page', {
       title: `Dashboard: ${page.title}`,
       page,
       pages: dashboardPages.filter((p) => !p.ccsuOnly || exact),
       figures,
+      rates,
       filters,
       query,
       queryString: filtersQueryString(filters),

@@ -63,6 +63,23 @@ export interface AgreementAcceptancesTable {
   accepted_at: Timestamp;
 }
 
+export interface AreasTable {
+  code: string;
+  name: string;
+  /** ONS GSS code (E07…); none for "out of county", "no fixed abode" and "unknown". */
+  gss_code: string | null;
+  ordinal: number;
+}
+
+export interface AreaPopulationsTable {
+  area_code: string;
+  year: number;
+  population: number;
+  source: string;
+  loaded_by: string;
+  loaded_at: Timestamp;
+}
+
 export interface RateLimitsTable {
   key: string;
   hits: number;
@@ -381,6 +398,8 @@ export interface DB {
   sign_in_throttle: SignInThrottleTable;
   recovery_codes: RecoveryCodesTable;
   rate_limits: RateLimitsTable;
+  areas: AreasTable;
+  area_populations: AreaPopulationsTable;
   remembered_browsers: RememberedBrowsersTable;
   agreements: AgreementsTable;
   agreement_acceptances: AgreementAcceptancesTable;

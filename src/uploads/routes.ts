@@ -1,6 +1,5 @@
 // Bulk upload pages for a partner: template downloads, the upload form, the preview and the confirm.
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import multer from 'multer';
 import type { Config } from '../config.js';
 import type { OrganisationsService } from '../organisations/service.js';
 import { loadPartnerOrganisation, organisationOf } from '../returns/partner-context.js';
@@ -8,7 +7,7 @@ import { formatPeriod } from '../domain/periods.js';
 import { HttpError } from '../lib/http-error.js';
 import { currentUser, requirePartner } from '../middleware/auth.js';
 import { toFormErrors, validateNoFields } from '../middleware/validation.js';
-import { CsrfError, formTokenValid } from '../middleware/csrf.js';
+import { receiveOneFile } from '../middleware/file-upload.js';
 import type { ReturnDetail, ReturnsService } from '../returns/service.js';
 import { streamCsv } from '../lib/exports.js';
 import { columnByName } from './columns.js';
@@ -34,16 +33,6 @@ export function uploadsRouter(
   const router = Router();
   checkIdParams(router);
   router.use(requirePartner, loadPartnerOrganisation(organisations));
-  // In memory only, never on disk; anything over the limit is refused before it is read.
-  const receive = (req: Request, res: Response, done: (error: unknown) => void) =>
-    multer({
-      storage: multer.memoryStorage(),
-      limits: { fileSize: config.uploads.maxBytes, files: 1, fields: 5 },
-      // The form's token comes before the file: a request without a good one is refused before the
-      // file is read into memory.
-      fileFilter: (_req, _file, accept) =>
-        formTokenValid(res) ? accept(null, true) : accept(new CsrfError('invalid csrf token')),
-    }).single('file')(req, res, done);
   const maxMb = Math.round(config.uploads.maxBytes / 1024 / 1024);
 
   router.get('/template.csv', (_req, res) => sendCsvTemplate(res));
@@ -74,20 +63,10 @@ export function uploadsRouter(
   });
 
   // The file arrives first (multipart), then the form's other fields are checked like any POST.
+  const receive = receiveOneFile({ maxBytes: config.uploads.maxBytes });
   const receiveFile = async (req: Request, res: Response, next: NextFunction) => {
     res.locals.uploadDetail = await editableDetail(req, res);
-    res.locals.uploadProblem = await new Promise<string | undefined>((resolve, reject) =>
-      receive(req, res, (error: unknown) => {
-        if (error instanceof CsrfError) reject(error);
-        else if (!error) resolve(undefined);
-        else if (error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE')
-          resolve(`The selected file must be smaller than ${maxMb} MB`);
-        else resolve('The file could not be received. Try again');
-      }),
-    );
-    // A form sent without a file never reached the file filter: its token is checked here.
-    if (!formTokenValid(res)) throw new CsrfError('invalid csrf token');
-    next();
+    await receive(req, res, next);
   };
 
   router.post('/:period/upload', receiveFile, validateNoFields(), async (req, res) => {

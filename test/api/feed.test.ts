@@ -110,6 +110,7 @@ describe('feed contents', () => {
     expect(rows).toContainEqual({
       death_month: '2026-03',
       residence_area: 'watford',
+      residence_area_gss: 'E07000103',
       death_classification: 'suspected_drug',
       substance_group: 'stimulants',
       cases: 9,

@@ -1,0 +1,68 @@
+// Reading CCSU's population file: a CSV of GSS code, year and population (ONS mid-year estimates).
+// Every row is checked before anything is saved; problems name the row and the column, and never repeat
+// what a cell held unless it is a well-formed code or number.
+import { parse } from 'csv-parse/sync';
+
+export interface PopulationRow {
+  gss_code: string;
+  year: number;
+  population: number;
+}
+
+export type PopulationFile = { ok: true; rows: PopulationRow[] } | { ok: false; problems: string[] };
+
+const MAX_ROWS = 5_000;
+const GSS = /^[EWSN]\d{8}$/;
+
+export function readPopulationCsv(buffer: Buffer, knownGss: Set<string>, thisYear: number): PopulationFile {
+  let records: string[][];
+  try {
+    records = parse(buffer, {
+      bom: true,
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: true,
+      relax_quotes: true,
+      to: MAX_ROWS + 2,
+    });
+  } catch {
+    return {
+      ok: false,
+      problems: [
+        'The file is not a CSV file that can be read. Save it as CSV (comma separated) and try again',
+      ],
+    };
+  }
+  const [header, ...body] = records;
+  const columns = (header ?? []).map((h) => h.toLowerCase().replace(/[^a-z]/g, ''));
+  const at = {
+    gss_code: columns.indexOf('gsscode'),
+    year: columns.indexOf('year'),
+    population: columns.indexOf('population'),
+  };
+  if (at.gss_code < 0 || at.year < 0 || at.population < 0)
+    return { ok: false, problems: ['The first row must name the columns gss_code, year and population'] };
+  if (body.length === 0) return { ok: false, problems: ['The file has no rows under its headings'] };
+  if (body.length > MAX_ROWS) return { ok: false, problems: [`The file has more than ${MAX_ROWS} rows`] };
+  const problems: string[] = [];
+  const rows: PopulationRow[] = [];
+  const seen = new Set<string>();
+  body.forEach((cells, i) => {
+    const row = i + 2;
+    const gss = (cells[at.gss_code] ?? '').toUpperCase();
+    const year = cells[at.year] ?? '';
+    const population = (cells[at.population] ?? '').replace(/,/g, '');
+    if (!GSS.test(gss)) problems.push(`Row ${row}, gss_code: enter a GSS code, like E07000095`);
+    else if (!knownGss.has(gss))
+      problems.push(`Row ${row}, gss_code: ${gss} is not the code of an area here`);
+    if (!/^\d{4}$/.test(year) || Number(year) < 2000 || Number(year) > thisYear)
+      problems.push(`Row ${row}, year: enter a year from 2000 to ${thisYear}`);
+    if (!/^\d{1,8}$/.test(population) || Number(population) === 0)
+      problems.push(`Row ${row}, population: enter a whole number above 0`);
+    const key = `${gss}|${year}`;
+    if (seen.has(key)) problems.push(`Row ${row}: ${gss} appears twice for ${year}`);
+    seen.add(key);
+    rows.push({ gss_code: gss, year: Number(year), population: Number(population) });
+  });
+  return problems.length ? { ok: false, problems: problems.slice(0, 50) } : { ok: true, rows };
+}

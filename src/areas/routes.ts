@@ -1,0 +1,70 @@
+// CCSU's areas page: each area's GSS code and population by year, and the population file upload.
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import { actorOf } from '../audit/audit.js';
+import { screened } from '../domain/identifiers.js';
+import { currentUser, requireCcsu } from '../middleware/auth.js';
+import { receiveOneFile } from '../middleware/file-upload.js';
+import { formOf, toFormErrors, validate, type FormErrors } from '../middleware/validation.js';
+import type { AreasService } from './service.js';
+
+const populationFormSchema = z.object({
+  source: z
+    .string({ error: 'Say where the figures come from' })
+    .trim()
+    .min(1, 'Say where the figures come from, like “ONS mid-year estimates 2024, released July 2025”')
+    .max(200, 'The source must be 200 characters or fewer')
+    .superRefine(screened('The source')),
+});
+
+export function areasRouter(areas: AreasService): Router {
+  const router = Router();
+  router.use(requireCcsu);
+
+  const render = async (
+    res: Response,
+    values: Record<string, unknown> = {},
+    errors?: FormErrors,
+    problems: string[] = [],
+  ) =>
+    res.render('areas/areas', {
+      title: 'Areas and populations',
+      ...(await areas.withPopulations()),
+      values,
+      errors,
+      problems,
+    });
+
+  router.get('/areas', (_req, res) => render(res));
+
+  router.post(
+    '/areas/populations',
+    receiveOneFile({ maxBytes: 1024 * 1024 }),
+    validate(populationFormSchema, (req, res, errors) =>
+      render(res, req.body as Record<string, unknown>, errors),
+    ),
+    async (req, res) => {
+      const { source } = formOf(res, populationFormSchema);
+      const problem = res.locals.uploadProblem as string | undefined;
+      if (problem || !req.file)
+        return render(
+          res.status(400),
+          { source },
+          toFormErrors([{ field: 'file', message: problem ?? 'Select the CSV file of populations' }]),
+        );
+      const result = await areas.loadPopulations(req.file.buffer, source, actorOf(currentUser(req)));
+      if (!result.ok)
+        return render(
+          res.status(400),
+          { source },
+          toFormErrors([
+            { field: 'file', message: 'The file has problems, listed below. Nothing was saved' },
+          ]),
+          result.problems,
+        );
+      req.session.flash = `Populations loaded: ${result.rows} rows for ${result.years.join(', ')}`;
+      res.redirect('/ccsu/areas');
+    },
+  );
+  return router;
+}

@@ -1,0 +1,88 @@
+// Areas as reference data: their ONS GSS codes and populations by year, loaded by CCSU, all or nothing,
+// audited. Used for rates per 100,000 and published in the feed.
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/database.js';
+import { audit, type Actor } from '../audit/audit.js';
+import { londonDateOf } from '../domain/periods.js';
+import * as repo from './repository.js';
+import { readPopulationCsv } from './populations-csv.js';
+
+export class AreasService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  list() {
+    return repo.listAreas(this.db);
+  }
+
+  /** Every area with its population in each year loaded, for the areas page and the feed. */
+  async withPopulations() {
+    const [areas, populations] = await Promise.all([repo.listAreas(this.db), repo.listPopulations(this.db)]);
+    const years = [...new Set(populations.map((p) => p.year))].sort((a, b) => a - b);
+    return {
+      years,
+      areas: areas.map((a) => ({
+        ...a,
+        populations: Object.fromEntries(
+          populations.filter((p) => p.area_code === a.code).map((p) => [p.year, p.population]),
+        ) as Record<number, number>,
+      })),
+      sources: [
+        ...new Map(
+          populations.map((p) => [p.year, { year: p.year, source: p.source, loaded_at: p.loaded_at }]),
+        ).values(),
+      ],
+    };
+  }
+
+  populationsFor(year: number) {
+    return repo.populationsFor(this.db, year);
+  }
+
+  /** Loads a population file: every row right, or nothing saved. A year loaded again is replaced. */
+  async loadPopulations(
+    file: Buffer,
+    source: string,
+    actor: Actor,
+  ): Promise<{ ok: true; rows: number; years: number[] } | { ok: false; problems: string[] }> {
+    const areas = await repo.listAreas(this.db);
+    const byGss = new Map(areas.filter((a) => a.gss_code).map((a) => [a.gss_code!, a.code]));
+    const now = this.clock.now();
+    const read = readPopulationCsv(file, new Set(byGss.keys()), Number(londonDateOf(now).slice(0, 4)));
+    if (!read.ok) return read;
+    const years = [...new Set(read.rows.map((r) => r.year))].sort((a, b) => a - b);
+    await this.db.transaction().execute(async (trx) => {
+      for (const row of read.rows)
+        await trx
+          .insertInto('area_populations')
+          .values({
+            area_code: byGss.get(row.gss_code)!,
+            year: row.year,
+            population: row.population,
+            source,
+            loaded_by: actor.label,
+            loaded_at: now,
+          })
+          .onConflict((oc) =>
+            oc.columns(['area_code', 'year']).doUpdateSet((eb) => ({
+              population: eb.ref('excluded.population'),
+              source: eb.ref('excluded.source'),
+              loaded_by: eb.ref('excluded.loaded_by'),
+              loaded_at: eb.ref('excluded.loaded_at'),
+            })),
+          )
+          .execute();
+      await audit(trx, {
+        actor,
+        organisationId: null,
+        action: 'populations_loaded',
+        entity: 'area_populations',
+        detail: { rows: read.rows.length, years, source },
+        at: now,
+      });
+    });
+    return { ok: true, rows: read.rows.length, years };
+  }
+}
