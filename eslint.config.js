@@ -13,6 +13,7 @@ const features = [
   'cases',
   'collation',
   'dashboard',
+  'ldis',
   'organisations',
   'reminders',
   'retention',

@@ -14,6 +14,7 @@ import * as agreements from './2026-11-26-010-agreements.js';
 import * as retention from './2026-11-26-011-retention.js';
 import * as rateLimits from './2026-11-26-012-rate-limits.js';
 import * as areas from './2026-11-26-013-areas.js';
+import * as ldisAlerts from './2026-11-26-014-ldis-alerts.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-001-foundation': foundation,
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26-011-retention': retention,
   '2026-11-26-012-rate-limits': rateLimits,
   '2026-11-26-013-areas': areas,
+  '2026-11-26-014-ldis-alerts': ldisAlerts,
 };

@@ -26,6 +26,7 @@ import { adminRouter } from './admin/routes.js';
 import { nilLinkRouter } from './reminders/nil-routes.js';
 import { settingsRouter } from './settings/routes.js';
 import { areasRouter } from './areas/routes.js';
+import { ldisRouter } from './ldis/routes.js';
 import { casesRouter } from './cases/routes.js';
 import { collationRouter } from './collation/routes.js';
 import { dashboardRouter } from './dashboard/routes.js';
@@ -90,11 +91,13 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
       services.alerts,
       services.scorecard,
       services.areas,
+      services.ldis,
       config.disclosure.minOrganisationsPerType,
     ),
   );
   app.use('/ccsu', casesRouter(services.cases));
   app.use('/ccsu', areasRouter(services.areas));
+  app.use('/ccsu', ldisRouter(services.ldis));
   app.use(
     '/ccsu',
     collationRouter(services.collation, services.queries, services.organisations, services.exportAudit),

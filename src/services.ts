@@ -16,6 +16,7 @@ import { RetentionService } from './retention/service.js';
 import { AdminService } from './admin/service.js';
 import { SettingsService } from './settings/service.js';
 import { AreasService } from './areas/service.js';
+import { LdisService } from './ldis/service.js';
 import { OrganisationsService } from './organisations/service.js';
 import { ReturnsService } from './returns/service.js';
 import { RecordsService } from './returns/records-service.js';
@@ -67,6 +68,7 @@ export interface Services {
   admin: AdminService;
   settings: SettingsService;
   areas: AreasService;
+  ldis: LdisService;
 }
 
 export function createServices({ config, db, clock, mailer }: AppDeps): Services {
@@ -82,6 +84,7 @@ export function createServices({ config, db, clock, mailer }: AppDeps): Services
     admin: new AdminService(db),
     settings: new SettingsService(db, clock),
     areas: new AreasService(db, clock),
+    ldis: new LdisService(db, clock),
     signIn: new SignInService(db, config, clock),
     twoFactor: new TwoFactorService(db, config, clock),
     organisations: new OrganisationsService(db, clock),

@@ -29,6 +29,7 @@ function navItems(user: User, currentPath: string | undefined): NavItem[] {
           { text: 'Cases', href: '/ccsu/cases' },
           { text: 'Duplicates', href: '/ccsu/review' },
           { text: 'Queries', href: '/ccsu/queries' },
+          { text: 'LDIS alerts', href: '/ccsu/ldis' },
           { text: 'Areas', href: '/ccsu/areas' },
           ...(user.role === 'ccsu_admin'
             ? [

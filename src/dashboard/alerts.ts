@@ -26,6 +26,7 @@ const unspecific = new Set<string>(
 export interface AlertView {
   id: number;
   concerns: string;
+  concernKeys: string[];
   firstDeath: string;
   lastDeath: string;
   cases: number;
@@ -186,6 +187,7 @@ export class AlertsService {
     return rows.map((a) => ({
       id: a.id,
       concerns: concernsLabel(a.concern.split(',')),
+      concernKeys: a.concern.split(','),
       firstDeath: a.first_death,
       lastDeath: a.last_death,
       cases: a.case_ids.length,

@@ -13,6 +13,7 @@ import { RESPONSE_WORKING_DAYS, type ScorecardService } from '../collation/score
 import { streamCsv, toAsync } from '../lib/exports.js';
 import { checkIdParams } from '../lib/ids.js';
 import type { AreasService } from '../areas/service.js';
+import type { LdisService } from '../ldis/service.js';
 import { ratePer100k } from '../domain/rates.js';
 
 const isCcsu = (user: User) => user.role === 'ccsu_analyst' || user.role === 'ccsu_admin';
@@ -23,6 +24,7 @@ export function dashboardRouter(
   alerts: AlertsService,
   scorecard: ScorecardService,
   areas: AreasService,
+  ldis: LdisService,
   minPerType: number,
 ): Router {
   const router = Router();
@@ -123,9 +125,18 @@ export function dashboardRouter(
 
   // Open early warnings, overlapping alerts about the same deaths shown as one (CCSU only).
   router.get('/alerts', requireCcsu, async (_req, res) => {
+    // Each warning with the LDIS alerts of the last 90 days about its substances; and LDIS alerts about
+    // substances in recent deaths even where no cluster has formed.
+    const warnings = await Promise.all(
+      groupOverlapping(await alerts.unacknowledged()).map(async (w) => ({
+        ...w,
+        ldis: await ldis.relatedTo(w.concernKeys),
+      })),
+    );
     res.render('dashboard/alerts', {
       title: 'Early warnings',
-      warnings: groupOverlapping(await alerts.unacknowledged()),
+      warnings,
+      ldisAboutRecentDeaths: await ldis.aboutRecentDeaths(),
       backLink: '/dashboard',
     });
   });

@@ -63,6 +63,21 @@ export interface AgreementAcceptancesTable {
   accepted_at: Timestamp;
 }
 
+export interface LdisAlertsTable {
+  id: Generated<number>;
+  reference: string;
+  title: string;
+  issued_on: DateString;
+  /** Data-dictionary substance codes. */
+  substances: ColumnType<string[], string, string>;
+  /** Area codes. */
+  areas: ColumnType<string[], string, string>;
+  severity: 'information' | 'warning' | 'urgent';
+  link: string | null;
+  created_by: string;
+  created_at: Timestamp;
+}
+
 export interface AreasTable {
   code: string;
   name: string;
@@ -399,6 +414,7 @@ export interface DB {
   recovery_codes: RecoveryCodesTable;
   rate_limits: RateLimitsTable;
   areas: AreasTable;
+  ldis_alerts: LdisAlertsTable;
   area_populations: AreaPopulationsTable;
   remembered_browsers: RememberedBrowsersTable;
   agreements: AgreementsTable;

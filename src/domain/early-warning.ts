@@ -40,6 +40,17 @@ export function concernsLabel(keys: readonly string[]): string {
   return keys.map(concernLabel).join(' / ');
 }
 
+/**
+ * Whether an LDIS alert about these substances is about a concern: the same substance, or a substance
+ * of the concern's group. "Any single substance" alerts are stored under the substance they found.
+ */
+export function ldisMatchesConcern(concernKey: string, ldisSubstances: readonly string[]): boolean {
+  const [kind, code] = concernKey.split(':');
+  if (kind === 'substance') return ldisSubstances.includes(code!);
+  if (kind === 'group') return ldisSubstances.some((s) => substances.find(([c]) => c === s)?.[2] === code);
+  return false;
+}
+
 export interface DatedCase {
   caseId: number;
   date: IsoDate;
@@ -86,6 +97,8 @@ export function findClusters(cases: DatedCase[], minCases: number, windowDays: n
 export interface WarningGroup {
   alertIds: number[];
   concerns: string;
+  /** The concern keys behind the words, e.g. group:opioids. */
+  concernKeys: string[];
   cases: number;
   firstDeath: IsoDate;
   lastDeath: IsoDate;
@@ -96,6 +109,7 @@ export function groupOverlapping(
     id: number;
     caseIds: readonly number[];
     concerns: string;
+    concernKeys: readonly string[];
     firstDeath: IsoDate;
     lastDeath: IsoDate;
   }[],
@@ -114,6 +128,7 @@ export function groupOverlapping(
   return groups.map((g) => ({
     alertIds: g.alerts.map((a) => a.id).sort((a, b) => a - b),
     concerns: [...new Set(g.alerts.flatMap((a) => a.concerns.split(' / ')))].join(' / '),
+    concernKeys: [...new Set(g.alerts.flatMap((a) => a.concernKeys))],
     cases: g.cases.size,
     firstDeath: g.alerts.map((a) => a.firstDeath).sort()[0]!,
     lastDeath: g.alerts

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { findClusters, groupOverlapping } from '../../src/domain/early-warning.js';
+import { findClusters, groupOverlapping, ldisMatchesConcern } from '../../src/domain/early-warning.js';
 
 const dated = (...dates: string[]) => dates.map((date, i) => ({ caseId: i + 1, date }));
 
@@ -41,6 +41,7 @@ describe('overlapping alerts', () => {
     id,
     caseIds,
     concerns,
+    concernKeys: [`substance:${concerns.toLowerCase()}`],
     firstDeath,
     lastDeath,
   });
@@ -54,15 +55,30 @@ describe('overlapping alerts', () => {
       alert(5, [30, 31, 32], 'Xylazine', '2026-03-10', '2026-03-12'),
     ]);
     expect(groups).toEqual([
-      { alertIds: [1, 2], concerns: 'Cocaine', cases: 5, firstDeath: '2026-03-01', lastDeath: '2026-03-09' },
+      {
+        alertIds: [1, 2],
+        concerns: 'Cocaine',
+        concernKeys: ['substance:cocaine'],
+        cases: 5,
+        firstDeath: '2026-03-01',
+        lastDeath: '2026-03-09',
+      },
       {
         alertIds: [3, 4],
         concerns: 'Methadone / Opioids',
+        concernKeys: ['substance:methadone', 'substance:opioids'],
         cases: 4,
         firstDeath: '2026-03-02',
         lastDeath: '2026-03-07',
       },
-      { alertIds: [5], concerns: 'Xylazine', cases: 3, firstDeath: '2026-03-10', lastDeath: '2026-03-12' },
+      {
+        alertIds: [5],
+        concerns: 'Xylazine',
+        concernKeys: ['substance:xylazine'],
+        cases: 3,
+        firstDeath: '2026-03-10',
+        lastDeath: '2026-03-12',
+      },
     ]);
   });
 
@@ -73,5 +89,12 @@ describe('overlapping alerts', () => {
       alert(3, [3, 7], 'C', '2026-03-02', '2026-03-03'),
     ]);
     expect(groups.map((g) => [g.alertIds, g.cases])).toEqual([[[1, 2, 3], 6]]);
+  });
+
+  it('when an LDIS alert names a substance then it matches that substance and its group, not others', () => {
+    expect(ldisMatchesConcern('substance:nitazene', ['nitazene'])).toBe(true);
+    expect(ldisMatchesConcern('group:opioids', ['methadone'])).toBe(true);
+    expect(ldisMatchesConcern('group:opioids', ['cocaine'])).toBe(false);
+    expect(ldisMatchesConcern('substance:cocaine', ['crack_cocaine', 'heroin_morphine'])).toBe(false);
   });
 });

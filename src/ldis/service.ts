@@ -1,0 +1,130 @@
+// LDIS alerts: what the Local Drug Information System has warned about, entered by CCSU; linked to the
+// records that carry the alert's reference, and shown beside the early warnings they bear on.
+import { sql } from 'kysely';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/database.js';
+import { audit, type Actor } from '../audit/audit.js';
+import { ldisMatchesConcern } from '../domain/early-warning.js';
+import { addDays, londonDateOf } from '../domain/periods.js';
+
+export interface LdisInput {
+  reference: string;
+  title: string;
+  issued_on: string;
+  substances: string[];
+  areas: string[];
+  severity: 'information' | 'warning' | 'urgent';
+  link: string | null;
+}
+
+/** How far back an LDIS alert still bears on new deaths. */
+export const LDIS_RELEVANT_DAYS = 90;
+
+export class LdisService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Every alert, newest first, with how many cases carry its reference. */
+  list() {
+    return this.db
+      .selectFrom('ldis_alerts as l')
+      .selectAll('l')
+      .select(
+        sql<number>`(select count(distinct r.case_id)::int from records r
+          where upper(trim(r.ldis_alert_ref)) = upper(l.reference) and r.record_status = 'active')`.as(
+          'cases',
+        ),
+      )
+      .orderBy('issued_on', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+  }
+
+  /** One alert and the cases whose records carry its reference. */
+  async find(id: number) {
+    const alert = await this.db.selectFrom('ldis_alerts').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!alert) return undefined;
+    const cases = await this.db
+      .selectFrom('records')
+      .innerJoin('case_facts', 'case_facts.case_id', 'records.case_id')
+      .select([
+        'case_facts.case_id',
+        'case_facts.death_month',
+        'case_facts.residence_area',
+        'case_facts.substances',
+      ])
+      .distinct()
+      .where(sql`upper(trim(records.ldis_alert_ref))`, '=', alert.reference.toUpperCase())
+      .where('records.record_status', '=', 'active')
+      .orderBy('case_facts.case_id')
+      .execute();
+    return { alert, cases };
+  }
+
+  async create(input: LdisInput, actor: Actor): Promise<'created' | 'reference_exists'> {
+    const now = this.clock.now();
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .insertInto('ldis_alerts')
+        .values({
+          ...input,
+          substances: JSON.stringify(input.substances),
+          areas: JSON.stringify(input.areas),
+          created_by: actor.label,
+          created_at: now,
+        })
+        .onConflict((oc) => oc.column('reference').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!row) return 'reference_exists' as const;
+      await audit(trx, {
+        actor,
+        organisationId: null,
+        action: 'ldis_alert_added',
+        entity: 'ldis_alert',
+        entityId: row.id,
+        detail: { reference: input.reference, substances: input.substances },
+        at: now,
+      });
+      return 'created' as const;
+    });
+  }
+
+  /** LDIS alerts of the last 90 days about any of these early-warning concerns. */
+  async relatedTo(concernKeys: readonly string[]) {
+    const recent = await this.recent();
+    return recent.filter((a) => concernKeys.some((key) => ldisMatchesConcern(key, a.substances)));
+  }
+
+  /**
+   * LDIS alerts of the last 90 days about a substance found in deaths of the last 90 days, with how many
+   * of those deaths: the alerts page shows them even when no cluster has formed.
+   */
+  async aboutRecentDeaths() {
+    const since = addDays(londonDateOf(this.clock.now()), -LDIS_RELEVANT_DAYS);
+    const alerts = await this.recent();
+    const result = [];
+    for (const alert of alerts) {
+      const row = await this.db
+        .selectFrom('case_facts')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('date_of_death', '>=', since)
+        .where(sql<boolean>`substances && ${sql.val(alert.substances)}::text[]`)
+        .executeTakeFirstOrThrow();
+      if (Number(row.n) > 0) result.push({ ...alert, recentCases: Number(row.n) });
+    }
+    return result;
+  }
+
+  private recent() {
+    const since = addDays(londonDateOf(this.clock.now()), -LDIS_RELEVANT_DAYS);
+    return this.db
+      .selectFrom('ldis_alerts')
+      .selectAll()
+      .where('issued_on', '>=', since)
+      .orderBy('issued_on', 'desc')
+      .execute();
+  }
+}

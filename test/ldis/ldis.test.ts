@@ -1,0 +1,111 @@
+// LDIS alerts: entered by CCSU with errors by the field, linked to the records that give their
+// reference, and shown beside early warnings about the same substances (last 90 days only).
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import * as cheerio from 'cheerio';
+import {
+  createOrganisation,
+  createTestApp,
+  createUser,
+  signedIn,
+  type Agent,
+  type TestApp,
+} from '../helpers/app.js';
+import { submittedRecord } from '../helpers/records.js';
+import type { NewRecord, Organisation } from '../../src/db/types.js';
+
+let t: TestApp;
+let org: Organisation;
+let analyst: Agent;
+
+const alertForm = (reference: string, substances: string[], day = '1', month = '3') => ({
+  reference,
+  title: 'Nitazenes found in heroin sold in Watford',
+  'issued_on-day': day,
+  'issued_on-month': month,
+  'issued_on-year': '2026',
+  substances,
+  areas: ['watford'],
+  severity: 'urgent',
+  link: '',
+});
+
+async function death(date: string, substances: string[], extra: Partial<NewRecord> = {}) {
+  return submittedRecord(t, org, {
+    date_of_death: date,
+    substances,
+    residence_area: 'watford',
+    age_at_death: 20 + Number(date.slice(8)) * 2,
+    ...extra,
+  });
+}
+
+beforeAll(async () => {
+  t = await createTestApp({ now: '2026-03-20T10:00:00Z' });
+  org = await createOrganisation(t);
+  analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
+});
+afterAll(() => t.close());
+
+describe('adding LDIS alerts', () => {
+  it('when the form has no substance and a wrong date then each error is by its field, and nothing is saved', async () => {
+    const page = await analyst.submit('/ccsu/ldis/new', {
+      ...alertForm('LDIS/2026/014', []),
+      'issued_on-day': '31',
+      'issued_on-month': '2',
+    });
+    expect(page.status).toBe(400);
+    const $ = cheerio.load(page.text);
+    expect($('#substances-error').text()).toContain('Choose at least one substance the alert is about');
+    expect(await t.db.selectFrom('ldis_alerts').selectAll().execute()).toHaveLength(0);
+  });
+
+  it('when an alert is added then it is listed and audited; the same reference again is refused', async () => {
+    const added = await analyst.submit('/ccsu/ldis/new', alertForm('ldis/2026/014', ['nitazene']));
+    expect(added.headers.location).toBe('/ccsu/ldis');
+    const again = await analyst.submit('/ccsu/ldis/new', alertForm('LDIS/2026/014', ['cocaine']));
+    expect(cheerio.load(again.text)('#reference-error').text()).toContain('LDIS/2026/014 is already here');
+    const $ = cheerio.load((await analyst.get('/ccsu/ldis')).text);
+    expect($('tbody th').text()).toBe('LDIS/2026/014');
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('action', '=', 'ldis_alert_added')
+      .execute();
+    expect(audit).toHaveLength(1);
+  });
+});
+
+describe('linking and early warning', () => {
+  it('when records give the reference (in any case) then the alert shows their cases', async () => {
+    const id = await death('2026-03-02', ['nitazene'], { ldis_alert_ref: 'ldis/2026/014 ' });
+    const caseId = (
+      await t.db.selectFrom('records').select('case_id').where('id', '=', id).executeTakeFirstOrThrow()
+    ).case_id;
+    const alert = await t.db.selectFrom('ldis_alerts').select('id').executeTakeFirstOrThrow();
+    const $ = cheerio.load((await analyst.get(`/ccsu/ldis/${alert.id}`)).text);
+    expect($('#linked-cases tbody th').text()).toBe(`Case ${caseId}`);
+  });
+
+  it('when a nitazene cluster forms then its warning names the LDIS alert; an alert over 90 days old is not named', async () => {
+    await analyst.submit('/ccsu/ldis/new', {
+      ...alertForm('LDIS/2025/090', ['heroin_morphine']),
+      'issued_on-year': '2025',
+      'issued_on-month': '11',
+    });
+    await death('2026-03-05', ['nitazene']);
+    await death('2026-03-09', ['nitazene']);
+    expect(await t.services.alerts.detect()).toBe(1);
+    const $ = cheerio.load((await analyst.get('/dashboard/alerts')).text);
+    const card = $('.govuk-summary-card').first().text();
+    expect(card).toContain('LDIS alert about the same substances in the last 90 days: LDIS/2026/014');
+    expect(card).not.toContain('LDIS/2025/090');
+  });
+
+  it('when an LDIS alert is about a substance in a recent death but no cluster has formed then the alerts page lists it', async () => {
+    await analyst.submit('/ccsu/ldis/new', { ...alertForm('LDIS/2026/020', ['xylazine'], '10') });
+    await death('2026-03-11', ['xylazine']);
+    const $ = cheerio.load((await analyst.get('/dashboard/alerts')).text);
+    expect($('#ldis-recent').text()).toContain('LDIS/2026/020');
+    expect($('#ldis-recent').text()).toContain('1 death in the last 90 days involved Xylazine');
+  });
+});
