@@ -14,6 +14,7 @@ import { enqueue } from '../mail/outbox.js';
 import { ccsuDistributionList } from '../mail/recipients.js';
 import { renderEmail } from '../mail/templates.js';
 import { getSettings } from '../settings/settings.js';
+import { recentLdisAlertsAbout } from '../ldis/repository.js';
 
 /** Deaths further back than this are history, not an emerging cluster. */
 const LOOK_BACK_DAYS = 90;
@@ -153,6 +154,7 @@ export class AlertsService {
     now: Date,
   ) {
     const what = concernsLabel(cluster.concerns);
+    const ldis = await recentLdisAlertsAbout(trx, londonDateOf(now), cluster.concerns);
     // The email says the threshold was reached, not how many cases: it leaves the app, so it carries no
     // count that disclosure control would hide.
     const content = await renderEmail('early-warning', {
@@ -162,6 +164,7 @@ export class AlertsService {
       first: formatDate(cluster.first),
       last: formatDate(cluster.last),
       link: `${this.config.publicUrl}/dashboard`,
+      ldis: ldis.map((l) => ({ reference: l.reference, title: l.title, issued: formatDate(l.issued_on) })),
     });
     const to = await ccsuDistributionList(trx);
     if (to.length === 0) return; // nobody to tell yet: the dashboard banner still shows it

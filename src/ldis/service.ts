@@ -4,8 +4,8 @@ import { sql } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import { audit, type Actor } from '../audit/audit.js';
-import { ldisMatchesConcern } from '../domain/early-warning.js';
 import { addDays, londonDateOf } from '../domain/periods.js';
+import { LDIS_RELEVANT_DAYS, recentLdisAlerts, recentLdisAlertsAbout } from './repository.js';
 
 export interface LdisInput {
   reference: string;
@@ -16,9 +16,6 @@ export interface LdisInput {
   severity: 'information' | 'warning' | 'urgent';
   link: string | null;
 }
-
-/** How far back an LDIS alert still bears on new deaths. */
-export const LDIS_RELEVANT_DAYS = 90;
 
 export class LdisService {
   constructor(
@@ -93,9 +90,8 @@ export class LdisService {
   }
 
   /** LDIS alerts of the last 90 days about any of these early-warning concerns. */
-  async relatedTo(concernKeys: readonly string[]) {
-    const recent = await this.recent();
-    return recent.filter((a) => concernKeys.some((key) => ldisMatchesConcern(key, a.substances)));
+  relatedTo(concernKeys: readonly string[]) {
+    return recentLdisAlertsAbout(this.db, londonDateOf(this.clock.now()), concernKeys);
   }
 
   /**
@@ -104,7 +100,7 @@ export class LdisService {
    */
   async aboutRecentDeaths() {
     const since = addDays(londonDateOf(this.clock.now()), -LDIS_RELEVANT_DAYS);
-    const alerts = await this.recent();
+    const alerts = await recentLdisAlerts(this.db, londonDateOf(this.clock.now()));
     const result = [];
     for (const alert of alerts) {
       const row = await this.db
@@ -116,15 +112,5 @@ export class LdisService {
       if (Number(row.n) > 0) result.push({ ...alert, recentCases: Number(row.n) });
     }
     return result;
-  }
-
-  private recent() {
-    const since = addDays(londonDateOf(this.clock.now()), -LDIS_RELEVANT_DAYS);
-    return this.db
-      .selectFrom('ldis_alerts')
-      .selectAll()
-      .where('issued_on', '>=', since)
-      .orderBy('issued_on', 'desc')
-      .execute();
   }
 }

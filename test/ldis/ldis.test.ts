@@ -99,6 +99,17 @@ describe('linking and early warning', () => {
     const card = $('.govuk-summary-card').first().text();
     expect(card).toContain('LDIS alert about the same substances in the last 90 days: LDIS/2026/014');
     expect(card).not.toContain('LDIS/2025/090');
+    // The cluster's email names it too.
+    const email = await t.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('idempotency_key', 'like', 'early-warning:%')
+      .executeTakeFirstOrThrow();
+    expect(email.text).toContain('LDIS alerts about the same substances in the last 90 days:');
+    expect(email.text).toContain(
+      'LDIS/2026/014: Nitazenes found in heroin sold in Watford (issued 1 March 2026)',
+    );
+    expect(email.text).not.toContain('LDIS/2025/090');
   });
 
   it('when an LDIS alert is about a substance in a recent death but no cluster has formed then the alerts page lists it', async () => {
