@@ -51,6 +51,7 @@ export function dashboardRouter(
       const populations = await areas.populationsFor(Number(filters.to.slice(0, 4)));
       rates = {
         year: populations.year,
+        source: populations.source,
         rows: byArea.categories.map((category, c) => ({
           label: category.label,
           count: byArea.cells[c]![0]!,

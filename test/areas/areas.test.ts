@@ -136,7 +136,7 @@ describe('rates per 100,000', () => {
     // The period ends in 2026; 2026 has no figures yet, so the latest before it (2025) is used, and said.
     const exact = await rateOf(analyst, 'from=2026-01&to=2026-03', 'Watford');
     expect(exact).toMatchObject({ cases: '3', rate: '3.0' });
-    expect(exact.text).toContain('using the 2025 population');
+    expect(exact.text).toContain('using the 2025 population (ONS mid-year estimates (test figures))');
     const partnerView = await rateOf(partner, 'from=2026-01&to=2026-03', 'Watford');
     expect(partnerView).toMatchObject({ cases: '*', rate: '*' });
   });
