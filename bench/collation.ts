@@ -10,7 +10,7 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import { hashPassword } from '../src/accounts/secrets.js';
 import { insertUser } from '../src/accounts/repository.js';
 import { areas, deathClassifications, evidenceStages, organisationTypes } from '../src/domain/reference.js';
-import { memoryOf, signIn, startServer, tempDir } from './http.js';
+import { enrolBenchUser, memoryOf, signIn, startServer, tempDir } from './http.js';
 import { buildCaseFacts, dashboardFigures, printDashboard } from './dashboard.js';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
@@ -97,6 +97,7 @@ export async function collationFigures() {
     passwordHash: await hashPassword(password),
     active: true,
   });
+  await enrolBenchUser(db, analyst.id, dataDir);
   const { base, child } = await startServer(embedded.url, dataDir, 3911);
   try {
     const cookie = await signIn(base, analyst.email, password);

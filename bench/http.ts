@@ -3,6 +3,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { codeAt, TotpKeys } from '../src/accounts/totp.js';
+import { loadConfig } from '../src/config.js';
+import type { Db } from '../src/db/database.js';
 
 /** A temporary directory the embedded PostgreSQL's unprivileged user can enter. */
 export function tempDir(prefix: string): string {
@@ -11,11 +14,36 @@ export function tempDir(prefix: string): string {
   return dir;
 }
 
+/** The bench users' authenticator key: they sign in with a code, as every real account does. */
+export const BENCH_TOTP_KEY = 'BENCHBENCHBENCHBENCHBENCHBENCH22';
+
+/** Sets up a bench user's second factor, encrypted with the linkage secret of the server's data directory. */
+export async function enrolBenchUser(db: Db, userId: number, dataDir: string): Promise<void> {
+  const { linkageSecret } = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+  await db
+    .updateTable('users')
+    .set({ totp_secret: new TotpKeys(linkageSecret).encrypt(BENCH_TOTP_KEY), totp_enabled_at: new Date() })
+    .where('id', '=', userId)
+    .execute();
+}
+
+const sessionOf = (response: Response) =>
+  response.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0]!)
+    .find((c) => c.startsWith('drd.sid='))!;
+
 /**
- * Signs in through the sign-in page, as a person would, and returns the browser's cookies: the form
- * cookie (every form's CSRF token is made from it) and the session cookie.
+ * Signs in through the sign-in page, as a person would — password, then the code from the app at `now`
+ * — and returns the browser's cookies: the form cookie (every form's CSRF token is made from it) and the
+ * session cookie.
  */
-export async function signIn(base: string, email: string, password: string): Promise<string> {
+export async function signIn(
+  base: string,
+  email: string,
+  password: string,
+  now: () => Date = () => new Date(),
+): Promise<string> {
   const signInPage = await fetch(`${base}/sign-in`);
   const formCookie = signInPage.headers.get('set-cookie')!.split(';')[0]!;
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await signInPage.text())![1]!;
@@ -26,11 +54,18 @@ export async function signIn(base: string, email: string, password: string): Pro
     redirect: 'manual',
   });
   if (signedIn.status !== 302) throw new Error(`sign-in failed: ${signedIn.status}`);
-  const session = signedIn.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0]!)
-    .find((c) => c.startsWith('drd.sid='))!;
-  return `${formCookie}; ${session}`;
+  if (signedIn.headers.get('location') !== '/sign-in/code') return `${formCookie}; ${sessionOf(signedIn)}`;
+  const coded = await fetch(`${base}/sign-in/code`, {
+    method: 'POST',
+    headers: {
+      cookie: `${formCookie}; ${sessionOf(signedIn)}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ _csrf: csrf, code: codeAt(BENCH_TOTP_KEY, now()) }).toString(),
+    redirect: 'manual',
+  });
+  if (coded.status !== 302) throw new Error(`second factor failed: ${coded.status}`);
+  return `${formCookie}; ${sessionOf(coded)}`;
 }
 
 /** The production server (compiled, as `npm start` runs it) in its own process, so its memory is its own. */

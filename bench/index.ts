@@ -25,7 +25,7 @@ import { setUpCsrf } from '../src/middleware/csrf.js';
 import { requirePartner, setUpCurrentUser } from '../src/middleware/auth.js';
 import { collationFigures, printCollation } from './collation.js';
 import { printUploads, uploadFigures } from './uploads.js';
-import { signIn, tempDir } from './http.js';
+import { enrolBenchUser, signIn, tempDir } from './http.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 
@@ -107,6 +107,7 @@ async function pageFigures() {
     passwordHash: await hashPassword(password),
     active: true,
   });
+  await enrolBenchUser(db, user.id, dataDir);
   const ret = await db
     .insertInto('returns')
     .values({ organisation_id: org.id, period: '2026-03' })
@@ -166,7 +167,7 @@ async function pageFigures() {
   const floorBase = `http://127.0.0.1:${(floorServer.address() as AddressInfo).port}`;
 
   // Sign in once, as a person would, and reuse the session cookie.
-  const session = await signIn(base, user.email, password);
+  const session = await signIn(base, user.email, password, () => clock.now());
   const page = await fetch(`${base}/returns/2026-03`, { headers: { cookie: session } });
   const html = await page.text();
   if (!page.ok || !html.includes('BEN-020')) throw new Error(`return page not served: ${page.status}`);

@@ -13,7 +13,7 @@ import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { hashPassword } from '../src/accounts/secrets.js';
 import { insertUser } from '../src/accounts/repository.js';
-import { memoryOf, signIn, startServer, tempDir } from './http.js';
+import { enrolBenchUser, memoryOf, signIn, startServer, tempDir } from './http.js';
 
 const header = [
   'partner_record_ref',
@@ -33,7 +33,9 @@ const header = [
 
 function csvOf(rows: number, prefix: string): Buffer {
   const body = Array.from({ length: rows }, (_, i) => [
-    `${prefix}-${i}`,
+    // A letter between the two numbers: "B100000-1234" would read as a possible NHS number (ten digits
+    // with a separator), which the identifier screen rightly refuses.
+    `${prefix}-R${i}`,
     `2026-10-${String(1 + (i % 20)).padStart(2, '0')}`,
     'exact',
     '2026-10-25',
@@ -90,6 +92,7 @@ export async function uploadFigures() {
     passwordHash: await hashPassword(password),
     active: true,
   });
+  await enrolBenchUser(db, user.id, dataDir);
   const { base, child } = await startServer(embedded.url, dataDir, 3921, { UPLOAD_MAX_MB: '60' });
   const period = '2026-10';
   const results: {
@@ -130,7 +133,8 @@ export async function uploadFigures() {
         redirect: 'manual',
       });
       const ms = performance.now() - t0;
-      if (confirmed.status !== 302) throw new Error(`confirm refused: ${confirmed.status}`);
+      if (confirmed.status !== 302 || confirmed.headers.get('location')?.includes('problem='))
+        throw new Error(`confirm refused: ${confirmed.status} ${confirmed.headers.get('location')}`);
       const saved = await sql<{
         n: string;
       }>`select count(*) as n from records where partner_record_ref like ${`B${rows}-%`}`.execute(db);
