@@ -107,6 +107,7 @@ const policy: Record<string, Audience> = {
   'GET /ccsu/ldis': 'ccsu',
   'GET /ccsu/ldis/new': 'ccsu',
   'POST /ccsu/ldis/new': 'ccsu',
+  'POST /ccsu/ldis/upload': 'ccsu',
   'GET /ccsu/ldis/:id': 'ccsu',
   'GET /ccsu/areas': 'ccsu',
   'POST /ccsu/areas/populations': 'ccsu',

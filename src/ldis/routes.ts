@@ -7,7 +7,14 @@ import * as ref from '../domain/reference.js';
 import { HttpError } from '../lib/http-error.js';
 import { checkIdParams } from '../lib/ids.js';
 import { currentUser, requireCcsu } from '../middleware/auth.js';
-import { formOf, toFormErrors, validate, type FormErrors } from '../middleware/validation.js';
+import {
+  formOf,
+  toFormErrors,
+  validate,
+  validateNoFields,
+  type FormErrors,
+} from '../middleware/validation.js';
+import { receiveOneFile } from '../middleware/file-upload.js';
 import type { LdisService } from './service.js';
 
 export const severities = [
@@ -81,9 +88,42 @@ export function ldisRouter(ldis: LdisService): Router {
   checkIdParams(router);
   router.use(requireCcsu);
 
-  router.get('/ldis', async (_req, res) => {
-    res.render('ldis/list', { title: 'LDIS alerts', alerts: await ldis.list(), severities });
-  });
+  const renderList = async (res: Response, errors?: FormErrors, problems: string[] = []) =>
+    res.render('ldis/list', {
+      title: 'LDIS alerts',
+      alerts: await ldis.list(),
+      severities,
+      errors,
+      problems,
+    });
+
+  router.get('/ldis', (_req, res) => renderList(res));
+
+  // Several alerts at once from a CSV: all or nothing; alerts already here are left as they are.
+  router.post(
+    '/ldis/upload',
+    receiveOneFile({ maxBytes: 1024 * 1024 }),
+    validateNoFields(),
+    async (req, res) => {
+      const problem = res.locals.uploadProblem as string | undefined;
+      if (problem || !req.file)
+        return renderList(
+          res.status(400),
+          toFormErrors([{ field: 'file', message: problem ?? 'Select a CSV file of alerts' }]),
+        );
+      const result = await ldis.loadFile(req.file.buffer, actorOf(currentUser(req)));
+      if (!result.ok)
+        return renderList(
+          res.status(400),
+          toFormErrors([
+            { field: 'file', message: 'The file has problems, listed below. Nothing was saved' },
+          ]),
+          result.problems,
+        );
+      req.session.flash = `LDIS alerts loaded: ${result.added} added${result.alreadyHere ? `, ${result.alreadyHere} already here` : ''}`;
+      res.redirect('/ccsu/ldis');
+    },
+  );
 
   const renderNew = (res: Response, values: Record<string, unknown>, errors?: FormErrors) =>
     res.render('ldis/new', {

@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import { audit, type Actor } from '../audit/audit.js';
 import { addDays, londonDateOf } from '../domain/periods.js';
+import { readLdisCsv } from './alerts-csv.js';
 import { LDIS_RELEVANT_DAYS, recentLdisAlerts, recentLdisAlertsAbout } from './repository.js';
 
 export interface LdisInput {
@@ -86,6 +87,46 @@ export class LdisService {
         at: now,
       });
       return 'created' as const;
+    });
+  }
+
+  /**
+   * Loads a CSV of alerts: every row right or nothing saved; an alert whose reference is already here is
+   * left as it is, so loading the same file again changes nothing.
+   */
+  async loadFile(
+    file: Buffer,
+    actor: Actor,
+  ): Promise<{ ok: true; added: number; alreadyHere: number } | { ok: false; problems: string[] }> {
+    const read = readLdisCsv(file);
+    if (!read.ok) return read;
+    const now = this.clock.now();
+    return this.db.transaction().execute(async (trx) => {
+      let added = 0;
+      for (const input of read.rows) {
+        const row = await trx
+          .insertInto('ldis_alerts')
+          .values({
+            ...input,
+            substances: JSON.stringify(input.substances),
+            areas: JSON.stringify(input.areas),
+            created_by: actor.label,
+            created_at: now,
+          })
+          .onConflict((oc) => oc.column('reference').doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        if (row) added += 1;
+      }
+      await audit(trx, {
+        actor,
+        organisationId: null,
+        action: 'ldis_alerts_loaded',
+        entity: 'ldis_alert',
+        detail: { rows: read.rows.length, added },
+        at: now,
+      });
+      return { ok: true as const, added, alreadyHere: read.rows.length - added };
     });
   }
 

@@ -15,7 +15,11 @@ function tokenFrom(req: Request): string | undefined {
 const ID = /^[\w-]{43}$/;
 
 /** The only forms sent as multipart (a file upload): their token is checked by the upload itself. */
-const FILE_UPLOADS = [/^\/returns\/\d{4}-\d{2}\/upload$/, /^\/ccsu\/areas\/populations$/];
+const FILE_UPLOADS = [
+  /^\/returns\/\d{4}-\d{2}\/upload$/,
+  /^\/ccsu\/areas\/populations$/,
+  /^\/ccsu\/ldis\/upload$/,
+];
 
 /**
  * Checks a file-upload form's token. The body of a multipart form is read after the CSRF middleware,

@@ -6,6 +6,7 @@ import {
   createOrganisation,
   createTestApp,
   createUser,
+  csrfFrom,
   signedIn,
   type Agent,
   type TestApp,
@@ -118,5 +119,66 @@ describe('linking and early warning', () => {
     const $ = cheerio.load((await analyst.get('/dashboard/alerts')).text);
     expect($('#ldis-recent').text()).toContain('LDIS/2026/020');
     expect($('#ldis-recent').text()).toContain('1 death in the last 90 days involved Xylazine');
+  });
+});
+
+describe('loading LDIS alerts from a file', () => {
+  const upload = async (csv: string) => {
+    const page = await analyst.get('/ccsu/ldis');
+    return analyst
+      .post('/ccsu/ldis/upload')
+      .field('_csrf', csrfFrom(page.text))
+      .attach('file', Buffer.from(csv), 'ldis.csv');
+  };
+  const header = 'reference,title,issued_on,substances,areas,severity,link';
+
+  it('when a row is wrong then each problem is named by row and column, nothing is saved, and cells are not echoed', async () => {
+    const before = (await t.db.selectFrom('ldis_alerts').select('id').execute()).length;
+    const response = await upload(
+      [
+        header,
+        'LDIS/2026/030,Strong batch of heroin,2026-03-15,heroin_morphine,watford,urgent,',
+        'LDIS/2026/031,Born 12/03/1980 case,2026-02-30,=cmd|calc,somewhere,high,ftp://x',
+      ].join('\n'),
+    );
+    expect(response.status).toBe(400);
+    const problems = cheerio.load(response.text)('#file-problems').text();
+    expect(problems).toContain('Row 3, title: must not say when someone was born');
+    expect(problems).toContain('Row 3, issued_on: enter a date like 2026-11-03');
+    expect(problems).toContain('Row 3, substances: one is not a substance code in the data dictionary');
+    expect(problems).toContain('Row 3, severity: enter information, warning or urgent');
+    expect(response.text).not.toContain('cmd|calc');
+    expect(response.text).not.toContain('12/03/1980');
+    expect(await t.db.selectFrom('ldis_alerts').select('id').execute()).toHaveLength(before);
+  });
+
+  it('when a good file is loaded twice then its alerts are added once', async () => {
+    const csv = [
+      header,
+      'LDIS/2026/030,Strong batch of heroin,2026-03-15,heroin_morphine;fentanyl_or_analogue,watford,urgent,https://ldis.example/30',
+    ].join('\n');
+    const first = await upload(csv);
+    expect(first.headers.location).toBe('/ccsu/ldis');
+    await upload(csv);
+    const rows = await t.db
+      .selectFrom('ldis_alerts')
+      .selectAll()
+      .where('reference', '=', 'LDIS/2026/030')
+      .execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      substances: ['heroin_morphine', 'fentanyl_or_analogue'],
+      severity: 'urgent',
+      link: 'https://ldis.example/30',
+    });
+    const audits = await t.db
+      .selectFrom('audit_log')
+      .select('detail')
+      .where('action', '=', 'ldis_alerts_loaded')
+      .execute();
+    expect(audits.map((a) => a.detail)).toEqual([
+      { rows: 1, added: 1 },
+      { rows: 1, added: 0 },
+    ]);
   });
 });
