@@ -65,7 +65,7 @@ export function twoFactorRouter(config: Config, twoFactor: TwoFactorService): Ro
       }
       const days = rememberDays(user, await twoFactor.settings());
       if (form.remember && days > 0) {
-        const { token } = await twoFactor.rememberBrowser(user, days);
+        const token = await twoFactor.rememberBrowser(user, days);
         rememberThisBrowser(res, token, days, secure);
       }
       res.redirect(await completeSignIn(req, user));

@@ -170,15 +170,15 @@ export class TwoFactorService {
     return Number(row.n);
   }
 
-  /** Remembers this browser for a partner; returns the cookie's token and expiry. */
-  async rememberBrowser(user: User, days: number): Promise<{ token: string; expires: Date }> {
+  /** Remembers this browser for a partner; returns the cookie's token. */
+  async rememberBrowser(user: User, days: number): Promise<string> {
     const { token, hash } = newLinkToken();
     const expires = new Date(this.clock.now().getTime() + days * 86_400_000);
     await this.db
       .insertInto('remembered_browsers')
       .values({ token_hash: hash, user_id: user.id, expires_at: expires })
       .execute();
-    return { token, expires };
+    return token;
   }
 
   async isRemembered(user: User, token: string | undefined): Promise<boolean> {

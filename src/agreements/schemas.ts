@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { screened } from '../domain/identifiers.js';
+import { dateParts, isoDateFromParts, optionalHttpsLink } from '../lib/form-fields.js';
 
 const text = (label: string, max: number) =>
   z
@@ -16,27 +17,20 @@ export const publishAgreementSchema = z
     ),
     title: text('title', 200),
     body: z.string().trim().max(20_000, 'The text must be 20,000 characters or fewer').default(''),
-    link: z
-      .string()
-      .trim()
-      .default('')
-      .pipe(
-        z.union([z.literal(''), z.url({ protocol: /^https$/, error: 'Enter a link that starts https://' })]),
-      ),
-    'effective_from-day': z.string().default(''),
-    'effective_from-month': z.string().default(''),
-    'effective_from-year': z.string().default(''),
+    link: optionalHttpsLink(),
+    ...dateParts('effective_from'),
   })
   .refine((v) => v.body !== '' || v.link !== '', {
     path: ['body'],
     message: 'Enter the agreement’s text or a link to the signed document',
   })
   .transform((v, ctx) => {
-    const [d, m, y] = [v['effective_from-day'], v['effective_from-month'], v['effective_from-year']].map(
-      Number,
+    const date = isoDateFromParts(
+      v['effective_from-day'],
+      v['effective_from-month'],
+      v['effective_from-year'],
     );
-    const date = new Date(Date.UTC(y!, m! - 1, d!));
-    if (!y || !m || !d || date.getUTCDate() !== d || date.getUTCMonth() !== m! - 1 || y < 2000 || y > 2100) {
+    if (!date) {
       ctx.addIssue({
         code: 'custom',
         path: ['effective_from'],
@@ -49,7 +43,7 @@ export const publishAgreementSchema = z
       title: v.title,
       body: v.body || null,
       link: v.link || null,
-      effective_from: date.toISOString().slice(0, 10),
+      effective_from: date,
     };
   });
 

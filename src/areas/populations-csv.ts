@@ -1,7 +1,7 @@
 // Reading CCSU's population file: a CSV of GSS code, year and population (ONS mid-year estimates).
 // Every row is checked before anything is saved; problems name the row and the column, and never repeat
 // what a cell held unless it is a well-formed code or number.
-import { parse } from 'csv-parse/sync';
+import { readSmallCsv } from '../lib/small-csv.js';
 
 export interface PopulationRow {
   gss_code: string;
@@ -15,35 +15,20 @@ const MAX_ROWS = 5_000;
 const GSS = /^[EWSN]\d{8}$/;
 
 export function readPopulationCsv(buffer: Buffer, knownGss: Set<string>, thisYear: number): PopulationFile {
-  let records: string[][];
-  try {
-    records = parse(buffer, {
-      bom: true,
-      skip_empty_lines: true,
-      trim: true,
-      relax_column_count: true,
-      relax_quotes: true,
-      to: MAX_ROWS + 2,
-    });
-  } catch {
-    return {
-      ok: false,
-      problems: [
-        'The file is not a CSV file that can be read. Save it as CSV (comma separated) and try again',
-      ],
-    };
-  }
-  const [header, ...body] = records;
-  const columns = (header ?? []).map((h) => h.toLowerCase().replace(/[^a-z]/g, ''));
+  const columnsOf = (header: string[]) => header.map((h) => h.toLowerCase().replace(/[^a-z]/g, ''));
+  const csv = readSmallCsv(buffer, MAX_ROWS, (header) =>
+    ['gsscode', 'year', 'population'].every((c) => columnsOf(header).includes(c))
+      ? undefined
+      : 'The first row must name the columns gss_code, year and population',
+  );
+  if (!csv.ok) return csv;
+  const { body } = csv;
+  const columns = columnsOf(csv.header);
   const at = {
     gss_code: columns.indexOf('gsscode'),
     year: columns.indexOf('year'),
     population: columns.indexOf('population'),
   };
-  if (at.gss_code < 0 || at.year < 0 || at.population < 0)
-    return { ok: false, problems: ['The first row must name the columns gss_code, year and population'] };
-  if (body.length === 0) return { ok: false, problems: ['The file has no rows under its headings'] };
-  if (body.length > MAX_ROWS) return { ok: false, problems: [`The file has more than ${MAX_ROWS} rows`] };
   const problems: string[] = [];
   const rows: PopulationRow[] = [];
   const seen = new Set<string>();

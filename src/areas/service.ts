@@ -5,6 +5,8 @@ import type { Db } from '../db/database.js';
 import { audit, type Actor } from '../audit/audit.js';
 import { londonDateOf } from '../domain/periods.js';
 import * as repo from './repository.js';
+import type { Shown } from '../domain/disclosure.js';
+import { ratePer100k } from '../domain/rates.js';
 import { readPopulationCsv } from './populations-csv.js';
 
 export class AreasService {
@@ -37,8 +39,24 @@ export class AreasService {
     };
   }
 
-  populationsFor(year: number) {
-    return repo.populationsFor(this.db, year);
+  /**
+   * Rates per 100,000 for counts by area as the reader is shown them, using the population of `year` (or
+   * the latest year loaded before it), with that year and its source.
+   */
+  async ratesBeside(
+    shown: { categories: { code: string; label: string }[]; cells: Shown[][] },
+    year: number,
+  ) {
+    const populations = await repo.populationsFor(this.db, year);
+    return {
+      year: populations.year,
+      source: populations.source,
+      rows: shown.categories.map((category, c) => {
+        const count = shown.cells[c]![0]!;
+        const population = populations.byArea.get(category.code);
+        return { label: category.label, count, population, rate: ratePer100k(count, population) };
+      }),
+    };
   }
 
   /** Loads a population file: every row right, or nothing saved. A year loaded again is replaced. */

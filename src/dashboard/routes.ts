@@ -14,7 +14,6 @@ import { streamCsv, toAsync } from '../lib/exports.js';
 import { checkIdParams } from '../lib/ids.js';
 import type { AreasService } from '../areas/service.js';
 import type { LdisService } from '../ldis/service.js';
-import { ratePer100k } from '../domain/rates.js';
 
 const isCcsu = (user: User) => user.role === 'ccsu_analyst' || user.role === 'ccsu_admin';
 
@@ -44,22 +43,9 @@ export function dashboardRouter(
     }
     const figures = await dashboard.page(page, filters, await dashboard.audienceFor(exact));
     // Beside the counts by area, rates per 100,000 from the same counts as shown (so, for partners,
-    // after disclosure control) and the population of the year the period ends in, or the latest before.
+    // after disclosure control).
     const byArea = figures.find((f) => f.id === 'residence_area');
-    let rates = null;
-    if (byArea) {
-      const populations = await areas.populationsFor(Number(filters.to.slice(0, 4)));
-      rates = {
-        year: populations.year,
-        source: populations.source,
-        rows: byArea.categories.map((category, c) => ({
-          label: category.label,
-          count: byArea.cells[c]![0]!,
-          population: populations.byArea.get(category.code),
-          rate: ratePer100k(byArea.cells[c]![0]!, populations.byArea.get(category.code)),
-        })),
-      };
-    }
+    const rates = byArea ? await areas.ratesBeside(byArea, Number(filters.to.slice(0, 4))) : null;
     const formErrors = toFormErrors(errors);
     res.render('dashboard/page', {
       title: `Dashboard: ${page.title}`,

@@ -2,48 +2,31 @@
 // title, issued_on (YYYY-MM-DD), substances and areas (data-dictionary codes separated by ";"), severity
 // and link. Every row is checked before anything is saved; problems name the row and column and never
 // repeat what a cell held unless it is a well-formed code.
-import { parse } from 'csv-parse/sync';
+import { readSmallCsv } from '../lib/small-csv.js';
 import { identifierProblem } from '../domain/identifiers.js';
 import * as ref from '../domain/reference.js';
-import type { LdisInput } from './service.js';
+import type { LdisInput } from './repository.js';
 
 const MAX_ROWS = 500;
 const COLUMNS = ['reference', 'title', 'issued_on', 'substances', 'areas', 'severity', 'link'] as const;
+const REQUIRED = ['reference', 'title', 'issued_on', 'substances', 'severity'];
 
 export function readLdisCsv(
   buffer: Buffer,
 ): { ok: true; rows: LdisInput[] } | { ok: false; problems: string[] } {
-  let records: string[][];
-  try {
-    records = parse(buffer, {
-      bom: true,
-      skip_empty_lines: true,
-      trim: true,
-      relax_column_count: true,
-      relax_quotes: true,
-      to: MAX_ROWS + 2,
-    });
-  } catch {
-    return {
-      ok: false,
-      problems: [
-        'The file is not a CSV file that can be read. Save it as CSV (comma separated) and try again',
-      ],
-    };
-  }
-  const [header, ...body] = records;
-  const names = (header ?? []).map((h) => h.toLowerCase().trim());
+  const namesOf = (header: string[]) => header.map((h) => h.toLowerCase().trim());
+  const csv = readSmallCsv(buffer, MAX_ROWS, (header) =>
+    REQUIRED.every((c) => namesOf(header).includes(c))
+      ? undefined
+      : `The first row must name the columns ${COLUMNS.join(', ')} (areas and link may be empty)`,
+  );
+  if (!csv.ok) return csv;
+  const { body } = csv;
+  const names = namesOf(csv.header);
   const at = Object.fromEntries(COLUMNS.map((c) => [c, names.indexOf(c)])) as Record<
     (typeof COLUMNS)[number],
     number
   >;
-  if (at.reference < 0 || at.title < 0 || at.issued_on < 0 || at.substances < 0 || at.severity < 0)
-    return {
-      ok: false,
-      problems: [`The first row must name the columns ${COLUMNS.join(', ')} (areas and link may be empty)`],
-    };
-  if (body.length === 0) return { ok: false, problems: ['The file has no rows under its headings'] };
-  if (body.length > MAX_ROWS) return { ok: false, problems: [`The file has more than ${MAX_ROWS} rows`] };
   const substanceCodes = new Set<string>(ref.codesOf(ref.substances));
   const areaCodes = new Set<string>(ref.codesOf(ref.districts));
   const problems: string[] = [];

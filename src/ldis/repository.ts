@@ -1,7 +1,18 @@
 // LDIS alerts: plain functions taking `db | trx`.
+import { sql } from 'kysely';
 import type { DbOrTrx } from '../db/database.js';
 import { ldisMatchesConcern } from '../domain/early-warning.js';
 import { addDays, type IsoDate } from '../domain/periods.js';
+
+export interface LdisInput {
+  reference: string;
+  title: string;
+  issued_on: string;
+  substances: string[];
+  areas: string[];
+  severity: 'information' | 'warning' | 'urgent';
+  link: string | null;
+}
 
 /** How far back an LDIS alert still bears on new deaths. */
 export const LDIS_RELEVANT_DAYS = 90;
@@ -14,6 +25,47 @@ export function recentLdisAlerts(db: DbOrTrx, today: IsoDate) {
     .where('issued_on', '>=', addDays(today, -LDIS_RELEVANT_DAYS))
     .orderBy('issued_on', 'desc')
     .execute();
+}
+
+/** Adds an alert unless its reference is already here; its id, or undefined when it was. */
+export async function insertLdisAlert(
+  db: DbOrTrx,
+  input: LdisInput,
+  createdBy: string,
+  at: Date,
+): Promise<number | undefined> {
+  const row = await db
+    .insertInto('ldis_alerts')
+    .values({
+      ...input,
+      substances: JSON.stringify(input.substances),
+      areas: JSON.stringify(input.areas),
+      created_by: createdBy,
+      created_at: at,
+    })
+    .onConflict((oc) => oc.column('reference').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/**
+ * Recent LDIS alerts that share a substance with deaths of the same 90 days, with how many of those
+ * deaths: one query, however many alerts.
+ */
+export async function recentLdisAlertsWithDeaths(db: DbOrTrx, today: IsoDate) {
+  const since = addDays(today, -LDIS_RELEVANT_DAYS);
+  const rows = await db
+    .selectFrom('ldis_alerts as l')
+    .selectAll('l')
+    .select(
+      sql<number>`(select count(*)::int from case_facts f where f.date_of_death >= ${since}
+        and f.substances && array(select jsonb_array_elements_text(l.substances)))`.as('recentCases'),
+    )
+    .where('l.issued_on', '>=', since)
+    .orderBy('l.issued_on', 'desc')
+    .execute();
+  return rows.filter((r) => r.recentCases > 0);
 }
 
 /** Recent LDIS alerts about any of these early-warning concerns. */

@@ -6,6 +6,7 @@ import { screened } from '../domain/identifiers.js';
 import * as ref from '../domain/reference.js';
 import { HttpError } from '../lib/http-error.js';
 import { checkIdParams } from '../lib/ids.js';
+import { dateParts, isoDateFromParts, optionalHttpsLink } from '../lib/form-fields.js';
 import { currentUser, requireCcsu } from '../middleware/auth.js';
 import {
   formOf,
@@ -47,24 +48,15 @@ const ldisSchema = z
       .min(1, 'Enter the alert’s title')
       .max(200, 'The title must be 200 characters or fewer')
       .superRefine(screened('The title')),
-    'issued_on-day': z.string().default(''),
-    'issued_on-month': z.string().default(''),
-    'issued_on-year': z.string().default(''),
+    ...dateParts('issued_on'),
     substances: codes(ref.codesOf(ref.substances), 'Choose at least one substance the alert is about', 1),
     areas: codes(ref.codesOf(ref.districts), 'Choose the areas', 0),
     severity: z.enum(['information', 'warning', 'urgent'], 'Choose how serious the alert is'),
-    link: z
-      .string()
-      .trim()
-      .default('')
-      .pipe(
-        z.union([z.literal(''), z.url({ protocol: /^https$/, error: 'Enter a link that starts https://' })]),
-      ),
+    link: optionalHttpsLink(),
   })
   .transform((v, ctx) => {
-    const [d, m, y] = [v['issued_on-day'], v['issued_on-month'], v['issued_on-year']].map(Number);
-    const date = new Date(Date.UTC(y!, m! - 1, d!));
-    if (!y || !m || !d || date.getUTCDate() !== d || date.getUTCMonth() !== m! - 1 || y < 2000 || y > 2100) {
+    const date = isoDateFromParts(v['issued_on-day'], v['issued_on-month'], v['issued_on-year']);
+    if (!date) {
       ctx.addIssue({
         code: 'custom',
         path: ['issued_on'],
@@ -75,7 +67,7 @@ const ldisSchema = z
     return {
       reference: v.reference.toUpperCase(),
       title: v.title,
-      issued_on: date.toISOString().slice(0, 10),
+      issued_on: date,
       substances: v.substances,
       areas: v.areas,
       severity: v.severity,

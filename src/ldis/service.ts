@@ -4,19 +4,16 @@ import { sql } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import { audit, type Actor } from '../audit/audit.js';
-import { addDays, londonDateOf } from '../domain/periods.js';
+import { londonDateOf } from '../domain/periods.js';
 import { readLdisCsv } from './alerts-csv.js';
-import { LDIS_RELEVANT_DAYS, recentLdisAlerts, recentLdisAlertsAbout } from './repository.js';
+import {
+  insertLdisAlert,
+  type LdisInput,
+  recentLdisAlertsAbout,
+  recentLdisAlertsWithDeaths,
+} from './repository.js';
 
-export interface LdisInput {
-  reference: string;
-  title: string;
-  issued_on: string;
-  substances: string[];
-  areas: string[];
-  severity: 'information' | 'warning' | 'urgent';
-  link: string | null;
-}
+export type { LdisInput };
 
 export class LdisService {
   constructor(
@@ -64,25 +61,14 @@ export class LdisService {
   async create(input: LdisInput, actor: Actor): Promise<'created' | 'reference_exists'> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .insertInto('ldis_alerts')
-        .values({
-          ...input,
-          substances: JSON.stringify(input.substances),
-          areas: JSON.stringify(input.areas),
-          created_by: actor.label,
-          created_at: now,
-        })
-        .onConflict((oc) => oc.column('reference').doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      if (!row) return 'reference_exists' as const;
+      const id = await insertLdisAlert(trx, input, actor.label, now);
+      if (id === undefined) return 'reference_exists' as const;
       await audit(trx, {
         actor,
         organisationId: null,
         action: 'ldis_alert_added',
         entity: 'ldis_alert',
-        entityId: row.id,
+        entityId: id,
         detail: { reference: input.reference, substances: input.substances },
         at: now,
       });
@@ -103,21 +89,8 @@ export class LdisService {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
       let added = 0;
-      for (const input of read.rows) {
-        const row = await trx
-          .insertInto('ldis_alerts')
-          .values({
-            ...input,
-            substances: JSON.stringify(input.substances),
-            areas: JSON.stringify(input.areas),
-            created_by: actor.label,
-            created_at: now,
-          })
-          .onConflict((oc) => oc.column('reference').doNothing())
-          .returning('id')
-          .executeTakeFirst();
-        if (row) added += 1;
-      }
+      for (const input of read.rows)
+        if ((await insertLdisAlert(trx, input, actor.label, now)) !== undefined) added += 1;
       await audit(trx, {
         actor,
         organisationId: null,
@@ -139,19 +112,7 @@ export class LdisService {
    * LDIS alerts of the last 90 days about a substance found in deaths of the last 90 days, with how many
    * of those deaths: the alerts page shows them even when no cluster has formed.
    */
-  async aboutRecentDeaths() {
-    const since = addDays(londonDateOf(this.clock.now()), -LDIS_RELEVANT_DAYS);
-    const alerts = await recentLdisAlerts(this.db, londonDateOf(this.clock.now()));
-    const result = [];
-    for (const alert of alerts) {
-      const row = await this.db
-        .selectFrom('case_facts')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('date_of_death', '>=', since)
-        .where(sql<boolean>`substances && ${sql.val(alert.substances)}::text[]`)
-        .executeTakeFirstOrThrow();
-      if (Number(row.n) > 0) result.push({ ...alert, recentCases: Number(row.n) });
-    }
-    return result;
+  aboutRecentDeaths() {
+    return recentLdisAlertsWithDeaths(this.db, londonDateOf(this.clock.now()));
   }
 }
