@@ -12,6 +12,7 @@ const features = [
   'areas',
   'cases',
   'collation',
+  'context',
   'dashboard',
   'ldis',
   'organisations',

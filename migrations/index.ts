@@ -15,6 +15,7 @@ import * as retention from './2026-11-26-011-retention.js';
 import * as rateLimits from './2026-11-26-012-rate-limits.js';
 import * as areas from './2026-11-26-013-areas.js';
 import * as ldisAlerts from './2026-11-26-014-ldis-alerts.js';
+import * as contextData from './2026-11-26-015-context-data.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-001-foundation': foundation,
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26-012-rate-limits': rateLimits,
   '2026-11-26-013-areas': areas,
   '2026-11-26-014-ldis-alerts': ldisAlerts,
+  '2026-11-26-015-context-data': contextData,
 };

@@ -27,6 +27,7 @@ import { nilLinkRouter } from './reminders/nil-routes.js';
 import { settingsRouter } from './settings/routes.js';
 import { areasRouter } from './areas/routes.js';
 import { ldisRouter } from './ldis/routes.js';
+import { contextRouter } from './context/routes.js';
 import { casesRouter } from './cases/routes.js';
 import { collationRouter } from './collation/routes.js';
 import { dashboardRouter } from './dashboard/routes.js';
@@ -98,6 +99,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.use('/ccsu', casesRouter(services.cases));
   app.use('/ccsu', areasRouter(services.areas));
   app.use('/ccsu', ldisRouter(services.ldis));
+  app.use('/ccsu', contextRouter(services.context, deps.clock));
   app.use(
     '/ccsu',
     collationRouter(services.collation, services.queries, services.organisations, services.exportAudit),

@@ -17,6 +17,7 @@ import { AdminService } from './admin/service.js';
 import { SettingsService } from './settings/service.js';
 import { AreasService } from './areas/service.js';
 import { LdisService } from './ldis/service.js';
+import { ContextService } from './context/service.js';
 import { OrganisationsService } from './organisations/service.js';
 import { ReturnsService } from './returns/service.js';
 import { RecordsService } from './returns/records-service.js';
@@ -69,6 +70,7 @@ export interface Services {
   settings: SettingsService;
   areas: AreasService;
   ldis: LdisService;
+  context: ContextService;
 }
 
 export function createServices({ config, db, clock, mailer }: AppDeps): Services {
@@ -85,6 +87,7 @@ export function createServices({ config, db, clock, mailer }: AppDeps): Services
     settings: new SettingsService(db, clock),
     areas: new AreasService(db, clock),
     ldis: new LdisService(db, clock),
+    context: new ContextService(db, clock),
     signIn: new SignInService(db, config, clock),
     twoFactor: new TwoFactorService(db, config, clock),
     organisations: new OrganisationsService(db, clock),

@@ -13,6 +13,9 @@ interface NavItem {
   active: boolean;
 }
 
+/** Pages reached from a section's page that still belong to that section in the navigation. */
+const sectionAliases: Record<string, string[]> = { '/ccsu/context': ['/ccsu/areas', '/ccsu/ldis'] };
+
 function navItems(user: User, currentPath: string | undefined): NavItem[] {
   const items =
     user.role === 'partner'
@@ -29,8 +32,7 @@ function navItems(user: User, currentPath: string | undefined): NavItem[] {
           { text: 'Cases', href: '/ccsu/cases' },
           { text: 'Duplicates', href: '/ccsu/review' },
           { text: 'Queries', href: '/ccsu/queries' },
-          { text: 'LDIS alerts', href: '/ccsu/ldis' },
-          { text: 'Areas', href: '/ccsu/areas' },
+          { text: 'Context data', href: '/ccsu/context' },
           ...(user.role === 'ccsu_admin'
             ? [
                 { text: 'Organisations', href: '/admin/organisations' },
@@ -47,7 +49,7 @@ function navItems(user: User, currentPath: string | undefined): NavItem[] {
   // The longest matching link is the current section ("Home" is /ccsu, a prefix of the others).
   const path = currentPath ?? '';
   const best = items
-    .filter((item) => path.startsWith(item.href))
+    .filter((item) => [item.href, ...(sectionAliases[item.href] ?? [])].some((href) => path.startsWith(href)))
     .sort((a, b) => b.href.length - a.href.length)[0];
   return items.map((item) => ({ ...item, active: item === best }));
 }

@@ -109,6 +109,13 @@ const policy: Record<string, Audience> = {
   'POST /ccsu/ldis/new': 'ccsu',
   'POST /ccsu/ldis/upload': 'ccsu',
   'GET /ccsu/ldis/:id': 'ccsu',
+  'GET /ccsu/context': 'ccsu',
+  'GET /ccsu/context/:dataset': 'ccsu',
+  'GET /ccsu/context/:dataset/template.csv': 'ccsu',
+  'POST /ccsu/context/:dataset': 'ccsu',
+  'GET /ccsu/context/:dataset/loads/:id': 'ccsu',
+  'POST /ccsu/context/:dataset/loads/:id/confirm': 'ccsu',
+  'POST /ccsu/context/:dataset/loads/:id/cancel': 'ccsu',
   'GET /ccsu/areas': 'ccsu',
   'POST /ccsu/areas/populations': 'ccsu',
   'GET /ccsu/review': 'ccsu',
@@ -182,6 +189,7 @@ function addressOf(path: string): string {
     .replace(':id', '999999')
     .replace(':section', 'death')
     .replace(':slug', 'areas')
+    .replace(':dataset', 'ambulance')
     .replace(':figure', 'death_month')
     .replace(':format', 'csv')
     .replace(':token', 'x'.repeat(43));

@@ -95,6 +95,43 @@ export interface AreaPopulationsTable {
   loaded_at: Timestamp;
 }
 
+export interface ContextChanges {
+  added: number;
+  changed: number;
+  same: number;
+  /** Figures already loaded for the file's periods that the file does not have (they go on loading). */
+  removed: number;
+}
+
+export interface ContextLoadsTable {
+  id: Generated<number>;
+  dataset: string;
+  status: 'pending' | 'loaded';
+  source: string;
+  extracted_on: DateString;
+  notes: string | null;
+  file_sha256: string;
+  period_from: string;
+  period_to: string;
+  rows: number;
+  changes: ColumnType<ContextChanges, string, string>;
+  created_by: string;
+  created_at: Timestamp;
+  loaded_at: Timestamp | null;
+}
+
+export interface ContextCountsTable {
+  id: Generated<string>;
+  load_id: number;
+  dataset: string;
+  area_code: string;
+  period_start: string;
+  months: number;
+  measure: string;
+  substance_group: Generated<string>;
+  count: number;
+}
+
 export interface RateLimitsTable {
   key: string;
   hits: number;
@@ -415,6 +452,8 @@ export interface DB {
   rate_limits: RateLimitsTable;
   areas: AreasTable;
   ldis_alerts: LdisAlertsTable;
+  context_loads: ContextLoadsTable;
+  context_counts: ContextCountsTable;
   area_populations: AreaPopulationsTable;
   remembered_browsers: RememberedBrowsersTable;
   agreements: AgreementsTable;

@@ -19,6 +19,7 @@ const FILE_UPLOADS = [
   /^\/returns\/\d{4}-\d{2}\/upload$/,
   /^\/ccsu\/areas\/populations$/,
   /^\/ccsu\/ldis\/upload$/,
+  /^\/ccsu\/context\/[a-z]+$/,
 ];
 
 /**

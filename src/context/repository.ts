@@ -1,0 +1,142 @@
+// Context loads and their counts: plain functions taking `db | trx`. A count is current when its load
+// has been confirmed ('loaded'); a pending load's counts wait for the analyst's confirmation.
+import { sql } from 'kysely';
+import type { DbOrTrx } from '../db/database.js';
+import type { ContextChanges } from '../db/types.js';
+import type { Period } from '../domain/periods.js';
+import type { ContextRow } from './context-csv.js';
+
+const keyOf = (
+  r: Pick<ContextRow, 'area_code' | 'period_start' | 'months' | 'measure' | 'substance_group'>,
+) => `${r.area_code}|${r.period_start}|${r.months}|${r.measure}|${r.substance_group}`;
+
+/** The current counts of a dataset whose period starts within [from, to]. */
+function currentIn(db: DbOrTrx, dataset: string, from: Period, to: Period) {
+  return db
+    .selectFrom('context_counts as c')
+    .innerJoin('context_loads as l', 'l.id', 'c.load_id')
+    .where('l.status', '=', 'loaded')
+    .where('c.dataset', '=', dataset)
+    .where('c.period_start', '>=', from)
+    .where('c.period_start', '<=', to);
+}
+
+/** How a file's rows differ from the figures already loaded for the same periods. */
+export async function changesFrom(
+  db: DbOrTrx,
+  dataset: string,
+  rows: ContextRow[],
+  from: Period,
+  to: Period,
+): Promise<ContextChanges> {
+  const current = await currentIn(db, dataset, from, to)
+    .select(['c.area_code', 'c.period_start', 'c.months', 'c.measure', 'c.substance_group', 'c.count'])
+    .execute();
+  const now = new Map(current.map((r) => [keyOf(r), r.count]));
+  const changes: ContextChanges = { added: 0, changed: 0, same: 0, removed: 0 };
+  const inFile = new Set<string>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    inFile.add(key);
+    const before = now.get(key);
+    if (before === undefined) changes.added += 1;
+    else if (before === row.count) changes.same += 1;
+    else changes.changed += 1;
+  }
+  changes.removed = [...now.keys()].filter((k) => !inFile.has(k)).length;
+  return changes;
+}
+
+export async function insertCounts(db: DbOrTrx, loadId: number, dataset: string, rows: ContextRow[]) {
+  // In batches: one statement per 2,000 rows keeps well under PostgreSQL's 65,535 parameters.
+  for (let i = 0; i < rows.length; i += 2_000)
+    await db
+      .insertInto('context_counts')
+      .values(rows.slice(i, i + 2_000).map((r) => ({ ...r, load_id: loadId, dataset })))
+      .execute();
+}
+
+/** Takes the dataset's current figures for [from, to] out, for a new load to replace them. */
+export async function retireCurrent(db: DbOrTrx, dataset: string, from: Period, to: Period) {
+  const result = await db
+    .deleteFrom('context_counts')
+    .where('dataset', '=', dataset)
+    .where('period_start', '>=', from)
+    .where('period_start', '<=', to)
+    .where('load_id', 'in', (eb) =>
+      eb
+        .selectFrom('context_loads as l')
+        .select('l.id as load_id')
+        .where('l.status', '=', 'loaded')
+        .where('l.dataset', '=', dataset),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Loads of a dataset, newest first, with how many of each load's figures are still current. */
+export function loadsOf(db: DbOrTrx, dataset: string) {
+  return db
+    .selectFrom('context_loads as l')
+    .selectAll('l')
+    .select((eb) =>
+      eb
+        .selectFrom('context_counts as c')
+        .whereRef('c.load_id', '=', 'l.id')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .as('current_rows'),
+    )
+    .where('l.dataset', '=', dataset)
+    .where('l.status', '=', 'loaded')
+    .orderBy('l.loaded_at', 'desc')
+    .orderBy('l.id', 'desc')
+    .execute();
+}
+
+export interface ContextSum {
+  measure: string;
+  area_code: string;
+  period_start: Period;
+  months: number;
+  count: number;
+}
+
+/**
+ * A dataset's current totals (all substances) by measure, area and period, for periods that start within
+ * [from, to], optionally for one area. The partnership picture lays these out by month, quarter or area.
+ */
+export function currentTotals(
+  db: DbOrTrx,
+  dataset: string,
+  range: { from: Period; to: Period; area?: string },
+): Promise<ContextSum[]> {
+  return currentIn(db, dataset, range.from, range.to)
+    .where('c.substance_group', '=', '')
+    .$if(!!range.area, (q) => q.where('c.area_code', '=', range.area!))
+    .select(['c.measure', 'c.area_code', 'c.period_start', 'c.months', 'c.count'])
+    .execute();
+}
+
+/** Every current count of a dataset, for the feed: with the area's GSS code and the load's source. */
+export function feedRows(db: DbOrTrx, dataset: string, range: { from: Period; to: Period; area?: string }) {
+  return currentIn(db, dataset, range.from, range.to)
+    .innerJoin('areas as a', 'a.code', 'c.area_code')
+    .$if(!!range.area, (q) => q.where('c.area_code', '=', range.area!))
+    .select([
+      'c.dataset',
+      'c.area_code',
+      'a.gss_code',
+      'c.period_start',
+      'c.months as period_months',
+      'c.measure',
+      'c.substance_group',
+      'c.count',
+      'l.source',
+      'l.extracted_on',
+      'l.id as load_id',
+    ])
+    .orderBy('c.period_start')
+    .orderBy('a.ordinal')
+    .orderBy('c.measure')
+    .orderBy('c.substance_group');
+}
