@@ -28,6 +28,7 @@ import { settingsRouter } from './settings/routes.js';
 import { areasRouter } from './areas/routes.js';
 import { ldisRouter } from './ldis/routes.js';
 import { contextRouter } from './context/routes.js';
+import { pictureRouter } from './dashboard/picture-routes.js';
 import { casesRouter } from './cases/routes.js';
 import { collationRouter } from './collation/routes.js';
 import { dashboardRouter } from './dashboard/routes.js';
@@ -53,7 +54,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   // The feed authenticates by token, not session: mounted before sessions and CSRF (it is read-only).
   app.use(
     '/api/v1',
-    feedRouter(services.apiTokens, services.dashboard, services.areas, {
+    feedRouter(services.apiTokens, services.dashboard, services.areas, services.context, {
       minPerType: config.disclosure.minOrganisationsPerType,
       rateLimitStore: new PgRateLimitStore(db, deps.clock, 'feed:'),
     }),
@@ -83,6 +84,15 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
       services.organisations,
       services.queries,
       services.agreements,
+    ),
+  );
+  app.use(
+    '/dashboard',
+    pictureRouter(
+      services.picture,
+      services.dashboard,
+      services.alerts,
+      config.disclosure.minOrganisationsPerType,
     ),
   );
   app.use(

@@ -18,6 +18,7 @@ import { SettingsService } from './settings/service.js';
 import { AreasService } from './areas/service.js';
 import { LdisService } from './ldis/service.js';
 import { ContextService } from './context/service.js';
+import { PictureService } from './dashboard/picture-service.js';
 import { OrganisationsService } from './organisations/service.js';
 import { ReturnsService } from './returns/service.js';
 import { RecordsService } from './returns/records-service.js';
@@ -71,6 +72,7 @@ export interface Services {
   areas: AreasService;
   ldis: LdisService;
   context: ContextService;
+  picture: PictureService;
 }
 
 export function createServices({ config, db, clock, mailer }: AppDeps): Services {
@@ -78,6 +80,9 @@ export function createServices({ config, db, clock, mailer }: AppDeps): Services
   const collation = new CollationService(db, clock);
   const scorecard = new ScorecardService(db, clock, collation);
   const accounts = new AccountsService(db, config, clock);
+  const areas = new AreasService(db, clock);
+  const ldis = new LdisService(db, clock);
+  const context = new ContextService(db, clock);
   return {
     accounts,
     team: new TeamService(db, clock, accounts),
@@ -85,9 +90,10 @@ export function createServices({ config, db, clock, mailer }: AppDeps): Services
     retention: new RetentionService(db, config, clock),
     admin: new AdminService(db),
     settings: new SettingsService(db, clock),
-    areas: new AreasService(db, clock),
-    ldis: new LdisService(db, clock),
-    context: new ContextService(db, clock),
+    areas,
+    ldis,
+    context,
+    picture: new PictureService(db, clock, context, areas, ldis),
     signIn: new SignInService(db, config, clock),
     twoFactor: new TwoFactorService(db, config, clock),
     organisations: new OrganisationsService(db, clock),

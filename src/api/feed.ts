@@ -12,6 +12,8 @@ import { caseRowColumns } from '../dashboard/repository.js';
 import type { DashboardService } from '../dashboard/service.js';
 import type { ApiTokensService } from './tokens.js';
 import type { AreasService } from '../areas/service.js';
+import type { ContextService } from '../context/service.js';
+import { datasetOf } from '../context/datasets.js';
 import { tooFewMessage } from '../dashboard/filters.js';
 
 declare module 'express-serve-static-core' {
@@ -36,6 +38,7 @@ export function feedRouter(
   tokens: ApiTokensService,
   dashboard: DashboardService,
   areas: AreasService,
+  context: ContextService,
   options: { minPerType: number; rateLimitStore: Store },
 ): Router {
   const { minPerType } = options;
@@ -191,6 +194,41 @@ export function feedRouter(
       }
     }
     await send(req, res, 'areas', ['code', 'name', 'gss_code', 'year', 'population'].map(column), flat());
+  });
+
+  // A context dataset's figures (ambulance, hospital, ons) for the filters' months and area; an
+  // aggregates token gets each count through disclosure control, as a partner would.
+  router.get('/context/:dataset.:format', formats, async (req, res) => {
+    const dataset = datasetOf(String(req.params.dataset));
+    if (!dataset) return problem(res, 404, 'No such dataset: ambulance, hospital or ons');
+    const filters = await filtersOr400(req, res);
+    if (!filters) return;
+    const exact = req.apiToken!.scope === 'records';
+    const disclosure = await dashboard.disclosure();
+    const columns = [
+      'dataset',
+      'area_code',
+      'gss_code',
+      'period_start',
+      'period_months',
+      'measure',
+      'substance_group',
+    ].map(column);
+    columns.push(
+      {
+        header: 'count',
+        value: (r) => (exact ? (r.count as number) : String(suppressCount(r.count as number, disclosure))),
+      },
+      ...['source', 'extracted_on', 'load_id'].map(column),
+    );
+    const range = { from: filters.from, to: filters.to, ...(filters.area ? { area: filters.area } : {}) };
+    await send(
+      req,
+      res,
+      `context-${dataset.id}`,
+      columns,
+      rowsOf(context.feedStream(dataset.id, range)) as AsyncIterable<Row>,
+    );
   });
 
   router.use((_req: Request, res: Response) => problem(res, 404, 'No such feed: see the README'));

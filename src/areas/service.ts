@@ -39,6 +39,11 @@ export class AreasService {
     };
   }
 
+  /** Each area's population for `year` or the latest year loaded before it, with that year and its source. */
+  populationsFor(year: number) {
+    return repo.populationsFor(this.db, year);
+  }
+
   /**
    * Rates per 100,000 for counts by area as the reader is shown them, using the population of `year` (or
    * the latest year loaded before it), with that year and its source.

@@ -11,11 +11,12 @@
     const series = [...table.querySelectorAll('thead [data-series]')].map((th) => th.textContent.trim());
     const rows = [...table.querySelectorAll('tbody tr')];
     const labels = rows.map((row) => row.querySelector('th').textContent.trim());
-    // '*' is a suppressed count: left as a gap, never drawn as a number.
+    // '*' is a suppressed count and "No data" a period the source has no figure for: both are left as
+    // gaps, never drawn as a number.
     const values = rows.map((row) =>
       [...row.querySelectorAll('td[data-value]')].map((td) => {
         const text = td.textContent.trim().replace(/,/g, '');
-        return text === '*' ? null : Number(text);
+        return text === '*' || td.hasAttribute('data-gap') ? null : Number(text);
       }),
     );
     const type = holder.dataset.chartType;
@@ -35,7 +36,7 @@
     if (values.some((row) => row.includes(null))) {
       const note = document.createElement('p');
       note.className = 'govuk-body-s drd-chart__note';
-      note.textContent = 'Counts shown as * in the table are not drawn.';
+      note.textContent = 'Counts shown as * or “No data” in the table are not drawn.';
       holder.after(note);
     }
     new Chart(canvas, {

@@ -99,6 +99,8 @@ export interface ContextSum {
   period_start: Period;
   months: number;
   count: number;
+  source: string;
+  extracted_on: string;
 }
 
 /**
@@ -113,7 +115,15 @@ export function currentTotals(
   return currentIn(db, dataset, range.from, range.to)
     .where('c.substance_group', '=', '')
     .$if(!!range.area, (q) => q.where('c.area_code', '=', range.area!))
-    .select(['c.measure', 'c.area_code', 'c.period_start', 'c.months', 'c.count'])
+    .select([
+      'c.measure',
+      'c.area_code',
+      'c.period_start',
+      'c.months',
+      'c.count',
+      'l.source',
+      'l.extracted_on',
+    ])
     .execute();
 }
 

@@ -27,6 +27,14 @@ export interface Figure {
   unit?: 'return';
   /** Series colours when they carry meaning (on time green, late orange, not made red). */
   colours?: string[];
+  /** gaps[category][series]: true where the source has no figure (shown as "No data", never as 0). */
+  gaps?: boolean[][];
+  /** A column of words beside the counts, one per category (not drawn), e.g. the LDIS alerts of a month. */
+  annotations?: { heading: string; values: string[] };
+  /** Sentences under the summary: what is missing, where the figures come from. */
+  notes?: string[];
+  /** Where the table downloads from, when not the dashboard's own figure download. */
+  csvPath?: string;
 }
 
 export interface Audience {

@@ -12,6 +12,13 @@ export interface DashboardPage {
 export const dashboardPages: DashboardPage[] = [
   { slug: '', title: 'Cases by month', figures: ['death_month', 'reported_month'] },
   { slug: 'areas', title: 'Area of residence', figures: ['residence_area'] },
+  {
+    slug: 'picture',
+    title: 'Partnership picture',
+    figures: [],
+    about:
+      'Deaths reported by partners beside ambulance call-outs, hospital admissions, ONS registrations and LDIS alerts.',
+  },
   { slug: 'classification', title: 'Classification', figures: ['death_classification'] },
   { slug: 'substances', title: 'Substances', figures: ['substance_group', 'substance'] },
   { slug: 'age-sex', title: 'Age and sex', figures: ['age_sex'] },

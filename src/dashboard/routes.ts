@@ -1,21 +1,19 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { currentUser, requireCcsu, requireSignedIn } from '../middleware/auth.js';
-import { formOf, toFormErrors, validate, validateNoFields } from '../middleware/validation.js';
+import { formOf, validate, validateNoFields } from '../middleware/validation.js';
 import { HttpError } from '../lib/http-error.js';
 import * as ref from '../domain/reference.js';
-import type { User } from '../db/types.js';
-import { filtersQueryString, readFilters, tooFewMessage } from './filters.js';
+import { readFilters } from './filters.js';
+import { sendFigureCsv } from './figure-csv.js';
 import { dashboardPages, type DashboardService } from './service.js';
 import type { AlertsService } from './alerts.js';
 import { groupOverlapping } from '../domain/early-warning.js';
 import { RESPONSE_WORKING_DAYS, type ScorecardService } from '../collation/scorecard.js';
-import { streamCsv, toAsync } from '../lib/exports.js';
 import { checkIdParams } from '../lib/ids.js';
+import { dashboardView, isCcsu } from './view-filters.js';
 import type { AreasService } from '../areas/service.js';
 import type { LdisService } from '../ldis/service.js';
-
-const isCcsu = (user: User) => user.role === 'ccsu_analyst' || user.role === 'ccsu_admin';
 
 /** Signed-in users only: partners see suppressed figures, CCSU roles exact ones. */
 export function dashboardRouter(
@@ -31,35 +29,23 @@ export function dashboardRouter(
   router.use(requireSignedIn);
 
   const render = async (req: Request, res: Response, slug: string) => {
-    const user = currentUser(req);
+    const view = await dashboardView(req, dashboard, minPerType);
+    const { exact, filters } = view;
     const page = dashboardPages.find((p) => p.slug === slug);
-    if (!page || (page.ccsuOnly && !isCcsu(user))) throw new HttpError(404);
-    const { filters, errors, query } = readFilters(req.query, dashboard.currentPeriod());
-    const exact = isCcsu(user);
-    const types = exact ? ref.codesOf(ref.organisationTypes) : await dashboard.typesForPartners(minPerType);
-    if (filters.organisationType && !types.includes(filters.organisationType)) {
-      delete filters.organisationType;
-      errors.push({ field: 'organisation_type', message: tooFewMessage(minPerType) });
-    }
-    const figures = await dashboard.page(page, filters, await dashboard.audienceFor(exact));
+    if (!page || (page.ccsuOnly && !exact)) throw new HttpError(404);
+    const figures = await dashboard.page(page, filters, view.audience);
     // Beside the counts by area, rates per 100,000 from the same counts as shown (so, for partners,
     // after disclosure control).
     const byArea = figures.find((f) => f.id === 'residence_area');
     const rates = byArea ? await areas.ratesBeside(byArea, Number(filters.to.slice(0, 4))) : null;
-    const formErrors = toFormErrors(errors);
     res.render('dashboard/page', {
       title: `Dashboard: ${page.title}`,
       page,
       pages: dashboardPages.filter((p) => !p.ccsuOnly || exact),
       figures,
       rates,
-      filters,
-      query,
-      queryString: filtersQueryString(filters),
-      errors: formErrors.list.length ? formErrors : undefined,
-      exact,
+      ...view,
       ref,
-      typeOptions: ref.organisationTypes.filter(([code]) => types.includes(code)),
       warnings: exact ? groupOverlapping(await alerts.unacknowledged()).length : 0,
       reminders:
         page.slug === 'reminders'
@@ -94,20 +80,7 @@ export function dashboardRouter(
       exact,
       user,
     );
-    const rows: (string | number)[][] = figure.categories.map((category, c) => [
-      category.label,
-      ...figure.cells[c]!,
-      ...(figure.rowTotals ? [figure.rowTotals[c]!] : []),
-    ]);
-    if (figure.columnTotals)
-      rows.push(['Total', ...figure.columnTotals, ...(figure.rowTotals ? [figure.total ?? ''] : [])]);
-    const header = [figure.categoryHeading, ...figure.series, ...(figure.rowTotals ? ['Total'] : [])];
-    await streamCsv(
-      res,
-      `${figure.id}-${filters.from}-to-${filters.to}.csv`,
-      header.map((h, i) => ({ header: h, value: (row: (string | number)[]) => row[i] ?? null })),
-      toAsync(rows),
-    );
+    await sendFigureCsv(res, figure, filters);
   });
 
   // Open early warnings, overlapping alerts about the same deaths shown as one (CCSU only).

@@ -1,5 +1,5 @@
 // LDIS alerts: plain functions taking `db | trx`.
-import { sql } from 'kysely';
+import { sql, type SqlBool } from 'kysely';
 import type { DbOrTrx } from '../db/database.js';
 import { ldisMatchesConcern } from '../domain/early-warning.js';
 import { addDays, type IsoDate } from '../domain/periods.js';
@@ -73,4 +73,17 @@ export async function recentLdisAlertsAbout(db: DbOrTrx, today: IsoDate, concern
   return (await recentLdisAlerts(db, today)).filter((a) =>
     concernKeys.some((key) => ldisMatchesConcern(key, a.substances)),
   );
+}
+
+/** Alerts issued between two dates (inclusive), oldest first; for one area, those naming it or no area. */
+export function ldisAlertsIssuedBetween(db: DbOrTrx, from: IsoDate, to: IsoDate, area?: string) {
+  return db
+    .selectFrom('ldis_alerts')
+    .select(['id', 'reference', 'title', 'issued_on', 'severity', 'substances', 'areas'])
+    .where('issued_on', '>=', from)
+    .where('issued_on', '<=', to)
+    .$if(!!area, (q) => q.where(sql<SqlBool>`(areas = '[]'::jsonb or areas ? ${area!})`))
+    .orderBy('issued_on')
+    .orderBy('reference')
+    .execute();
 }

@@ -8,6 +8,7 @@ import { londonDateOf } from '../domain/periods.js';
 import { readLdisCsv } from './alerts-csv.js';
 import {
   insertLdisAlert,
+  ldisAlertsIssuedBetween,
   type LdisInput,
   recentLdisAlertsAbout,
   recentLdisAlertsWithDeaths,
@@ -114,5 +115,10 @@ export class LdisService {
    */
   aboutRecentDeaths() {
     return recentLdisAlertsWithDeaths(this.db, londonDateOf(this.clock.now()));
+  }
+
+  /** Alerts issued in a range of dates, for the partnership picture's time axis. */
+  issuedBetween(from: string, to: string, area?: string) {
+    return ldisAlertsIssuedBetween(this.db, from, to, area);
   }
 }
