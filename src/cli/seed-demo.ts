@@ -17,6 +17,7 @@ import { nhsMatchKey } from '../domain/linkage.js';
 import * as ref from '../domain/reference.js';
 import { defaultReminderSchedule, reminderDates, reminderKinds } from '../domain/reminders.js';
 import { runBackfills } from '../backfills.js';
+import { seedDemoContext } from './demo-context.js';
 
 const PASSWORD = 'demo-password-2026';
 
@@ -130,23 +131,7 @@ try {
       .where('email', 'like', '%demo.drd.test')
       .execute();
 
-    // Populations for rates: clearly fictional round figures, never to be mistaken for ONS estimates.
-    const year = Number(today.slice(0, 4));
-    const demoAreas = await db.selectFrom('areas').select('code').where('gss_code', 'is not', null).execute();
-    for (const [i, area] of demoAreas.entries())
-      for (const y of [year - 2, year - 1])
-        await db
-          .insertInto('area_populations')
-          .values({
-            area_code: area.code,
-            year: y,
-            population: 90_000 + i * 10_000 + (y - year + 2) * 1_000,
-            source: 'Fictional demo figures (not ONS estimates)',
-            loaded_by: 'seed:demo',
-            loaded_at: new Date(),
-          })
-          .onConflict((oc) => oc.doNothing())
-          .execute();
+    await seedDemoContext(db, services, firstPeriod, currentPeriod, between);
 
     let deathNumber = 0;
     // Each completed month: deaths, each known to 1–3 partners, then returns submitted on time, late or not at all.

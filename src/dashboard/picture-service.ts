@@ -83,10 +83,10 @@ export class PictureService {
 
     const shown: Record<PictureFigureId, ShownFigure> = {} as Record<PictureFigureId, ShownFigure>;
     const show = (input: PictureInput) => {
-      const { figure, totals } = layOutPicture(input);
+      const laid = layOutPicture(input);
       shown[input.id] = {
-        ...present(figure, audience),
-        summary: pictureSummary(input.columns, totals, input.scope, audience),
+        ...present(laid.figure, audience),
+        summary: pictureSummary(input.columns, laid, input.scope, input.unit, audience),
       };
     };
 

@@ -127,7 +127,11 @@ export interface PictureInput {
 }
 
 /** The exact figure with its gaps, column totals (null: no data at all) and the sources used. */
-export function layOutPicture(input: PictureInput): { figure: Figure; totals: (number | null)[] } {
+export function layOutPicture(input: PictureInput): {
+  figure: Figure;
+  totals: (number | null)[];
+  tooLong: boolean[];
+} {
   const counts = input.categories.map((_, c) =>
     input.columns.map((column) => (column.dataset ? 0 : (input.cases[c] ?? 0))),
   );
@@ -180,20 +184,24 @@ export function layOutPicture(input: PictureInput): { figure: Figure; totals: (n
       csvPath: `/dashboard/picture/${input.id}.csv`,
     },
     totals,
+    tooLong,
   };
 }
 
 /** The figure's text summary: each column's total for the period, through disclosure control for partners. */
 export function pictureSummary(
   columns: PictureColumn[],
-  totals: (number | null)[],
+  laid: { totals: (number | null)[]; tooLong: boolean[] },
   scope: string,
+  unit: string,
   audience: Audience,
 ): string {
+  const { totals, tooLong } = laid;
   const shown = (n: number): Shown => (audience.exact ? n : suppressCount(n, audience.disclosure));
   const parts = columns.map((column, s) => {
     const total = totals[s];
-    if (total === null || total === undefined) return `no ${column.words} loaded`;
+    if (total === null || total === undefined)
+      return tooLong[s] ? `${column.words} not shown by ${unit}` : `no ${column.words} loaded`;
     const value = shown(total);
     if (value === '*') return `fewer than ${audience.disclosure.threshold + 1} ${column.words}`;
     return `${audience.exact || value === 0 ? '' : 'about '}${value.toLocaleString('en-GB')} ${column.words}`;

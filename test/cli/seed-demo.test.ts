@@ -48,6 +48,14 @@ describe('npm run seed:demo', () => {
     expect(await count('case_facts')).toBeLessThan(await count('records'));
     expect(await count('reminders')).toBeGreaterThan(0);
     expect(await count('return_submissions')).toBeGreaterThan(100);
+    // The partnership picture has context data to show, all of it marked as fictional.
+    const loads = await database.db
+      .selectFrom('context_loads')
+      .select(['dataset', 'status', 'source'])
+      .execute();
+    expect(loads.map((l) => l.dataset).sort()).toEqual(['ambulance', 'hospital', 'ons']);
+    expect(loads.every((l) => l.status === 'loaded' && l.source.includes('Fictional'))).toBe(true);
+    expect(await database.db.selectFrom('ldis_alerts').select('id').execute()).toHaveLength(2);
   }, 120_000);
 
   it('when run again then it says so and adds nothing', async () => {

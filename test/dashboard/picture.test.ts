@@ -119,6 +119,9 @@ describe('the partnership picture for CCSU', () => {
     expect($('#picture_month-summary').text()).toContain(
       '3 drug- and alcohol-related deaths reported by partners; 55 ambulance call-outs',
     );
+    expect($('#picture_month-summary').text()).toContain(
+      'hospital admissions for drug poisoning not shown by month; 27 hospital admissions for alcohol-specific conditions',
+    );
     expect($('#picture-ldis').text()).toContain('LDIS/2026/001');
   });
 
