@@ -113,7 +113,7 @@ export function contextRouter(context: ContextService, clock: Clock): Router {
 
   router.post(
     '/context/:dataset',
-    receiveOneFile({ maxBytes: MAX_BYTES }),
+    receiveOneFile({ maxBytes: MAX_BYTES, fields: 8 }),
     validate(schema, (req, res, errors) =>
       renderDataset(res, datasetFrom(req), req.body as Record<string, unknown>, errors),
     ),

@@ -30,6 +30,7 @@ async function send(dataset: string, csv: string, fields: Record<string, string>
     'extracted_on-day': '1',
     'extracted_on-month': '4',
     'extracted_on-year': '2026',
+    notes: '',
     ...fields,
   };
   for (const [name, value] of Object.entries(values)) post = post.field(name, value);
