@@ -3,7 +3,9 @@
 // back-fills are listed here and handed to openDatabase by the server and the command-line tools.
 import type { Db } from './db/database.js';
 import { refreshMissingCaseFacts } from './cases/case-facts.js';
+import { syncAreas } from './areas/sync.js';
 
 export async function runBackfills(db: Db): Promise<void> {
+  await syncAreas(db);
   await refreshMissingCaseFacts(db);
 }

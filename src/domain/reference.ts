@@ -1,26 +1,36 @@
 // Every code list from the data dictionary, in one place. Codes are stored; labels are shown.
 // Forms, uploads, exports and the API all read these lists, so a code is added here once.
+import { alwaysAreas, configuredAreas, type AreaRow } from './area-file.js';
 
 export type CodeList = readonly (readonly [code: string, label: string])[];
 
-export const areas = [
-  ['broxbourne', 'Broxbourne'],
-  ['dacorum', 'Dacorum'],
-  ['east_hertfordshire', 'East Hertfordshire'],
-  ['hertsmere', 'Hertsmere'],
-  ['north_hertfordshire', 'North Hertfordshire'],
-  ['st_albans', 'St Albans'],
-  ['stevenage', 'Stevenage'],
-  ['three_rivers', 'Three Rivers'],
-  ['watford', 'Watford'],
-  ['welwyn_hatfield', 'Welwyn Hatfield'],
-  ['out_of_county', 'Out of county'],
-  ['no_fixed_abode', 'No fixed abode'],
-  ['unknown', 'Unknown'],
-] as const satisfies CodeList;
+/**
+ * Hertfordshire's areas: the ten districts with their ONS GSS codes (those in use since the 2019/20
+ * boundary changes), then the areas without one. Another county sets AREAS_FILE instead (area-file.ts).
+ */
+export const hertfordshireAreas: AreaRow[] = [
+  ['broxbourne', 'Broxbourne', 'E07000095'],
+  ['dacorum', 'Dacorum', 'E07000096'],
+  ['east_hertfordshire', 'East Hertfordshire', 'E07000242'],
+  ['hertsmere', 'Hertsmere', 'E07000098'],
+  ['north_hertfordshire', 'North Hertfordshire', 'E07000099'],
+  ['st_albans', 'St Albans', 'E07000240'],
+  ['stevenage', 'Stevenage', 'E07000243'],
+  ['three_rivers', 'Three Rivers', 'E07000102'],
+  ['watford', 'Watford', 'E07000103'],
+  ['welwyn_hatfield', 'Welwyn Hatfield', 'E07000241'],
+  ...alwaysAreas,
+];
 
-/** The ten Hertfordshire districts an organisation can cover. */
-export const districts = areas.slice(0, 10);
+/** Every area a record can give, with its GSS code: the configured county's, or Hertfordshire's. */
+export const areaRows: AreaRow[] = configuredAreas() ?? hertfordshireAreas;
+
+export const areas: CodeList = areaRows.map(([code, name]) => [code, name] as const);
+
+/** The districts an organisation can cover: every area but out of county, no fixed abode and unknown. */
+export const districts: CodeList = areas.filter(
+  ([code]) => !alwaysAreas.some(([special]) => special === code),
+);
 
 export const organisationTypes = [
   ['drug_alcohol_treatment', 'Drug and alcohol treatment service'],
