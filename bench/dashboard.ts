@@ -33,6 +33,8 @@ export async function dashboardFigures(db: Db, base: string, cookie: string, med
     })
     .execute();
 
+  const contextRows = await generateContext(db, to);
+
   const get = async (path: string, headers: Record<string, string>, expected: string) => {
     const response = await fetch(`${base}${path}`, { headers });
     const body = await response.text();
@@ -90,6 +92,35 @@ export async function dashboardFigures(db: Db, base: string, cookie: string, med
               where returns.period in (${sql.join(periods)}) group by returns.id`.execute(db),
         ]),
     },
+    {
+      path: '/dashboard/picture',
+      expected: 'picture_month-table',
+      // What the picture asks, all at once: cases by month, by year and by area; each dataset's current
+      // totals for the period; the LDIS alerts; the populations.
+      sql: () => {
+        const context = (dataset: string, first: string) =>
+          sql`select c.measure, c.area_code, c.period_start, c.months, c.count, l.source, l.extracted_on
+              from context_counts c join context_loads l on l.id = c.load_id
+              where l.status = 'loaded' and c.dataset = ${dataset} and c.substance_group = ''
+                and c.period_start between ${first} and ${to}`.execute(db);
+        const firstYear = `${from.slice(0, 4)}-01`;
+        return Promise.all([
+          groupBy('death_month'),
+          groupBy('death_month', sql`death_month between ${firstYear} and ${`${to.slice(0, 4)}-12`}`),
+          groupBy('residence_area'),
+          context('ambulance', from),
+          context('hospital', from),
+          context('ons', firstYear),
+          sql`select * from ldis_alerts where issued_on between ${`${from}-01`} and ${`${to}-28`}`.execute(
+            db,
+          ),
+          sql`select area_code, population, source from area_populations
+              where year = (select max(year) from area_populations where year <= ${Number(to.slice(0, 4))})`.execute(
+            db,
+          ),
+        ]);
+      },
+    },
   ];
   const results: { path: string; page: number; sql: number }[] = [];
   for (const page of pages)
@@ -120,7 +151,39 @@ export async function dashboardFigures(db: Db, base: string, cookie: string, med
           case organisations.type when 'coroner' then 0 when 'acute_hospital' then 1 else 2 end
       ) best where to_char(date_of_death, 'YYYY-MM') between ${from} and ${to} group by 1`.execute(db),
   );
-  return { results, fromRecords };
+  return { results, fromRecords, contextRows };
+}
+
+/**
+ * Five years of context data for 300 areas, generated in PostgreSQL: ambulance call-outs and both
+ * hospital measures by month, ONS registrations by year (three measures), each dataset one load.
+ */
+async function generateContext(db: Db, to: string): Promise<number> {
+  const first = addMonths(to, -59);
+  await sql`insert into areas (code, name, gss_code, ordinal)
+    select 'bench_' || n, 'Bench area ' || n, 'E0' || lpad(n::text, 8, '9'), 100 + n
+    from generate_series(1, 287) n on conflict do nothing`.execute(db);
+  let rows = 0;
+  for (const [dataset, measures, step] of [
+    ['ambulance', ['suspected_overdose'], 1],
+    ['hospital', ['drug_poisoning', 'alcohol_specific'], 1],
+    ['ons', ['drug_poisoning', 'drug_misuse', 'alcohol_specific'], 12],
+  ] as const) {
+    const load = await sql<{ id: number }>`insert into context_loads
+        (dataset, status, source, extracted_on, file_sha256, period_from, period_to, rows, changes, created_by, created_at, loaded_at)
+      values (${dataset}, 'loaded', 'bench', current_date, 'bench', ${first}, ${to}, 0, '{}', 'bench', now(), now())
+      returning id`.execute(db);
+    const inserted =
+      await sql`insert into context_counts (load_id, dataset, area_code, period_start, months, measure, count)
+      select ${load.rows[0]!.id}, ${dataset}, a.code, to_char(m, 'YYYY-MM'), ${step}, measure, (random() * 40)::int
+      from areas a
+      cross join generate_series(${step === 12 ? `${first.slice(0, 4)}-01-01` : `${first}-01`}::date, ${`${to}-01`}::date, ${`${step} month`}::interval) m
+      cross join unnest(${sql.val([...measures])}::text[]) measure
+      where a.gss_code is not null`.execute(db);
+    rows += Number(inserted.numAffectedRows ?? 0);
+  }
+  await sql`analyze context_counts`.execute(db);
+  return rows;
 }
 
 export function printDashboard(d: Awaited<ReturnType<typeof dashboardFigures>>, caseFactsMs: number): void {
@@ -131,6 +194,9 @@ export function printDashboard(d: Awaited<ReturnType<typeof dashboardFigures>>, 
     console.log(
       `    ${r.path}: ${r.page.toFixed(0)} ms over HTTP; the same SQL direct ${r.sql.toFixed(0)} ms; ratio ${(r.page / r.sql).toFixed(2)}× (target ≤ 3×)`,
     );
+  console.log(
+    `    (the partnership picture over ${d.contextRows.toLocaleString('en-GB')} context figures: 300 areas, five years)`,
+  );
   const month = d.results[0]!;
   console.log(
     `    for comparison, month of death ranked from the records on each request: ${d.fromRecords.toFixed(0)} ms (${(d.fromRecords / month.page).toFixed(0)}× the page)`,
