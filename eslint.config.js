@@ -13,6 +13,7 @@ const features = [
   'cases',
   'collation',
   'context',
+  'coroners',
   'dashboard',
   'ldis',
   'organisations',

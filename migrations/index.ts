@@ -16,6 +16,7 @@ import * as rateLimits from './2026-11-26-012-rate-limits.js';
 import * as areas from './2026-11-26-013-areas.js';
 import * as ldisAlerts from './2026-11-26-014-ldis-alerts.js';
 import * as contextData from './2026-11-26-015-context-data.js';
+import * as coronersAudit from './2026-11-26-016-coroners-audit.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-001-foundation': foundation,
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26-013-areas': areas,
   '2026-11-26-014-ldis-alerts': ldisAlerts,
   '2026-11-26-015-context-data': contextData,
+  '2026-11-26-016-coroners-audit': coronersAudit,
 };

@@ -29,6 +29,8 @@ import { areasRouter } from './areas/routes.js';
 import { ldisRouter } from './ldis/routes.js';
 import { contextRouter } from './context/routes.js';
 import { pictureRouter } from './dashboard/picture-routes.js';
+import { coronersRouter } from './coroners/routes.js';
+import { completenessRouter } from './coroners/completeness-routes.js';
 import { casesRouter } from './cases/routes.js';
 import { collationRouter } from './collation/routes.js';
 import { dashboardRouter } from './dashboard/routes.js';
@@ -54,7 +56,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   // The feed authenticates by token, not session: mounted before sessions and CSRF (it is read-only).
   app.use(
     '/api/v1',
-    feedRouter(services.apiTokens, services.dashboard, services.areas, services.context, {
+    feedRouter(services.apiTokens, services.dashboard, services.areas, services.context, services.coroners, {
       minPerType: config.disclosure.minOrganisationsPerType,
       rateLimitStore: new PgRateLimitStore(db, deps.clock, 'feed:'),
     }),
@@ -88,6 +90,10 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   );
   app.use(
     '/dashboard',
+    completenessRouter(services.coroners, services.dashboard, config.disclosure.minOrganisationsPerType),
+  );
+  app.use(
+    '/dashboard',
     pictureRouter(
       services.picture,
       services.dashboard,
@@ -110,6 +116,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.use('/ccsu', areasRouter(services.areas));
   app.use('/ccsu', ldisRouter(services.ldis));
   app.use('/ccsu', contextRouter(services.context, deps.clock));
+  app.use('/ccsu', coronersRouter(services.coroners, deps.clock));
   app.use(
     '/ccsu',
     collationRouter(services.collation, services.queries, services.organisations, services.exportAudit),

@@ -19,6 +19,7 @@ import { AreasService } from './areas/service.js';
 import { LdisService } from './ldis/service.js';
 import { ContextService } from './context/service.js';
 import { PictureService } from './dashboard/picture-service.js';
+import { CoronersService } from './coroners/service.js';
 import { OrganisationsService } from './organisations/service.js';
 import { ReturnsService } from './returns/service.js';
 import { RecordsService } from './returns/records-service.js';
@@ -73,6 +74,7 @@ export interface Services {
   ldis: LdisService;
   context: ContextService;
   picture: PictureService;
+  coroners: CoronersService;
 }
 
 export function createServices({ config, db, clock, mailer }: AppDeps): Services {
@@ -94,6 +96,7 @@ export function createServices({ config, db, clock, mailer }: AppDeps): Services
     ldis,
     context,
     picture: new PictureService(db, clock, context, areas, ldis),
+    coroners: new CoronersService(db, clock, config.linkageSecret),
     signIn: new SignInService(db, config, clock),
     twoFactor: new TwoFactorService(db, config, clock),
     organisations: new OrganisationsService(db, clock),

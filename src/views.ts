@@ -33,6 +33,7 @@ function navItems(user: User, currentPath: string | undefined): NavItem[] {
           { text: 'Duplicates', href: '/ccsu/review' },
           { text: 'Queries', href: '/ccsu/queries' },
           { text: 'Context data', href: '/ccsu/context' },
+          { text: 'Coroners Audit', href: '/ccsu/coroners' },
           ...(user.role === 'ccsu_admin'
             ? [
                 { text: 'Organisations', href: '/admin/organisations' },

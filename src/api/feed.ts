@@ -14,6 +14,8 @@ import type { ApiTokensService } from './tokens.js';
 import type { AreasService } from '../areas/service.js';
 import type { ContextService } from '../context/service.js';
 import { datasetOf } from '../context/datasets.js';
+import type { CoronersService } from '../coroners/service.js';
+import { showCompleteness } from '../coroners/present.js';
 import { tooFewMessage } from '../dashboard/filters.js';
 
 declare module 'express-serve-static-core' {
@@ -39,6 +41,7 @@ export function feedRouter(
   dashboard: DashboardService,
   areas: AreasService,
   context: ContextService,
+  coroners: CoronersService,
   options: { minPerType: number; rateLimitStore: Store },
 ): Router {
   const { minPerType } = options;
@@ -229,6 +232,39 @@ export function feedRouter(
       columns,
       rowsOf(context.feedStream(dataset.id, range)) as AsyncIterable<Row>,
     );
+  });
+
+  // Completeness by year of death against the Coroners Audit, as the dashboard shows it to this scope.
+  router.get('/completeness.:format', formats, async (req, res) => {
+    await tokens.recordRead(req.apiToken!, req.path, {});
+    const exact = req.apiToken!.scope === 'records';
+    const years = showCompleteness(await coroners.completeness(), exact, await dashboard.disclosure());
+    const columns = [
+      'year',
+      'confirmed_by_coroner',
+      'reported_by_partners',
+      'share_percent',
+      'median_days_before_inquest',
+      'partner_cases_not_confirmed',
+      'estimated_total',
+      'estimate_low_95',
+      'estimate_high_95',
+    ].map(column);
+    async function* flat(): AsyncIterable<Row> {
+      for (const y of years)
+        yield {
+          year: y.year,
+          confirmed_by_coroner: String(y.confirmed),
+          reported_by_partners: String(y.reported),
+          share_percent: y.share === null ? null : String(y.share),
+          median_days_before_inquest: y.medianDays,
+          partner_cases_not_confirmed: String(y.notConfirmed),
+          estimated_total: y.estimate === null ? null : String(y.estimate),
+          estimate_low_95: y.low === null ? null : String(y.low),
+          estimate_high_95: y.high === null ? null : String(y.high),
+        };
+    }
+    await send(req, res, 'completeness', columns, flat());
   });
 
   router.use((_req: Request, res: Response) => problem(res, 404, 'No such feed: see the README'));

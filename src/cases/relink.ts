@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import type { DbOrTrx } from '../db/database.js';
 import { linkIntoCases } from '../domain/groupings.js';
 import { refreshCaseFacts } from './case-facts.js';
+import { NEAR_MATCH } from '../domain/near-match.js';
 
 interface Node {
   id: number;
@@ -147,8 +148,8 @@ export async function queueNearMatches(db: DbOrTrx, recordIds: number[], now: Da
       select least(m.id, o.id) as a, greatest(m.id, o.id) as b
       from mine m
       join records o on o.residence_area = m.residence_area and o.sex = m.sex
-        and o.date_of_death between m.date_of_death - 2 and m.date_of_death + 2
-        and abs(o.age_at_death - m.age_at_death) <= 1
+        and o.date_of_death between m.date_of_death - ${NEAR_MATCH.deathDays}::int and m.date_of_death + ${NEAR_MATCH.deathDays}::int
+        and abs(o.age_at_death - m.age_at_death) <= ${NEAR_MATCH.ageYears}::int
         and o.id <> m.id and o.record_status = 'active'
       join returns oret on oret.id = o.return_id and oret.current_version > 0
       where o.case_id is distinct from m.case_id

@@ -19,6 +19,13 @@ export const dashboardPages: DashboardPage[] = [
     about:
       'Deaths reported by partners beside ambulance call-outs, hospital admissions, ONS registrations and LDIS alerts.',
   },
+  {
+    slug: 'completeness',
+    title: 'Completeness',
+    figures: [],
+    about:
+      'How many of the deaths the coroner found drug- or alcohol-related partners had reported, and how early.',
+  },
   { slug: 'classification', title: 'Classification', figures: ['death_classification'] },
   { slug: 'substances', title: 'Substances', figures: ['substance_group', 'substance'] },
   { slug: 'age-sex', title: 'Age and sex', figures: ['age_sex'] },

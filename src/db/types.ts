@@ -132,6 +132,43 @@ export interface ContextCountsTable {
   count: number;
 }
 
+export interface AuditLoadsTable {
+  id: Generated<number>;
+  source: string;
+  extracted_on: DateString;
+  rows: number;
+  added: number;
+  updated: number;
+  loaded_by: string;
+  loaded_at: Timestamp;
+}
+
+export interface AuditInquestsTable {
+  id: Generated<number>;
+  /** The coroner's office's own reference for the inquest. */
+  inquest_ref: string;
+  load_id: number;
+  date_of_death: DateString;
+  inquest_date: DateString | null;
+  conclusion: string;
+  drug_related: boolean;
+  alcohol_related: boolean;
+  substances: ColumnType<string[], string[] | undefined, string[]>;
+  age_at_death: number | null;
+  sex: string | null;
+  residence_area: string | null;
+  match_key_nhs: string | null;
+  match_key_demo: string | null;
+}
+
+export interface AuditDecisionsTable {
+  inquest_id: number;
+  record_id: number;
+  same: boolean;
+  decided_by: string;
+  decided_at: Timestamp;
+}
+
 export interface RateLimitsTable {
   key: string;
   hits: number;
@@ -454,6 +491,9 @@ export interface DB {
   ldis_alerts: LdisAlertsTable;
   context_loads: ContextLoadsTable;
   context_counts: ContextCountsTable;
+  audit_loads: AuditLoadsTable;
+  audit_inquests: AuditInquestsTable;
+  audit_decisions: AuditDecisionsTable;
   area_populations: AreaPopulationsTable;
   remembered_browsers: RememberedBrowsersTable;
   agreements: AgreementsTable;

@@ -20,6 +20,7 @@ const FILE_UPLOADS = [
   /^\/ccsu\/areas\/populations$/,
   /^\/ccsu\/ldis\/upload$/,
   /^\/ccsu\/context\/[a-z]+$/,
+  /^\/ccsu\/coroners$/,
 ];
 
 /**

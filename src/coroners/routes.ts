@@ -1,0 +1,131 @@
+// CCSU's Coroners Audit page: the template, loading a file, the loads, how inquests link to the cases,
+// and the near matches for an analyst to decide (each decision reversible).
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import { actorOf } from '../audit/audit.js';
+import { screened } from '../domain/identifiers.js';
+import { londonDateOf } from '../domain/periods.js';
+import { HttpError } from '../lib/http-error.js';
+import { dateParts, isoDateFromParts } from '../lib/form-fields.js';
+import { streamCsv, toAsync } from '../lib/exports.js';
+import { currentUser, requireCcsu } from '../middleware/auth.js';
+import { receiveOneFile } from '../middleware/file-upload.js';
+import { formOf, toFormErrors, validate, type FormErrors } from '../middleware/validation.js';
+import type { Clock } from '../clock.js';
+import { AUDIT_COLUMNS, auditTemplate } from './audit-csv.js';
+import type { CoronersService } from './service.js';
+
+const loadSchema = (clock: Clock) =>
+  z
+    .object({
+      source: z
+        .string({ error: 'Say where the audit comes from' })
+        .trim()
+        .min(1, 'Say where the audit comes from, like “Coroner’s office audit spreadsheet”')
+        .max(200, 'The source must be 200 characters or fewer')
+        .superRefine(screened('The source')),
+      ...dateParts('extracted_on'),
+    })
+    .transform((v, ctx) => {
+      const date = isoDateFromParts(v['extracted_on-day'], v['extracted_on-month'], v['extracted_on-year']);
+      if (!date || date > londonDateOf(clock.now())) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['extracted_on'],
+          message: 'Enter the date the audit was extracted, today or before, like 3 11 2026',
+        });
+        return z.NEVER;
+      }
+      return { source: v.source, extracted_on: date };
+    });
+
+const decisionSchema = z.object({
+  inquest: z.coerce.number().int().positive(),
+  record: z.coerce.number().int().positive(),
+  same: z.enum(['yes', 'no']).optional(),
+});
+
+export function coronersRouter(coroners: CoronersService, clock: Clock): Router {
+  const router = Router();
+  router.use('/coroners', requireCcsu);
+  const schema = loadSchema(clock);
+
+  const render = async (
+    res: Response,
+    values: Record<string, unknown> = {},
+    errors?: FormErrors,
+    problems: string[] = [],
+  ) =>
+    res.render('coroners/audit', {
+      title: 'Coroners Audit',
+      loads: await coroners.loads(),
+      ...(await coroners.links()),
+      columns: AUDIT_COLUMNS,
+      values,
+      errors,
+      problems,
+    });
+
+  router.get('/coroners', (_req, res) => render(res));
+
+  router.get('/coroners/template.csv', async (_req, res) => {
+    const [header, ...rows] = auditTemplate;
+    await streamCsv(
+      res,
+      'coroners-audit-template.csv',
+      header!.map((h, i) => ({ header: h, value: (row: string[]) => row[i] ?? null })),
+      toAsync(rows),
+    );
+  });
+
+  router.post(
+    '/coroners',
+    receiveOneFile({ maxBytes: 5 * 1024 * 1024, fields: 6 }),
+    validate(schema, (req, res, errors) => render(res, req.body as Record<string, unknown>, errors)),
+    async (req, res) => {
+      const details = formOf(res, schema);
+      const problem = res.locals.uploadProblem as string | undefined;
+      if (problem || !req.file)
+        return render(
+          res.status(400),
+          req.body as Record<string, unknown>,
+          toFormErrors([{ field: 'file', message: problem ?? 'Select the CSV file of the audit' }]),
+        );
+      const result = await coroners.load(req.file.buffer, details, actorOf(currentUser(req)));
+      if (!result.ok)
+        return render(
+          res.status(400),
+          req.body as Record<string, unknown>,
+          toFormErrors([
+            { field: 'file', message: 'The file has problems, listed below. Nothing was loaded' },
+          ]),
+          result.problems,
+        );
+      req.session.flash = `Coroners Audit loaded: ${result.added} inquests added, ${result.updated} updated`;
+      res.redirect('/ccsu/coroners');
+    },
+  );
+
+  const badDecision = () => {
+    throw new HttpError(400);
+  };
+  router.post('/coroners/decisions', validate(decisionSchema, badDecision), async (req, res) => {
+    const { inquest, record, same } = formOf(res, decisionSchema);
+    if (!same) throw new HttpError(400);
+    const result = await coroners.decide(inquest, record, same === 'yes', actorOf(currentUser(req)));
+    if (!result.ok) throw new HttpError(404);
+    req.session.flash =
+      same === 'yes' ? 'Linked: the inquest now counts as reported' : 'Marked as not the same death';
+    res.redirect('/ccsu/coroners#queue');
+  });
+
+  router.post('/coroners/decisions/undo', validate(decisionSchema, badDecision), async (req, res) => {
+    const { inquest, record } = formOf(res, decisionSchema);
+    const result = await coroners.undo(inquest, record, actorOf(currentUser(req)));
+    if (!result.ok) throw new HttpError(404);
+    req.session.flash = 'Decision undone: the pair is waiting for a decision again';
+    res.redirect('/ccsu/coroners#queue');
+  });
+
+  return router;
+}

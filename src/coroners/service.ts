@@ -1,0 +1,196 @@
+// The Coroners Audit: CCSU loads it (all or nothing; an inquest loaded again is updated, so a re-load
+// adds nothing), each inquest links to the partner-reported case with the same key or, for near
+// matches, the one an analyst confirms (reversible); and completeness is worked out from the links.
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/database.js';
+import { audit, type Actor } from '../audit/audit.js';
+import { londonDateOf } from '../domain/periods.js';
+import { fail, type Result } from '../lib/result.js';
+import { readAuditCsv } from './audit-csv.js';
+import { completenessByYear, isConfirmed, linkOf } from './completeness.js';
+import * as repo from './repository.js';
+
+export class CoronersService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly linkageSecret: string,
+  ) {}
+
+  async load(
+    file: Buffer,
+    details: { source: string; extracted_on: string },
+    actor: Actor,
+  ): Promise<{ ok: true; added: number; updated: number } | { ok: false; problems: string[] }> {
+    const now = this.clock.now();
+    const read = readAuditCsv(file, this.linkageSecret, londonDateOf(now));
+    if (!read.ok) return read;
+    return this.db.transaction().execute(async (trx) => {
+      const load = await trx
+        .insertInto('audit_loads')
+        .values({
+          ...details,
+          rows: read.rows.length,
+          added: 0,
+          updated: 0,
+          loaded_by: actor.label,
+          loaded_at: now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const { added, updated } = await repo.upsertInquests(trx, load.id, read.rows);
+      await trx.updateTable('audit_loads').set({ added, updated }).where('id', '=', load.id).execute();
+      await audit(trx, {
+        actor,
+        organisationId: null,
+        action: 'coroners_audit_loaded',
+        entity: 'audit_load',
+        entityId: String(load.id),
+        detail: {
+          rows: read.rows.length,
+          added,
+          updated,
+          source: details.source,
+          extracted_on: details.extracted_on,
+        },
+        at: now,
+      });
+      return { ok: true as const, added, updated };
+    });
+  }
+
+  loads() {
+    return this.db
+      .selectFrom('audit_loads')
+      .selectAll()
+      .orderBy('loaded_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+  }
+
+  /** Every inquest with its link, and the near matches waiting for an analyst. */
+  async links() {
+    const inquests = (await repo.inquestsWithLinks(this.db, '1900-01-01', '2999-12-31')).map((i) => ({
+      ...i,
+      ...linkOf(i),
+      confirmed: isConfirmed(i),
+    }));
+    const waiting = inquests.filter((i) => i.how === 'none');
+    const matches = await repo.nearMatches(
+      this.db,
+      waiting.map((i) => i.id),
+    );
+    const decided = await this.db
+      .selectFrom('audit_decisions as d')
+      .innerJoin('audit_inquests as i', 'i.id', 'd.inquest_id')
+      .select(['d.inquest_id', 'd.record_id', 'd.same', 'd.decided_by', 'd.decided_at', 'i.inquest_ref'])
+      .orderBy('d.decided_at', 'desc')
+      .limit(50)
+      .execute();
+    const count = (how: string) => inquests.filter((i) => i.how === how).length;
+    return {
+      counts: {
+        total: inquests.length,
+        key: count('key'),
+        analyst: count('analyst'),
+        conflict: count('conflict'),
+        none: count('none'),
+      },
+      queue: waiting
+        .map((i) => ({ inquest: i, records: matches.filter((m) => m.inquest_id === i.id) }))
+        .filter((q) => q.records.length > 0),
+      conflicts: inquests.filter((i) => i.how === 'conflict'),
+      decided,
+    };
+  }
+
+  /** An analyst says whether an inquest and a partner record are the same death. */
+  async decide(
+    inquestId: number,
+    recordId: number,
+    same: boolean,
+    actor: Actor,
+  ): Promise<Result<object, 'not_found'>> {
+    const now = this.clock.now();
+    return this.db.transaction().execute(async (trx) => {
+      const inquest = await trx
+        .selectFrom('audit_inquests')
+        .select('id')
+        .where('id', '=', inquestId)
+        .executeTakeFirst();
+      const record = await trx
+        .selectFrom('records')
+        .select('id')
+        .where('id', '=', recordId)
+        .executeTakeFirst();
+      if (!inquest || !record) return fail('not_found');
+      await trx
+        .insertInto('audit_decisions')
+        .values({
+          inquest_id: inquestId,
+          record_id: recordId,
+          same,
+          decided_by: actor.label,
+          decided_at: now,
+        })
+        .onConflict((oc) =>
+          oc
+            .columns(['inquest_id', 'record_id'])
+            .doUpdateSet({ same, decided_by: actor.label, decided_at: now }),
+        )
+        .execute();
+      await audit(trx, {
+        actor,
+        organisationId: null,
+        action: same ? 'audit_linked' : 'audit_not_linked',
+        entity: 'audit_inquest',
+        entityId: String(inquestId),
+        detail: { record_id: recordId },
+        at: now,
+      });
+      return { ok: true as const };
+    });
+  }
+
+  /** Takes a decision back: the pair is a near match waiting again. */
+  async undo(inquestId: number, recordId: number, actor: Actor): Promise<Result<object, 'not_found'>> {
+    const now = this.clock.now();
+    return this.db.transaction().execute(async (trx) => {
+      const removed = await trx
+        .deleteFrom('audit_decisions')
+        .where('inquest_id', '=', inquestId)
+        .where('record_id', '=', recordId)
+        .executeTakeFirst();
+      if (Number(removed.numDeletedRows) === 0) return fail('not_found');
+      await audit(trx, {
+        actor,
+        organisationId: null,
+        action: 'audit_decision_undone',
+        entity: 'audit_inquest',
+        entityId: String(inquestId),
+        detail: { record_id: recordId },
+        at: now,
+      });
+      return { ok: true as const };
+    });
+  }
+
+  /** Completeness for every year the audit covers, newest last. */
+  async completeness() {
+    const inquests = await repo.inquestsWithLinks(this.db, '1900-01-01', '2999-12-31');
+    const caseIds = [
+      ...new Set(
+        inquests.flatMap((i) => {
+          const { caseId } = linkOf(i);
+          return caseId === null ? [] : [caseId];
+        }),
+      ),
+    ];
+    const years = inquests.map((i) => i.date_of_death.slice(0, 4)).sort();
+    const [reporting, cases] = await Promise.all([
+      repo.casesReporting(this.db, caseIds),
+      years.length ? repo.partnerCases(this.db, `${years[0]}-01`, `${years.at(-1)}-12`) : Promise.resolve([]),
+    ]);
+    return completenessByYear(inquests, reporting, cases);
+  }
+}
