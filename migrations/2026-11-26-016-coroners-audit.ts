@@ -39,7 +39,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('audit_inquests_death').on('audit_inquests').column('date_of_death').execute();
   await db.schema
     .createTable('audit_decisions')
-    .addColumn('inquest_id', 'integer', (c) => c.notNull().references('audit_inquests.id').onDelete('cascade'))
+    .addColumn('inquest_id', 'integer', (c) =>
+      c.notNull().references('audit_inquests.id').onDelete('cascade'),
+    )
     .addColumn('record_id', 'integer', (c) => c.notNull().references('records.id').onDelete('cascade'))
     .addColumn('same', 'boolean', (c) => c.notNull())
     .addColumn('decided_by', 'text', (c) => c.notNull())
