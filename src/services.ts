@@ -85,6 +85,7 @@ export function createServices({ config, db, clock, mailer }: AppDeps): Services
   const areas = new AreasService(db, clock);
   const ldis = new LdisService(db, clock);
   const context = new ContextService(db, clock);
+  const coroners = new CoronersService(db, clock, config.linkageSecret);
   return {
     accounts,
     team: new TeamService(db, clock, accounts),
@@ -96,14 +97,14 @@ export function createServices({ config, db, clock, mailer }: AppDeps): Services
     ldis,
     context,
     picture: new PictureService(db, clock, context, areas, ldis),
-    coroners: new CoronersService(db, clock, config.linkageSecret),
+    coroners,
     signIn: new SignInService(db, config, clock),
     twoFactor: new TwoFactorService(db, config, clock),
     organisations: new OrganisationsService(db, clock),
     returns,
     records: new RecordsService(db, config, clock, returns),
     reminders: new RemindersService(db, config, clock),
-    summary: new SummaryService(db, config, clock, scorecard, collation),
+    summary: new SummaryService(db, config, clock, scorecard, collation, coroners),
     nilLinks: new NilLinksService(db, clock, returns),
     collation,
     dashboard: new DashboardService(db, clock, collation),

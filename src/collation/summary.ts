@@ -24,6 +24,7 @@ import { ccsuDistributionList } from '../mail/recipients.js';
 import { renderEmail } from '../mail/templates.js';
 import { RESPONSE_WORKING_DAYS, type ScorecardService } from './scorecard.js';
 import type { CollationService } from './service.js';
+import type { CoronersService } from '../coroners/service.js';
 
 /** Exact figures, kept in the summaries table (inside CCSU) so the next summary can say what changed. */
 export interface SummaryFigures {
@@ -55,6 +56,7 @@ export class SummaryService {
     private readonly clock: Clock,
     private readonly scorecard: ScorecardService,
     private readonly collation: CollationService,
+    private readonly coroners: CoronersService,
   ) {}
 
   /** The date a period's scheduled summary goes: the working day after its deadline. */
@@ -106,6 +108,7 @@ export class SummaryService {
       reminderEffects: await this.scorecard.reminderEffects(),
       scorecard: (await this.scorecard.scorecard(period)).filter((r) => r.late + r.missing > 0),
       responseDays: RESPONSE_WORKING_DAYS,
+      completeness: await this.coroners.quarterLine(period, settings.disclosure),
     });
     return this.db.transaction().execute(async (trx) => {
       const row = await trx

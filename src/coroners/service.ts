@@ -4,7 +4,8 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import { audit, type Actor } from '../audit/audit.js';
-import { londonDateOf } from '../domain/periods.js';
+import { addMonths, formatPeriod, lastDayOf, londonDateOf, median, type Period } from '../domain/periods.js';
+import { suppressCount, type DisclosureSettings } from '../domain/disclosure.js';
 import { fail, type Result } from '../lib/result.js';
 import { readAuditCsv } from './audit-csv.js';
 import { completenessByYear, isConfirmed, linkOf } from './completeness.js';
@@ -192,5 +193,45 @@ export class CoronersService {
       years.length ? repo.partnerCases(this.db, `${years[0]}-01`, `${years.at(-1)}-12`) : Promise.resolve([]),
     ]);
     return completenessByYear(inquests, reporting, cases);
+  }
+
+  /**
+   * The summary email's one line: of the deaths confirmed drug- or alcohol-related at inquests in the
+   * quarter ending with `period`, the share partners had reported and how early; through disclosure
+   * control, as everything in an email is. Null when no inquest in the quarter confirmed one.
+   */
+  async quarterLine(period: Period, disclosure: DisclosureSettings): Promise<string | null> {
+    const from = addMonths(period, -2);
+    const inquests = (await repo.inquestsWithLinks(this.db, '1900-01-01', '2999-12-31')).filter(
+      (i) =>
+        isConfirmed(i) &&
+        i.inquest_date &&
+        i.inquest_date >= `${from}-01` &&
+        i.inquest_date <= lastDayOf(period),
+    );
+    if (inquests.length === 0) return null;
+    const linked = inquests.flatMap((i) => {
+      const { caseId } = linkOf(i);
+      return caseId === null ? [] : [{ caseId, inquestDate: i.inquest_date! }];
+    });
+    const reporting = await repo.casesReporting(
+      this.db,
+      linked.map((l) => l.caseId),
+    );
+    const days = median(
+      linked.flatMap((l) => {
+        const aware = reporting.get(l.caseId)?.firstAware;
+        return aware ? [Math.round((Date.parse(l.inquestDate) - Date.parse(aware)) / 86_400_000)] : [];
+      }),
+    );
+    const confirmed = suppressCount(inquests.length, disclosure);
+    const reported = suppressCount(linked.length, disclosure);
+    const share =
+      typeof confirmed === 'number' && typeof reported === 'number' && confirmed > 0
+        ? ` (${Math.round((reported / confirmed) * 100)}%)`
+        : '';
+    const quarter = `${formatPeriod(from)} to ${formatPeriod(period)}`;
+    const early = days !== null && reported !== '*' ? `, a median of ${days} days before the inquest` : '';
+    return `Completeness: of the ${confirmed} deaths confirmed drug- or alcohol-related at inquests from ${quarter}, partners had reported ${reported}${share}${early}.`;
   }
 }

@@ -263,6 +263,24 @@ describe('completeness', () => {
     expect((await partner.get('/ccsu/coroners')).status).toBe(403);
   });
 
+  it('when the summary email goes then it has one line on the quarter’s completeness, through disclosure control', async () => {
+    // Inquests from October to December 2025: INQ-4 (d), INQ-2 (b), INQ-3 (c): 3 confirmed, all reported,
+    // 57, 184 and 143 days before the inquest.
+    expect(await t.services.coroners.quarterLine('2025-12', { threshold: 2, base: 1 })).toBe(
+      'Completeness: of the 3 deaths confirmed drug- or alcohol-related at inquests from October 2025 to December 2025, partners had reported 3 (100%), a median of 143 days before the inquest.',
+    );
+    await t.services.summary.send('2025-12', 'on_demand', { userId: null, label: 'test' });
+    const message = await t.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('idempotency_key', 'like', 'summary:%')
+      .executeTakeFirstOrThrow();
+    expect(message.text).toContain(
+      'Completeness: of the * deaths confirmed drug- or alcohol-related at inquests from October 2025 to December 2025, partners had reported *.',
+    );
+    expect(await t.services.coroners.quarterLine('2024-12', { threshold: 7, base: 5 })).toBeNull();
+  });
+
   it('when Power BI reads completeness then aggregates tokens get it suppressed and records tokens exact', async () => {
     const read = async (scope: 'aggregates' | 'records') => {
       const token = await t.services.apiTokens.issue({ name: scope, scope, days: 30 }, admin);
