@@ -10,6 +10,7 @@ const features = [
   'agreements',
   'api',
   'areas',
+  'briefing',
   'cases',
   'collation',
   'context',

@@ -31,6 +31,7 @@ import { contextRouter } from './context/routes.js';
 import { pictureRouter } from './dashboard/picture-routes.js';
 import { coronersRouter } from './coroners/routes.js';
 import { completenessRouter } from './coroners/completeness-routes.js';
+import { briefingRouter } from './briefing/routes.js';
 import { casesRouter } from './cases/routes.js';
 import { collationRouter } from './collation/routes.js';
 import { dashboardRouter } from './dashboard/routes.js';
@@ -88,6 +89,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
       services.agreements,
     ),
   );
+  app.use('/dashboard', briefingRouter(services.briefing, deps.clock));
   app.use(
     '/dashboard',
     completenessRouter(services.coroners, services.dashboard, config.disclosure.minOrganisationsPerType),

@@ -20,6 +20,7 @@ import { LdisService } from './ldis/service.js';
 import { ContextService } from './context/service.js';
 import { PictureService } from './dashboard/picture-service.js';
 import { CoronersService } from './coroners/service.js';
+import { BriefingService } from './briefing/service.js';
 import { OrganisationsService } from './organisations/service.js';
 import { ReturnsService } from './returns/service.js';
 import { RecordsService } from './returns/records-service.js';
@@ -75,6 +76,7 @@ export interface Services {
   context: ContextService;
   picture: PictureService;
   coroners: CoronersService;
+  briefing: BriefingService;
 }
 
 export function createServices({ config, db, clock, mailer }: AppDeps): Services {
@@ -86,6 +88,8 @@ export function createServices({ config, db, clock, mailer }: AppDeps): Services
   const ldis = new LdisService(db, clock);
   const context = new ContextService(db, clock);
   const coroners = new CoronersService(db, clock, config.linkageSecret);
+  const dashboard = new DashboardService(db, clock, collation);
+  const picture = new PictureService(db, clock, context, areas, ldis);
   return {
     accounts,
     team: new TeamService(db, clock, accounts),
@@ -96,7 +100,8 @@ export function createServices({ config, db, clock, mailer }: AppDeps): Services
     areas,
     ldis,
     context,
-    picture: new PictureService(db, clock, context, areas, ldis),
+    picture,
+    briefing: new BriefingService(db, dashboard, picture, areas, coroners),
     coroners,
     signIn: new SignInService(db, config, clock),
     twoFactor: new TwoFactorService(db, config, clock),
@@ -107,7 +112,7 @@ export function createServices({ config, db, clock, mailer }: AppDeps): Services
     summary: new SummaryService(db, config, clock, scorecard, collation, coroners),
     nilLinks: new NilLinksService(db, clock, returns),
     collation,
-    dashboard: new DashboardService(db, clock, collation),
+    dashboard,
     alerts: new AlertsService(db, config, clock),
     apiTokens: new ApiTokensService(db, clock),
     scorecard,

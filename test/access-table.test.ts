@@ -114,6 +114,7 @@ const policy: Record<string, Audience> = {
   'GET /dashboard/picture': 'signed-in',
   'GET /dashboard/picture/:figure.csv': 'signed-in',
   'GET /dashboard/completeness': 'signed-in',
+  'GET /dashboard/briefing': 'signed-in',
   'GET /ccsu/coroners': 'ccsu',
   'GET /ccsu/coroners/template.csv': 'ccsu',
   'POST /ccsu/coroners': 'ccsu',

@@ -1,0 +1,73 @@
+// The JSNA briefing (#15 §5): a year's key figures for Public Health — cases by area with rates, the
+// trend beside ONS registrations, substances, age and sex, completeness — safe for publication: every
+// figure goes through disclosure control whoever is reading, and the methods name each source with its
+// extraction date.
+import type { Db } from '../db/database.js';
+import type { DashboardService } from '../dashboard/service.js';
+import type { PictureService } from '../dashboard/picture-service.js';
+import type { AreasService } from '../areas/service.js';
+import type { CoronersService } from '../coroners/service.js';
+import { showCompleteness } from '../coroners/present.js';
+import { present, type Audience } from '../dashboard/figures.js';
+import type { DashboardFilters } from '../dashboard/filters.js';
+
+export class BriefingService {
+  constructor(
+    private readonly db: Db,
+    private readonly dashboard: DashboardService,
+    private readonly picture: PictureService,
+    private readonly areas: AreasService,
+    private readonly coroners: CoronersService,
+  ) {}
+
+  async build(year: number) {
+    // Publication: the partners' view of every figure, whoever asks.
+    const audience: Audience = { exact: false, disclosure: await this.dashboard.disclosure() };
+    const filters: DashboardFilters = { from: `${year}-01`, to: `${year}-12` };
+    const [months, byArea, groups, ageSex, trend, completeness] = await Promise.all([
+      this.dashboard.figure('death_month', filters),
+      this.dashboard.figure('residence_area', filters),
+      this.dashboard.figure('substance_group', filters),
+      this.dashboard.figure('age_sex', filters),
+      this.picture.build({ from: `${year - 4}-01`, to: `${year}-12` }, audience),
+      this.coroners.completeness(),
+    ]);
+    const area = present(byArea, audience);
+    return {
+      year,
+      disclosure: audience.disclosure,
+      figures: {
+        months: present(months, audience),
+        area,
+        groups: present(groups, audience),
+        ageSex: present(ageSex, audience),
+        trend: trend.figures.find((f) => f.id === 'picture_ons')!,
+      },
+      rates: await this.areas.ratesBeside(area, year),
+      completeness:
+        showCompleteness(completeness, false, audience.disclosure).find((y) => y.year === year) ?? null,
+      sources: await this.sources(),
+    };
+  }
+
+  /** Each source's latest load: what was used and when it was extracted. */
+  private async sources() {
+    const [context, audit] = await Promise.all([
+      this.db
+        .selectFrom('context_loads')
+        .select(['dataset', 'source', 'extracted_on', 'loaded_at'])
+        .where('status', '=', 'loaded')
+        .orderBy('loaded_at', 'desc')
+        .execute(),
+      this.db
+        .selectFrom('audit_loads')
+        .select(['source', 'extracted_on', 'loaded_at'])
+        .orderBy('loaded_at', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
+    ]);
+    const latest = new Map<string, (typeof context)[number]>();
+    for (const load of context) if (!latest.has(load.dataset)) latest.set(load.dataset, load);
+    return { context: [...latest.values()], audit: audit ?? null };
+  }
+}
