@@ -18,6 +18,7 @@ import * as ref from '../domain/reference.js';
 import { defaultReminderSchedule, reminderDates, reminderKinds } from '../domain/reminders.js';
 import { runBackfills } from '../backfills.js';
 import { seedDemoContext } from './demo-context.js';
+import { seedDemoAudit, type DemoDeath } from './demo-audit.js';
 
 const PASSWORD = 'demo-password-2026';
 
@@ -134,6 +135,7 @@ try {
     await seedDemoContext(db, services, firstPeriod, currentPeriod, between);
 
     let deathNumber = 0;
+    const deaths: DemoDeath[] = [];
     // Each completed month: deaths, each known to 1–3 partners, then returns submitted on time, late or not at all.
     for (let period = firstPeriod; period < currentPeriod; period = addMonths(period, 1)) {
       const deadline = deadlineOf(period, 10);
@@ -202,6 +204,7 @@ try {
           naloxone_administered: pick(['yes', 'no', 'unknown']),
           nhs: validNhsNumber(),
         };
+        deaths.push(death);
         const reporters = new Set([
           pick(orgs.slice(0, 9)).org.id,
           ...(rand() < 0.6 ? [pick(orgs).org.id] : []),
@@ -272,6 +275,8 @@ try {
         }
       }
     }
+    clock.set(new Date().toISOString());
+    await seedDemoAudit(services, deaths, today, rand);
     const counts = await db
       .selectFrom('records')
       .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -56,6 +56,10 @@ describe('npm run seed:demo', () => {
     expect(loads.map((l) => l.dataset).sort()).toEqual(['ambulance', 'hospital', 'ons']);
     expect(loads.every((l) => l.status === 'loaded' && l.source.includes('Fictional'))).toBe(true);
     expect(await database.db.selectFrom('ldis_alerts').select('id').execute()).toHaveLength(2);
+    // And a Coroners Audit, so completeness has figures.
+    expect((await database.db.selectFrom('audit_inquests').select('id').execute()).length).toBeGreaterThan(
+      50,
+    );
   }, 120_000);
 
   it('when run again then it says so and adds nothing', async () => {
