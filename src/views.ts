@@ -14,7 +14,9 @@ interface NavItem {
 }
 
 /** Pages reached from a section's page that still belong to that section in the navigation. */
-const sectionAliases: Record<string, string[]> = { '/ccsu/context': ['/ccsu/areas', '/ccsu/ldis'] };
+const sectionAliases: Record<string, string[]> = {
+  '/ccsu/context': ['/ccsu/areas', '/ccsu/ldis', '/ccsu/coroners'],
+};
 
 function navItems(user: User, currentPath: string | undefined): NavItem[] {
   const items =
@@ -33,7 +35,6 @@ function navItems(user: User, currentPath: string | undefined): NavItem[] {
           { text: 'Duplicates', href: '/ccsu/review' },
           { text: 'Queries', href: '/ccsu/queries' },
           { text: 'Context data', href: '/ccsu/context' },
-          { text: 'Coroners Audit', href: '/ccsu/coroners' },
           ...(user.role === 'ccsu_admin'
             ? [
                 { text: 'Organisations', href: '/admin/organisations' },

@@ -61,7 +61,8 @@ describe('measuring completeness against the Coroners Audit', () => {
     const problems = watchConsole(page);
     await signInThroughPage(page, server.baseUrl, analyst, t);
 
-    await page.getByRole('link', { name: 'Coroners Audit' }).first().click();
+    await page.getByRole('link', { name: 'Context data' }).first().click();
+    await page.getByRole('link', { name: 'Coroners Audit' }).click();
     await page.getByLabel('Source of the audit').fill('Coroner’s office audit (test)');
     await page.getByLabel('Day').fill('1');
     await page.getByLabel('Month').fill('4');
