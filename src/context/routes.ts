@@ -7,7 +7,7 @@ import { actorOf } from '../audit/audit.js';
 import { screened } from '../domain/identifiers.js';
 import { HttpError } from '../lib/http-error.js';
 import { checkIdParams } from '../lib/ids.js';
-import { dateParts, isoDateFromParts } from '../lib/form-fields.js';
+import { dateParts, extractionDate, sourceField } from '../lib/form-fields.js';
 import { streamCsv, toAsync } from '../lib/exports.js';
 import { londonDateOf } from '../domain/periods.js';
 import { currentUser, requireCcsu } from '../middleware/auth.js';
@@ -27,12 +27,10 @@ import { MAX_CONTEXT_ROWS } from './context-csv.js';
 const loadSchema = (clock: Clock) =>
   z
     .object({
-      source: z
-        .string({ error: 'Say where the figures come from' })
-        .trim()
-        .min(1, 'Say where the figures come from, like “East of England Ambulance Service, monthly extract”')
-        .max(200, 'The source must be 200 characters or fewer')
-        .superRefine(screened('The source')),
+      source: sourceField(
+        'Say where the figures come from',
+        'East of England Ambulance Service, monthly extract',
+      ),
       ...dateParts('extracted_on'),
       notes: z
         .string()
@@ -42,18 +40,8 @@ const loadSchema = (clock: Clock) =>
         .superRefine(screened('The notes')),
     })
     .transform((v, ctx) => {
-      const date = isoDateFromParts(v['extracted_on-day'], v['extracted_on-month'], v['extracted_on-year']);
-      if (!date || date > londonDateOf(clock.now())) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['extracted_on'],
-          message: date
-            ? 'The extraction date must be today or in the past'
-            : 'Enter the date the figures were extracted, like 3 11 2026',
-        });
-        return z.NEVER;
-      }
-      return { source: v.source, extracted_on: date, notes: v.notes || null };
+      const date = extractionDate(v, londonDateOf(clock.now()), ctx);
+      return date ? { source: v.source, extracted_on: date, notes: v.notes || null } : z.NEVER;
     });
 
 const MAX_BYTES = 10 * 1024 * 1024;

@@ -3,10 +3,9 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { actorOf } from '../audit/audit.js';
-import { screened } from '../domain/identifiers.js';
 import { londonDateOf } from '../domain/periods.js';
 import { HttpError } from '../lib/http-error.js';
-import { dateParts, isoDateFromParts } from '../lib/form-fields.js';
+import { dateParts, extractionDate, sourceField } from '../lib/form-fields.js';
 import { streamCsv, toAsync } from '../lib/exports.js';
 import { currentUser, requireCcsu } from '../middleware/auth.js';
 import { receiveOneFile } from '../middleware/file-upload.js';
@@ -18,25 +17,12 @@ import type { CoronersService } from './service.js';
 const loadSchema = (clock: Clock) =>
   z
     .object({
-      source: z
-        .string({ error: 'Say where the audit comes from' })
-        .trim()
-        .min(1, 'Say where the audit comes from, like “Coroner’s office audit spreadsheet”')
-        .max(200, 'The source must be 200 characters or fewer')
-        .superRefine(screened('The source')),
+      source: sourceField('Say where the audit comes from', 'Coroner’s office audit spreadsheet'),
       ...dateParts('extracted_on'),
     })
     .transform((v, ctx) => {
-      const date = isoDateFromParts(v['extracted_on-day'], v['extracted_on-month'], v['extracted_on-year']);
-      if (!date || date > londonDateOf(clock.now())) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['extracted_on'],
-          message: 'Enter the date the audit was extracted, today or before, like 3 11 2026',
-        });
-        return z.NEVER;
-      }
-      return { source: v.source, extracted_on: date };
+      const date = extractionDate(v, londonDateOf(clock.now()), ctx);
+      return date ? { source: v.source, extracted_on: date } : z.NEVER;
     });
 
 const decisionSchema = z.object({

@@ -1,6 +1,7 @@
-// Small zod pieces more than one form uses: an optional https link, and a GOV.UK date input's three
-// parts read as one real date.
+// Small zod pieces more than one form uses: an optional https link, a GOV.UK date input's three parts
+// read as one real date, and the source and extraction date of a file CCSU loads.
 import { z } from 'zod';
+import { screened } from '../domain/identifiers.js';
 
 /** Empty, or an https:// address. */
 export const optionalHttpsLink = () =>
@@ -27,4 +28,38 @@ export function isoDateFromParts(day: string, month: string, year: string): stri
   const date = new Date(Date.UTC(y, m - 1, d));
   if (date.getUTCDate() !== d || date.getUTCMonth() !== m - 1) return undefined;
   return date.toISOString().slice(0, 10);
+}
+
+/** Where a loaded file's figures come from: required, up to 200 characters, never a person's details. */
+export const sourceField = (missing: string, example: string) =>
+  z
+    .string({ error: missing })
+    .trim()
+    .min(1, `${missing}, like “${example}”`)
+    .max(200, 'The source must be 200 characters or fewer')
+    .superRefine(screened('The source'));
+
+/**
+ * The date a file was extracted, from its three date inputs: a real date, today or before. Adds the
+ * error to `extracted_on` and returns undefined when it is not.
+ */
+export function extractionDate(
+  parts: Record<'extracted_on-day' | 'extracted_on-month' | 'extracted_on-year', string>,
+  today: string,
+  ctx: z.RefinementCtx,
+): string | undefined {
+  const date = isoDateFromParts(
+    parts['extracted_on-day'],
+    parts['extracted_on-month'],
+    parts['extracted_on-year'],
+  );
+  if (date && date <= today) return date;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['extracted_on'],
+    message: date
+      ? 'The extraction date must be today or in the past'
+      : 'Enter the date the figures were extracted, like 3 11 2026',
+  });
+  return undefined;
 }
