@@ -139,6 +139,34 @@ describe('checking a file', () => {
     ).toEqual([]);
   });
 
+  it('when a file is hostile — not a CSV, too big, too long — then it gets one plain message and nothing is loaded', async () => {
+    const problemsOf = async (csv: string | Buffer) => {
+      const page = await analyst.get('/ccsu/context/ambulance');
+      const response = await analyst
+        .post('/ccsu/context/ambulance')
+        .field('_csrf', csrfFrom(page.text))
+        .field('source', 'Test extract')
+        .field('extracted_on-day', '1')
+        .field('extracted_on-month', '4')
+        .field('extracted_on-year', '2026')
+        .attach('file', Buffer.isBuffer(csv) ? csv : Buffer.from(csv), 'ambulance.csv');
+      expect(response.status).toBe(400);
+      const $ = cheerio.load(response.text);
+      return `${$('#file-error').text()} ${$('#file-problems').text()}`;
+    };
+    const binary = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256));
+    expect(await problemsOf(binary)).toMatch(
+      /not a CSV file that can be read|The first row must name the columns/,
+    );
+    expect(await problemsOf(Buffer.alloc(11 * 1024 * 1024, 'a'))).toContain('must be smaller than 10 MB');
+    const long = [
+      'gss_code,month,count',
+      ...Array.from({ length: 200_001 }, () => `${BROXBOURNE},2026-01,1`),
+    ];
+    expect(await problemsOf(long.join('\n'))).toContain('The file has more than 200000 rows');
+    expect(await current('ambulance')).toEqual([]);
+  });
+
   it('when the headings are not the template’s then the file is refused with the columns it needs', async () => {
     const response = await send('ons', 'area,year,deaths\nE07000095,2024,3');
     expect(cheerio.load(response.text)('#file-problems').text()).toContain(
