@@ -80,14 +80,8 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.use(nilLinkRouter(services.nilLinks));
   app.use(
     '/returns',
-    uploadsRouter(config, services.uploads, services.returns, services.organisations),
-    returnsRouter(
-      services.returns,
-      services.records,
-      services.organisations,
-      services.queries,
-      services.agreements,
-    ),
+    uploadsRouter(config, services.uploads, services.returns),
+    returnsRouter(services.returns, services.records, services.queries, services.agreements),
   );
   app.use('/dashboard', briefingRouter(services.briefing, deps.clock));
   app.use(

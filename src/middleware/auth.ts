@@ -45,6 +45,12 @@ export function setUpCurrentUser(app: Express, db: Db): void {
   });
 }
 
+/** The signed-in partner's own organisation (read with the user), or 403 for anyone without one. */
+export function partnerOrganisationOf(req: Request): Organisation {
+  if (!req.userOrganisation) throw new HttpError(403);
+  return req.userOrganisation;
+}
+
 /** Sends anyone not signed in to the sign-in page, and anyone without the role to a 403. */
 export function requireRole(...roles: UserRole[]) {
   return (req: Request, res: Response, next: NextFunction) => {

@@ -6,12 +6,11 @@ import { z } from 'zod';
 import type { AgreementsService } from '../agreements/service.js';
 import { acceptAgreementSchema } from '../agreements/schemas.js';
 import type { TeamService } from '../accounts/team.js';
-import type { Organisation } from '../db/types.js';
 import { actorOf } from '../audit/audit.js';
 import { HttpError } from '../lib/http-error.js';
 import { can } from '../domain/permissions.js';
 import { checkIdParams } from '../lib/ids.js';
-import { currentUser, requirePartner } from '../middleware/auth.js';
+import { currentUser, requirePartner, partnerOrganisationOf } from '../middleware/auth.js';
 import {
   formOf,
   toFormErrors,
@@ -31,11 +30,6 @@ const inviteColleagueSchema = z.object({
     .pipe(z.email('Enter an email address in the correct format, like name@example.org')),
 });
 
-function organisationOf(req: Request): Organisation {
-  if (!req.userOrganisation) throw new HttpError(403);
-  return req.userOrganisation;
-}
-
 /** Changes are for the organisation's return lead only. */
 function requireReturnLead(req: Request, _res: Response, next: NextFunction) {
   if (!can(currentUser(req), 'manage_own_organisation')) throw new HttpError(403);
@@ -53,7 +47,7 @@ export function partnerOrganisationRouter(
   router.use(requirePartner);
 
   const renderYours = async (req: Request, res: Response, invitedLink?: string) => {
-    const organisation = organisationOf(req);
+    const organisation = partnerOrganisationOf(req);
     res.render('organisations/yours', {
       title: organisation.name,
       organisation,
@@ -68,7 +62,7 @@ export function partnerOrganisationRouter(
   const renderAgreement = async (req: Request, res: Response, errors?: FormErrors) =>
     res.render('organisations/agreement', {
       title: 'Data-sharing agreement',
-      status: await agreements.statusFor(organisationOf(req)),
+      status: await agreements.statusFor(partnerOrganisationOf(req)),
       values: errors ? (req.body as Record<string, unknown>) : {},
       errors,
       backLink: '/organisation',
@@ -82,7 +76,7 @@ export function partnerOrganisationRouter(
     validate(acceptAgreementSchema, (req, res, errors) => renderAgreement(req, res, errors)),
     async (req, res) => {
       const result = await agreements.accept(
-        organisationOf(req),
+        partnerOrganisationOf(req),
         currentUser(req),
         formOf(res, acceptAgreementSchema),
       );
@@ -90,7 +84,7 @@ export function partnerOrganisationRouter(
       req.session.flash =
         result === 'no_agreement'
           ? 'There is no agreement to accept at the moment'
-          : `${organisationOf(req).name} has accepted the data-sharing agreement`;
+          : `${partnerOrganisationOf(req).name} has accepted the data-sharing agreement`;
       res.redirect('/organisation');
     },
   );
@@ -109,7 +103,7 @@ export function partnerOrganisationRouter(
     });
 
   router.get('/contacts', requireReturnLead, (req, res) => {
-    const organisation = organisationOf(req);
+    const organisation = partnerOrganisationOf(req);
     renderContacts(req, res, {
       return_contacts: organisation.return_contacts.join('\n'),
       escalation_contact: organisation.escalation_contact,
@@ -124,7 +118,7 @@ export function partnerOrganisationRouter(
     ),
     async (req, res) => {
       await organisations.updateContacts(
-        organisationOf(req).id,
+        partnerOrganisationOf(req).id,
         formOf(res, contactsSchema),
         actorOf(currentUser(req)),
       );
@@ -136,7 +130,7 @@ export function partnerOrganisationRouter(
   const renderInvite = (req: Request, res: Response, values: Record<string, unknown>, errors?: FormErrors) =>
     res.render('organisations/invite-colleague', {
       title: 'Invite a colleague',
-      organisation: organisationOf(req),
+      organisation: partnerOrganisationOf(req),
       values,
       errors,
       backLink: '/organisation',
@@ -152,7 +146,7 @@ export function partnerOrganisationRouter(
     ),
     async (req, res) => {
       const { email } = formOf(res, inviteColleagueSchema);
-      const { result, link } = await team.invite(currentUser(req), organisationOf(req), email);
+      const { result, link } = await team.invite(currentUser(req), partnerOrganisationOf(req), email);
       if (result === 'exists')
         return renderInvite(
           req,
@@ -175,7 +169,7 @@ export function partnerOrganisationRouter(
     router.post(`/users/:id/${action}`, requireReturnLead, validateNoFields(), async (req, res) => {
       const result = await team.setActive(
         currentUser(req),
-        organisationOf(req),
+        partnerOrganisationOf(req),
         Number(req.params.id),
         active,
       );

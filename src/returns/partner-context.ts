@@ -2,21 +2,15 @@
 // return (and record) named in the URL, which must be that organisation's own.
 import type { NextFunction, Request, Response } from 'express';
 import type { Organisation, RecordRow } from '../db/types.js';
-import type { OrganisationsService } from '../organisations/service.js';
 import { formatPeriod } from '../domain/periods.js';
 import { HttpError } from '../lib/http-error.js';
-import { currentUser } from '../middleware/auth.js';
+import { partnerOrganisationOf } from '../middleware/auth.js';
 import type { ReturnDetail, ReturnsService } from './service.js';
 
-/** Puts the partner's organisation on res.locals once, however many partner routers a request passes. */
-export function loadPartnerOrganisation(organisations: OrganisationsService) {
-  return async (req: Request, res: Response, next: NextFunction) => {
-    if (!res.locals.organisation) {
-      const organisation =
-        req.userOrganisation ?? (await organisations.find(currentUser(req).organisation_id!));
-      if (!organisation) throw new HttpError(403);
-      res.locals.organisation = organisation;
-    }
+/** Puts the partner's organisation (read with the user) on res.locals for the partner pages' views. */
+export function loadPartnerOrganisation() {
+  return (req: Request, res: Response, next: NextFunction) => {
+    res.locals.organisation ??= partnerOrganisationOf(req);
     next();
   };
 }

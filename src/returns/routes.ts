@@ -2,7 +2,6 @@
 // own organisation, so another organisation's return or record is simply not found.
 import { Router } from 'express';
 import { requirePartner } from '../middleware/auth.js';
-import type { OrganisationsService } from '../organisations/service.js';
 import type { QueriesService } from '../collation/queries.js';
 import type { RecordsService } from './records-service.js';
 import type { ReturnsService } from './service.js';
@@ -15,12 +14,11 @@ import { returnRouter } from './return-routes.js';
 export function returnsRouter(
   returns: ReturnsService,
   records: RecordsService,
-  organisations: OrganisationsService,
   queries: QueriesService,
   agreements: AgreementsService,
 ): Router {
   const router = Router();
-  router.use(requirePartner, loadPartnerOrganisation(organisations));
+  router.use(requirePartner, loadPartnerOrganisation());
   // The pages that submit say so when the organisation has not accepted the data-sharing agreement.
   router.use(async (req, res, next) => {
     if (/^\/\d{4}-\d{2}(?:\/(?:check|submit|nil))?$/.test(req.path))

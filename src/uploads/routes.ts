@@ -1,7 +1,6 @@
 // Bulk upload pages for a partner: template downloads, the upload form, the preview and the confirm.
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Config } from '../config.js';
-import type { OrganisationsService } from '../organisations/service.js';
 import { loadPartnerOrganisation, organisationOf } from '../returns/partner-context.js';
 import { formatPeriod } from '../domain/periods.js';
 import { HttpError } from '../lib/http-error.js';
@@ -24,15 +23,10 @@ const confirmProblems: Record<string, string> = {
   not_editable: 'This return cannot be changed now',
 };
 
-export function uploadsRouter(
-  config: Config,
-  uploads: UploadsService,
-  returns: ReturnsService,
-  organisations: OrganisationsService,
-): Router {
+export function uploadsRouter(config: Config, uploads: UploadsService, returns: ReturnsService): Router {
   const router = Router();
   checkIdParams(router);
-  router.use(requirePartner, loadPartnerOrganisation(organisations));
+  router.use(requirePartner, loadPartnerOrganisation());
   const maxMb = Math.round(config.uploads.maxBytes / 1024 / 1024);
 
   router.get('/template.csv', (_req, res) => sendCsvTemplate(res));
