@@ -152,3 +152,13 @@ export function partnerCases(db: DbOrTrx, fromMonth: string, toMonth: string) {
     .where('death_month', '<=', toMonth)
     .execute();
 }
+
+/** The active records of the case a record belongs to (or just the record, before it has a case). */
+export async function recordsOfSameCase(db: DbOrTrx, recordId: number): Promise<number[]> {
+  const rows = await sql<{ id: number }>`
+    select r.id from records r
+    where r.id = ${recordId}
+       or (r.case_id = (select case_id from records where id = ${recordId}) and r.record_status = 'active')
+    order by r.id`.execute(db);
+  return rows.rows.map((r) => r.id);
+}

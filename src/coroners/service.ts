@@ -84,8 +84,20 @@ export class CoronersService {
     const decided = await this.db
       .selectFrom('audit_decisions as d')
       .innerJoin('audit_inquests as i', 'i.id', 'd.inquest_id')
-      .select(['d.inquest_id', 'd.record_id', 'd.same', 'd.decided_by', 'd.decided_at', 'i.inquest_ref'])
+      .innerJoin('records as r', 'r.id', 'd.record_id')
+      .select([
+        'd.inquest_id',
+        'd.record_id',
+        'r.case_id',
+        'd.same',
+        'd.decided_by',
+        'd.decided_at',
+        'i.inquest_ref',
+      ])
+      .distinctOn(['d.decided_at', 'd.inquest_id', 'r.case_id'])
       .orderBy('d.decided_at', 'desc')
+      .orderBy('d.inquest_id')
+      .orderBy('r.case_id')
       .limit(50)
       .execute();
     const count = (how: string) => inquests.filter((i) => i.how === how).length;
@@ -97,15 +109,27 @@ export class CoronersService {
         conflict: count('conflict'),
         none: count('none'),
       },
+      // Each possible case once, with the organisations whose records made it a near match.
       queue: waiting
-        .map((i) => ({ inquest: i, records: matches.filter((m) => m.inquest_id === i.id) }))
-        .filter((q) => q.records.length > 0),
+        .map((i) => {
+          const found = matches.filter((m) => m.inquest_id === i.id);
+          const cases = [...new Set(found.map((m) => m.case_id))].map((caseId) => {
+            const records = found.filter((m) => m.case_id === caseId);
+            return { ...records[0]!, organisations: [...new Set(records.map((r) => r.organisation))] };
+          });
+          return { inquest: i, cases };
+        })
+        .filter((q) => q.cases.length > 0),
       conflicts: inquests.filter((i) => i.how === 'conflict'),
       decided,
     };
   }
 
-  /** An analyst says whether an inquest and a partner record are the same death. */
+  /**
+   * An analyst says whether an inquest and a partner's case (named by one of its records) are the same
+   * death. The decision is kept for every record of the case, so it stands whichever record a later
+   * near match finds.
+   */
   async decide(
     inquestId: number,
     recordId: number,
@@ -119,21 +143,19 @@ export class CoronersService {
         .select('id')
         .where('id', '=', inquestId)
         .executeTakeFirst();
-      const record = await trx
-        .selectFrom('records')
-        .select('id')
-        .where('id', '=', recordId)
-        .executeTakeFirst();
-      if (!inquest || !record) return fail('not_found');
+      const records = await repo.recordsOfSameCase(trx, recordId);
+      if (!inquest || records.length === 0) return fail('not_found');
       await trx
         .insertInto('audit_decisions')
-        .values({
-          inquest_id: inquestId,
-          record_id: recordId,
-          same,
-          decided_by: actor.label,
-          decided_at: now,
-        })
+        .values(
+          records.map((id) => ({
+            inquest_id: inquestId,
+            record_id: id,
+            same,
+            decided_by: actor.label,
+            decided_at: now,
+          })),
+        )
         .onConflict((oc) =>
           oc
             .columns(['inquest_id', 'record_id'])
@@ -146,22 +168,25 @@ export class CoronersService {
         action: same ? 'audit_linked' : 'audit_not_linked',
         entity: 'audit_inquest',
         entityId: String(inquestId),
-        detail: { record_id: recordId },
+        detail: { record_ids: records },
         at: now,
       });
       return { ok: true as const };
     });
   }
 
-  /** Takes a decision back: the pair is a near match waiting again. */
+  /** Takes a decision back (for the whole case): the pair is a near match waiting again. */
   async undo(inquestId: number, recordId: number, actor: Actor): Promise<Result<object, 'not_found'>> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
-      const removed = await trx
-        .deleteFrom('audit_decisions')
-        .where('inquest_id', '=', inquestId)
-        .where('record_id', '=', recordId)
-        .executeTakeFirst();
+      const records = await repo.recordsOfSameCase(trx, recordId);
+      const removed = records.length
+        ? await trx
+            .deleteFrom('audit_decisions')
+            .where('inquest_id', '=', inquestId)
+            .where('record_id', 'in', records)
+            .executeTakeFirst()
+        : { numDeletedRows: 0n };
       if (Number(removed.numDeletedRows) === 0) return fail('not_found');
       await audit(trx, {
         actor,
@@ -169,7 +194,7 @@ export class CoronersService {
         action: 'audit_decision_undone',
         entity: 'audit_inquest',
         entityId: String(inquestId),
-        detail: { record_id: recordId },
+        detail: { record_ids: records },
         at: now,
       });
       return { ok: true as const };

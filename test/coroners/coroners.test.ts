@@ -113,11 +113,27 @@ beforeAll(async () => {
       sex: 'male',
     }),
   });
+  // Case c: two partners' records of one death (joined by their shared name key), neither with a key the
+  // audit shares.
+  const cKey = demographicMatchKey(secret, {
+    surname: 'Brown',
+    firstInitial: 'A',
+    dateOfBirth: '1995-01-01',
+    sex: 'female',
+  });
   await record('c', treatment, {
     ...base('2025-07-10', '2025-07-11'),
     sex: 'female',
     age_at_death: 30,
     residence_area: 'stevenage',
+    match_key_demo: cKey,
+  });
+  await record('c2', coroner, {
+    ...base('2025-07-10', '2025-07-20'),
+    sex: 'female',
+    age_at_death: 30,
+    residence_area: 'stevenage',
+    match_key_demo: cKey,
   });
   await record('d', coroner, {
     ...base('2025-08-01', '2025-08-05'),
@@ -212,6 +228,11 @@ describe('linking inquests to cases', () => {
     let $ = cheerio.load(page.text);
     const card = $('.govuk-summary-card').filter((_i, el) => $(el).text().includes('INQ-3'));
     expect(card.length).toBe(1);
+    // One row for the case, naming both organisations that reported it.
+    expect(rowsOf($, '.govuk-summary-card tbody').filter((r) => r.includes(`Case ${caseOf.c}`))).toHaveLength(
+      1,
+    );
+    expect(card.find('tbody').text()).toContain('Treatment, Coroner');
     const form = card.find('form[action="/ccsu/coroners/decisions"]');
     const body = {
       _csrf: csrfFrom(page.text),
