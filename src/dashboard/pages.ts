@@ -12,6 +12,10 @@ export interface DashboardPage {
 export const dashboardPages: DashboardPage[] = [
   { slug: '', title: 'Cases by month', figures: ['death_month', 'reported_month'] },
   { slug: 'areas', title: 'Area of residence', figures: ['residence_area'] },
+  { slug: 'classification', title: 'Classification', figures: ['death_classification'] },
+  { slug: 'substances', title: 'Substances', figures: ['substance_group', 'substance'] },
+  { slug: 'age-sex', title: 'Age and sex', figures: ['age_sex'] },
+  { slug: 'circumstances', title: 'Place and evidence', figures: ['place_of_death_type', 'evidence_stage'] },
   {
     slug: 'picture',
     title: 'Partnership picture',
@@ -26,16 +30,12 @@ export const dashboardPages: DashboardPage[] = [
     about:
       'How many of the deaths the coroner found drug- or alcohol-related partners had reported, and how early.',
   },
-  { slug: 'classification', title: 'Classification', figures: ['death_classification'] },
   {
     slug: 'briefing',
     title: 'JSNA briefing',
     figures: [],
     about: 'A year’s figures for publication, ready to print.',
   },
-  { slug: 'substances', title: 'Substances', figures: ['substance_group', 'substance'] },
-  { slug: 'age-sex', title: 'Age and sex', figures: ['age_sex'] },
-  { slug: 'circumstances', title: 'Place and evidence', figures: ['place_of_death_type', 'evidence_stage'] },
   {
     slug: 'compliance',
     title: 'Compliance',
