@@ -17,6 +17,7 @@ import * as areas from './2026-11-26-013-areas.js';
 import * as ldisAlerts from './2026-11-26-014-ldis-alerts.js';
 import * as contextData from './2026-11-26-015-context-data.js';
 import * as coronersAudit from './2026-11-26-016-coroners-audit.js';
+import * as auditPreview from './2026-11-26-017-audit-preview.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-001-foundation': foundation,
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26-014-ldis-alerts': ldisAlerts,
   '2026-11-26-015-context-data': contextData,
   '2026-11-26-016-coroners-audit': coronersAudit,
+  '2026-11-26-017-audit-preview': auditPreview,
 };

@@ -62,10 +62,12 @@ export async function seedDemoAudit(
   }
   const header =
     'inquest_ref,date_of_death,inquest_date,conclusion,drug_related,alcohol_related,substances,age,sex,residence_area,nhs_number,surname,first_initial,date_of_birth';
-  const result = await services.coroners.load(
+  const actor = { userId: null, label: 'seed:demo' };
+  const result = await services.coroners.receive(
     Buffer.from([header, ...rows].join('\n')),
     { source: 'Fictional demo audit (not real data)', extracted_on: today },
-    { userId: null, label: 'seed:demo' },
+    actor,
   );
   if (!result.ok) throw new Error(`Demo audit: ${result.problems.join('; ')}`);
+  await services.coroners.confirm(result.loadId, actor);
 }

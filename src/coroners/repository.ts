@@ -7,11 +7,10 @@ import type { IsoDate } from '../domain/periods.js';
 import { NEAR_MATCH } from '../domain/near-match.js';
 import type { AuditRow } from './audit-csv.js';
 
-/** Inserts new inquests and updates those already here (by reference); returns how many of each. */
+/** Inserts new inquests and updates those already here (by reference). */
 export async function upsertInquests(db: DbOrTrx, loadId: number, rows: AuditRow[]) {
-  let added = 0;
   for (let i = 0; i < rows.length; i += 1_000) {
-    const result = await db
+    await db
       .insertInto('audit_inquests')
       .values(rows.slice(i, i + 1_000).map((r) => ({ ...r, load_id: loadId })))
       .onConflict((oc) =>
@@ -30,11 +29,43 @@ export async function upsertInquests(db: DbOrTrx, loadId: number, rows: AuditRow
           match_key_demo: eb.ref('excluded.match_key_demo'),
         })),
       )
-      .returning(sql<boolean>`xmax = 0`.as('inserted'))
       .execute();
-    added += result.filter((r) => r.inserted).length;
   }
-  return { added, updated: rows.length - added };
+}
+
+/** What loading these rows would do: inquests new here, changed, or the same as already loaded. */
+export async function changesFrom(db: DbOrTrx, rows: AuditRow[]) {
+  const existing = new Map<string, Record<string, unknown>>();
+  const refs = rows.map((r) => r.inquest_ref);
+  for (let i = 0; i < refs.length; i += 5_000) {
+    const found = await db
+      .selectFrom('audit_inquests')
+      .select([
+        'inquest_ref',
+        sql<string>`to_char(date_of_death, 'YYYY-MM-DD')`.as('date_of_death'),
+        sql<string | null>`to_char(inquest_date, 'YYYY-MM-DD')`.as('inquest_date'),
+        'conclusion',
+        'drug_related',
+        'alcohol_related',
+        'substances',
+        'age_at_death',
+        'sex',
+        'residence_area',
+        'match_key_nhs',
+        'match_key_demo',
+      ])
+      .where('inquest_ref', 'in', refs.slice(i, i + 5_000))
+      .execute();
+    for (const row of found) existing.set(row.inquest_ref, row);
+  }
+  let added = 0;
+  let updated = 0;
+  for (const row of rows) {
+    const before = existing.get(row.inquest_ref);
+    if (!before) added += 1;
+    else if (JSON.stringify(before) !== JSON.stringify({ ...before, ...row })) updated += 1;
+  }
+  return { added, updated, unchanged: rows.length - added - updated };
 }
 
 export interface InquestLinks {

@@ -9,7 +9,14 @@ import { dateParts, extractionDate, sourceField } from '../lib/form-fields.js';
 import { streamCsv, toAsync } from '../lib/exports.js';
 import { currentUser, requireCcsu } from '../middleware/auth.js';
 import { receiveOneFile } from '../middleware/file-upload.js';
-import { formOf, toFormErrors, validate, type FormErrors } from '../middleware/validation.js';
+import {
+  formOf,
+  toFormErrors,
+  validate,
+  validateNoFields,
+  type FormErrors,
+} from '../middleware/validation.js';
+import { checkIdParams } from '../lib/ids.js';
 import type { Clock } from '../clock.js';
 import { AUDIT_COLUMNS, auditTemplate } from './audit-csv.js';
 import type { CoronersService } from './service.js';
@@ -33,6 +40,7 @@ const decisionSchema = z.object({
 
 export function coronersRouter(coroners: CoronersService, clock: Clock): Router {
   const router = Router();
+  checkIdParams(router);
   router.use('/coroners', requireCcsu);
   const schema = loadSchema(clock);
 
@@ -77,7 +85,7 @@ export function coronersRouter(coroners: CoronersService, clock: Clock): Router 
           req.body as Record<string, unknown>,
           toFormErrors([{ field: 'file', message: problem ?? 'Select the CSV file of the audit' }]),
         );
-      const result = await coroners.load(req.file.buffer, details, actorOf(currentUser(req)));
+      const result = await coroners.receive(req.file.buffer, details, actorOf(currentUser(req)));
       if (!result.ok)
         return render(
           res.status(400),
@@ -87,10 +95,36 @@ export function coronersRouter(coroners: CoronersService, clock: Clock): Router 
           ]),
           result.problems,
         );
-      req.session.flash = `Coroners Audit loaded: ${result.added} inquests added, ${result.updated} updated`;
-      res.redirect('/ccsu/coroners');
+      res.redirect(`/ccsu/coroners/loads/${result.loadId}`);
     },
   );
+
+  router.get('/coroners/loads/:id', async (req, res) => {
+    const load = await coroners.pending(Number(req.params.id));
+    if (!load) {
+      req.session.flash = 'That file has already been loaded or cancelled';
+      return res.redirect('/ccsu/coroners');
+    }
+    res.render('coroners/preview', {
+      title: 'Check the audit before loading it',
+      load,
+      backLink: '/ccsu/coroners',
+    });
+  });
+
+  router.post('/coroners/loads/:id/confirm', validateNoFields(), async (req, res) => {
+    const result = await coroners.confirm(Number(req.params.id), actorOf(currentUser(req)));
+    req.session.flash = result.ok
+      ? `Coroners Audit loaded: ${result.added} inquests added, ${result.updated} updated, ${result.unchanged} unchanged`
+      : 'That file has already been loaded or cancelled';
+    res.redirect('/ccsu/coroners');
+  });
+
+  router.post('/coroners/loads/:id/cancel', validateNoFields(), async (req, res) => {
+    await coroners.cancel(Number(req.params.id));
+    req.session.flash = 'The audit file was not loaded';
+    res.redirect('/ccsu/coroners');
+  });
 
   const badDecision = () => {
     throw new HttpError(400);

@@ -7,7 +7,7 @@ import { audit, type Actor } from '../audit/audit.js';
 import { addMonths, formatPeriod, lastDayOf, londonDateOf, median, type Period } from '../domain/periods.js';
 import { suppressCount, type DisclosureSettings } from '../domain/disclosure.js';
 import { fail, type Result } from '../lib/result.js';
-import { readAuditCsv } from './audit-csv.js';
+import { readAuditCsv, type AuditRow } from './audit-csv.js';
 import { completenessByYear, isConfirmed, linkOf } from './completeness.js';
 import * as repo from './repository.js';
 
@@ -18,29 +18,89 @@ export class CoronersService {
     private readonly linkageSecret: string,
   ) {}
 
-  async load(
+  /**
+   * Checks a file whole; if every row is right, holds its rows (identifiers already turned into keys) as
+   * a pending load and works out what confirming it would do.
+   */
+  async receive(
     file: Buffer,
     details: { source: string; extracted_on: string },
     actor: Actor,
-  ): Promise<{ ok: true; added: number; updated: number } | { ok: false; problems: string[] }> {
+  ): Promise<{ ok: true; loadId: number } | { ok: false; problems: string[] }> {
     const now = this.clock.now();
     const read = readAuditCsv(file, this.linkageSecret, londonDateOf(now));
     if (!read.ok) return read;
     return this.db.transaction().execute(async (trx) => {
+      await trx
+        .deleteFrom('audit_loads')
+        .where('status', '=', 'pending')
+        .where((eb) =>
+          eb.or([
+            eb('loaded_by', '=', actor.label),
+            eb('loaded_at', '<', new Date(now.getTime() - 86_400_000)),
+          ]),
+        )
+        .execute();
+      const changes = await repo.changesFrom(trx, read.rows);
       const load = await trx
         .insertInto('audit_loads')
         .values({
           ...details,
           rows: read.rows.length,
-          added: 0,
-          updated: 0,
+          ...changes,
+          status: 'pending',
+          pending_rows: JSON.stringify(read.rows),
           loaded_by: actor.label,
           loaded_at: now,
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      const { added, updated } = await repo.upsertInquests(trx, load.id, read.rows);
-      await trx.updateTable('audit_loads').set({ added, updated }).where('id', '=', load.id).execute();
+      return { ok: true as const, loadId: load.id };
+    });
+  }
+
+  /** A pending load, for its preview. */
+  pending(loadId: number) {
+    return this.db
+      .selectFrom('audit_loads')
+      .select(['id', 'source', 'extracted_on', 'rows', 'added', 'updated', 'unchanged', 'loaded_at'])
+      .where('id', '=', loadId)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+  }
+
+  /** Loads a pending file: new inquests added, those already here (same reference) updated. */
+  async confirm(
+    loadId: number,
+    actor: Actor,
+  ): Promise<Result<{ added: number; updated: number; unchanged: number }, 'not_pending'>> {
+    const now = this.clock.now();
+    return this.db.transaction().execute(async (trx) => {
+      const load = await trx
+        .selectFrom('audit_loads')
+        .selectAll()
+        .where('id', '=', loadId)
+        .where('status', '=', 'pending')
+        .forUpdate()
+        .executeTakeFirst();
+      if (!load) return fail('not_pending');
+      const rows = (load.pending_rows ?? []) as AuditRow[];
+      // Counted again now: another load may have come in since the preview.
+      const { added, updated, unchanged } = await repo.changesFrom(trx, rows);
+      await repo.upsertInquests(trx, load.id, rows);
+      await trx
+        .updateTable('audit_loads')
+        .set({
+          status: 'loaded',
+          pending_rows: null,
+          added,
+          updated,
+          unchanged,
+          loaded_by: actor.label,
+          loaded_at: now,
+        })
+        .where('id', '=', load.id)
+        .execute();
       await audit(trx, {
         actor,
         organisationId: null,
@@ -48,22 +108,34 @@ export class CoronersService {
         entity: 'audit_load',
         entityId: String(load.id),
         detail: {
-          rows: read.rows.length,
+          rows: rows.length,
           added,
           updated,
-          source: details.source,
-          extracted_on: details.extracted_on,
+          unchanged,
+          source: load.source,
+          extracted_on: load.extracted_on,
         },
         at: now,
       });
-      return { ok: true as const, added, updated };
+      return { ok: true as const, added, updated, unchanged };
     });
+  }
+
+  /** Drops a pending load: nothing from the file is kept. */
+  async cancel(loadId: number): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('audit_loads')
+      .where('id', '=', loadId)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
   }
 
   loads() {
     return this.db
       .selectFrom('audit_loads')
-      .selectAll()
+      .select(['id', 'source', 'extracted_on', 'rows', 'added', 'updated', 'loaded_by', 'loaded_at'])
+      .where('status', '=', 'loaded')
       .orderBy('loaded_at', 'desc')
       .orderBy('id', 'desc')
       .execute();

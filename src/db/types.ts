@@ -137,10 +137,15 @@ export interface AuditLoadsTable {
   source: string;
   extracted_on: DateString;
   rows: number;
+  /** For a pending load, what confirming would do; for a loaded one, what it did. */
   added: number;
   updated: number;
+  unchanged: Generated<number>;
   loaded_by: string;
   loaded_at: Timestamp;
+  status: Generated<'pending' | 'loaded'>;
+  /** A pending load's checked rows (keys, never identifiers); emptied when it is loaded. */
+  pending_rows: ColumnType<unknown[] | null, string | null, string | null>;
 }
 
 export interface AuditInquestsTable {

@@ -69,6 +69,12 @@ describe('measuring completeness against the Coroners Audit', () => {
     await page.getByLabel('Year').fill('2026');
     await page.getByLabel('CSV file of the audit').setInputFiles(file);
     await page.getByRole('button', { name: 'Load the audit' }).click();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(
+      'Check the audit before loading it',
+    );
+    expect(await page.locator('#changes').textContent()).toContain('2 new inquests');
+    await expectAccessibleAtBothWidths(page);
+    await page.getByRole('button', { name: 'Confirm and load' }).click();
     expect(await page.locator('.govuk-notification-banner--success').textContent()).toContain(
       '2 inquests added',
     );

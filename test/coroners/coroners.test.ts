@@ -186,14 +186,37 @@ describe('loading the audit', () => {
     expect(await t.db.selectFrom('audit_inquests').select('id').execute()).toEqual([]);
   });
 
-  it('when the audit loads then identifiers are kept only as keys, and loading it again adds nothing', async () => {
-    const first = await send(audit);
-    expect(first.status).toBe(302);
-    const again = await send(audit);
-    expect(again.status).toBe(302);
+  it('when a right file is sent then nothing is loaded until the analyst confirms the preview', async () => {
+    const sent = await send(audit);
+    expect(sent.status).toBe(302);
+    const preview = cheerio.load((await analyst.get(sent.headers.location!)).text);
+    expect(preview('#changes').text()).toContain('6 new inquests');
+    expect(await t.db.selectFrom('audit_inquests').select('id').execute()).toEqual([]);
+    // Cancelled: the pending rows go too.
+    const page = await analyst.get(sent.headers.location!);
+    await analyst
+      .post(`${sent.headers.location}/cancel`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) });
+    expect(await t.db.selectFrom('audit_loads').select('id').execute()).toEqual([]);
+  });
+
+  it('when the audit loads then identifiers are kept only as keys, and loading it again changes nothing', async () => {
+    const confirm = async () => {
+      const sent = await send(audit);
+      const page = await analyst.get(sent.headers.location!);
+      const changes = cheerio.load(page.text)('#changes').text();
+      await analyst
+        .post(`${sent.headers.location}/confirm`)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text) });
+      return changes;
+    };
+    expect(await confirm()).toContain('6 new inquests');
+    expect(await confirm()).toContain('loading it again changes nothing');
     const page = await analyst.get('/ccsu/coroners');
     expect(cheerio.load(page.text)('.govuk-notification-banner--success').text()).toContain(
-      '0 inquests added, 6 updated',
+      '0 inquests added, 0 updated, 6 unchanged',
     );
     expect(await t.db.selectFrom('audit_inquests').select('id').execute()).toHaveLength(6);
     const stored = JSON.stringify([
