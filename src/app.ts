@@ -108,7 +108,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
       config.disclosure.minOrganisationsPerType,
     ),
   );
-  app.use('/ccsu', casesRouter(services.cases));
+  app.use('/ccsu', casesRouter(services.cases, services.coroners));
   app.use('/ccsu', areasRouter(services.areas));
   app.use('/ccsu', ldisRouter(services.ldis));
   app.use('/ccsu', contextRouter(services.context, deps.clock));

@@ -9,9 +9,10 @@ import { HttpError } from '../lib/http-error.js';
 import { checkIdParams } from '../lib/ids.js';
 import { fieldDefs } from '../records/fields.js';
 import type { CasesService } from './service.js';
+import type { CoronersService } from '../coroners/service.js';
 import { screened } from '../domain/identifiers.js';
 
-export function casesRouter(cases: CasesService): Router {
+export function casesRouter(cases: CasesService, coroners: Pick<CoronersService, 'waitingCount'>): Router {
   const router = Router();
   checkIdParams(router);
   router.use(requireCcsu);
@@ -19,7 +20,13 @@ export function casesRouter(cases: CasesService): Router {
   // De-duplication: the review queue of near matches, decisions with reasons, and case pages.
   router.get('/review', async (_req, res) => {
     const queue = await cases.queue();
-    res.render('collation/review', { title: 'Possible duplicates', queue, decided: await cases.decided() });
+    res.render('collation/review', {
+      title: 'Possible duplicates',
+      queue,
+      decided: await cases.decided(),
+      // Inquests near-matching a case are decided on the audit's own page (an inquest is not a record).
+      auditWaiting: await coroners.waitingCount(),
+    });
   });
 
   const decisionSchema = z.object({

@@ -273,6 +273,11 @@ export class CoronersService {
     });
   }
 
+  /** How many inquests have near matches waiting for a decision (shown beside the duplicates queue). */
+  async waitingCount(): Promise<number> {
+    return (await this.links()).queue.length;
+  }
+
   /** Completeness for every year the audit covers, newest last. */
   async completeness() {
     const inquests = await repo.inquestsWithLinks(this.db, '1900-01-01', '2999-12-31');

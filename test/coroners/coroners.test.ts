@@ -251,6 +251,12 @@ describe('linking inquests to cases', () => {
     let $ = cheerio.load(page.text);
     const card = $('.govuk-summary-card').filter((_i, el) => $(el).text().includes('INQ-3'));
     expect(card.length).toBe(1);
+    // The duplicates queue points to them.
+    expect(
+      cheerio
+        .load((await analyst.get('/ccsu/review')).text)('#audit-waiting')
+        .text(),
+    ).toContain('1 inquest from the Coroners Audit has possible matches');
     // One row for the case, naming both organisations that reported it.
     expect(rowsOf($, '.govuk-summary-card tbody').filter((r) => r.includes(`Case ${caseOf.c}`))).toHaveLength(
       1,
