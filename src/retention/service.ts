@@ -19,6 +19,8 @@ export interface RetentionCounts {
   pairs: number;
   uploadRows: number;
   alerts: number;
+  /** Coroners Audit inquests of deaths past retention (with their linkage keys and decisions). */
+  inquests: number;
   /** Cases whose every record goes: kept for the figures without date of death or record. */
   casesArchived: number;
 }
@@ -80,6 +82,7 @@ export class RetentionService {
           or u.upload_id in (select id from uploads where to_date(period, 'YYYY-MM') < ${cutoff}::date - 31))::int
           as "uploadRows",
         (select count(*) from alerts a where a.last_death < ${cutoff}::date)::int as alerts,
+        (select count(*) from audit_inquests i where i.date_of_death < ${cutoff}::date)::int as inquests,
         (select count(distinct e.case_id) from e where e.case_id is not null and not exists (
           select 1 from records o where o.case_id = e.case_id and o.id not in (select id from e)))::int
           as "casesArchived"`.execute(db);
@@ -107,7 +110,7 @@ export class RetentionService {
     const cutoff = this.cutoff();
     return this.db.transaction().execute(async (trx) => {
       const counts = await this.counts(trx, cutoff);
-      if (counts.records === 0 && counts.uploadRows === 0 && counts.alerts === 0) return counts;
+      if (Object.values(counts).every((n) => n === 0)) return counts;
       await this.purgeIn(trx, cutoff);
       await audit(trx, {
         actor,
@@ -151,6 +154,7 @@ export class RetentionService {
       trx,
     );
     await sql`delete from alerts where last_death < ${cutoff}::date`.execute(trx);
+    await sql`delete from audit_inquests where date_of_death < ${cutoff}::date`.execute(trx);
     await sql`delete from records where id in (select id from purge_ids)`.execute(trx);
     // A case that keeps some records is described by those that remain.
     await refreshCaseFacts(

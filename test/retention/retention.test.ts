@@ -72,6 +72,44 @@ beforeAll(async () => {
       raised_at: t.clock.now(),
     })
     .execute();
+  // Two inquests in the Coroners Audit: one of a death past retention (with a decision about record a),
+  // one not.
+  const load = await t.db
+    .insertInto('audit_loads')
+    .values({
+      source: 'test',
+      extracted_on: '2026-04-01',
+      rows: 2,
+      added: 2,
+      updated: 0,
+      loaded_by: 'test',
+      loaded_at: t.clock.now(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const inquest = (ref: string, death: string) => ({
+    inquest_ref: ref,
+    load_id: load.id,
+    date_of_death: death,
+    conclusion: 'drug_related',
+    drug_related: true,
+    alcohol_related: false,
+  });
+  const old = await t.db
+    .insertInto('audit_inquests')
+    .values([inquest('INQ-OLD', '2026-03-10'), inquest('INQ-NEW', '2026-03-20')])
+    .returning('id')
+    .execute();
+  await t.db
+    .insertInto('audit_decisions')
+    .values({
+      inquest_id: old[0]!.id,
+      record_id: ids.a,
+      same: true,
+      decided_by: 'test',
+      decided_at: t.clock.now(),
+    })
+    .execute();
   t.clock.set(new Date('2036-03-15T12:00:00Z')); // ten years on: deaths before 15 March 2026 go
 });
 afterAll(() => t.close());
@@ -91,6 +129,7 @@ describe('the dry run', () => {
     expect(value('Submitted versions of them')).toBe('1');
     expect(value('Queries about them')).toBe('1');
     expect(value('Cases kept only as dashboard counts')).toBe('1');
+    expect(value('Coroners Audit inquests')).toBe('1');
     expect(await recordIds()).toHaveLength(5);
   });
 });
@@ -105,7 +144,11 @@ describe('the purge', () => {
     caseAB = await caseOf(ids.a!);
     caseEF = await caseOf(ids.f!);
     const counts = await t.services.retention.purge();
-    expect(counts).toMatchObject({ records: 3, versions: 1, queries: 1, casesArchived: 1 });
+    expect(counts).toMatchObject({ records: 3, versions: 1, queries: 1, casesArchived: 1, inquests: 1 });
+    expect(
+      (await t.db.selectFrom('audit_inquests').select('inquest_ref').execute()).map((i) => i.inquest_ref),
+    ).toEqual(['INQ-NEW']);
+    expect(await t.db.selectFrom('audit_decisions').selectAll().execute()).toEqual([]);
     expect(await recordIds()).toEqual([ids.f, ids.c]);
     expect(await t.db.selectFrom('record_versions').selectAll().execute()).toHaveLength(0);
     expect(await t.db.selectFrom('queries').selectAll().execute()).toHaveLength(0);
