@@ -86,7 +86,12 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.use('/dashboard', briefingRouter(services.briefing, deps.clock));
   app.use(
     '/dashboard',
-    completenessRouter(services.coroners, services.dashboard, config.disclosure.minOrganisationsPerType),
+    completenessRouter(
+      services.coroners,
+      services.dashboard,
+      services.alerts,
+      config.disclosure.minOrganisationsPerType,
+    ),
   );
   app.use(
     '/dashboard',

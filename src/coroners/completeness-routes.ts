@@ -7,11 +7,14 @@ import { requireSignedIn } from '../middleware/auth.js';
 import { dashboardView } from '../dashboard/view-filters.js';
 import { dashboardPages, type DashboardService } from '../dashboard/service.js';
 import type { CoronersService } from './service.js';
+import type { AlertsService } from '../dashboard/alerts.js';
+import { groupOverlapping } from '../domain/early-warning.js';
 import { showCompleteness } from './present.js';
 
 export function completenessRouter(
   coroners: CoronersService,
   dashboard: DashboardService,
+  alerts: AlertsService,
   minPerType: number,
 ): Router {
   const router = Router();
@@ -30,7 +33,7 @@ export function completenessRouter(
       ...view,
       years,
       chosen,
-      warnings: 0,
+      warnings: view.exact ? groupOverlapping(await alerts.unacknowledged()).length : 0,
     });
   });
   return router;
