@@ -35,18 +35,8 @@ function navItems(user: User, currentPath: string | undefined): NavItem[] {
           { text: 'Duplicates', href: '/ccsu/review' },
           { text: 'Queries', href: '/ccsu/queries' },
           { text: 'Context data', href: '/ccsu/context' },
-          ...(user.role === 'ccsu_admin'
-            ? [
-                { text: 'Organisations', href: '/admin/organisations' },
-                { text: 'Users', href: '/admin/users' },
-                { text: 'Agreements', href: '/admin/agreements' },
-                { text: 'Outbox', href: '/admin/outbox' },
-                { text: 'Settings', href: '/admin/settings' },
-                { text: 'API tokens', href: '/admin/api-tokens' },
-                { text: 'Audit log', href: '/admin/audit' },
-                { text: 'Retention', href: '/admin/retention' },
-              ]
-            : []),
+          // Administrators' pages are listed on one page, so the navigation stays on one line.
+          ...(user.role === 'ccsu_admin' ? [{ text: 'Administration', href: '/admin' }] : []),
         ];
   // The longest matching link is the current section ("Home" is /ccsu, a prefix of the others).
   const path = currentPath ?? '';

@@ -158,6 +158,7 @@ const policy: Record<string, Audience> = {
   'POST /ccsu/returns/:organisationId/:period/reopen': 'admin',
   'GET /ccsu': 'ccsu',
   'POST /ccsu/summary': 'ccsu',
+  'GET /admin': 'admin',
   'GET /admin/settings': 'admin',
   'POST /admin/settings': 'admin',
   'GET /admin/organisations': 'admin',

@@ -22,6 +22,11 @@ export function adminRouter(admin: AdminService, exportAudit: ExportAudit): Rout
   checkIdParams(router);
   router.use(requireAdmin);
 
+  // The administrators' pages, each with what it is for.
+  router.get('/', (_req, res) => {
+    res.render('admin/index', { title: 'Administration' });
+  });
+
   router.get('/outbox', async (_req, res) => {
     res.render('admin/outbox', { title: 'Outbox', messages: await admin.outbox() });
   });

@@ -150,6 +150,7 @@ describe('the dashboard in the browser', () => {
 
   it('when the admin issues a feed token then it is shown once, with how to use it', async () => {
     const { page } = await signIn(admin);
+    await page.getByRole('link', { name: 'Administration' }).click();
     await page.getByRole('link', { name: 'API tokens' }).click();
     await expectAccessible(page);
     await page.getByLabel('Name').fill('Partnership Power BI');
