@@ -35,6 +35,10 @@ export interface RetentionPlan extends RetentionCounts {
 
 const SYSTEM: Actor = { userId: null, label: 'retention job' };
 
+/** Uploads of returns for months that ended more than a month before the cut-off: what they kept goes. */
+const oldUploads = (cutoff: IsoDate) =>
+  sql`(select id from uploads where to_date(period, 'YYYY-MM') < ${cutoff}::date - 31)`;
+
 /** The records past retention: by date of death, or (none given) the start of their return's month. */
 const expired = (cutoff: IsoDate) => sql`
   select r.id, r.case_id, extract(year from coalesce(r.date_of_death, to_date(ret.period, 'YYYY-MM')))::int as year
@@ -79,7 +83,7 @@ export class RetentionService {
         (select count(*) from candidate_pairs p
           where p.record_a in (select id from e) or p.record_b in (select id from e))::int as pairs,
         (select count(*) from upload_rows u where u.record_id in (select id from e)
-          or u.upload_id in (select id from uploads where to_date(period, 'YYYY-MM') < ${cutoff}::date - 31))::int
+          or u.upload_id in ${oldUploads(cutoff)})::int
           as "uploadRows",
         (select count(*) from alerts a where a.last_death < ${cutoff}::date)::int as alerts,
         (select count(*) from audit_inquests i where i.date_of_death < ${cutoff}::date)::int as inquests,
@@ -146,13 +150,8 @@ export class RetentionService {
     await sql`delete from queries where record_id in (select id from purge_ids)`.execute(trx);
     await sql`delete from record_versions where record_id in (select id from purge_ids)`.execute(trx);
     await sql`delete from upload_rows where record_id in (select id from purge_ids)
-      or upload_id in (select id from uploads where to_date(period, 'YYYY-MM') < ${cutoff}::date - 31)`.execute(
-      trx,
-    );
-    await sql`delete from upload_errors
-      where upload_id in (select id from uploads where to_date(period, 'YYYY-MM') < ${cutoff}::date - 31)`.execute(
-      trx,
-    );
+      or upload_id in ${oldUploads(cutoff)}`.execute(trx);
+    await sql`delete from upload_errors where upload_id in ${oldUploads(cutoff)}`.execute(trx);
     await sql`delete from alerts where last_death < ${cutoff}::date`.execute(trx);
     await sql`delete from audit_inquests where date_of_death < ${cutoff}::date`.execute(trx);
     await sql`delete from records where id in (select id from purge_ids)`.execute(trx);
