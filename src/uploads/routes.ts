@@ -10,11 +10,12 @@ import { receiveOneFile } from '../middleware/file-upload.js';
 import type { ReturnDetail, ReturnsService } from '../returns/service.js';
 import { streamCsv } from '../lib/exports.js';
 import { columnByName } from './columns.js';
-import { ERRORS_PAGE_SIZE, type UploadsService } from './service.js';
+import { ERRORS_PAGE_SIZE, type UploadsService, type ConfirmFailure } from './service.js';
 import { sendCsvTemplate, sendXlsxTemplate } from './template.js';
 import { checkIdParams } from '../lib/ids.js';
 
-const confirmProblems: Record<string, string> = {
+/** What each reason a confirm can fail for says to the partner (the compiler checks every reason is here). */
+const confirmProblems: Record<Exclude<ConfirmFailure, 'not_found'>, string> = {
   already_confirmed: 'This file has already been applied to your return',
   expired: 'This preview has expired. Upload the file again',
   has_errors: 'Fix the problems in the file and upload it again',
@@ -120,7 +121,9 @@ export function uploadsRouter(config: Config, uploads: UploadsService, returns: 
             byField: {},
           }
         : undefined,
-      confirmProblem: req.query.problem ? confirmProblems[String(req.query.problem)] : undefined,
+      confirmProblem: Object.hasOwn(confirmProblems, String(req.query.problem))
+        ? confirmProblems[String(req.query.problem) as keyof typeof confirmProblems]
+        : undefined,
       backLink: `/returns/${upload.period}/upload`,
     });
   });

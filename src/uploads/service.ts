@@ -17,18 +17,17 @@ import { UploadGate, beforeDeadline, withinBudget, type BudgetLimits } from './b
 import { checkHeader, processRow, referenceOf, type RowContext } from './rows.js';
 import { BATCH, StagedRows } from './staging.js';
 import { existingRecords, fingerprint } from './repository.js';
+import { fail, type Result } from '../lib/result.js';
 
 export const ERRORS_PAGE_SIZE = 25;
 
 export type PreviewResult =
   { ok: true; uploadId: number } | { ok: false; message: string } | { ok: false; notEditable: true };
 
-export type ConfirmResult =
-  | { ok: true; counts: UploadCounts }
-  | {
-      ok: false;
-      reason: 'not_found' | 'already_confirmed' | 'expired' | 'has_errors' | 'changed' | 'not_editable';
-    };
+export type ConfirmFailure =
+  'not_found' | 'already_confirmed' | 'expired' | 'has_errors' | 'changed' | 'not_editable';
+
+export type ConfirmResult = Result<{ counts: UploadCounts }, ConfirmFailure>;
 
 export class UploadsService {
   constructor(
@@ -208,15 +207,13 @@ export class UploadsService {
         .where('period', '=', period)
         .forUpdate()
         .executeTakeFirst();
-      if (!upload) return { ok: false as const, reason: 'not_found' as const };
-      if (upload.status === 'confirmed') return { ok: false as const, reason: 'already_confirmed' as const };
-      if (upload.status === 'expired' || upload.expires_at <= now)
-        return { ok: false as const, reason: 'expired' as const };
-      if (upload.counts.errors > 0) return { ok: false as const, reason: 'has_errors' as const };
+      if (!upload) return fail('not_found');
+      if (upload.status === 'confirmed') return fail('already_confirmed');
+      if (upload.status === 'expired' || upload.expires_at <= now) return fail('expired');
+      if (upload.counts.errors > 0) return fail('has_errors');
       const ret = await this.returns.editableReturn(trx, organisation, period);
-      if (!ret) return { ok: false as const, reason: 'not_editable' as const };
-      if ((await fingerprint(trx, organisation.id)) !== upload.records_fingerprint)
-        return { ok: false as const, reason: 'changed' as const };
+      if (!ret) return fail('not_editable');
+      if ((await fingerprint(trx, organisation.id)) !== upload.records_fingerprint) return fail('changed');
 
       const columns = [...recordFieldNames, 'match_key_nhs', 'match_key_demo', 'completeness_problems'];
       const list = sql.join(columns.map((c) => sql.ref(c)));
