@@ -2,19 +2,14 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { actorOf } from '../audit/audit.js';
-import { screened } from '../domain/identifiers.js';
+import { sourceField } from '../lib/form-fields.js';
 import { currentUser, requireCcsu } from '../middleware/auth.js';
 import { receiveOneFile } from '../middleware/file-upload.js';
 import { formOf, toFormErrors, validate, type FormErrors } from '../middleware/validation.js';
 import type { AreasService } from './service.js';
 
 const populationFormSchema = z.object({
-  source: z
-    .string({ error: 'Say where the figures come from' })
-    .trim()
-    .min(1, 'Say where the figures come from, like “ONS mid-year estimates 2024, released July 2025”')
-    .max(200, 'The source must be 200 characters or fewer')
-    .superRefine(screened('The source')),
+  source: sourceField('Say where the figures come from', 'ONS mid-year estimates 2024, released July 2025'),
 });
 
 export function areasRouter(areas: AreasService): Router {

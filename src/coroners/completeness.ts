@@ -2,7 +2,7 @@
 // reported, how early, and first by whom; the partner cases the audit has not confirmed; and a
 // two-source capture–recapture estimate of the total. Pure: the service fetches, this counts.
 import { chapman, type Chapman } from '../domain/capture-recapture.js';
-import { median } from '../domain/periods.js';
+import { daysBetween, median } from '../domain/periods.js';
 import type { InquestLinks } from './repository.js';
 
 export type LinkHow = 'key' | 'analyst' | 'conflict' | 'none';
@@ -54,7 +54,19 @@ export interface YearCompleteness {
   capture: { n1: number; n2: number; m: number; chapman: Chapman | null };
 }
 
-const days = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
+/**
+ * Days from a partner first knowing of each linked death to its inquest, where both dates are known:
+ * one rule for the completeness page and the summary email.
+ */
+export function daysBeforeInquest(
+  linked: { caseId: number; inquestDate: string | null }[],
+  reporting: Map<number, Pick<CaseReporting, 'firstAware'>>,
+): number[] {
+  return linked.flatMap(({ caseId, inquestDate }) => {
+    const aware = reporting.get(caseId)?.firstAware;
+    return aware && inquestDate ? [daysBetween(aware, inquestDate)] : [];
+  });
+}
 
 export function completenessByYear(
   inquests: InquestLinks[],
@@ -67,10 +79,10 @@ export function completenessByYear(
     const linked = inYear.map((i) => ({ inquest: i, ...linkOf(i) }));
     const confirmed = linked.filter((l) => isConfirmed(l.inquest));
     const reported = confirmed.filter((l) => l.caseId !== null);
-    const gaps = reported.flatMap((l) => {
-      const aware = reporting.get(l.caseId!)?.firstAware;
-      return aware && l.inquest.inquest_date ? [days(aware, l.inquest.inquest_date)] : [];
-    });
+    const gaps = daysBeforeInquest(
+      reported.map((l) => ({ caseId: l.caseId!, inquestDate: l.inquest.inquest_date })),
+      reporting,
+    );
     const firstReportedBy: Record<string, number> = {};
     for (const l of reported) {
       const type = reporting.get(l.caseId!)?.firstType ?? 'unknown';

@@ -24,6 +24,12 @@ export interface ShownCompleteness {
   high: Shown | null;
 }
 
+/** Per cent of `confirmed` that `reported` is, from counts as shown: '*' if either is hidden, null of none. */
+export function shareOfShown(reported: Shown, confirmed: Shown): number | '*' | null {
+  if (confirmed === '*' || reported === '*') return '*';
+  return confirmed === 0 ? null : Math.round((reported / confirmed) * 100);
+}
+
 export function showCompleteness(
   years: YearCompleteness[],
   exact: boolean,
@@ -37,12 +43,7 @@ export function showCompleteness(
   return years.map((y) => {
     const confirmed = show(y.confirmed);
     const reported = show(y.reported);
-    const share =
-      confirmed === '*' || reported === '*'
-        ? '*'
-        : confirmed === 0
-          ? null
-          : Math.round((reported / confirmed) * 100);
+    const share = shareOfShown(reported, confirmed);
     // Day counts describe timing, not people; a partner still sees them only when the deaths they
     // describe are not suppressed.
     const timing = exact || reported !== '*';

@@ -85,8 +85,12 @@ export interface InquestLinks {
   decided_cases: number[] | null;
 }
 
-/** Inquests with deaths between two dates, with the cases they link to. */
-export async function inquestsWithLinks(db: DbOrTrx, from: IsoDate, to: IsoDate): Promise<InquestLinks[]> {
+/** Inquests (all, or those with deaths between two dates), with the cases they link to. */
+export async function inquestsWithLinks(
+  db: DbOrTrx,
+  from: IsoDate = '0001-01-01',
+  to: IsoDate = '9999-12-31',
+): Promise<InquestLinks[]> {
   const result = await sql<InquestLinks>`
     with chosen as (
       select * from audit_inquests where date_of_death between ${from} and ${to}

@@ -8,7 +8,8 @@ import { addMonths, formatPeriod, lastDayOf, londonDateOf, median, type Period }
 import { suppressCount, type DisclosureSettings } from '../domain/disclosure.js';
 import { fail, type Result } from '../lib/result.js';
 import { readAuditCsv, type AuditRow } from './audit-csv.js';
-import { completenessByYear, isConfirmed, linkOf } from './completeness.js';
+import { completenessByYear, daysBeforeInquest, isConfirmed, linkOf } from './completeness.js';
+import { shareOfShown } from './present.js';
 import * as repo from './repository.js';
 
 export class CoronersService {
@@ -143,7 +144,7 @@ export class CoronersService {
 
   /** Every inquest with its link, and the near matches waiting for an analyst. */
   async links() {
-    const inquests = (await repo.inquestsWithLinks(this.db, '1900-01-01', '2999-12-31')).map((i) => ({
+    const inquests = (await repo.inquestsWithLinks(this.db)).map((i) => ({
       ...i,
       ...linkOf(i),
       confirmed: isConfirmed(i),
@@ -280,7 +281,7 @@ export class CoronersService {
 
   /** Completeness for every year the audit covers, newest last. */
   async completeness() {
-    const inquests = await repo.inquestsWithLinks(this.db, '1900-01-01', '2999-12-31');
+    const inquests = await repo.inquestsWithLinks(this.db);
     const caseIds = [
       ...new Set(
         inquests.flatMap((i) => {
@@ -304,7 +305,7 @@ export class CoronersService {
    */
   async quarterLine(period: Period, disclosure: DisclosureSettings): Promise<string | null> {
     const from = addMonths(period, -2);
-    const inquests = (await repo.inquestsWithLinks(this.db, '1900-01-01', '2999-12-31')).filter(
+    const inquests = (await repo.inquestsWithLinks(this.db)).filter(
       (i) =>
         isConfirmed(i) &&
         i.inquest_date &&
@@ -320,18 +321,11 @@ export class CoronersService {
       this.db,
       linked.map((l) => l.caseId),
     );
-    const days = median(
-      linked.flatMap((l) => {
-        const aware = reporting.get(l.caseId)?.firstAware;
-        return aware ? [Math.round((Date.parse(l.inquestDate) - Date.parse(aware)) / 86_400_000)] : [];
-      }),
-    );
+    const days = median(daysBeforeInquest(linked, reporting));
     const confirmed = suppressCount(inquests.length, disclosure);
     const reported = suppressCount(linked.length, disclosure);
-    const share =
-      typeof confirmed === 'number' && typeof reported === 'number' && confirmed > 0
-        ? ` (${Math.round((reported / confirmed) * 100)}%)`
-        : '';
+    const percent = shareOfShown(reported, confirmed);
+    const share = typeof percent === 'number' ? ` (${percent}%)` : '';
     const quarter = `${formatPeriod(from)} to ${formatPeriod(period)}`;
     const early = days !== null && reported !== '*' ? `, a median of ${days} days before the inquest` : '';
     return `Completeness: of the ${confirmed} deaths confirmed drug- or alcohol-related at inquests from ${quarter}, partners had reported ${reported}${share}${early}.`;

@@ -6,7 +6,7 @@ import type { Db } from '../db/database.js';
 import type { User } from '../db/types.js';
 import { actorOf, audit } from '../audit/audit.js';
 import * as ref from '../domain/reference.js';
-import { formatPeriod, lastDayOf, type Period } from '../domain/periods.js';
+import { addMonths, formatPeriod, lastDayOf, type Period } from '../domain/periods.js';
 import { ratePer100k, type Rate } from '../domain/rates.js';
 import type { AreasService } from '../areas/service.js';
 import type { ContextService } from '../context/service.js';
@@ -28,11 +28,8 @@ import {
   type PictureInput,
 } from './picture.js';
 
-const spanEnd = (sum: ContextSum): Period => {
-  const [y, m] = sum.period_start.split('-').map(Number) as [number, number];
-  const end = m - 1 + sum.months - 1;
-  return `${y + Math.floor(end / 12)}-${String((end % 12) + 1).padStart(2, '0')}`;
-};
+/** The last month a context figure covers. */
+const spanEnd = (sum: ContextSum): Period => addMonths(sum.period_start, sum.months - 1);
 
 /** The bucket a context figure lies wholly inside. */
 const placeIn = (buckets: Bucket[]) => (sum: ContextSum) => {

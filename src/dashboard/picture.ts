@@ -4,8 +4,7 @@
 // covers lies inside it (a quarter's admissions are not split into months), and a cell no figure fell
 // into is a gap ("No data"), never a zero.
 import { suppressCount, type Shown } from '../domain/disclosure.js';
-import { addMonths, formatPeriod, type Period } from '../domain/periods.js';
-import { formatDate } from '../domain/periods.js';
+import { addMonths, formatDate, formatPeriod, type Period } from '../domain/periods.js';
 import type { ContextSum } from '../context/repository.js';
 import type { Audience, Category, Figure } from './figures.js';
 

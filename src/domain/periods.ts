@@ -90,6 +90,11 @@ export function addDays(date: IsoDate, days: number): IsoDate {
   return d.toISOString().slice(0, 10);
 }
 
+/** Calendar days from one date to another (negative when `to` is earlier). */
+export function daysBetween(from: IsoDate, to: IsoDate): number {
+  return Math.round((utc(to).getTime() - utc(from).getTime()) / 86_400_000);
+}
+
 // England & Wales bank holidays come from date-holidays (maintained rules, any year), cached per year.
 const englandHolidays = new Holidays('GB', 'ENG');
 const bankHolidayCache = new Map<number, Set<IsoDate>>();
