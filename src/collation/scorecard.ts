@@ -76,7 +76,7 @@ export class ScorecardService {
         label: reminderLabels[kind],
         sent: mine.length,
         submittedWithin: within,
-        share: mine.length ? Math.round((within / mine.length) * 100) : null,
+        share: mine.length ? Math.round((within * 100) / mine.length) : null,
       };
     });
   }

@@ -27,7 +27,7 @@ export interface ShownCompleteness {
 /** Per cent of `confirmed` that `reported` is, from counts as shown: '*' if either is hidden, null of none. */
 export function shareOfShown(reported: Shown, confirmed: Shown): number | '*' | null {
   if (confirmed === '*' || reported === '*') return '*';
-  return confirmed === 0 ? null : Math.round((reported / confirmed) * 100);
+  return confirmed === 0 ? null : Math.round((reported * 100) / confirmed);
 }
 
 export function showCompleteness(

@@ -9,5 +9,7 @@ export type Rate = number | '*' | null;
 export function ratePer100k(count: Shown, population: number | undefined): Rate {
   if (count === '*') return '*';
   if (!population) return null;
-  return Math.round((count / population) * 100_000 * 10) / 10;
+  // count × 1,000,000 is an exact integer, so a true half (108.75) rounds up rather than landing a hair
+  // below it as (count / population) × 100,000 × 10 can.
+  return Math.round((count * 1_000_000) / population) / 10;
 }

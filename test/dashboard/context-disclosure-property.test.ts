@@ -96,7 +96,7 @@ describe('disclosure of the new figures', () => {
           typeof shown!.confirmed === 'number' &&
           typeof shown!.reported === 'number'
         )
-          expect(shown!.share).toBe(Math.round((shown!.reported / shown!.confirmed) * 100));
+          expect(shown!.share).toBe(Math.round((shown!.reported * 100) / shown!.confirmed));
       }),
     );
   });

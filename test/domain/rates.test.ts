@@ -12,6 +12,10 @@ describe('rates per 100,000', () => {
     expect(ratePer100k(0, 95_000)).toBe(0);
   });
 
+  it('when the rate is exactly half way between two tenths then it rounds up (2,175 in 2,000,000 is 108.8)', () => {
+    expect(ratePer100k(2_175, 2_000_000)).toBe(108.8);
+  });
+
   it('when there is no population then there is no rate', () => {
     expect(ratePer100k(12, undefined)).toBeNull();
   });
@@ -25,7 +29,13 @@ describe('rates per 100,000', () => {
           const shown = suppressCount(count, { threshold: 7, base: 5 });
           const rate = ratePer100k(shown, population);
           if (shown === '*') expect(rate).toBe('*');
-          else expect(rate).toBe(Math.round((shown / population) * 1_000_000) / 10);
+          else {
+            // Within half a tenth of the exact rate of the shown count (worked in integers to avoid rounding twice).
+            const tenths = (rate as number) * 10;
+            expect(Math.abs(Math.round(tenths) * population - shown * 1_000_000)).toBeLessThanOrEqual(
+              population / 2,
+            );
+          }
         },
       ),
     );
