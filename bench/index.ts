@@ -185,6 +185,22 @@ async function pageFigures() {
 
   // BENCH_DEBUG=1: where the time goes — sequential latency per page and the raw query rate of this server.
   if (process.env.BENCH_DEBUG) {
+    // The statements one request of each page sends (the pg client's query method, watched for one request).
+    const { Client } = (await import('pg')).default;
+    const query = Client.prototype.query;
+    for (const url of [`${base}/returns/2026-03`, `${floorBase}/floor`]) {
+      const sent: string[] = [];
+      Client.prototype.query = function (this: InstanceType<typeof Client>, ...args: unknown[]) {
+        const q = args[0] as string | { text: string };
+        sent.push((typeof q === 'string' ? q : q.text).replace(/\s+/g, ' ').slice(0, 100));
+        return (query as (...a: unknown[]) => unknown).apply(this, args);
+      } as typeof query;
+      await (await fetch(url, { headers: { cookie: session } })).text();
+      Client.prototype.query = query;
+      console.log(
+        `  ${url.replace(/^http:\/\/[^/]+/, '')}: ${sent.length} statements\n    ${sent.join('\n    ')}`,
+      );
+    }
     for (const route of ['/health', '/returns', '/returns/2026-03', '/returns/2026-03/records/1']) {
       const t0 = performance.now();
       for (let i = 0; i < 50; i += 1)
@@ -226,6 +242,8 @@ async function pageFigures() {
       console.log(`  profiled ${name}: ${figures.rps.toFixed(0)} req/s`);
     }
   }
+  await load(`${base}/returns/2026-03`, { cookie: session });
+  await load(`${floorBase}/floor`, { cookie: session });
   const returnPage = await load(`${base}/returns/2026-03`, { cookie: session });
   const floorPage = await load(`${floorBase}/floor`, { cookie: session });
   if (floorPage.errors > 0) throw new Error('the floor page answered with errors');

@@ -126,7 +126,7 @@ export function returnRouter(
   // Check answers and submit: each death's key answers, a "Change" link to each that comes back here,
   // what needs fixing as links to the exact field and, during an amendment, what changed.
   const renderCheck = async (res: Response, detail: ReturnDetail, errors?: FormErrors) => {
-    const active = detail.records.filter((r) => r.record_status === 'active');
+    const active = (await returns.wholeRecords(detail)).filter((r) => r.record_status === 'active');
     const snapshots = await returns.submittedSnapshots(detail);
     res.render('returns/check', {
       title: `Check your ${formatPeriod(detail.period)} return`,

@@ -44,8 +44,8 @@ export const RECORDS_PAGE_SIZE = 50;
 
 export interface ReturnDetail extends ReturnSummary {
   organisation: Organisation;
-  /** The records on this page of the return (RECORDS_PAGE_SIZE a page). */
-  records: RecordRow[];
+  /** The records on this page of the return (RECORDS_PAGE_SIZE a page), as the page lists them. */
+  records: repo.RecordListing[];
   totals: repo.RecordTotals;
   /** Each signed version of the return, newest first. */
   submissions: repo.Submission[];
@@ -147,7 +147,11 @@ export class ReturnsService {
   /** One return, or undefined when the organisation has no return for that month. */
   async detail(organisation: Organisation, period: string, page = 1): Promise<ReturnDetail | undefined> {
     if (!isPeriod(period) || !this.periodsFor(organisation).includes(period)) return undefined;
-    const load = (n: number) => repo.returnPage(this.db, organisation.id, period, n, RECORDS_PAGE_SIZE);
+    const row = await repo.findReturn(this.db, organisation.id, period);
+    const load = (n: number) =>
+      row
+        ? repo.recordListing(this.db, row.id, n, RECORDS_PAGE_SIZE)
+        : Promise.resolve({ records: [], totals: undefined });
     let found = await load(Math.max(1, page));
     if (!found.totals && page > 1) {
       // Past the last page (records were withdrawn meanwhile): show the last page there is.
@@ -156,8 +160,10 @@ export class ReturnsService {
       const last = Math.max(1, Math.ceil(all / RECORDS_PAGE_SIZE));
       if (last > 1) found = { ...(await load(last)), totals: found.totals };
     }
-    const { row, records } = found;
+    const { records } = found;
     const totals = found.totals ?? { active: 0, withdrawn: 0, incomplete: 0 };
+    // Only a signed return has versions to list; most pages are of a return not yet signed.
+    const submissions = row?.first_submitted_at ? await repo.submissionsOf(this.db, row.id) : [];
     const deadline = await this.deadlineFor(period);
     const pages = Math.max(1, Math.ceil((totals.active + totals.withdrawn) / RECORDS_PAGE_SIZE));
     const shown = Math.min(Math.max(1, page), pages);
@@ -167,13 +173,20 @@ export class ReturnsService {
       organisation,
       records,
       totals,
-      submissions: found.submissions,
+      submissions,
       page: shown,
       pages,
       editable: this.isEditable(row),
       submittable: canSubmitOn(period, this.today()),
       context: { today: this.today(), periodEnd: lastDayOf(period) },
     };
+  }
+
+  /** The records on the detail's page, whole, for the check page. */
+  wholeRecords(detail: ReturnDetail): Promise<RecordRow[]> {
+    return detail.row
+      ? repo.wholeRecordsPage(this.db, detail.row.id, detail.page, RECORDS_PAGE_SIZE)
+      : Promise.resolve([]);
   }
 
   /** During an amendment: each record's answers as last submitted, to show what has changed. */
