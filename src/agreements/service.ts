@@ -7,6 +7,7 @@ import { actorOf, audit, type Actor } from '../audit/audit.js';
 import { londonDateOf } from '../domain/periods.js';
 import * as repo from './repository.js';
 import { can } from '../domain/permissions.js';
+import { ShortCache } from '../lib/short-cache.js';
 
 export interface AgreementStatus {
   agreement: Awaited<ReturnType<typeof repo.currentWithAcceptance>>['agreement'];
@@ -20,6 +21,8 @@ export interface AgreementStatus {
 export type AcceptResult = 'accepted' | 'already_accepted' | 'no_agreement' | 'not_return_lead';
 
 export class AgreementsService {
+  private readonly statuses = new ShortCache<string, AgreementStatus>();
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -33,18 +36,23 @@ export class AgreementsService {
     return repo.currentAgreement(this.db, this.today());
   }
 
-  async statusFor(organisation: Pick<Organisation, 'id'>): Promise<AgreementStatus> {
-    const agreement = await this.current();
-    const acceptance = agreement
-      ? await repo.acceptanceOf(this.db, agreement.id, organisation.id)
-      : undefined;
-    const needed = agreement !== undefined && acceptance === undefined;
-    return {
-      agreement,
-      acceptance,
-      needed,
-      leads: needed ? await repo.returnLeadsOf(this.db, organisation.id) : [],
-    };
+  /**
+   * Whether the organisation must accept the version in force before it can submit. Every partner
+   * page that can submit shows it, so it is read through a short cache (signing checks afresh in its
+   * own transaction).
+   */
+  statusFor(organisation: Pick<Organisation, 'id'>): Promise<AgreementStatus> {
+    const today = this.today();
+    return this.statuses.get(`${today} ${organisation.id}`, async () => {
+      const { agreement, acceptance } = await repo.currentWithAcceptance(this.db, today, organisation.id);
+      const needed = agreement !== undefined && acceptance === undefined;
+      return {
+        agreement,
+        acceptance,
+        needed,
+        leads: needed ? await repo.returnLeadsOf(this.db, organisation.id) : [],
+      };
+    });
   }
 
   list() {
@@ -69,7 +77,7 @@ export class AgreementsService {
     actor: Actor,
   ): Promise<'published' | 'version_exists'> {
     const now = this.clock.now();
-    return this.db.transaction().execute(async (trx) => {
+    const result = await this.db.transaction().execute(async (trx) => {
       const inserted = await trx
         .insertInto('agreements')
         .values({ ...input, published_by: actor.label, published_at: now })
@@ -88,6 +96,9 @@ export class AgreementsService {
       });
       return 'published' as const;
     });
+    // Seen on this instance's next page at once; on others' within the short cache's two seconds.
+    this.statuses.changed();
+    return result;
   }
 
   /** The organisation's return lead accepts the version in force, for the organisation. */
@@ -101,7 +112,7 @@ export class AgreementsService {
     const agreement = await this.current();
     if (!agreement) return 'no_agreement';
     const now = this.clock.now();
-    return this.db.transaction().execute(async (trx) => {
+    const result = await this.db.transaction().execute(async (trx) => {
       const inserted = await trx
         .insertInto('agreement_acceptances')
         .values({
@@ -127,5 +138,8 @@ export class AgreementsService {
       });
       return 'accepted' as const;
     });
+    // Seen on this instance's next page at once; on others' within the short cache's two seconds.
+    this.statuses.changed();
+    return result;
   }
 }

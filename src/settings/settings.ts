@@ -5,6 +5,7 @@ import { audit, type Actor } from '../audit/audit.js';
 import { defaultReminderSchedule } from '../domain/reminders.js';
 import { defaultDisclosure } from '../domain/disclosure.js';
 import { defaultEarlyWarning } from '../domain/early-warning.js';
+import { ShortCache } from '../lib/short-cache.js';
 
 const offset = z.number().int().min(-20).max(30);
 
@@ -46,23 +47,11 @@ export const defaultSettings: Settings = {
   twoFactor: { partnersRequired: true, rememberBrowserDays: 30 },
 };
 
-/**
- * Settings change a few times a year and are read by nearly every page, so a page (outside a
- * transaction) may use what this process read in the last two seconds. A change made here is seen at
- * once; one made by another instance within two seconds. Transactions always read the table.
- */
-const CACHE_MS = 2_000;
-let generation = 0;
-const cache = new WeakMap<object, { generation: number; until: number; settings: Settings }>();
+// Settings change a few times a year and are read by nearly every page (see ShortCache for the rule).
+const cache = new ShortCache<object, Settings>(new WeakMap());
 
 export async function getSettings(db: DbOrTrx): Promise<Settings> {
-  if (db.isTransaction) return readSettings(db);
-  const hit = cache.get(db);
-  if (hit && hit.generation === generation && hit.until > performance.now()) return hit.settings;
-  const seen = generation;
-  const settings = await readSettings(db);
-  cache.set(db, { generation: seen, until: performance.now() + CACHE_MS, settings });
-  return settings;
+  return db.isTransaction ? readSettings(db) : cache.get(db, () => readSettings(db));
 }
 
 async function readSettings(db: DbOrTrx): Promise<Settings> {
@@ -72,7 +61,7 @@ async function readSettings(db: DbOrTrx): Promise<Settings> {
 }
 
 export async function putSetting(db: DbOrTrx, key: string, value: unknown, at: Date): Promise<void> {
-  generation += 1;
+  cache.changed();
   await db
     .insertInto('settings')
     .values({ key, value: JSON.stringify(value), updated_at: at })
@@ -86,7 +75,7 @@ export async function getSetting(db: DbOrTrx, key: string): Promise<unknown> {
 }
 
 export async function deleteSetting(db: DbOrTrx, key: string): Promise<void> {
-  generation += 1;
+  cache.changed();
   await db.deleteFrom('settings').where('key', '=', key).execute();
 }
 
@@ -105,5 +94,5 @@ export async function saveSettings(db: Db, next: Settings, actor: Actor, now: Da
     });
   });
   // Again after the commit: a page that read the old values while the transaction ran is not kept.
-  generation += 1;
+  cache.changed();
 }
