@@ -1,4 +1,5 @@
 // Helpers every view can use: formatting and the reference-list labels.
+import ejs from 'ejs';
 import type { Express } from 'express';
 import path from 'node:path';
 import * as reference from './domain/reference.js';
@@ -77,10 +78,16 @@ function formatDateTime(instant: Date | string | null | undefined): string {
 }
 
 export function setUpViews(app: Express): void {
+  const views = path.join(process.cwd(), 'views');
   app.set('view engine', 'ejs');
-  app.set('views', path.join(process.cwd(), 'views'));
+  app.set('views', views);
   // Compiled templates are cached in every environment: the pages are the hot path.
   app.set('view cache', true);
+  // Includes are named from the views folder ('/partials/top'), so rendering one never asks the file
+  // system where it is (a relative include is looked for on disk on every render).
+  app.engine('ejs', (file, data, callback) =>
+    ejs.renderFile(file, data as ejs.Data, { root: views, views: [views], cache: true }, callback),
+  );
   Object.assign(app.locals, {
     ref: reference,
     labelOf: reference.labelOf,
