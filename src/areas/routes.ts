@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { actorOf } from '../audit/audit.js';
 import { sourceField } from '../lib/form-fields.js';
 import { currentUser, requireCcsu } from '../middleware/auth.js';
-import { receiveOneFile } from '../middleware/file-upload.js';
-import { formOf, toFormErrors, validate, type FormErrors } from '../middleware/validation.js';
+import { fileHasProblems, receiveOneFile, uploadedFile } from '../middleware/file-upload.js';
+import { formOf, validate, type FormErrors } from '../middleware/validation.js';
 import type { AreasService } from './service.js';
 
 const populationFormSchema = z.object({
@@ -40,23 +40,10 @@ export function areasRouter(areas: AreasService): Router {
     ),
     async (req, res) => {
       const { source } = formOf(res, populationFormSchema);
-      const problem = res.locals.uploadProblem as string | undefined;
-      if (problem || !req.file)
-        return render(
-          res.status(400),
-          { source },
-          toFormErrors([{ field: 'file', message: problem ?? 'Select the CSV file of populations' }]),
-        );
-      const result = await areas.loadPopulations(req.file.buffer, source, actorOf(currentUser(req)));
-      if (!result.ok)
-        return render(
-          res.status(400),
-          { source },
-          toFormErrors([
-            { field: 'file', message: 'The file has problems, listed below. Nothing was saved' },
-          ]),
-          result.problems,
-        );
+      const { file, errors } = uploadedFile(req, res, 'Select the CSV file of populations');
+      if (errors) return render(res.status(400), { source }, errors);
+      const result = await areas.loadPopulations(file.buffer, source, actorOf(currentUser(req)));
+      if (!result.ok) return render(res.status(400), { source }, fileHasProblems(), result.problems);
       req.session.flash = `Populations loaded: ${result.rows} rows for ${result.years.join(', ')}`;
       res.redirect('/ccsu/areas');
     },

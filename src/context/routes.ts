@@ -11,14 +11,8 @@ import { dateParts, extractionDate, sourceField } from '../lib/form-fields.js';
 import { streamCsv, toAsync } from '../lib/exports.js';
 import { londonDateOf } from '../domain/periods.js';
 import { currentUser, requireCcsu } from '../middleware/auth.js';
-import { receiveOneFile } from '../middleware/file-upload.js';
-import {
-  formOf,
-  toFormErrors,
-  validate,
-  validateNoFields,
-  type FormErrors,
-} from '../middleware/validation.js';
+import { fileHasProblems, receiveOneFile, uploadedFile } from '../middleware/file-upload.js';
+import { formOf, validate, validateNoFields, type FormErrors } from '../middleware/validation.js';
 import type { Clock } from '../clock.js';
 import { contextDatasets, columnsOf, datasetOf, periodHint, type ContextDataset } from './datasets.js';
 import type { ContextService } from './service.js';
@@ -108,27 +102,16 @@ export function contextRouter(context: ContextService, clock: Clock): Router {
     async (req, res) => {
       const dataset = datasetFrom(req);
       const details = formOf(res, schema);
-      const problem = res.locals.uploadProblem as string | undefined;
-      if (problem || !req.file)
-        return renderDataset(
-          res.status(400),
-          dataset,
-          req.body as Record<string, unknown>,
-          toFormErrors([
-            { field: 'file', message: problem ?? `Select the CSV file of ${dataset.title.toLowerCase()}` },
-          ]),
-        );
-      const result = await context.receive(dataset, req.file.buffer, details, actorOf(currentUser(req)));
+      const values = req.body as Record<string, unknown>;
+      const { file, errors } = uploadedFile(
+        req,
+        res,
+        `Select the CSV file of ${dataset.title.toLowerCase()}`,
+      );
+      if (errors) return renderDataset(res.status(400), dataset, values, errors);
+      const result = await context.receive(dataset, file.buffer, details, actorOf(currentUser(req)));
       if (!result.ok)
-        return renderDataset(
-          res.status(400),
-          dataset,
-          req.body as Record<string, unknown>,
-          toFormErrors([
-            { field: 'file', message: 'The file has problems, listed below. Nothing was loaded' },
-          ]),
-          result.problems,
-        );
+        return renderDataset(res.status(400), dataset, values, fileHasProblems('loaded'), result.problems);
       res.redirect(`/ccsu/context/${dataset.id}/loads/${result.loadId}`);
     },
   );

@@ -8,14 +8,8 @@ import { HttpError } from '../lib/http-error.js';
 import { dateParts, extractionDate, sourceField } from '../lib/form-fields.js';
 import { streamCsv, toAsync } from '../lib/exports.js';
 import { currentUser, requireCcsu } from '../middleware/auth.js';
-import { receiveOneFile } from '../middleware/file-upload.js';
-import {
-  formOf,
-  toFormErrors,
-  validate,
-  validateNoFields,
-  type FormErrors,
-} from '../middleware/validation.js';
+import { fileHasProblems, receiveOneFile, uploadedFile } from '../middleware/file-upload.js';
+import { formOf, validate, validateNoFields, type FormErrors } from '../middleware/validation.js';
 import { checkIdParams } from '../lib/ids.js';
 import type { Clock } from '../clock.js';
 import { AUDIT_COLUMNS, auditTemplate } from './audit-csv.js';
@@ -78,23 +72,11 @@ export function coronersRouter(coroners: CoronersService, clock: Clock): Router 
     validate(schema, (req, res, errors) => render(res, req.body as Record<string, unknown>, errors)),
     async (req, res) => {
       const details = formOf(res, schema);
-      const problem = res.locals.uploadProblem as string | undefined;
-      if (problem || !req.file)
-        return render(
-          res.status(400),
-          req.body as Record<string, unknown>,
-          toFormErrors([{ field: 'file', message: problem ?? 'Select the CSV file of the audit' }]),
-        );
-      const result = await coroners.receive(req.file.buffer, details, actorOf(currentUser(req)));
-      if (!result.ok)
-        return render(
-          res.status(400),
-          req.body as Record<string, unknown>,
-          toFormErrors([
-            { field: 'file', message: 'The file has problems, listed below. Nothing was loaded' },
-          ]),
-          result.problems,
-        );
+      const values = req.body as Record<string, unknown>;
+      const { file, errors } = uploadedFile(req, res, 'Select the CSV file of the audit');
+      if (errors) return render(res.status(400), values, errors);
+      const result = await coroners.receive(file.buffer, details, actorOf(currentUser(req)));
+      if (!result.ok) return render(res.status(400), values, fileHasProblems('loaded'), result.problems);
       res.redirect(`/ccsu/coroners/loads/${result.loadId}`);
     },
   );

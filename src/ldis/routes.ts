@@ -15,7 +15,7 @@ import {
   validateNoFields,
   type FormErrors,
 } from '../middleware/validation.js';
-import { receiveOneFile } from '../middleware/file-upload.js';
+import { fileHasProblems, receiveOneFile, uploadedFile } from '../middleware/file-upload.js';
 import type { LdisService } from './service.js';
 
 export const severities = [
@@ -97,21 +97,10 @@ export function ldisRouter(ldis: LdisService): Router {
     receiveOneFile({ maxBytes: 1024 * 1024 }),
     validateNoFields(),
     async (req, res) => {
-      const problem = res.locals.uploadProblem as string | undefined;
-      if (problem || !req.file)
-        return renderList(
-          res.status(400),
-          toFormErrors([{ field: 'file', message: problem ?? 'Select a CSV file of alerts' }]),
-        );
-      const result = await ldis.loadFile(req.file.buffer, actorOf(currentUser(req)));
-      if (!result.ok)
-        return renderList(
-          res.status(400),
-          toFormErrors([
-            { field: 'file', message: 'The file has problems, listed below. Nothing was saved' },
-          ]),
-          result.problems,
-        );
+      const { file, errors } = uploadedFile(req, res, 'Select a CSV file of alerts');
+      if (errors) return renderList(res.status(400), errors);
+      const result = await ldis.loadFile(file.buffer, actorOf(currentUser(req)));
+      if (!result.ok) return renderList(res.status(400), fileHasProblems(), result.problems);
       req.session.flash = `LDIS alerts loaded: ${result.added} added${result.alreadyHere ? `, ${result.alreadyHere} already here` : ''}`;
       res.redirect('/ccsu/ldis');
     },

@@ -3,6 +3,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import multer from 'multer';
 import { CsrfError, formTokenValid } from './csrf.js';
+import { toFormErrors, type FormErrors } from './validation.js';
 
 /**
  * Puts the file on req.file, or a message for the page on res.locals.uploadProblem ("must be smaller
@@ -28,4 +29,26 @@ export function receiveOneFile(options: { maxBytes: number; fields?: number }) {
     if (!formTokenValid(res)) throw new CsrfError('invalid csrf token');
     next();
   };
+}
+
+/**
+ * After receiveOneFile: the file, or the error to show by the form's file field — the upload's own
+ * problem (too big, not received) or, when no file was chosen, `whenMissing`.
+ */
+export function uploadedFile(
+  req: Request,
+  res: Response,
+  whenMissing: string,
+): { file: Express.Multer.File; errors?: undefined } | { file?: undefined; errors: FormErrors } {
+  const problem = res.locals.uploadProblem as string | undefined;
+  if (problem || !req.file)
+    return { errors: toFormErrors([{ field: 'file', message: problem ?? whenMissing }]) };
+  return { file: req.file };
+}
+
+/** The file field's error when the file's rows have problems, which the page lists below it. */
+export function fileHasProblems(nothing: 'saved' | 'loaded' = 'saved'): FormErrors {
+  return toFormErrors([
+    { field: 'file', message: `The file has problems, listed below. Nothing was ${nothing}` },
+  ]);
 }
