@@ -12,9 +12,19 @@ const londonDate = new Intl.DateTimeFormat('en-CA', {
   day: '2-digit',
 });
 
+// England's clocks change on the hour, so every instant in one minute has the same English date: the
+// last minute's answer is kept (a page asks for "today" several times).
+let lastMinute = NaN;
+let lastDate = '';
+
 /** The calendar date in England at an instant; deadlines and "today" are English dates. */
 export function londonDateOf(instant: Date): IsoDate {
-  return londonDate.format(instant);
+  const minute = Math.floor(instant.getTime() / 60_000);
+  if (minute !== lastMinute) {
+    lastDate = londonDate.format(instant);
+    lastMinute = minute;
+  }
+  return lastDate;
 }
 
 export function periodOf(date: IsoDate): Period {
@@ -136,9 +146,18 @@ export function workingDayOffset(date: IsoDate, n: number): IsoDate {
   return n === 0 ? date : addWorkingDays(date, n);
 }
 
+const deadlines = new Map<string, IsoDate>();
+
 /** The deadline of a period's return: the nth working day after the month ends. */
 export function deadlineOf(period: Period, workingDays: number): IsoDate {
-  return addWorkingDays(lastDayOf(period), workingDays);
+  // Worked out day by day against the bank holidays, and asked for on every return page: kept once known.
+  const key = `${period} ${workingDays}`;
+  let deadline = deadlines.get(key);
+  if (deadline === undefined) {
+    deadline = addWorkingDays(lastDayOf(period), workingDays);
+    deadlines.set(key, deadline);
+  }
+  return deadline;
 }
 
 /** A return can be submitted from the first day of the following month. */
