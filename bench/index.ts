@@ -244,9 +244,17 @@ async function pageFigures() {
   }
   await load(`${base}/returns/2026-03`, { cookie: session });
   await load(`${floorBase}/floor`, { cookie: session });
-  const returnPage = await load(`${base}/returns/2026-03`, { cookie: session });
-  const floorPage = await load(`${floorBase}/floor`, { cookie: session });
-  if (floorPage.errors > 0) throw new Error('the floor page answered with errors');
+  // Two pages measured one after the other on a shared two-core machine differ by several points from
+  // run to run: three rounds, each the return page then the floor, and the round with the middle ratio.
+  const rounds = [];
+  for (let round = 0; round < 3; round += 1) {
+    const returnPage = await load(`${base}/returns/2026-03`, { cookie: session });
+    const floorPage = await load(`${floorBase}/floor`, { cookie: session });
+    if (floorPage.errors > 0) throw new Error('the floor page answered with errors');
+    rounds.push({ returnPage, floorPage, ratio: returnPage.rps / floorPage.rps });
+  }
+  const ratios = rounds.map((r) => r.ratio);
+  const { returnPage, floorPage } = rounds.sort((a, b) => a.ratio - b.ratio)[1]!;
 
   server.close();
   bareServer.close();
@@ -258,6 +266,7 @@ async function pageFigures() {
     barePage,
     returnPage,
     floorPage,
+    ratios,
     sizes: { returnPage: html.length, barePage: bareHtml.length },
   };
 }
@@ -313,7 +322,7 @@ console.log(
   `  the bare page behind only the session (read from PostgreSQL), CSRF and signed-in user (the floor): ${fmt(pages.floorPage.rps)} req/s, p99 ${pages.floorPage.p99} ms, ${((pages.floorPage.nodeCpu * 1000) / pages.floorPage.rps).toFixed(2)} ms of Node CPU a request`,
 );
 console.log(
-  `  return page = ${((pages.returnPage.rps / pages.floorPage.rps) * 100).toFixed(0)} % of the floor's throughput (target ≥ 50 %), p99 ${pages.returnPage.p99} ms (target < 100 ms), ${((pages.returnPage.nodeCpu * 1000) / pages.returnPage.rps).toFixed(2)} ms of Node CPU a request`,
+  `  return page = ${((pages.returnPage.rps / pages.floorPage.rps) * 100).toFixed(0)} % of the floor's throughput (the middle of rounds at ${pages.ratios.map((r) => (r * 100).toFixed(0)).join(', ')} %; target ≥ 50 %), p99 ${pages.returnPage.p99} ms (target < 100 ms), ${((pages.returnPage.nodeCpu * 1000) / pages.returnPage.rps).toFixed(2)} ms of Node CPU a request`,
 );
 if (only === 'page') process.exit(0);
 await printReminders();
