@@ -8,7 +8,6 @@ import { dashboardView } from '../dashboard/view-filters.js';
 import { dashboardPages, type DashboardService } from '../dashboard/service.js';
 import type { CoronersService } from './service.js';
 import type { AlertsService } from '../dashboard/alerts.js';
-import { groupOverlapping } from '../domain/early-warning.js';
 import { showCompleteness } from './present.js';
 
 export function completenessRouter(
@@ -33,7 +32,7 @@ export function completenessRouter(
       ...view,
       years,
       chosen,
-      warnings: view.exact ? groupOverlapping(await alerts.unacknowledged()).length : 0,
+      warnings: view.exact ? await alerts.waitingCount() : 0,
     });
   });
   return router;

@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
 import type { Db, DbOrTrx } from '../db/database.js';
 import type { User } from '../db/types.js';
 import { actorOf, audit } from '../audit/audit.js';
-import { concernsLabel, findClusters, type Cluster } from '../domain/early-warning.js';
+import { concernsLabel, findClusters, groupOverlapping, type Cluster } from '../domain/early-warning.js';
 import { addDays, formatDate, londonDateOf } from '../domain/periods.js';
 import { substances } from '../domain/reference.js';
 import { enqueue } from '../mail/outbox.js';
@@ -178,6 +178,11 @@ export class AlertsService {
       },
       now,
     );
+  }
+
+  /** How many warnings (overlapping alerts counted once) wait for CCSU: the dashboard pages' banner. */
+  async waitingCount(): Promise<number> {
+    return groupOverlapping(await this.unacknowledged()).length;
   }
 
   async unacknowledged(): Promise<AlertView[]> {

@@ -5,7 +5,6 @@ import { HttpError } from '../lib/http-error.js';
 import * as ref from '../domain/reference.js';
 import { requireSignedIn } from '../middleware/auth.js';
 import type { AlertsService } from './alerts.js';
-import { groupOverlapping } from '../domain/early-warning.js';
 import { sendFigureCsv } from './figure-csv.js';
 import type { PictureService } from './picture-service.js';
 import { dashboardPages, type DashboardService } from './service.js';
@@ -31,7 +30,7 @@ export function pictureRouter(
       ...view,
       ...built,
       ref,
-      warnings: view.exact ? groupOverlapping(await alerts.unacknowledged()).length : 0,
+      warnings: view.exact ? await alerts.waitingCount() : 0,
       scripts: ['/assets/chart.umd.min.js', '/assets/charts.js'],
     });
   });

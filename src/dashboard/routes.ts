@@ -46,7 +46,7 @@ export function dashboardRouter(
       rates,
       ...view,
       ref,
-      warnings: exact ? groupOverlapping(await alerts.unacknowledged()).length : 0,
+      warnings: exact ? await alerts.waitingCount() : 0,
       reminders:
         page.slug === 'reminders'
           ? {
