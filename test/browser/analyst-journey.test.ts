@@ -1,32 +1,21 @@
 // The CCSU month in Chromium: who has not returned, the possible duplicate reviewed and linked, the case
 // page, a query raised, the month locked and the records downloaded — by the labels, with axe on every page.
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   addCompleteRecord,
   completeRecordSections,
   createOrganisation,
-  createTestApp,
   createUser,
   signedIn,
-  type TestApp,
 } from '../helpers/app.js';
-import {
-  expectAccessible,
-  launchBrowser,
-  serve,
-  watchConsole,
-  signInThroughPage,
-} from '../helpers/browser.js';
+import { expectAccessible, watchConsole, signInThroughPage, useBrowserApp } from '../helpers/browser.js';
 import type { User } from '../../src/db/types.js';
 
 jest.setTimeout(120_000);
 
-let t: TestApp;
-let server: Awaited<ReturnType<typeof serve>>;
-let browser: Browser;
 let page: Page;
 let admin: User;
 let consoleProblems: string[];
@@ -34,7 +23,7 @@ let treatmentPartner: Awaited<ReturnType<typeof signedIn>>;
 
 /** A partner adds one complete death through the pages and submits March. */
 async function submitMarch(orgId: number, ref: string, deathDay: string) {
-  const agent = await signedIn(t, await createUser(t, 'partner', orgId));
+  const agent = await signedIn(journey.t, await createUser(journey.t, 'partner', orgId));
   const id = await addCompleteRecord(agent, '2026-03', ref);
   const death = await agent.submit(`/returns/2026-03/records/${id}/death`, {
     ...completeRecordSections(ref).death,
@@ -50,8 +39,8 @@ async function submitMarch(orgId: number, ref: string, deathDay: string) {
   return agent;
 }
 
-beforeAll(async () => {
-  t = await createTestApp({ now: '2026-04-10T10:00:00Z' }); // March returns open, deadline 15 April
+const journey = useBrowserApp({ now: '2026-04-10T10:00:00Z' }, async (t) => {
+  // March returns open, deadline 15 April
   const coroner = await createOrganisation(t, {
     name: 'Hertfordshire Coroner',
     code: 'COR',
@@ -70,23 +59,15 @@ beforeAll(async () => {
   admin = await createUser(t, 'ccsu_admin');
   t.clock.set(new Date('2026-04-20T09:00:00Z')); // past the deadline: Quiet Housing is overdue
   await treatmentPartner.signInAgain(); // ten days later: the partner signs in again
-  server = await serve(t.app);
-  browser = await launchBrowser();
-  page = await (await browser.newContext({ acceptDownloads: true })).newPage();
+  page = await (await journey.browser.newContext({ acceptDownloads: true })).newPage();
   consoleProblems = watchConsole(page);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await t.close();
 });
 
 const heading = () => page.getByRole('heading', { level: 1 }).textContent();
 
 describe('an analyst’s month in the browser', () => {
   it('when the analyst opens compliance then the overdue organisation is shown by text, not colour', async () => {
-    await signInThroughPage(page, server.baseUrl, admin, t);
+    await signInThroughPage(page, journey.baseUrl, admin, journey.t);
     await page.getByRole('link', { name: 'Compliance' }).click();
     expect(await heading()).toBe('Compliance');
     const quiet = page.getByRole('row', { name: /Quiet Housing/ });
@@ -144,7 +125,7 @@ describe('an analyst’s month in the browser', () => {
     expect(table).toContain('Herts Community Treatment');
     expect(table).toContain('Best evidenced');
     await expectAccessible(page);
-    const records = await t.db.selectFrom('records').select('case_id').execute();
+    const records = await journey.t.db.selectFrom('records').select('case_id').execute();
     expect(new Set(records.map((r) => r.case_id)).size).toBe(1);
   });
 
@@ -158,7 +139,7 @@ describe('an analyst’s month in the browser', () => {
     await page.getByLabel('Question for the partner').fill('The coroner has 14 March: please check.');
     await page.getByRole('button', { name: 'Send question' }).click();
     await page.waitForLoadState('domcontentloaded');
-    const query = await t.db.selectFrom('queries').selectAll().executeTakeFirstOrThrow();
+    const query = await journey.t.db.selectFrom('queries').selectAll().executeTakeFirstOrThrow();
     expect(query).toMatchObject({ field: 'date_of_death', status: 'open' });
   });
 
@@ -176,7 +157,7 @@ describe('an analyst’s month in the browser', () => {
   });
 
   it('when the admin locks March then the month says so and partners cannot change it', async () => {
-    await page.goto(`${server.baseUrl}/ccsu?period=2026-03`);
+    await page.goto(`${journey.baseUrl}/ccsu?period=2026-03`);
     await page.getByRole('button', { name: 'Lock March 2026 for all organisations' }).click();
     await page.waitForLoadState('domcontentloaded');
     // A confirmation page names what will be locked before anything is.
@@ -187,7 +168,7 @@ describe('an analyst’s month in the browser', () => {
     await page.getByRole('button', { name: 'Lock March 2026', exact: true }).click();
     await page.waitForLoadState('domcontentloaded');
     await expectAccessible(page);
-    const returns = await t.db
+    const returns = await journey.t.db
       .selectFrom('returns')
       .select('locked_at')
       .where('period', '=', '2026-03')
@@ -205,7 +186,7 @@ describe('an analyst’s month in the browser', () => {
       '/returns/2026-03',
     );
     expect(refused.status).toBe(403);
-    expect(await t.db.selectFrom('records').select('id').execute()).toHaveLength(2);
+    expect(await journey.t.db.selectFrom('records').select('id').execute()).toHaveLength(2);
     expect(consoleProblems.filter((p) => !p.includes('400 (Bad Request)'))).toEqual([]);
   });
 });

@@ -1,32 +1,27 @@
 // CCSU builds the partnership picture in Chromium, by the pages' labels: loads each context dataset from
 // its own template (checked, previewed, confirmed), enters an LDIS alert, then opens the partnership
 // picture and filters it to one area. axe on each new page at 1280 and 375 px.
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { createOrganisation, createTestApp, createUser, type TestApp } from '../helpers/app.js';
+import type { Page } from 'playwright-core';
+import { createOrganisation, createUser } from '../helpers/app.js';
 import {
   expectAccessibleAtBothWidths,
-  launchBrowser,
-  serve,
   signInThroughPage,
   watchConsole,
+  useBrowserApp,
 } from '../helpers/browser.js';
 import { submittedRecord } from '../helpers/records.js';
 import type { User } from '../../src/db/types.js';
 
 jest.setTimeout(180_000);
 
-let t: TestApp;
-let server: Awaited<ReturnType<typeof serve>>;
-let browser: Browser;
 let analyst: User;
 const files = mkdtempSync(path.join(tmpdir(), 'drd-context-'));
 
-beforeAll(async () => {
-  t = await createTestApp({ now: '2026-04-20T10:00:00Z' });
+const journey = useBrowserApp({ now: '2026-04-20T10:00:00Z' }, async (t) => {
   const org = await createOrganisation(t, { name: 'Treatment', code: 'TRE' });
   await submittedRecord(t, org, {
     date_of_death: '2026-01-10',
@@ -34,14 +29,6 @@ beforeAll(async () => {
     residence_area: 'broxbourne',
   });
   analyst = await createUser(t, 'ccsu_analyst');
-  server = await serve(t.app);
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await t.close();
 });
 
 /** Downloads the dataset's template from its page, as the analyst would, and keeps it as a file. */
@@ -57,9 +44,11 @@ async function templateOf(page: Page, title: string): Promise<string> {
 
 describe('building the partnership picture', () => {
   it('when CCSU loads each dataset from its template and adds an LDIS alert then the picture shows them, filtered by area', async () => {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    const page = await (
+      await journey.browser.newContext({ viewport: { width: 1280, height: 900 } })
+    ).newPage();
     const problems = watchConsole(page);
-    await signInThroughPage(page, server.baseUrl, analyst, t);
+    await signInThroughPage(page, journey.baseUrl, analyst, journey.t);
 
     for (const title of ['Ambulance call-outs', 'Hospital admissions', 'ONS deaths registered']) {
       await page.getByRole('link', { name: 'Context data' }).first().click();

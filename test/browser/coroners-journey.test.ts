@@ -1,31 +1,25 @@
 // CCSU measure the return against the Coroners Audit in Chromium, by the pages' labels: load an audit
 // file, decide a near match, read completeness, open the printable briefing. axe at 1280 and 375 px.
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { createOrganisation, createTestApp, createUser, type TestApp } from '../helpers/app.js';
+import { createOrganisation, createUser } from '../helpers/app.js';
 import {
   expectAccessibleAtBothWidths,
-  launchBrowser,
-  serve,
   signInThroughPage,
   watchConsole,
+  useBrowserApp,
 } from '../helpers/browser.js';
 import { submittedRecord } from '../helpers/records.js';
 import type { User } from '../../src/db/types.js';
 
 jest.setTimeout(180_000);
 
-let t: TestApp;
-let server: Awaited<ReturnType<typeof serve>>;
-let browser: Browser;
 let analyst: User;
 const file = path.join(mkdtempSync(path.join(tmpdir(), 'drd-audit-')), 'audit.csv');
 
-beforeAll(async () => {
-  t = await createTestApp({ now: '2026-04-20T10:00:00Z' });
+const journey = useBrowserApp({ now: '2026-04-20T10:00:00Z' }, async (t) => {
   const org = await createOrganisation(t, { name: 'Treatment', code: 'TRE' });
   // A partner's report with no linkage key: the audit's inquest matches it only nearly.
   await submittedRecord(t, org, {
@@ -45,21 +39,15 @@ beforeAll(async () => {
     ].join('\n'),
   );
   analyst = await createUser(t, 'ccsu_analyst');
-  server = await serve(t.app);
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await t.close();
 });
 
 describe('measuring completeness against the Coroners Audit', () => {
   it('when CCSU load the audit, link a near match and read completeness then the briefing is ready to print', async () => {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    const page = await (
+      await journey.browser.newContext({ viewport: { width: 1280, height: 900 } })
+    ).newPage();
     const problems = watchConsole(page);
-    await signInThroughPage(page, server.baseUrl, analyst, t);
+    await signInThroughPage(page, journey.baseUrl, analyst, journey.t);
 
     await page.getByRole('link', { name: 'Context data' }).first().click();
     await page.getByRole('link', { name: 'Coroners Audit' }).click();

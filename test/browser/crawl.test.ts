@@ -1,28 +1,16 @@
 // Every page a person can reach by following links, as each role, at 375 px: nothing scrolls sideways
 // and axe finds nothing. One page per route (ids and query strings aside), so new pages join by
 // themselves.
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { Browser } from 'playwright-core';
-import {
-  addCompleteRecord,
-  createOrganisation,
-  createTestApp,
-  createUser,
-  signedIn,
-  type TestApp,
-} from '../helpers/app.js';
-import { expectAccessible, launchBrowser, serve, signInThroughPage } from '../helpers/browser.js';
+import { describe, expect, it, jest } from '@jest/globals';
+import { addCompleteRecord, createOrganisation, createUser, signedIn } from '../helpers/app.js';
+import { expectAccessible, signInThroughPage, useBrowserApp } from '../helpers/browser.js';
 import type { User } from '../../src/db/types.js';
 
 jest.setTimeout(300_000);
 
-let t: TestApp;
-let server: Awaited<ReturnType<typeof serve>>;
-let browser: Browser;
 const users = {} as Record<'partner' | 'ccsu_analyst' | 'ccsu_admin', User>;
 
-beforeAll(async () => {
-  t = await createTestApp({ now: '2026-04-20T10:00:00Z' });
+const journey = useBrowserApp({ now: '2026-04-20T10:00:00Z' }, async (t) => {
   const org = await createOrganisation(t, {
     name: 'Crawl Treatment Service',
     code: 'CRW',
@@ -35,14 +23,6 @@ beforeAll(async () => {
   await addCompleteRecord(partner, '2026-03', 'CRW-2026-001');
   await partner.submit('/returns/2026-03/submit', { declaration: 'yes' }, '/returns/2026-03/check');
   await addCompleteRecord(partner, '2026-04', 'CRW-2026-002');
-  server = await serve(t.app);
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await t.close();
 });
 
 /** One address per route: ids become :id, query strings are dropped. */
@@ -52,9 +32,9 @@ const skip = /^\/(sign-out|signed-out|api\/|assets\/)|\.(csv|xlsx|json)$|\/html$
 for (const role of ['partner', 'ccsu_analyst', 'ccsu_admin'] as const) {
   describe(`every page as a ${role}`, () => {
     it('when each page reachable by links is opened on a phone then it fits 375 px and axe finds nothing', async () => {
-      const context = await browser.newContext({ viewport: { width: 375, height: 800 } });
+      const context = await journey.browser.newContext({ viewport: { width: 375, height: 800 } });
       const page = await context.newPage();
-      await signInThroughPage(page, server.baseUrl, users[role], t);
+      await signInThroughPage(page, journey.baseUrl, users[role], journey.t);
       const seen = new Set<string>();
       const queue = [new URL(page.url()).pathname];
       const tooWide: string[] = [];
@@ -63,7 +43,7 @@ for (const role of ['partner', 'ccsu_analyst', 'ccsu_admin'] as const) {
         const path = queue.shift()!;
         if (seen.has(routeOf(path))) continue;
         seen.add(routeOf(path));
-        const response = await page.goto(`${server.baseUrl}${path}`);
+        const response = await page.goto(`${journey.baseUrl}${path}`);
         if (!response || response.status() >= 400 || !response.headers()['content-type']?.includes('html'))
           continue;
         visited += 1;

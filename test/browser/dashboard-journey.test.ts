@@ -1,39 +1,29 @@
 // The dashboard in Chromium: an analyst reads each page (charts drawn from the tables), filters it,
 // acknowledges an early warning and issues a feed token; a partner sees the same pages suppressed.
 // axe on every page; each chart page is screenshotted once into test-results/ to be looked at.
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { createTestApp, createUser, type TestApp } from '../helpers/app.js';
-import {
-  expectAccessible,
-  launchBrowser,
-  serve,
-  watchConsole,
-  signInThroughPage,
-} from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { createUser } from '../helpers/app.js';
+import { expectAccessible, watchConsole, signInThroughPage, useBrowserApp } from '../helpers/browser.js';
 import { loadFixture } from '../dashboard/fixture.js';
 import { submittedRecord } from '../helpers/records.js';
 import type { User } from '../../src/db/types.js';
 
 jest.setTimeout(120_000);
 
-let t: TestApp;
-let server: Awaited<ReturnType<typeof serve>>;
-let browser: Browser;
 let admin: User;
 let partner: User;
 const shots = 'test-results/dashboard';
 
 async function signIn(user: User): Promise<{ page: Page; problems: string[] }> {
-  const page = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
+  const page = await (await journey.browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
   const problems = watchConsole(page);
-  await signInThroughPage(page, server.baseUrl, user, t);
+  await signInThroughPage(page, journey.baseUrl, user, journey.t);
   return { page, problems };
 }
 
-beforeAll(async () => {
-  t = await createTestApp({ now: '2026-04-20T10:00:00Z' });
+const journey = useBrowserApp({ now: '2026-04-20T10:00:00Z' }, async (t) => {
   const { treatment } = await loadFixture(t);
   // A nitazene cluster for the early warning.
   for (const day of ['02', '06', '09'])
@@ -48,15 +38,7 @@ beforeAll(async () => {
   await t.services.alerts.detect();
   admin = await createUser(t, 'ccsu_admin');
   partner = await createUser(t, 'partner', treatment.id);
-  server = await serve(t.app);
-  browser = await launchBrowser();
   mkdirSync(shots, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await t.close();
 });
 
 describe('the dashboard in the browser', () => {
@@ -97,7 +79,7 @@ describe('the dashboard in the browser', () => {
 
   it('when the analyst filters then the URL keeps the filters and the figures follow them', async () => {
     const { page } = await signIn(admin);
-    await page.goto(`${server.baseUrl}/dashboard/areas`);
+    await page.goto(`${journey.baseUrl}/dashboard/areas`);
     await page.getByText(/^Filter:/).click();
     await page.getByLabel('From month').fill('2026-13');
     await page.getByRole('button', { name: 'Apply filters' }).click();
@@ -127,7 +109,7 @@ describe('the dashboard in the browser', () => {
 
   it('when the analyst acknowledges the early warning then it goes', async () => {
     const { page } = await signIn(admin);
-    await page.goto(`${server.baseUrl}/dashboard`);
+    await page.goto(`${journey.baseUrl}/dashboard`);
     await page.getByRole('region', { name: 'Early warning' }).getByRole('link', { name: 'review' }).click();
     await page.waitForLoadState('domcontentloaded');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Early warnings');
@@ -142,7 +124,7 @@ describe('the dashboard in the browser', () => {
     expect(await page.getByRole('alert').textContent()).toContain('Early warning acknowledged');
     expect(await page.locator('main').textContent()).toContain('Cocaine');
     expect(await page.locator('main').textContent()).not.toContain('Nitazene');
-    await page.goto(`${server.baseUrl}/dashboard`);
+    await page.goto(`${journey.baseUrl}/dashboard`);
     expect(await page.getByRole('region', { name: 'Early warning' }).textContent()).toContain(
       '1 open early warning – review',
     );
@@ -160,7 +142,7 @@ describe('the dashboard in the browser', () => {
     const token = await page.getByLabel('Token').inputValue();
     expect(token).toMatch(/^drd_/);
     await expectAccessible(page);
-    const feed = await page.request.get(`${server.baseUrl}/api/v1/aggregates/cases.csv`, {
+    const feed = await page.request.get(`${journey.baseUrl}/api/v1/aggregates/cases.csv`, {
       headers: { Authorization: `Bearer ${token}` },
     });
     expect(feed.status()).toBe(200);
@@ -174,7 +156,7 @@ describe('the dashboard in the browser', () => {
   it('when a partner opens the dashboard then small counts are * and no alert or compliance page shows', async () => {
     const { page, problems } = await signIn(partner);
     await page.getByRole('link', { name: 'Dashboard' }).click();
-    await page.goto(`${server.baseUrl}/dashboard/areas?from=2026-01&to=2026-03`);
+    await page.goto(`${journey.baseUrl}/dashboard/areas?from=2026-01&to=2026-03`);
     const table = page.getByRole('table', { name: /area of residence/ });
     expect(await table.getByRole('row', { name: /Dacorum/ }).textContent()).toContain('*');
     expect(await page.getByRole('region', { name: 'Early warning' }).count()).toBe(0);

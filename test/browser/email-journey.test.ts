@@ -1,30 +1,26 @@
 // From the reminder email to a nil return in Chromium, and an admin reading that email in the outbox,
 // with axe on every page.
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
-import { createOrganisation, createTestApp, createUser, type TestApp } from '../helpers/app.js';
+import { describe, expect, it, jest } from '@jest/globals';
+import type { Page } from 'playwright-core';
+import { createOrganisation, createUser } from '../helpers/app.js';
 import {
   expectAccessible,
   expectAccessibleAtBothWidths,
-  launchBrowser,
-  serve,
   watchConsole,
   signInThroughPage,
+  useBrowserApp,
 } from '../helpers/browser.js';
 import type { User } from '../../src/db/types.js';
 import { codeAt } from '../../src/accounts/totp.js';
 
 jest.setTimeout(120_000);
 
-let t: TestApp;
-let server: Awaited<ReturnType<typeof serve>>;
-let browser: Browser;
 let page: Page;
 let admin: User;
 let consoleProblems: string[];
 
-beforeAll(async () => {
-  t = await createTestApp({ now: '2026-04-13T08:00:00Z' }); // "due soon" day for March
+const journey = useBrowserApp({ now: '2026-04-13T08:00:00Z' }, async (t) => {
+  // "due soon" day for March
   admin = await createUser(t, 'ccsu_admin');
   await createOrganisation(t, {
     name: 'Haven Housing',
@@ -33,25 +29,17 @@ beforeAll(async () => {
     return_contacts: ['duty@haven.test'],
   });
   await t.services.reminders.run();
-  server = await serve(t.app);
-  browser = await launchBrowser();
-  page = await (await browser.newContext()).newPage();
+  page = await (await journey.browser.newContext()).newPage();
   consoleProblems = watchConsole(page);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await t.close();
 });
 
 describe('a nil return from the reminder email', () => {
   it('when the partner follows the link and presses the one button then the nil return is made', async () => {
-    const email = (await t.db.selectFrom('outbox').selectAll().execute()).find((m) =>
+    const email = (await journey.t.db.selectFrom('outbox').selectAll().execute()).find((m) =>
       m.to_addresses.includes('duty@haven.test'),
     )!;
     const link = /http:\/\/drd\.test(\/nil\/[\w-]+)/.exec(email.text)![1]!;
-    await page.goto(`${server.baseUrl}${link}`);
+    await page.goto(`${journey.baseUrl}${link}`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(
       'Make a nil return for March 2026',
     );
@@ -60,13 +48,13 @@ describe('a nil return from the reminder email', () => {
     await page.waitForLoadState('domcontentloaded');
     expect(await page.locator('.govuk-panel').textContent()).toContain('DRD-2026-03-HAV-1');
     await expectAccessible(page);
-    const ret = await t.db.selectFrom('returns').select(['state']).executeTakeFirstOrThrow();
+    const ret = await journey.t.db.selectFrom('returns').select(['state']).executeTakeFirstOrThrow();
     expect(ret.state).toBe('nil');
   });
 
   it('when an admin opens the outbox then the reminder is listed, but its personal nil-return link cannot be read', async () => {
-    await signInThroughPage(page, server.baseUrl, admin, t);
-    await page.goto(`${server.baseUrl}/admin/outbox`);
+    await signInThroughPage(page, journey.baseUrl, admin, journey.t);
+    await page.goto(`${journey.baseUrl}/admin/outbox`);
     await expectAccessible(page);
     await page
       .getByRole('link', { name: /Reminder: your March 2026/ })
@@ -78,9 +66,9 @@ describe('a nil return from the reminder email', () => {
       await page.getByRole('link', { name: 'Open the HTML email as the recipient sees it' }).count(),
     ).toBe(0);
     expect(await page.locator('main').textContent()).not.toContain('/nil/');
-    await page.goto(`${server.baseUrl}/admin/settings`);
+    await page.goto(`${journey.baseUrl}/admin/settings`);
     await expectAccessible(page);
-    await page.goto(`${server.baseUrl}/ccsu?period=2026-03`);
+    await page.goto(`${journey.baseUrl}/ccsu?period=2026-03`);
     await expectAccessible(page);
   });
 });
@@ -97,7 +85,7 @@ describe('an invited analyst’s second factor', () => {
     ]);
   };
   const signInWithPassword = async () => {
-    await analystPage.goto(`${server.baseUrl}/sign-in`);
+    await analystPage.goto(`${journey.baseUrl}/sign-in`);
     await analystPage.getByLabel('Email address').fill(analystEmail);
     await analystPage.getByLabel('Password').fill('a long and private passphrase');
     await press('Sign in');
@@ -108,20 +96,20 @@ describe('an invited analyst’s second factor', () => {
   };
 
   it('when the admin invites an analyst then the analyst sets a password and an authenticator app', async () => {
-    await page.goto(`${server.baseUrl}/admin/users/invite`);
+    await page.goto(`${journey.baseUrl}/admin/users/invite`);
     await page.getByLabel('Email address').fill(analystEmail);
     await page.getByLabel('CCSU analyst').check();
     await page.getByRole('button', { name: 'Send invitation' }).click();
     await page.waitForLoadState('domcontentloaded');
     // The invitee's inbox: the message the sender would deliver (nobody can read it in the app).
-    const invitation = (await t.db.selectFrom('outbox').selectAll().execute()).find((m) =>
+    const invitation = (await journey.t.db.selectFrom('outbox').selectAll().execute()).find((m) =>
       m.to_addresses.includes(analystEmail),
     )!;
     const link = /http:\/\/drd\.test(\/invitations\/[\w-]+)/.exec(invitation.text)![1]!;
 
-    analystPage = await (await browser.newContext()).newPage();
+    analystPage = await (await journey.browser.newContext()).newPage();
     const problems = watchConsole(analystPage);
-    await analystPage.goto(`${server.baseUrl}${link}`);
+    await analystPage.goto(`${journey.baseUrl}${link}`);
     await analystPage.getByLabel('Create a password').fill('a long and private passphrase');
     await analystPage.getByLabel('Confirm your password').fill('a long and private passphrase');
     await press('Set password and sign in');
@@ -132,7 +120,7 @@ describe('an invited analyst’s second factor', () => {
     await press('Continue');
     expect(await analystPage.locator('#code-error').textContent()).toContain('Enter the 6-digit code');
     await expectAccessibleAtBothWidths(analystPage);
-    await analystPage.getByLabel('Enter the code from the app').fill(codeAt(key, t.clock.now()));
+    await analystPage.getByLabel('Enter the code from the app').fill(codeAt(key, journey.t.clock.now()));
     await press('Continue');
     expect(await heading()).toBe('Save your recovery codes');
     await expectAccessibleAtBothWidths(analystPage);
@@ -143,7 +131,7 @@ describe('an invited analyst’s second factor', () => {
     await signOut();
 
     // Next time: the password, then a code from the app (30 seconds later, a new code).
-    t.clock.advance(30_000);
+    journey.t.clock.advance(30_000);
     await signInWithPassword();
     expect(await analystPage.getByRole('heading', { level: 1 }).textContent()).toBe(
       'Enter the code from your authenticator app',
@@ -152,7 +140,7 @@ describe('an invited analyst’s second factor', () => {
     await expectAccessibleAtBothWidths(analystPage);
     await analystPage
       .getByLabel('Enter the code from your authenticator app')
-      .fill(codeAt(key, t.clock.now()));
+      .fill(codeAt(key, journey.t.clock.now()));
     await press('Continue');
     expect(await heading()).toMatch(/^Returns for /);
     await signOut();

@@ -1,31 +1,20 @@
 // A partner's month in Chromium, by the labels on the page, with axe at 1280 px and 375 px on every page
 // and nothing scrolling sideways on a phone. The page counts are the issue's targets: a nil return in at
 // most 4 pages, a return with two deaths in at most 10, from the sign-in page to the confirmation.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  createOrganisation,
-  createTestApp,
-  createUser,
-  currentCode,
-  PASSWORD,
-  type TestApp,
-} from '../helpers/app.js';
+import { afterAll, afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import type { BrowserContext, Page } from 'playwright-core';
+import { createOrganisation, createUser, currentCode, PASSWORD } from '../helpers/app.js';
 import {
   countPageLoads,
   expectAccessibleAtBothWidths,
-  launchBrowser,
-  serve,
   watchConsole,
+  useBrowserApp,
 } from '../helpers/browser.js';
 import type { User } from '../../src/db/types.js';
 import { codeAt } from '../../src/accounts/totp.js';
 
 jest.setTimeout(180_000);
 
-let t: TestApp;
-let server: Awaited<ReturnType<typeof serve>>;
-let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let partner: User;
@@ -33,8 +22,7 @@ let nilPartner: User;
 let consoleProblems: string[];
 const counts: Record<string, { count: number; urls: string[] }> = {};
 
-beforeAll(async () => {
-  t = await createTestApp({ now: '2026-04-02T10:00:00Z' });
+const journey = useBrowserApp({ now: '2026-04-02T10:00:00Z' }, async (t) => {
   const org = await createOrganisation(t, {
     name: 'Herts Community Treatment',
     code: 'HCT',
@@ -47,12 +35,10 @@ beforeAll(async () => {
   });
   partner = await createUser(t, 'partner', org.id);
   nilPartner = await createUser(t, 'partner', quiet.id);
-  server = await serve(t.app);
-  browser = await launchBrowser();
 });
 
 beforeEach(async () => {
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  context = await journey.browser.newContext({ viewport: { width: 1280, height: 800 } });
   page = await context.newPage();
   consoleProblems = watchConsole(page);
 });
@@ -65,12 +51,9 @@ afterEach(async () => {
 afterAll(async () => {
   process.stdout.write(
     `Page loads from sign-in to confirmation: ${Object.entries(counts)
-      .map(([journey, c]) => `${journey} ${c.count} (${c.urls.join(' → ')})`)
+      .map(([name, c]) => `${name} ${c.count} (${c.urls.join(' → ')})`)
       .join('; ')}\n`,
   );
-  await browser?.close();
-  await server?.close();
-  await t.close();
 });
 
 async function fillDate(group: string, day: string, month: string, year: string) {
@@ -86,14 +69,16 @@ async function click(name: string, role: 'button' | 'link' = 'button') {
 
 /** Email and password, then (unless this browser is remembered) the code from the partner's app. */
 async function signIn(user: User, options: { remember?: boolean } = {}) {
-  await page.goto(`${server.baseUrl}/sign-in`);
+  await page.goto(`${journey.baseUrl}/sign-in`);
   await expectAccessibleAtBothWidths(page);
   await page.getByLabel('Email address').fill(user.email);
   await page.getByLabel('Password').fill(PASSWORD);
   await click('Sign in');
   if (new URL(page.url()).pathname !== '/sign-in/code') return;
   await expectAccessibleAtBothWidths(page);
-  await page.getByLabel('Enter the code from your authenticator app').fill(await currentCode(t, user));
+  await page
+    .getByLabel('Enter the code from your authenticator app')
+    .fill(await currentCode(journey.t, user));
   if (options.remember) await page.getByLabel(/Do not ask for a code on this browser for 30 days/).check();
   await click('Continue');
 }
@@ -187,7 +172,7 @@ describe('a partner’s month in the browser', () => {
 
   it('when a required answer is missing then the error is next to it, accessible, and what was typed is kept', async () => {
     await signIn(partner);
-    await page.goto(`${server.baseUrl}/returns/2026-02/records/new`);
+    await page.goto(`${journey.baseUrl}/returns/2026-02/records/new`);
     await page.getByLabel('Your reference for this death').fill('HCT-FEB-1');
     await click('Save this death');
     expect(await page.title()).toMatch(/^Error: About the death/);
@@ -203,7 +188,7 @@ describe('a partner’s month in the browser', () => {
 
   it('when the partner amends the return then the change is made from the death’s summary and a second version is submitted', async () => {
     await signIn(partner);
-    await page.goto(`${server.baseUrl}/returns/2026-03`);
+    await page.goto(`${journey.baseUrl}/returns/2026-03`);
     await expectAccessibleAtBothWidths(page);
     await click('Amend this return');
     await expectAccessibleAtBothWidths(page);
@@ -225,9 +210,9 @@ describe('a partner’s month in the browser', () => {
 
   it('when the partner opens their returns list and the optional detail page then they fit a phone too', async () => {
     await signIn(partner);
-    await page.goto(`${server.baseUrl}/returns`);
+    await page.goto(`${journey.baseUrl}/returns`);
     await expectAccessibleAtBothWidths(page);
-    await page.goto(`${server.baseUrl}/returns/2026-02/records/new`);
+    await page.goto(`${journey.baseUrl}/returns/2026-02/records/new`);
     await fillDeath('HCT-FEB-2', '10');
     await fillDate('Date of death', '10', '2', '2026');
     await fillDate('Date your organisation became aware of the death', '12', '2', '2026');
@@ -238,10 +223,14 @@ describe('a partner’s month in the browser', () => {
   });
 
   it('when the return lead accepts the agreement and invites a colleague then the colleague can make the return', async () => {
-    const org = await createOrganisation(t, { name: 'Lead Trust', code: 'LDT', active_from: '2026-03' });
-    const lead = await createUser(t, 'partner', org.id);
-    await t.services.team.setReturnLead(lead.id, true, { userId: null, label: 'test' });
-    await t.services.agreements.publish(
+    const org = await createOrganisation(journey.t, {
+      name: 'Lead Trust',
+      code: 'LDT',
+      active_from: '2026-03',
+    });
+    const lead = await createUser(journey.t, 'partner', org.id);
+    await journey.t.services.team.setReturnLead(lead.id, true, { userId: null, label: 'test' });
+    await journey.t.services.agreements.publish(
       {
         version: '1.0',
         title: 'Drug-related deaths data-sharing agreement',
@@ -273,19 +262,19 @@ describe('a partner’s month in the browser', () => {
     await click('Sign out');
 
     // The colleague, in their own browser: password, authenticator, then the nil return.
-    const colleague = await (await browser.newContext()).newPage();
+    const colleague = await (await journey.browser.newContext()).newPage();
     const problems = watchConsole(colleague);
     const press = async (name: string) =>
       Promise.all([
         colleague.waitForEvent('load'),
         colleague.getByRole('button', { name, exact: true }).click(),
       ]);
-    await colleague.goto(`${server.baseUrl}${link}`);
+    await colleague.goto(`${journey.baseUrl}${link}`);
     await colleague.getByLabel('Create a password').fill('a long and private passphrase');
     await colleague.getByLabel('Confirm your password').fill('a long and private passphrase');
     await press('Set password and sign in');
     const key = (await colleague.locator('#key').textContent())!.replace(/\s+/g, '');
-    await colleague.getByLabel('Enter the code from the app').fill(codeAt(key, t.clock.now()));
+    await colleague.getByLabel('Enter the code from the app').fill(codeAt(key, journey.t.clock.now()));
     await press('Continue');
     await press('I have saved my recovery codes');
     expect(await colleague.getByRole('heading', { level: 1 }).textContent()).toBe('March 2026 return');

@@ -1,44 +1,31 @@
 // A partner uploads a spreadsheet in Chromium: download the template, fill it, upload, read the problems,
 // fix, upload again and confirm — by the labels on the page, with axe on every page.
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import ExcelJS from 'exceljs';
 import { readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
-import { createOrganisation, createTestApp, createUser, type TestApp } from '../helpers/app.js';
+import type { Page } from 'playwright-core';
+import { createOrganisation, createUser } from '../helpers/app.js';
 import {
   expectAccessible,
   expectAccessibleAtBothWidths,
-  launchBrowser,
-  serve,
   watchConsole,
   signInThroughPage,
+  useBrowserApp,
 } from '../helpers/browser.js';
 import type { User } from '../../src/db/types.js';
 
 jest.setTimeout(120_000);
 
-let t: TestApp;
-let server: Awaited<ReturnType<typeof serve>>;
-let browser: Browser;
 let page: Page;
 let partner: User;
 let consoleProblems: string[];
 let template: Buffer;
 
-beforeAll(async () => {
-  t = await createTestApp({ now: '2026-04-02T10:00:00Z' });
+const journey = useBrowserApp({ now: '2026-04-02T10:00:00Z' }, async (t) => {
   const org = await createOrganisation(t, { name: 'Coroner’s Office', code: 'CRO', type: 'coroner' });
   partner = await createUser(t, 'partner', org.id);
-  server = await serve(t.app);
-  browser = await launchBrowser();
-  page = await (await browser.newContext({ acceptDownloads: true })).newPage();
+  page = await (await journey.browser.newContext({ acceptDownloads: true })).newPage();
   consoleProblems = watchConsole(page);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await t.close();
 });
 
 /** The template with two deaths filled in, as a partner would in Excel. */
@@ -73,7 +60,7 @@ async function filled(ageOfSecond: number | string): Promise<Buffer> {
 
 describe('a partner’s spreadsheet upload in the browser', () => {
   it('when the partner opens the upload page then they can download the template', async () => {
-    await signInThroughPage(page, server.baseUrl, partner, t);
+    await signInThroughPage(page, journey.baseUrl, partner, journey.t);
     // Signing in lands on the return the partner owes, which offers the spreadsheet route.
     await page.waitForURL('**/returns/2026-03');
     await page.getByRole('link', { name: 'Upload a spreadsheet' }).click();
@@ -100,7 +87,7 @@ describe('a partner’s spreadsheet upload in the browser', () => {
     expect(summary).toContain('Row 4, age_at_death: Age at death must be a whole number');
     expect(await page.locator('#row-4').textContent()).toContain('Cell holds: text, 4 characters');
     await expectAccessibleAtBothWidths(page); // the report by row and cell fits a phone too
-    expect(await t.db.selectFrom('records').selectAll().execute()).toHaveLength(0);
+    expect(await journey.t.db.selectFrom('records').selectAll().execute()).toHaveLength(0);
   });
 
   it('when the fixed file is uploaded and confirmed then both deaths are in the return', async () => {
@@ -120,7 +107,11 @@ describe('a partner’s spreadsheet upload in the browser', () => {
     expect(await page.locator('.govuk-notification-banner').textContent()).toContain('File applied: 2 added');
     expect(await page.getByRole('link', { name: 'COR/2026/0102' }).count()).toBe(1);
     await expectAccessible(page);
-    const records = await t.db.selectFrom('records').selectAll().orderBy('partner_record_ref').execute();
+    const records = await journey.t.db
+      .selectFrom('records')
+      .selectAll()
+      .orderBy('partner_record_ref')
+      .execute();
     expect(records.map((r) => [r.partner_record_ref, r.age_at_death, r.residence_area])).toEqual([
       ['COR/2026/0101', 33, 'dacorum'],
       ['COR/2026/0102', 41, 'dacorum'],

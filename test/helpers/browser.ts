@@ -1,12 +1,12 @@
 // Debian's Chromium driven by playwright-core (never a downloaded browser), with axe-core on every page.
 import { AxeBuilder } from '@axe-core/playwright';
-import { expect } from '@jest/globals';
+import { afterAll, beforeAll, expect } from '@jest/globals';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Express } from 'express';
 import type { User } from '../../src/db/types.js';
-import { currentCode, PASSWORD, type TestApp } from './app.js';
+import { createTestApp, currentCode, PASSWORD, type TestApp } from './app.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -112,4 +112,30 @@ export function countPageLoads(page: Page): { count: number; urls: string[] } {
     counter.urls.push(new URL(page.url()).pathname);
   });
   return counter;
+}
+
+/**
+ * A browser journey's set-up and teardown: the app on its own database at `now`, served on a port,
+ * Chromium, and whatever `seed` adds — all closed after the file's tests. The fields are filled in
+ * before the first test runs.
+ */
+export function useBrowserApp(
+  options: { now: string },
+  seed: (t: TestApp) => Promise<void> = async () => {},
+) {
+  const journey = {} as { t: TestApp; baseUrl: string; browser: Browser };
+  let server: Awaited<ReturnType<typeof serve>> | undefined;
+  beforeAll(async () => {
+    journey.t = await createTestApp({ now: options.now });
+    server = await serve(journey.t.app);
+    journey.baseUrl = server.baseUrl;
+    journey.browser = await launchBrowser();
+    await seed(journey.t); // a seed may open its first page
+  });
+  afterAll(async () => {
+    await journey.browser?.close();
+    await server?.close();
+    await journey.t?.close();
+  });
+  return journey;
 }
