@@ -132,7 +132,20 @@ describe('the dashboard in the browser', () => {
 
   it('when the admin issues a feed token then it is shown once, with how to use it', async () => {
     const { page } = await signIn(admin);
-    await page.getByRole('link', { name: 'Administration' }).click();
+    // The administrator's navigation (the longest) keeps to one line on a desktop screen (the page is 960 px
+    // wide from 1020 px up), with Sign out in the header.
+    const rows = await page
+      .locator('.govuk-service-navigation__item')
+      .evaluateAll(
+        (items) => new Set(items.map((item) => Math.round(item.getBoundingClientRect().top))).size,
+      );
+    expect(rows).toBe(1);
+    expect(await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).count()).toBe(1);
+    await page
+      .getByRole('navigation', { name: 'Menu' })
+      .getByRole('link', { name: 'Admin', exact: true })
+      .click();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Administration');
     await page.getByRole('link', { name: 'API tokens' }).click();
     await expectAccessible(page);
     await page.getByLabel('Name').fill('Partnership Power BI');
