@@ -21,7 +21,8 @@ export interface AgreementStatus {
 export type AcceptResult = 'accepted' | 'already_accepted' | 'no_agreement' | 'not_return_lead';
 
 export class AgreementsService {
-  private readonly statuses = new ShortCache<string, AgreementStatus>();
+  private readonly statuses = new ShortCache<number, AgreementStatus>();
+  private statusesDay = '';
 
   constructor(
     private readonly db: Db,
@@ -42,8 +43,13 @@ export class AgreementsService {
    * own transaction).
    */
   statusFor(organisation: Pick<Organisation, 'id'>): Promise<AgreementStatus> {
+    // One entry an organisation; a new day may bring a new version into force, so it reads afresh.
     const today = this.today();
-    return this.statuses.get(`${today} ${organisation.id}`, async () => {
+    if (today !== this.statusesDay) {
+      this.statuses.changed();
+      this.statusesDay = today;
+    }
+    return this.statuses.get(organisation.id, async () => {
       const { agreement, acceptance } = await repo.currentWithAcceptance(this.db, today, organisation.id);
       const needed = agreement !== undefined && acceptance === undefined;
       return {

@@ -15,7 +15,7 @@ interface EntryStore<K, V> {
   set(key: K, entry: Entry<V>): unknown;
 }
 
-export const SHORT_CACHE_MS = 2_000;
+const SHORT_CACHE_MS = 2_000;
 
 export class ShortCache<K, V> {
   private generation = 0;
