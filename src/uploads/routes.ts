@@ -5,8 +5,8 @@ import { loadPartnerOrganisation, organisationOf } from '../returns/partner-cont
 import { formatPeriod } from '../domain/periods.js';
 import { HttpError } from '../lib/http-error.js';
 import { currentUser, requirePartner } from '../middleware/auth.js';
-import { toFormErrors, validateNoFields } from '../middleware/validation.js';
-import { receiveOneFile } from '../middleware/file-upload.js';
+import { toFormErrors, validateNoFields, type FormErrors } from '../middleware/validation.js';
+import { receiveOneFile, uploadedFile } from '../middleware/file-upload.js';
 import type { ReturnDetail, ReturnsService } from '../returns/service.js';
 import { streamCsv } from '../lib/exports.js';
 import { columnByName } from './columns.js';
@@ -41,13 +41,13 @@ export function uploadsRouter(config: Config, uploads: UploadsService, returns: 
     return detail;
   };
 
-  const renderForm = (res: Response, period: string, error?: string) => {
+  const renderForm = (res: Response, period: string, errors?: FormErrors) => {
     res.render('uploads/upload', {
       title: `Upload a spreadsheet – ${formatPeriod(period)} return`,
       period,
       maxMb,
       maxRows: config.uploads.maxRows,
-      errors: error ? toFormErrors([{ field: 'file', message: error }]) : undefined,
+      errors,
       backLink: `/returns/${period}`,
     });
   };
@@ -66,20 +66,20 @@ export function uploadsRouter(config: Config, uploads: UploadsService, returns: 
 
   router.post('/:period/upload', receiveFile, validateNoFields(), async (req, res) => {
     const detail = res.locals.uploadDetail as ReturnDetail;
-    const problem = res.locals.uploadProblem as string | undefined;
-    if (problem || !req.file) {
-      res.status(400);
-      return renderForm(res, detail.period, problem ?? 'Select a CSV or Excel file');
-    }
+    const { file, errors } = uploadedFile(req, res, 'Select a CSV or Excel file');
+    if (errors) return renderForm(res.status(400), detail.period, errors);
     const result = await uploads.preview(organisationOf(res), detail.period, currentUser(req), {
-      name: Buffer.from(req.file.originalname, 'latin1').toString('utf8'),
-      buffer: req.file.buffer,
+      name: Buffer.from(file.originalname, 'latin1').toString('utf8'),
+      buffer: file.buffer,
     });
-    req.file.buffer = Buffer.alloc(0); // forget the file as soon as it has been read
+    file.buffer = Buffer.alloc(0); // forget the file as soon as it has been read
     if (!result.ok) {
       if ('notEditable' in result) throw new HttpError(403);
-      res.status(400);
-      return renderForm(res, detail.period, result.message);
+      return renderForm(
+        res.status(400),
+        detail.period,
+        toFormErrors([{ field: 'file', message: result.message }]),
+      );
     }
     res.redirect(`/returns/${detail.period}/upload/${result.uploadId}`);
   });
