@@ -141,9 +141,20 @@ export function setUserStatus(db: DbOrTrx, userId: number, status: 'active' | 'i
   return db.updateTable('users').set({ status }).where('id', '=', userId).returningAll().executeTakeFirst();
 }
 
-export function deleteSessionsOf(db: DbOrTrx, userId: number) {
-  return db
+/**
+ * Ends every way the user is signed in or half signed in: their sessions (signed in, or between the
+ * password and the second factor) and every browser they asked to be remembered. A password reset, a
+ * deactivation and a second-factor reset all call this, so none leaves a door open.
+ */
+export async function endEverySessionOf(db: DbOrTrx, userId: number): Promise<void> {
+  await db
     .deleteFrom('sessions')
-    .where(sql`(sess->>'userId')::int`, '=', userId)
+    .where((eb) =>
+      eb.or([
+        eb(sql`(sess->>'userId')::int`, '=', userId),
+        eb(sql`(sess->>'pendingUserId')::int`, '=', userId),
+      ]),
+    )
     .execute();
+  await db.deleteFrom('remembered_browsers').where('user_id', '=', userId).execute();
 }

@@ -114,7 +114,7 @@ export class AccountsService {
       await repo.setPassword(trx, check.userId, passwordHash);
       // A new password makes every other reset link for the account useless.
       await repo.cancelResetLinks(trx, check.userId, now);
-      if (purpose === 'reset') await repo.deleteSessionsOf(trx, check.userId);
+      if (purpose === 'reset') await repo.endEverySessionOf(trx, check.userId);
       const user = (await repo.findUserById(trx, check.userId))!;
       await audit(trx, {
         actor: actorOf(user),
@@ -263,7 +263,7 @@ export class AccountsService {
       const neverSignedUp = before.password_hash === null;
       const status = !active ? 'deactivated' : neverSignedUp ? 'invited' : 'active';
       const user = (await repo.setUserStatus(trx, userId, status))!;
-      if (!active) await repo.deleteSessionsOf(trx, userId);
+      if (!active) await repo.endEverySessionOf(trx, userId);
       let invitationLink: string | undefined;
       if (active && neverSignedUp) {
         const organisation = user.organisation_id

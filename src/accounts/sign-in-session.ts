@@ -12,10 +12,10 @@ declare module 'express-session' {
     pendingUserId?: number;
     pendingSince?: number;
     pendingReturnTo?: string;
-    /** A key being set up, until a code from the app confirms it. */
+    /** A key being set up, until a code from the app confirms it (encrypted: TotpKeys.encrypt). */
     enrolmentKey?: string;
-    /** Recovery codes just made, shown once and then dropped from the session. */
-    newRecoveryCodes?: string[];
+    /** Recovery codes just made (a JSON list, encrypted), shown once and then dropped from the session. */
+    newRecoveryCodes?: string;
   }
 }
 

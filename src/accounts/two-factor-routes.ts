@@ -100,44 +100,80 @@ export function twoFactorRouter(config: Config, twoFactor: TwoFactorService): Ro
     },
   );
 
+  /**
+   * The user who passed the password step and has no second factor yet. Anyone else — above all an
+   * account that already has one — is sent to the code page: set-up must never let a password alone
+   * replace an existing factor.
+   */
+  async function pendingSetUp(req: Request, res: Response): Promise<User | undefined> {
+    const user = await pending(req, res);
+    if (!user) return undefined;
+    if (!(await twoFactor.needsSetUp(user.id))) {
+      delete req.session.enrolmentKey;
+      res.redirect('/sign-in/code');
+      return undefined;
+    }
+    return user;
+  }
+
+  // The key being set up waits in the session encrypted (like the stored keys), so the session table
+  // never holds a usable key; the same for the recovery codes between set-up and the page showing them.
+  const sealed = (text: string) => twoFactor.keys.encrypt(text);
+  const opened = (text: string | undefined) => {
+    if (!text) return undefined;
+    try {
+      return twoFactor.keys.decrypt(text);
+    } catch {
+      return undefined; // a key sealed under another secret, or tampered with: set up afresh
+    }
+  };
+
   async function renderSetUp(req: Request, res: Response, user: User, errors?: FormErrors) {
-    req.session.enrolmentKey ??= TotpKeys.newKey();
-    const { svg } = await enrolmentQr(req.session.enrolmentKey, user.email);
+    let key = opened(req.session.enrolmentKey);
+    if (!key) {
+      key = TotpKeys.newKey();
+      req.session.enrolmentKey = sealed(key);
+    }
+    const { svg, uri } = await enrolmentQr(key, user.email);
     res.render('accounts/two-factor-set-up', {
       title: 'Set up your authenticator app',
       qrSvg: svg,
-      key: groupedKey(req.session.enrolmentKey),
+      otpauthUri: uri,
+      key: groupedKey(key),
       errors,
     });
   }
 
   router.get('/sign-in/set-up', async (req, res) => {
-    const user = await pending(req, res);
+    const user = await pendingSetUp(req, res);
     if (user) await renderSetUp(req, res, user);
   });
 
   router.post(
     '/sign-in/set-up',
     validate(securityCodeSchema, async (req, res, errors) => {
-      const user = await pending(req, res);
+      const user = await pendingSetUp(req, res);
       if (user) await renderSetUp(req, res, user, errors);
     }),
     async (req, res) => {
-      const user = await pending(req, res);
+      const user = await pendingSetUp(req, res);
       if (!user) return;
-      const key = req.session.enrolmentKey;
-      const codes = key ? await twoFactor.enrol(user, key, formOf(res, securityCodeSchema).code) : undefined;
-      if (!codes) {
-        res.status(400);
-        return renderSetUp(
-          req,
-          res,
-          user,
-          fieldError('code', 'Enter the 6-digit code your authenticator app shows for drd-return'),
-        );
+      const key = opened(req.session.enrolmentKey);
+      const result = key ? await twoFactor.enrol(user, key, formOf(res, securityCodeSchema).code) : 'wrong';
+      if (result === 'enrolled') {
+        delete req.session.enrolmentKey;
+        return res.redirect('/sign-in/code');
+      }
+      if (!Array.isArray(result)) {
+        res.status(result === 'throttled' ? 429 : 400);
+        const message =
+          result === 'throttled'
+            ? THROTTLED
+            : 'Enter the 6-digit code your authenticator app shows for drd-return';
+        return renderSetUp(req, res, user, fieldError('code', message));
       }
       const next = await completeSignIn(req, user);
-      req.session.newRecoveryCodes = codes;
+      req.session.newRecoveryCodes = sealed(JSON.stringify(result));
       req.session.pendingReturnTo = next;
       res.redirect('/sign-in/recovery-codes');
     },
@@ -145,9 +181,12 @@ export function twoFactorRouter(config: Config, twoFactor: TwoFactorService): Ro
 
   // Shown once, straight after set-up: the codes leave the session when the user continues.
   router.get('/sign-in/recovery-codes', requireSignedIn, (req, res) => {
-    const codes = req.session.newRecoveryCodes;
+    const codes = opened(req.session.newRecoveryCodes);
     if (!codes) return res.redirect(homeFor(currentUser(req)));
-    res.render('accounts/recovery-codes', { title: 'Save your recovery codes', codes });
+    res.render('accounts/recovery-codes', {
+      title: 'Save your recovery codes',
+      codes: JSON.parse(codes) as string[],
+    });
   });
 
   router.post('/sign-in/recovery-codes', requireSignedIn, validateNoFields(), (req, res) => {

@@ -62,7 +62,7 @@ export class TwoFactorService {
     return isBlocked((await throttleRows(this.db, [rule.key])).get(rule.key), this.clock.now());
   }
 
-  private async failed(user: User, action: string): Promise<CodeCheck> {
+  private async failed(user: User, action: string): Promise<'wrong'> {
     const now = this.clock.now();
     await recordFailure(this.db, [this.rule(user.id)], now);
     await audit(this.db, {
@@ -78,22 +78,40 @@ export class TwoFactorService {
 
   /**
    * Turns the second factor on with the key the user's app now holds, once a code from it is right.
-   * Returns the recovery codes, shown once and stored only as hashes; undefined when the code is wrong.
+   * Only for a user with no second factor (new, or after an administrator's reset): an existing factor
+   * is never replaced here, so someone holding only the password cannot swap in their own app. The user
+   * is emailed, so a set-up they did not make does not go unnoticed. Returns the recovery codes (shown
+   * once, stored only as hashes); otherwise why not.
    */
-  async enrol(user: User, base32: string, code: string): Promise<string[] | undefined> {
+  async enrol(
+    user: User,
+    base32: string,
+    code: string,
+  ): Promise<string[] | 'wrong' | 'throttled' | 'enrolled'> {
     const now = this.clock.now();
+    if (await this.throttled(user.id)) return 'throttled';
     const step = matchingStep(base32, code, now);
-    if (step === undefined) {
-      await this.failed(user, 'two_factor_setup_failed');
-      return undefined;
-    }
+    if (step === undefined) return this.failed(user, 'two_factor_setup_failed');
     const codes = newRecoveryCodes();
-    await this.db.transaction().execute(async (trx) => {
-      await trx
+    const content = await renderEmail('two-factor-set-up', {
+      email: user.email,
+      when: new Intl.DateTimeFormat('en-GB', {
+        dateStyle: 'long',
+        timeStyle: 'short',
+        timeZone: 'Europe/London',
+      }).format(now),
+      link: `${this.config.publicUrl}/forgot-password`,
+    });
+    return this.db.transaction().execute(async (trx) => {
+      // Compare-and-set: of two set-ups racing, or a set-up against an account that already has a
+      // factor, only one with none before can win.
+      const set = await trx
         .updateTable('users')
         .set({ totp_secret: this.keys.encrypt(base32), totp_enabled_at: now, totp_last_step: step })
         .where('id', '=', user.id)
-        .execute();
+        .where('totp_enabled_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(set.numUpdatedRows) === 0) return 'enrolled' as const;
       await trx.deleteFrom('recovery_codes').where('user_id', '=', user.id).execute();
       await trx
         .insertInto('recovery_codes')
@@ -107,8 +125,24 @@ export class TwoFactorService {
         entityId: user.id,
         at: now,
       });
+      await enqueue(
+        trx,
+        {
+          idempotencyKey: `two-factor-set-up:${user.id}:${now.getTime()}`,
+          to: [user.email],
+          subject: 'A second factor was set up on your drd-return account',
+          ...content,
+        },
+        now,
+      );
+      return codes;
     });
-    return codes;
+  }
+
+  /** A user with no second factor yet (new, or reset by an administrator) may set one up. */
+  async needsSetUp(userId: number): Promise<boolean> {
+    const user = await repo.findUserById(this.db, userId);
+    return user?.status === 'active' && user.totp_enabled_at === null;
   }
 
   /** Checks a code from the app; a code already used (the same or an earlier time step) is refused. */
@@ -195,7 +229,7 @@ export class TwoFactorService {
 
   /**
    * An administrator clears a user's second factor (a lost phone): key, recovery codes and remembered
-   * browsers go; the user sets up a new one at their next sign-in, and is told by email.
+   * browsers go, and every session ends; the user sets up a new one at their next sign-in, and is told by email.
    */
   async reset(user: User, actor: Actor): Promise<void> {
     const now = this.clock.now();
@@ -210,7 +244,8 @@ export class TwoFactorService {
         .where('id', '=', user.id)
         .execute();
       await trx.deleteFrom('recovery_codes').where('user_id', '=', user.id).execute();
-      await trx.deleteFrom('remembered_browsers').where('user_id', '=', user.id).execute();
+      // Whoever holds a session or a remembered browser of the account must prove both factors again.
+      await repo.endEverySessionOf(trx, user.id);
       await audit(trx, {
         actor,
         organisationId: user.organisation_id,

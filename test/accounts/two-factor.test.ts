@@ -279,3 +279,146 @@ describe('a password reset link', () => {
     expect((await agent.get('/ccsu')).status).toBe(302);
   });
 });
+
+describe('a second factor cannot be replaced with only the password', () => {
+  async function storedKey(user: User): Promise<string> {
+    const row = await t.db
+      .selectFrom('users')
+      .select('totp_secret')
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow();
+    return t.services.twoFactor.keys.decrypt(row.totp_secret!);
+  }
+
+  it('when an enrolled analyst passes the password step then set-up is not offered and a posted code enrols nothing', async () => {
+    const analyst = await createUser(t, 'ccsu_analyst');
+    const attacker = agentFor(t.app);
+    expect(await password(attacker, analyst)).toBe('/sign-in/code');
+    const setUp = await attacker.get('/sign-in/set-up');
+    expect(setUp.status).toBe(302);
+    expect(setUp.headers.location).toBe('/sign-in/code');
+    // Even with a code from a key of the attacker's own, posted straight at the set-up form:
+    const posted = await attacker.submit(
+      '/sign-in/set-up',
+      { code: codeAt('KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU', t.clock.now()) },
+      '/sign-in/code',
+    );
+    expect(posted.status).toBe(302);
+    expect(posted.headers.location).toBe('/sign-in/code');
+    expect((await attacker.get('/ccsu')).status).toBe(302);
+    expect(await storedKey(analyst)).toBe(TEST_TOTP_KEY);
+  });
+
+  it('when someone holds a password-reset link of an enrolled user then setting the password still asks for the existing factor', async () => {
+    const partner = await createUser(t, 'partner', org.id);
+    await t.services.accounts.requestPasswordReset(partner.email, 'test-holes');
+    const message = (await t.db.selectFrom('outbox').selectAll().orderBy('id', 'desc').execute()).find((m) =>
+      m.to_addresses.includes(partner.email),
+    )!;
+    const link = new URL(/http:\/\/drd\.test\/reset-password\/[\w-]+/.exec(message.text)![0]).pathname;
+    const thief = agentFor(t.app);
+    const done = await thief.submit(link, {
+      password: 'a brand new long password',
+      confirm: 'a brand new long password',
+    });
+    expect(done.headers.location).toBe('/sign-in/code');
+    expect((await thief.get('/sign-in/set-up')).headers.location).toBe('/sign-in/code');
+    expect(await storedKey(partner)).toBe(TEST_TOTP_KEY);
+  });
+
+  it('when two set-ups of one new account race then only the first enrols, and the user is emailed about it', async () => {
+    const analyst = await createUser(t, 'ccsu_analyst', null, { twoFactor: false });
+    const [one, two] = [agentFor(t.app), agentFor(t.app)];
+    for (const agent of [one, two]) expect(await password(agent, analyst)).toBe('/sign-in/set-up');
+    const keyOf = async (agent: Agent) =>
+      cheerio
+        .load((await agent.get('/sign-in/set-up')).text)('#key')
+        .text()
+        .replace(/\s+/g, '');
+    const [keyOne, keyTwo] = [await keyOf(one), await keyOf(two)];
+    expect(keyOne).not.toBe(keyTwo);
+    const first = await one.submit('/sign-in/set-up', { code: codeAt(keyOne, t.clock.now()) });
+    expect(first.headers.location).toBe('/sign-in/recovery-codes');
+    const second = await two.submit(
+      '/sign-in/set-up',
+      { code: codeAt(keyTwo, t.clock.now()) },
+      '/sign-in/code',
+    );
+    expect(second.headers.location).toBe('/sign-in/code');
+    expect((await two.get('/ccsu')).status).toBe(302);
+    expect(await storedKey(analyst)).toBe(keyOne);
+    const emails = await t.db
+      .selectFrom('outbox')
+      .select(['to_addresses', 'text'])
+      .where('subject', '=', 'A second factor was set up on your drd-return account')
+      .execute();
+    expect(emails.filter((e) => e.to_addresses.includes(analyst.email))).toHaveLength(1);
+  });
+
+  it('when a set-up is half done then the session table holds neither the key nor the recovery codes in clear', async () => {
+    const analyst = await createUser(t, 'ccsu_analyst', null, { twoFactor: false });
+    const agent = agentFor(t.app);
+    await password(agent, analyst);
+    const page = cheerio.load((await agent.get('/sign-in/set-up')).text);
+    const key = page('#key').text().replace(/\s+/g, '');
+    expect(page('#otpauth-link').attr('href')).toMatch(/^otpauth:\/\/totp\/.*secret=/);
+    const sessions = async () => JSON.stringify(await t.db.selectFrom('sessions').select('sess').execute());
+    expect(await sessions()).not.toContain(key);
+    await agent.submit('/sign-in/set-up', { code: codeAt(key, t.clock.now()) });
+    const shown = cheerio.load((await agent.get('/sign-in/recovery-codes')).text);
+    const codes = shown('ul[aria-label="Recovery codes"] code')
+      .map((_i, el) => shown(el).text())
+      .get();
+    expect(codes).toHaveLength(10);
+    const stored = await sessions();
+    for (const code of codes) expect(stored).not.toContain(code);
+  });
+});
+
+describe('a reset, a new password or a deactivation ends every way in', () => {
+  async function rememberedPartner(): Promise<{ partner: User; agent: Agent }> {
+    const partner = await createUser(t, 'partner', org.id);
+    const agent = agentFor(t.app);
+    await password(agent, partner);
+    await agent.submit('/sign-in/code', { code: await currentCode(t, partner), remember: 'yes' });
+    expect((await agent.get('/returns')).status).toBe(200);
+    return { partner, agent };
+  }
+
+  it('when an admin resets the second factor then the user is signed out everywhere and the remembered browser is forgotten', async () => {
+    const admin = await signedIn(t, await createUser(t, 'ccsu_admin'));
+    const { partner, agent } = await rememberedPartner();
+    await admin.submit(`/admin/users/${partner.id}/reset-two-factor`, {}, '/admin/users');
+    expect((await agent.get('/returns')).headers.location).toMatch(/^\/sign-in/);
+    expect(await password(agent, partner)).toBe('/sign-in/set-up');
+  });
+
+  it('when the password is reset then the remembered browser asks for the code again and old sessions end', async () => {
+    const { partner, agent } = await rememberedPartner();
+    await t.services.accounts.requestPasswordReset(partner.email, 'test-remember');
+    const message = (await t.db.selectFrom('outbox').selectAll().orderBy('id', 'desc').execute()).find((m) =>
+      m.to_addresses.includes(partner.email),
+    )!;
+    const link = new URL(/http:\/\/drd\.test\/reset-password\/[\w-]+/.exec(message.text)![0]).pathname;
+    expect((await agent.get('/returns')).status).toBe(200);
+    await agentFor(t.app).submit(link, {
+      password: 'another brand new password',
+      confirm: 'another brand new password',
+    });
+    expect((await agent.get('/returns')).headers.location).toMatch(/^\/sign-in/);
+    const again = await agent.submit('/sign-in', {
+      email: partner.email,
+      password: 'another brand new password',
+    });
+    expect(again.headers.location).toBe('/sign-in/code');
+  });
+
+  it('when a user is deactivated and reactivated then their remembered browser asks for the code again', async () => {
+    const admin = await signedIn(t, await createUser(t, 'ccsu_admin'));
+    const { partner, agent } = await rememberedPartner();
+    await admin.submit(`/admin/users/${partner.id}/deactivate`, {}, '/admin/users');
+    expect((await agent.get('/returns')).headers.location).toMatch(/^\/sign-in/);
+    await admin.submit(`/admin/users/${partner.id}/reactivate`, {}, '/admin/users');
+    expect(await password(agent, partner)).toBe('/sign-in/code');
+  });
+});
