@@ -37,6 +37,7 @@ import { AlertsService } from './dashboard/alerts.js';
 import { ApiTokensService } from './api/tokens.js';
 import { ScorecardService } from './collation/scorecard.js';
 import { ExportAudit } from './audit/audit.js';
+import { SmallFileReader } from './lib/small-csv.js';
 
 export interface AppDeps {
   config: Config;
@@ -84,10 +85,17 @@ export function createServices({ config, db, clock, mailer }: AppDeps): Services
   const collation = new CollationService(db, clock);
   const scorecard = new ScorecardService(db, clock, collation);
   const accounts = new AccountsService(db, config, clock);
-  const areas = new AreasService(db, clock);
-  const ldis = new LdisService(db, clock);
-  const context = new ContextService(db, clock);
-  const coroners = new CoronersService(db, clock, config.linkageSecret);
+  // CCSU's own files are read with the partners' upload limits, one at a time per instance.
+  const files = new SmallFileReader({
+    maxRowsRead: config.uploads.maxRows,
+    maxMs: config.uploads.maxMs,
+    xlsxMaxEntries: config.uploads.xlsxMaxEntries,
+    xlsxMaxUncompressedBytes: config.uploads.xlsxMaxUncompressedBytes,
+  });
+  const areas = new AreasService(db, clock, files);
+  const ldis = new LdisService(db, clock, files);
+  const context = new ContextService(db, clock, files);
+  const coroners = new CoronersService(db, clock, config.linkageSecret, files);
   const dashboard = new DashboardService(db, clock, collation);
   const picture = new PictureService(db, clock, context, areas, ldis);
   return {

@@ -1,7 +1,7 @@
 // Reading CCSU's population file: a CSV of GSS code, year and population (ONS mid-year estimates).
 // Every row is checked before anything is saved; problems name the row and the column, and never repeat
 // what a cell held unless it is a well-formed code or number.
-import { readSmallCsv } from '../lib/small-csv.js';
+import type { SmallFileReader } from '../lib/small-csv.js';
 
 export interface PopulationRow {
   gss_code: string;
@@ -14,9 +14,14 @@ export type PopulationFile = { ok: true; rows: PopulationRow[] } | { ok: false; 
 const MAX_ROWS = 5_000;
 const GSS = /^[EWSN]\d{8}$/;
 
-export function readPopulationCsv(buffer: Buffer, knownGss: Set<string>, thisYear: number): PopulationFile {
+export async function readPopulationCsv(
+  reader: SmallFileReader,
+  buffer: Buffer,
+  knownGss: Set<string>,
+  thisYear: number,
+): Promise<PopulationFile> {
   const columnsOf = (header: string[]) => header.map((h) => h.toLowerCase().replace(/[^a-z]/g, ''));
-  const csv = readSmallCsv(buffer, MAX_ROWS, (header) =>
+  const csv = await reader.read(buffer, MAX_ROWS, (header) =>
     ['gsscode', 'year', 'population'].every((c) => columnsOf(header).includes(c))
       ? undefined
       : 'The first row must name the columns gss_code, year and population',
@@ -33,7 +38,7 @@ export function readPopulationCsv(buffer: Buffer, knownGss: Set<string>, thisYea
   const rows: PopulationRow[] = [];
   const seen = new Set<string>();
   body.forEach((cells, i) => {
-    const row = i + 2;
+    const row = csv.rowNumbers[i]!;
     const gss = (cells[at.gss_code] ?? '').toUpperCase();
     const year = cells[at.year] ?? '';
     const population = (cells[at.population] ?? '').replace(/,/g, '');

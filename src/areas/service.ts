@@ -1,5 +1,6 @@
 // Areas as reference data: their ONS GSS codes and populations by year, loaded by CCSU, all or nothing,
 // audited. Used for rates per 100,000 and published in the feed.
+import type { SmallFileReader } from '../lib/small-csv.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import { audit, type Actor } from '../audit/audit.js';
@@ -13,6 +14,7 @@ export class AreasService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly files: SmallFileReader,
   ) {}
 
   list() {
@@ -73,7 +75,7 @@ export class AreasService {
     const areas = await repo.listAreas(this.db);
     const byGss = new Map(areas.filter((a) => a.gss_code).map((a) => [a.gss_code!, a.code]));
     const now = this.clock.now();
-    const read = readPopulationCsv(file, new Set(byGss.keys()), Number(londonDateOf(now).slice(0, 4)));
+    const read = await readPopulationCsv(this.files, file, new Set(byGss.keys()), Number(londonDateOf(now).slice(0, 4)));
     if (!read.ok) return read;
     const years = [...new Set(read.rows.map((r) => r.year))].sort((a, b) => a - b);
     await this.db.transaction().execute(async (trx) => {

@@ -1,7 +1,7 @@
 // Reading a context dataset's file: a CSV with the columns of its template (datasets.ts). Every row is
 // checked before anything is saved; problems name the row and the column and never repeat what a cell
 // held unless it is a well-formed code, period or number.
-import { readSmallCsv } from '../lib/small-csv.js';
+import type { SmallFileReader } from '../lib/small-csv.js';
 import * as ref from '../domain/reference.js';
 import { addMonths, type Period } from '../domain/periods.js';
 import { columnsOf, periodHint, readPeriod, requiredColumnsOf, type ContextDataset } from './datasets.js';
@@ -22,15 +22,16 @@ export interface ContextRow {
 export type ContextFile =
   { ok: true; rows: ContextRow[]; from: Period; to: Period } | { ok: false; problems: string[] };
 
-export function readContextCsv(
+export async function readContextCsv(
+  reader: SmallFileReader,
   dataset: ContextDataset,
   buffer: Buffer,
   areaOfGss: Map<string, string>,
   currentPeriod: Period,
-): ContextFile {
+): Promise<ContextFile> {
   const namesOf = (header: string[]) => header.map((h) => h.toLowerCase().trim().replace(/\s+/g, '_'));
   const required = requiredColumnsOf(dataset);
-  const csv = readSmallCsv(buffer, MAX_CONTEXT_ROWS, (header) =>
+  const csv = await reader.read(buffer, MAX_CONTEXT_ROWS, (header) =>
     required.every((c) => namesOf(header).includes(c))
       ? undefined
       : `The first row must name the columns ${columnsOf(dataset).join(', ')}, as in the template`,
@@ -48,7 +49,7 @@ export function readContextCsv(
   let to: Period | null = null;
   for (const [i, cells] of csv.body.entries()) {
     if (problems.length >= MAX_PROBLEMS) break;
-    const row = i + 2;
+    const row = csv.rowNumbers[i]!;
     const cell = (column: string) => (at(column) >= 0 ? (cells[at(column)] ?? '').trim() : '');
     const before = problems.length;
 

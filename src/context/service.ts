@@ -3,6 +3,7 @@
 // analyst previews (how it changes what is loaded) and confirms; confirming replaces the dataset's
 // figures for the periods the file covers, in one transaction with its audit entry. Loading the same
 // file again changes nothing. Only counts are stored: no cell of a file is ever echoed back.
+import type { SmallFileReader } from '../lib/small-csv.js';
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
@@ -27,6 +28,7 @@ export class ContextService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly files: SmallFileReader,
   ) {}
 
   private currentPeriod(): Period {
@@ -50,7 +52,7 @@ export class ContextService {
   ): Promise<{ ok: true; loadId: number } | { ok: false; problems: string[] }> {
     const areas = await listAreas(this.db);
     const areaOfGss = new Map(areas.flatMap((a) => (a.gss_code ? [[a.gss_code, a.code] as const] : [])));
-    const read = readContextCsv(dataset, file, areaOfGss, this.currentPeriod());
+    const read = await readContextCsv(this.files, dataset, file, areaOfGss, this.currentPeriod());
     if (!read.ok) return read;
     const now = this.clock.now();
     const loadId = await this.db.transaction().execute(async (trx) => {

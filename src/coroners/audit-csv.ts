@@ -2,7 +2,7 @@
 // problems name the row and the column and never repeat a cell (identifiers above all). The linkage
 // identifiers (NHS number; surname, first initial and date of birth) become the same HMAC keys partner
 // records carry, here, and are forgotten: they leave this function only as keys.
-import { readSmallCsv } from '../lib/small-csv.js';
+import type { SmallFileReader } from '../lib/small-csv.js';
 import * as ref from '../domain/reference.js';
 import { ageAt, demographicMatchKey, isValidNhsNumber, nhsMatchKey } from '../domain/linkage.js';
 import type { IsoDate } from '../domain/periods.js';
@@ -49,13 +49,14 @@ const isDate = (v: string) => {
 const yesNo = (v: string) =>
   /^(yes|y|true|1)$/i.test(v) ? true : /^(no|n|false|0)$/i.test(v) ? false : null;
 
-export function readAuditCsv(
+export async function readAuditCsv(
+  reader: SmallFileReader,
   buffer: Buffer,
   secret: string,
   today: IsoDate,
-): { ok: true; rows: AuditRow[] } | { ok: false; problems: string[] } {
+): Promise<{ ok: true; rows: AuditRow[] } | { ok: false; problems: string[] }> {
   const namesOf = (header: string[]) => header.map((h) => h.toLowerCase().trim().replace(/\s+/g, '_'));
-  const csv = readSmallCsv(buffer, MAX_ROWS, (header) =>
+  const csv = await reader.read(buffer, MAX_ROWS, (header) =>
     REQUIRED.every((c) => namesOf(header).includes(c))
       ? undefined
       : `The first row must name the columns ${AUDIT_COLUMNS.join(', ')}, as in the template`,
@@ -73,7 +74,7 @@ export function readAuditCsv(
   const refs = new Set<string>();
   for (const [i, cells] of csv.body.entries()) {
     if (problems.length >= 50) break;
-    const row = i + 2;
+    const row = csv.rowNumbers[i]!;
     const cell = (c: (typeof AUDIT_COLUMNS)[number]) => {
       const at = names.indexOf(c);
       return at >= 0 ? (cells[at] ?? '').trim() : '';

@@ -1,6 +1,7 @@
 // The Coroners Audit: CCSU loads it (all or nothing; an inquest loaded again is updated, so a re-load
 // adds nothing), each inquest links to the partner-reported case with the same key or, for near
 // matches, the one an analyst confirms (reversible); and completeness is worked out from the links.
+import type { SmallFileReader } from '../lib/small-csv.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import { audit, type Actor } from '../audit/audit.js';
@@ -17,6 +18,7 @@ export class CoronersService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly linkageSecret: string,
+    private readonly files: SmallFileReader,
   ) {}
 
   /**
@@ -29,7 +31,7 @@ export class CoronersService {
     actor: Actor,
   ): Promise<{ ok: true; loadId: number } | { ok: false; problems: string[] }> {
     const now = this.clock.now();
-    const read = readAuditCsv(file, this.linkageSecret, londonDateOf(now));
+    const read = await readAuditCsv(this.files, file, this.linkageSecret, londonDateOf(now));
     if (!read.ok) return read;
     return this.db.transaction().execute(async (trx) => {
       await trx

@@ -2,7 +2,7 @@
 // title, issued_on (YYYY-MM-DD), substances and areas (data-dictionary codes separated by ";"), severity
 // and link. Every row is checked before anything is saved; problems name the row and column and never
 // repeat what a cell held unless it is a well-formed code.
-import { readSmallCsv } from '../lib/small-csv.js';
+import type { SmallFileReader } from '../lib/small-csv.js';
 import { identifierProblem } from '../domain/identifiers.js';
 import * as ref from '../domain/reference.js';
 import type { LdisInput } from './repository.js';
@@ -11,11 +11,12 @@ const MAX_ROWS = 500;
 const COLUMNS = ['reference', 'title', 'issued_on', 'substances', 'areas', 'severity', 'link'] as const;
 const REQUIRED = ['reference', 'title', 'issued_on', 'substances', 'severity'];
 
-export function readLdisCsv(
+export async function readLdisCsv(
+  reader: SmallFileReader,
   buffer: Buffer,
-): { ok: true; rows: LdisInput[] } | { ok: false; problems: string[] } {
+): Promise<{ ok: true; rows: LdisInput[] } | { ok: false; problems: string[] }> {
   const namesOf = (header: string[]) => header.map((h) => h.toLowerCase().trim());
-  const csv = readSmallCsv(buffer, MAX_ROWS, (header) =>
+  const csv = await reader.read(buffer, MAX_ROWS, (header) =>
     REQUIRED.every((c) => namesOf(header).includes(c))
       ? undefined
       : `The first row must name the columns ${COLUMNS.join(', ')} (areas and link may be empty)`,
@@ -32,7 +33,7 @@ export function readLdisCsv(
   const problems: string[] = [];
   const rows: LdisInput[] = [];
   body.forEach((cells, i) => {
-    const row = i + 2;
+    const row = csv.rowNumbers[i]!;
     const cell = (c: (typeof COLUMNS)[number]) => (at[c] >= 0 ? (cells[at[c]] ?? '').trim() : '');
     const reference = cell('reference').toUpperCase();
     if (!/^[A-Z0-9\-_/ .]{1,20}$/.test(reference))
@@ -81,7 +82,7 @@ export function readLdisCsv(
   });
   const references = rows.map((r) => r.reference);
   references.forEach((r, i) => {
-    if (references.indexOf(r) !== i) problems.push(`Row ${i + 2}, reference: ${r} appears twice in the file`);
+    if (references.indexOf(r) !== i) problems.push(`Row ${csv.rowNumbers[i]!}, reference: ${r} appears twice in the file`);
   });
   return problems.length ? { ok: false, problems: problems.slice(0, 50) } : { ok: true, rows };
 }

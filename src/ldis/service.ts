@@ -1,5 +1,6 @@
 // LDIS alerts: what the Local Drug Information System has warned about, entered by CCSU; linked to the
 // records that carry the alert's reference, and shown beside the early warnings they bear on.
+import type { SmallFileReader } from '../lib/small-csv.js';
 import { sql } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
@@ -20,6 +21,7 @@ export class LdisService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly files: SmallFileReader,
   ) {}
 
   /** Every alert, newest first, with how many cases carry its reference. */
@@ -85,7 +87,7 @@ export class LdisService {
     file: Buffer,
     actor: Actor,
   ): Promise<{ ok: true; added: number; alreadyHere: number } | { ok: false; problems: string[] }> {
-    const read = readLdisCsv(file);
+    const read = await readLdisCsv(this.files, file);
     if (!read.ok) return read;
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {

@@ -1,37 +1,74 @@
-// A small CSV that CCSU loads (populations, LDIS alerts): read whole, checked before any row is used.
-// Unreadable, wrongly headed, empty or over-long files get one plain message; nothing from a cell is
-// repeated in it.
-import { parse } from 'csv-parse/sync';
+// A file CCSU loads (populations, LDIS alerts, context data, the Coroners Audit): read through the same
+// reader as partners' uploads (lib/spreadsheet.ts: CSV in small pieces with a cap on a row's size, or
+// XLSX checked against zip bombs) and the same budget (lib/read-budget.ts: every row counted, blank ones
+// too; a deadline; a heap limit), one file at a time per instance. A hostile file — millions of commas
+// on one line, millions of blank lines — ends in one plain message, never a dead process. Nothing from
+// a cell is repeated in a message.
+import { withinBudget, UploadGate } from './read-budget.js';
+import { openTable, tooManyRows, UploadFileError, type Cell } from './spreadsheet.js';
 
-export type SmallCsv = { ok: true; header: string[]; body: string[][] } | { ok: false; problems: string[] };
+export type SmallCsv =
+  { ok: true; header: string[]; body: string[][]; rowNumbers: number[] } | { ok: false; problems: string[] };
 
-export function readSmallCsv(
-  buffer: Buffer,
-  maxRows: number,
-  headerProblem: (header: string[]) => string | undefined,
-): SmallCsv {
-  let records: string[][];
-  try {
-    records = parse(buffer, {
-      bom: true,
-      skip_empty_lines: true,
-      trim: true,
-      relax_column_count: true,
-      relax_quotes: true,
-      to: maxRows + 2,
-    });
-  } catch {
-    return {
-      ok: false,
-      problems: [
-        'The file is not a CSV file that can be read. Save it as CSV (comma separated) and try again',
-      ],
-    };
+export interface SmallFileLimits {
+  /** Rows read at most, blank ones included (the partners' upload limit). */
+  maxRowsRead: number;
+  maxMs: number;
+  xlsxMaxEntries: number;
+  xlsxMaxUncompressedBytes: number;
+}
+
+/** A cell as the text a CSV would have held: Excel's dates as YYYY-MM-DD, numbers as written. */
+function textOf(cell: Cell): string {
+  if (cell === null) return '';
+  if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? '' : cell.toISOString().slice(0, 10);
+  return String(cell).trim();
+}
+
+export class SmallFileReader {
+  // One CCSU file at a time per instance: these are rare, and two large ones at once would only share
+  // the same memory. A second waits up to 15 s, then is told to try again.
+  private readonly gate = new UploadGate(1);
+
+  constructor(private readonly limits: SmallFileLimits) {}
+
+  async read(
+    buffer: Buffer,
+    maxRows: number,
+    headerProblem: (header: string[]) => string | undefined,
+  ): Promise<SmallCsv> {
+    try {
+      return await this.gate.run(() => this.readRows(buffer, maxRows, headerProblem));
+    } catch (error) {
+      if (error instanceof UploadFileError) return { ok: false, problems: [error.message] };
+      throw error;
+    }
   }
-  const [header = [], ...body] = records;
-  const problem = headerProblem(header);
-  if (problem) return { ok: false, problems: [problem] };
-  if (body.length === 0) return { ok: false, problems: ['The file has no rows under its headings'] };
-  if (body.length > maxRows) return { ok: false, problems: [`The file has more than ${maxRows} rows`] };
-  return { ok: true, header, body };
+
+  private async readRows(
+    buffer: Buffer,
+    maxRows: number,
+    headerProblem: (header: string[]) => string | undefined,
+  ): Promise<SmallCsv> {
+    const table = await openTable(buffer, {
+      ...this.limits,
+      relaxQuotes: true,
+      maxLines: Math.max(this.limits.maxRowsRead, maxRows) + 1,
+    });
+    const header = table.header.map((h) => h.trim());
+    const problem = headerProblem(header);
+    if (problem) return { ok: false, problems: [problem] };
+    const body: string[][] = [];
+    const rowNumbers: number[] = [];
+    const budget = { maxRows: Math.max(this.limits.maxRowsRead, maxRows + 1), maxMs: this.limits.maxMs };
+    for await (const row of withinBudget(table.rows, budget)) {
+      const cells = row.cells.map(textOf);
+      if (cells.every((c) => c === '')) continue;
+      if (body.length === maxRows) return { ok: false, problems: [tooManyRows(maxRows).message] };
+      body.push(cells);
+      rowNumbers.push(row.number);
+    }
+    if (body.length === 0) return { ok: false, problems: ['The file has no rows under its headings'] };
+    return { ok: true, header, body, rowNumbers };
+  }
 }

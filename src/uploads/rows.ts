@@ -15,7 +15,7 @@ import {
   templateColumns,
   WITHDRAWN_COLUMN,
 } from './columns.js';
-import type { Cell } from './read.js';
+import type { Cell } from '../lib/spreadsheet.js';
 
 export interface HeaderMap {
   /** Template column name → its index in the file. */

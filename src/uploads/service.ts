@@ -12,8 +12,8 @@ import { lastDayOf, londonDateOf } from '../domain/periods.js';
 import type { ReturnsService } from '../returns/service.js';
 import { recordFieldNames } from '../records/repository.js';
 import { recordSchema } from '../records/schema.js';
-import { openTable, UploadFileError, type SheetRow } from './read.js';
-import { UploadGate, beforeDeadline, withinBudget, type BudgetLimits } from './budget.js';
+import { openTable, UploadFileError, type SheetRow } from '../lib/spreadsheet.js';
+import { UploadGate, beforeDeadline, withinBudget, type BudgetLimits } from '../lib/read-budget.js';
 import { checkHeader, processRow, referenceOf, type RowContext } from './rows.js';
 import { BATCH, StagedRows } from './staging.js';
 import { existingRecords, fingerprint } from './repository.js';
@@ -71,7 +71,7 @@ export class UploadsService {
     const now = this.clock.now();
     const today = londonDateOf(now);
     {
-      const table = await beforeDeadline(openTable(file.buffer, this.config.uploads), budget.maxMs);
+      const table = await beforeDeadline(openTable(file.buffer, { ...this.config.uploads, maxLines: this.config.uploads.maxRows + 1 }), budget.maxMs);
       const header = checkHeader(table.header);
       if (!header.ok) return { ok: false, message: header.message };
       const ctx: RowContext = {

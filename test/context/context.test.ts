@@ -156,14 +156,14 @@ describe('checking a file', () => {
     };
     const binary = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256));
     expect(await problemsOf(binary)).toMatch(
-      /not a CSV file that can be read|The first row must name the columns/,
+      /must be a CSV or Excel \(\.xlsx\) file|The first row must name the columns/,
     );
     expect(await problemsOf(Buffer.alloc(11 * 1024 * 1024, 'a'))).toContain('must be smaller than 10 MB');
     const long = [
       'gss_code,month,count',
       ...Array.from({ length: 200_001 }, () => `${BROXBOURNE},2026-01,1`),
     ];
-    expect(await problemsOf(long.join('\n'))).toContain('The file has more than 200000 rows');
+    expect(await problemsOf(long.join('\n'))).toContain('The file has more than 200,000 rows');
     expect(await current('ambulance')).toEqual([]);
   });
 

@@ -3,7 +3,7 @@
 // other users are served while it runs, and it stops with a clear message when it runs out of time or
 // the process runs short of memory. A reader that stalls (a damaged workbook) meets the same deadline.
 import { getHeapStatistics } from 'node:v8';
-import { UploadFileError, type SheetRow } from './read.js';
+import { tooManyRows, UploadFileError, type SheetRow } from './spreadsheet.js';
 
 export interface BudgetLimits {
   maxRows: number;
@@ -15,12 +15,6 @@ export interface BudgetLimits {
 const YIELD_EVERY = 500;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-export function tooManyRows(maxRows: number): UploadFileError {
-  return new UploadFileError(
-    `The file has more than ${maxRows.toLocaleString('en-GB')} rows (blank rows count too); split it into smaller files`,
-  );
-}
 
 const outOfTime = () =>
   new UploadFileError('The file took too long to check; split it into smaller files or save it as CSV');
@@ -43,25 +37,30 @@ export async function* withinBudget(
   rows: AsyncIterable<SheetRow>,
   limits: BudgetLimits,
 ): AsyncGenerator<SheetRow> {
-  const started = Date.now();
   const heapLimit = getHeapStatistics().heap_size_limit * (limits.heapShare ?? 0.85);
   const iterator = rows[Symbol.asyncIterator]();
+  // One deadline for the whole file, raced by every read: a reader that stalls is stopped with it. (A
+  // timer a row cost more than reading the row.)
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(outOfTime()), limits.maxMs);
+  });
+  deadline.catch(() => undefined);
   let count = 0;
   try {
     for (;;) {
-      const left = limits.maxMs - (Date.now() - started);
-      if (left <= 0) throw outOfTime();
-      const next = await beforeDeadline(iterator.next(), left);
+      const next = await Promise.race([iterator.next(), deadline]);
       if (next.done) return;
       count += 1;
       if (count > limits.maxRows) throw tooManyRows(limits.maxRows);
       if (count % YIELD_EVERY === 0) {
-        await yieldToEventLoop();
+        await Promise.race([yieldToEventLoop(), deadline]);
         if (process.memoryUsage().heapUsed > heapLimit) throw outOfMemory();
       }
       yield next.value;
     }
   } finally {
+    clearTimeout(timer);
     // Stop the reader too (it may still hold a stream); its own errors no longer matter.
     void Promise.resolve(iterator.return?.()).catch(() => undefined);
   }

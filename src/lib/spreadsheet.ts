@@ -23,6 +23,16 @@ export interface Table {
 export interface ReadLimits {
   xlsxMaxEntries: number;
   xlsxMaxUncompressedBytes: number;
+  /** Take a quotation mark inside an unquoted cell as text (CCSU's files), rather than refuse the file. */
+  relaxQuotes?: boolean;
+  /** Rows of a CSV read at most (header and blank lines included), counted before they are parsed. */
+  maxLines?: number;
+}
+
+export function tooManyRows(maxRows: number): UploadFileError {
+  return new UploadFileError(
+    `The file has more than ${maxRows.toLocaleString('en-GB')} rows (blank rows count too); split it into smaller files`,
+  );
 }
 
 /** A problem with the file as a whole: shown next to the file input. */
@@ -38,7 +48,7 @@ export async function openTable(file: Buffer, limits: ReadLimits): Promise<Table
     throw new UploadFileError(
       `The selected file must be a CSV or Excel (.xlsx) file${type ? `; it is a ${type.ext.toUpperCase()} file` : ''}`,
     );
-  return openCsv(file);
+  return openCsv(file, limits);
 }
 
 // ---- CSV ----
@@ -60,6 +70,42 @@ function* piecesOf(file: Buffer, size = 4 * 1024): Generator<Buffer | string> {
   for (let start = 0; start < text.length; start += size) yield text.slice(start, start + size);
 }
 
+/** No template has a hundredth of this; a row of millions of commas would be millions of cells in memory. */
+export const MAX_CELLS_PER_ROW = 2_000;
+
+/**
+ * The pieces, checked before the parser sees them: refused as soon as one line holds more separators than
+ * MAX_CELLS_PER_ROW (csv-parse's own size cap counts the characters of one cell, so a line of empty cells
+ * would pass it), or the file has more lines than `maxLines`. Blank lines are counted here, because the
+ * parser skips them: it would otherwise build (and drop) an error with a stack trace for each, a
+ * thousand times the cost of the line. Separators and line breaks inside quotes count too; a real file
+ * never comes near either limit that way.
+ */
+function* withinLineLimits(
+  pieces: Iterable<Buffer | string>,
+  delimiter: string,
+  maxLines: number,
+): Generator<Buffer | string> {
+  const separator = delimiter.charCodeAt(0);
+  let separators = 0;
+  let lines = 1;
+  for (const piece of pieces) {
+    for (let i = 0; i < piece.length; i += 1) {
+      const c = typeof piece === 'string' ? piece.charCodeAt(i) : piece[i];
+      if (c === 10) {
+        separators = 0;
+        if ((lines += 1) > maxLines) throw tooManyRows(maxLines - 1);
+      } else if (c === separator && (separators += 1) >= MAX_CELLS_PER_ROW) throw rowTooLong();
+    }
+    yield piece;
+  }
+}
+
+const rowTooLong = () =>
+  new UploadFileError(
+    `The file could not be read as CSV: a row is far too long (more than ${MAX_CELLS_PER_ROW.toLocaleString('en-GB')} cells). Save it from Excel as CSV and try again`,
+  );
+
 /** Comma or semicolon (Excel in many European locales), whichever the header row uses more. */
 function delimiterOf(file: Buffer): string {
   const head = file.subarray(0, 64 * 1024).toString('latin1');
@@ -73,6 +119,7 @@ function delimiterOf(file: Buffer): string {
  * says what kind of problem it is and on which line, never what the cell held.
  */
 function csvError(error: unknown): UploadFileError {
+  if (error instanceof UploadFileError) return error;
   const e = error as { code?: string; lines?: number };
   const where = typeof e.lines === 'number' ? ` near line ${e.lines}` : '';
   const what =
@@ -88,18 +135,25 @@ function csvError(error: unknown): UploadFileError {
   );
 }
 
-async function openCsv(file: Buffer): Promise<Table> {
-  const parser = Readable.from(piecesOf(file)).pipe(
-    parse({
-      delimiter: delimiterOf(file),
-      relax_column_count: true,
-      bom: true,
-      info: true,
-      // No cell in the template is anywhere near this long: a row this size is a broken or hostile file.
-      max_record_size: 64 * 1024,
-    }),
+async function openCsv(file: Buffer, limits: ReadLimits): Promise<Table> {
+  const delimiter = delimiterOf(file);
+  const parser = parse({
+    delimiter,
+    relax_column_count: true,
+    bom: true,
+    info: true,
+    skip_empty_lines: true,
+    relax_quotes: limits.relaxQuotes ?? false,
+    // No cell in the template is anywhere near this long: a row this size is a broken or hostile file.
+    max_record_size: 64 * 1024,
+  });
+  const source = Readable.from(
+    withinLineLimits(piecesOf(file), delimiter, limits.maxLines ?? Number.POSITIVE_INFINITY),
   );
-  const iterator = (parser as AsyncIterable<{ record: string[]; info: { records: number } }>)[
+  // pipe() does not pass a source's error on: the parser must end with it, or its reader would wait.
+  source.on('error', (error) => parser.destroy(error));
+  source.pipe(parser);
+  const iterator = (parser as AsyncIterable<{ record: string[]; info: { lines: number } }>)[
     Symbol.asyncIterator
   ]();
   let first: IteratorResult<{ record: string[] }>;
@@ -112,7 +166,7 @@ async function openCsv(file: Buffer): Promise<Table> {
   async function* rows(): AsyncIterable<SheetRow> {
     try {
       for (let next = await iterator.next(); !next.done; next = await iterator.next())
-        yield { number: next.value.info.records, cells: next.value.record };
+        yield { number: next.value.info.lines, cells: next.value.record };
     } catch (error) {
       throw csvError(error);
     }

@@ -1,7 +1,7 @@
 // The budget every upload is checked within: rows, time, memory, and how many at once.
 import { describe, expect, it } from '@jest/globals';
-import { UploadGate, withinBudget } from '../../src/uploads/budget.js';
-import type { SheetRow } from '../../src/uploads/read.js';
+import { UploadGate, withinBudget } from '../../src/lib/read-budget.js';
+import type { SheetRow } from '../../src/lib/spreadsheet.js';
 
 async function* rows(n: number): AsyncGenerator<SheetRow> {
   for (let i = 0; i < n; i += 1) yield { number: i + 2, cells: [] };
