@@ -4,6 +4,7 @@
 // records carry, here, and are forgotten: they leave this function only as keys.
 import type { SmallFileReader } from '../lib/small-csv.js';
 import * as ref from '../domain/reference.js';
+import { identifierProblem } from '../domain/identifiers.js';
 import { ageAt, demographicMatchKey, isValidNhsNumber, nhsMatchKey } from '../domain/linkage.js';
 import type { IsoDate } from '../domain/periods.js';
 
@@ -84,6 +85,10 @@ export async function readAuditCsv(
     const inquestRef = cell('inquest_ref').toUpperCase();
     if (!/^[A-Z0-9][A-Z0-9/\-_.]{0,29}$/.test(inquestRef))
       problem('inquest_ref', 'enter the inquest reference: up to 30 letters, numbers, / - _ or .');
+    else if (identifierProblem(inquestRef)) problem('inquest_ref', identifierProblem(inquestRef)!);
+    else if (!/\d/.test(inquestRef) || /[A-Z]{5,}/.test(inquestRef))
+      // A reference is the coroner's numbering; a word of five or more letters may be a surname.
+      problem('inquest_ref', 'enter the coroner’s reference number, like INQ-2026-014, not a name');
     else if (refs.has(inquestRef)) problem('inquest_ref', 'the same reference appears twice in the file');
     refs.add(inquestRef);
     const death = cell('date_of_death');

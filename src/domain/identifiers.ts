@@ -12,24 +12,72 @@ const EARLIEST_RECORD_YEAR = 2000;
 const MONTHS =
   'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
 
+/** What may stand between the digits of an NHS number: any up to three non-alphanumeric characters. */
+const NHS_RUN = /\d(?:[^0-9A-Za-z]{0,3}\d){9,}/g;
+
 function nhsNumberIn(text: string): boolean {
-  // Ten digits, with any spaces, hyphens, dots or slashes between them.
-  for (const match of text.matchAll(/\d(?:[\s./-]*\d){9}/g)) {
+  // Ten digits written with anything between them (spaces, hyphens, dots, slashes, underscores, commas,
+  // brackets…); in a longer run of digits, every ten in a row are tried.
+  for (const match of text.matchAll(NHS_RUN)) {
     const digits = match[0].replace(/\D/g, '');
-    if (digits.length === 10 && isValidNhsNumber(digits)) return true;
+    for (let at = 0; at + 10 <= digits.length; at += 1)
+      if (isValidNhsNumber(digits.slice(at, at + 10))) return true;
   }
   return false;
 }
 
+const SEP = '[\\s,./_\\-]';
+/** Between the numbers of an all-number date: not a comma, so "ages 12, 15, 45" is not a date. */
+const NUMBER_SEP = '(?:[./_\\-]|\\s[./_\\-]?\\s?)';
+const ORDINAL = '(?:st|nd|rd|th)?';
+const dayMonth = (a: string, b: string) => {
+  const [x, y] = [Number(a), Number(b)];
+  return x >= 1 && y >= 1 && ((x <= 31 && y <= 12) || (x <= 12 && y <= 31)); // either order (US too)
+};
+/** Lookarounds rather than \b: an underscore is a "word" character, so \b misses "x_14_07_1961". */
+const DATE_PATTERNS: { pattern: RegExp; year: (m: RegExpMatchArray) => string | undefined }[] = [
+  // 14/07/1961, 7.14.61, 14_07_1961, 14 07 1961
+  {
+    pattern: new RegExp(
+      `(?<![\\d.])(\\d{1,2})${NUMBER_SEP}(\\d{1,2})${NUMBER_SEP}(\\d{4}|\\d{2})(?![\\d.]\\d|\\d)`,
+      'g',
+    ),
+    year: (m) => (dayMonth(m[1]!, m[2]!) ? m[3] : undefined),
+  },
+  // 1961-07-14, 1961/7/14, 1961_07_14
+  {
+    pattern: new RegExp(`(?<!\\d)(\\d{4})${NUMBER_SEP}(\\d{1,2})${NUMBER_SEP}(\\d{1,2})(?!\\d)`, 'g'),
+    year: (m) => (dayMonth(m[3]!, m[2]!) ? m[1] : undefined),
+  },
+  // 19610714
+  { pattern: /(?<!\d)(19\d{2}|20\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)/g, year: (m) => m[1] },
+  // 14 July 1961, 14th Jul, 1961, 14-Jul-61, 14 of July 1961
+  {
+    pattern: new RegExp(
+      `(?<![\\dA-Za-z])\\d{1,2}${ORDINAL}${SEP}*(?:of${SEP}+)?(?:${MONTHS})(?![a-z])${SEP}*(\\d{4}|\\d{2})(?!\\d)`,
+      'gi',
+    ),
+    year: (m) => m[1],
+  },
+  // Feb 14 1981, February 14th, 1981, Jul-14-61
+  {
+    pattern: new RegExp(
+      `(?<![A-Za-z])(?:${MONTHS})(?![a-z])${SEP}*\\d{1,2}${ORDINAL}${SEP}+(\\d{4}|\\d{2})(?!\\d)`,
+      'gi',
+    ),
+    year: (m) => m[1],
+  },
+];
+
 function yearsIn(text: string): number[] {
   const years: number[] = [];
-  const numeric = /\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\b|\b(\d{4})-(\d{1,2})-(\d{1,2})\b/g;
-  for (const m of text.matchAll(numeric)) {
-    const year = m[4] ? Number(m[4]) : Number(m[3]);
-    years.push(year < 100 ? (year > 30 ? 1900 + year : 2000 + year) : year);
-  }
-  const worded = new RegExp(`\\b\\d{1,2}(?:st|nd|rd|th)?\\s+(?:${MONTHS})\\s+(\\d{4})\\b`, 'gi');
-  for (const m of text.matchAll(worded)) years.push(Number(m[1]));
+  for (const { pattern, year } of DATE_PATTERNS)
+    for (const m of text.matchAll(pattern)) {
+      const found = year(m);
+      if (found === undefined) continue;
+      const y = Number(found);
+      years.push(found.length === 2 ? (y > 30 ? 1900 + y : 2000 + y) : y);
+    }
   return years;
 }
 

@@ -40,6 +40,8 @@ export async function readLdisCsv(
       problems.push(
         `Row ${row}, reference: enter up to 20 letters, numbers, spaces, hyphens, slashes or full stops`,
       );
+    else if (identifierProblem(reference))
+      problems.push(`Row ${row}, reference: ${identifierProblem(reference)}`);
     const title = cell('title');
     if (!title || title.length > 200)
       problems.push(`Row ${row}, title: enter a title of up to 200 characters`);

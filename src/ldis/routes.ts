@@ -41,7 +41,8 @@ const ldisSchema = z
       .regex(
         /^[A-Za-z0-9\-_/ .]+$/,
         'The reference must only include letters, numbers, spaces, hyphens, slashes and full stops',
-      ),
+      )
+      .superRefine(screened('The reference')),
     title: z
       .string({ error: 'Enter the alert’s title' })
       .trim()

@@ -186,6 +186,27 @@ describe('loading the audit', () => {
     expect(await t.db.selectFrom('audit_inquests').select('id').execute()).toEqual([]);
   });
 
+  it('when an inquest reference is an NHS number, a date of birth or a surname then the row is refused without repeating it', async () => {
+    const response = await send(
+      [
+        header,
+        '943_476_5919,2025-01-01,,drug_related,yes,no,,,,,,,,',
+        'INQ-14-02-1961,2025-01-02,,drug_related,yes,no,,,,,,,,',
+        'FITZGERALD,2025-01-03,,drug_related,yes,no,,,,,,,,',
+      ].join('\n'),
+    );
+    expect(response.status).toBe(400);
+    const problems = cheerio.load(response.text)('#file-problems').text();
+    expect(problems).toContain('Row 2, inquest_ref: must not include an NHS number');
+    expect(problems).toContain('Row 3, inquest_ref: must not include a date that could be a date of birth');
+    expect(problems).toContain(
+      'Row 4, inquest_ref: enter the coroner’s reference number, like INQ-2026-014, not a name',
+    );
+    for (const identifier of ['943_476_5919', '14-02-1961', 'FITZGERALD'])
+      expect(response.text).not.toContain(identifier);
+    expect(await t.db.selectFrom('audit_inquests').select('id').execute()).toEqual([]);
+  });
+
   it('when a right file is sent then nothing is loaded until the analyst confirms the preview', async () => {
     const sent = await send(audit);
     expect(sent.status).toBe(302);

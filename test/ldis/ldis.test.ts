@@ -76,6 +76,38 @@ describe('adding LDIS alerts', () => {
   });
 });
 
+describe('an identifier given as a reference', () => {
+  it('when an NHS number is typed as the reference then the form refuses it by the field, does not show it again, and saves nothing', async () => {
+    const before = (await t.db.selectFrom('ldis_alerts').select('id').execute()).length;
+    const page = await analyst.submit('/ccsu/ldis/new', alertForm('943 476 5919', ['nitazene']));
+    expect(page.status).toBe(400);
+    expect(cheerio.load(page.text)('#reference-error').text()).toContain(
+      'The reference must not include an NHS number',
+    );
+    expect(page.text).not.toContain('943 476 5919');
+    expect(await t.db.selectFrom('ldis_alerts').select('id').execute()).toHaveLength(before);
+  });
+
+  it('when a file gives an NHS number as a reference then the row is refused without repeating it', async () => {
+    const page = await analyst.get('/ccsu/ldis');
+    const response = await analyst
+      .post('/ccsu/ldis/upload')
+      .field('_csrf', csrfFrom(page.text))
+      .attach(
+        'file',
+        Buffer.from(
+          'reference,title,issued_on,substances,areas,severity,link\n943 476 5919,Strong batch,2026-03-15,heroin_morphine,watford,urgent,\n',
+        ),
+        'ldis.csv',
+      );
+    expect(response.status).toBe(400);
+    expect(cheerio.load(response.text)('#file-problems').text()).toContain(
+      'Row 2, reference: must not include an NHS number',
+    );
+    expect(response.text).not.toContain('943 476 5919');
+  });
+});
+
 describe('linking and early warning', () => {
   it('when records give the reference (in any case) then the alert shows their cases', async () => {
     const id = await death('2026-03-02', ['nitazene'], { ldis_alert_ref: 'ldis/2026/014 ' });
