@@ -238,7 +238,12 @@ export function feedRouter(
   router.get('/completeness.:format', formats, async (req, res) => {
     await tokens.recordRead(req.apiToken!, req.path, {});
     const exact = req.apiToken!.scope === 'records';
-    const years = showCompleteness(await coroners.completeness(), exact, await dashboard.disclosure());
+    const years = showCompleteness(
+      await coroners.completeness(),
+      exact,
+      await dashboard.disclosure(),
+      await dashboard.typesForPartners(minPerType),
+    );
     const columns = [
       'year',
       'confirmed_by_coroner',

@@ -18,6 +18,8 @@ export class BriefingService {
     private readonly picture: PictureService,
     private readonly areas: AreasService,
     private readonly coroners: CoronersService,
+    /** Kinds of organisation with fewer than this many are not named (the dashboard's type floor). */
+    private readonly minPerType: number,
   ) {}
 
   async build(year: number) {
@@ -45,7 +47,12 @@ export class BriefingService {
       },
       rates: await this.areas.ratesBeside(area, year),
       completeness:
-        showCompleteness(completeness, false, audience.disclosure).find((y) => y.year === year) ?? null,
+        showCompleteness(
+          completeness,
+          false,
+          audience.disclosure,
+          await this.dashboard.typesForPartners(this.minPerType),
+        ).find((y) => y.year === year) ?? null,
       sources: await this.sources(),
     };
   }

@@ -22,7 +22,12 @@ export function completenessRouter(
 
   router.get('/completeness', async (req, res) => {
     const view = await dashboardView(req, dashboard, minPerType);
-    const years = showCompleteness(await coroners.completeness(), view.exact, view.audience.disclosure);
+    const years = showCompleteness(
+      await coroners.completeness(),
+      view.exact,
+      view.audience.disclosure,
+      view.typeOptions.map(([code]) => code),
+    );
     const asked = z.coerce.number().int().safeParse(req.query.year);
     const chosen = years.find((y) => asked.success && y.year === asked.data) ?? years.at(-1) ?? null;
     res.render('dashboard/completeness', {

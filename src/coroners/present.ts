@@ -30,16 +30,34 @@ export function shareOfShown(reported: Shown, confirmed: Shown): number | '*' | 
   return confirmed === 0 ? null : Math.round((reported * 100) / confirmed);
 }
 
+/** The kinds of organisation too few to be named to a reader outside CCSU, counted together. */
+export const FEWER_ORGANISATIONS = 'fewer_organisations';
+
+/**
+ * `namedTypes`: the kinds of organisation a reader outside CCSU may see named (those with enough
+ * organisations making returns, as the dashboard's type filter); the rest are counted together, since
+ * "knew first: police" names the one police force.
+ */
 export function showCompleteness(
   years: YearCompleteness[],
   exact: boolean,
   disclosure: DisclosureSettings,
+  namedTypes: readonly string[],
 ): ShownCompleteness[] {
   const show = (n: number): Shown => (exact ? n : suppressCount(n, disclosure));
   const pairs = (counts: Record<string, number>) =>
     Object.entries(counts)
       .sort((a, b) => b[1] - a[1])
       .map(([k, n]) => [k, show(n)] as [string, Shown]);
+  const byNamedType = (counts: Record<string, number>) => {
+    if (exact) return counts;
+    const grouped: Record<string, number> = {};
+    for (const [type, n] of Object.entries(counts)) {
+      const key = namedTypes.includes(type) ? type : FEWER_ORGANISATIONS;
+      grouped[key] = (grouped[key] ?? 0) + n;
+    }
+    return grouped;
+  };
   return years.map((y) => {
     const confirmed = show(y.confirmed);
     const reported = show(y.reported);
@@ -48,6 +66,9 @@ export function showCompleteness(
     // describe are not suppressed.
     const timing = exact || reported !== '*';
     const c = y.capture.chapman;
+    const [n1, n2, m] = [show(y.capture.n1), show(y.capture.n2), show(y.capture.m)];
+    // An estimate from hidden counts would narrow them down again: shown only when its inputs are.
+    const estimable = c !== null && [n1, n2, m, confirmed, reported].every((v) => v !== '*');
     return {
       year: y.year,
       confirmed,
@@ -56,15 +77,15 @@ export function showCompleteness(
       medianDays: timing ? y.daysBeforeInquest.median : null,
       minDays: timing && exact ? y.daysBeforeInquest.min : null,
       maxDays: timing && exact ? y.daysBeforeInquest.max : null,
-      firstReportedBy: pairs(y.firstReportedBy),
+      firstReportedBy: pairs(byNamedType(y.firstReportedBy)),
       notConfirmed: show(y.notConfirmed),
       notConfirmedByStage: pairs(y.notConfirmedByStage),
-      n1: show(y.capture.n1),
-      n2: show(y.capture.n2),
-      m: show(y.capture.m),
-      estimate: c ? show(Math.round(c.estimate)) : null,
-      low: c ? show(Math.floor(c.low)) : null,
-      high: c ? show(Math.ceil(c.high)) : null,
+      n1,
+      n2,
+      m,
+      estimate: estimable ? show(Math.round(c.estimate)) : null,
+      low: estimable ? show(Math.floor(c.low)) : null,
+      high: estimable ? show(Math.ceil(c.high)) : null,
     };
   });
 }

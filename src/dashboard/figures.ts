@@ -21,6 +21,13 @@ export interface Figure {
   counts: number[][];
   /** False when a case can count in several categories (substances), so no total is meaningful. */
   additive: boolean;
+  /**
+   * Each column is a series of its own, with its own total stated (the partnership picture's sources
+   * side by side): outside CCSU each column goes through disclosure control as a table of its own,
+   * so a column shows exactly what the same counts show on any other page (the dashboard's cases by
+   * month hide the same months).
+   */
+  separateColumns?: boolean;
   /** Words after the figures in the text summary, e.g. "between January and December 2026". */
   scope: string;
   /** What is counted, when not cases. */
@@ -47,6 +54,8 @@ export interface ShownFigure extends Omit<Figure, 'counts'> {
   rowTotals: Shown[] | null;
   columnTotals: Shown[] | null;
   total: Shown | null;
+  /** With separateColumns: each column's total as shown (for the summary; not a row of the table). */
+  seriesTotals?: Shown[];
   exact: boolean;
   summary: string;
 }
@@ -65,6 +74,26 @@ export function present(figure: Figure, audience: Audience): ShownFigure {
         ? figure.series.map((_, s) => sum(counts.map((row) => row[s] ?? 0)))
         : null,
       total: figure.additive ? sum(counts.map(sum)) : null,
+    };
+  } else if (figure.separateColumns) {
+    const columns = figure.series.map((_, s) =>
+      suppressTable(
+        counts.map((row) => [row[s] ?? 0]),
+        audience.disclosure,
+      ),
+    );
+    shown = {
+      cells: counts.map((row, c) => row.map((_, s) => columns[s]!.rows[c]![0]!)),
+      rowTotals: null,
+      columnTotals: null,
+      total: null,
+    };
+    return {
+      ...rest,
+      ...shown,
+      seriesTotals: columns.map((t) => t.total),
+      exact: false,
+      summary: summarise(figure, shown, audience),
     };
   } else if (figure.additive && counts.length > 0) {
     const table = suppressTable(counts, audience.disclosure);

@@ -81,9 +81,10 @@ export class PictureService {
     const shown: Record<PictureFigureId, ShownFigure> = {} as Record<PictureFigureId, ShownFigure>;
     const show = (input: PictureInput) => {
       const laid = layOutPicture(input);
+      const figure = present(laid.figure, audience);
       shown[input.id] = {
-        ...present(laid.figure, audience),
-        summary: pictureSummary(input.columns, laid, input.scope, input.unit, audience),
+        ...figure,
+        summary: pictureSummary(input.columns, laid, input.scope, input.unit, audience, figure.seriesTotals),
       };
     };
 

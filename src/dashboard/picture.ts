@@ -3,7 +3,7 @@
 // this lays out. A context figure counts in a month, quarter, year or area only when the whole period it
 // covers lies inside it (a quarter's admissions are not split into months), and a cell no figure fell
 // into is a gap ("No data"), never a zero.
-import { suppressCount, type Shown } from '../domain/disclosure.js';
+import type { Shown } from '../domain/disclosure.js';
 import { addMonths, formatDate, formatPeriod, type Period } from '../domain/periods.js';
 import type { ContextSum } from '../context/repository.js';
 import type { Audience, Category, Figure } from './figures.js';
@@ -177,6 +177,7 @@ export function layOutPicture(input: PictureInput): {
       series: input.columns.map((c) => c.label),
       counts,
       additive: false,
+      separateColumns: true,
       scope: input.scope,
       gaps,
       notes,
@@ -194,14 +195,15 @@ export function pictureSummary(
   scope: string,
   unit: string,
   audience: Audience,
+  /** Each column's total as disclosure control showed it with the column (present's seriesTotals). */
+  shownTotals: Shown[] | undefined,
 ): string {
   const { totals, tooLong } = laid;
-  const shown = (n: number): Shown => (audience.exact ? n : suppressCount(n, audience.disclosure));
   const parts = columns.map((column, s) => {
     const total = totals[s];
     if (total === null || total === undefined)
       return tooLong[s] ? `${column.words} not shown by ${unit}` : `no ${column.words} loaded`;
-    const value = shown(total);
+    const value = audience.exact ? total : (shownTotals?.[s] ?? '*');
     if (value === '*') return `fewer than ${audience.disclosure.threshold + 1} ${column.words}`;
     return `${audience.exact || value === 0 ? '' : 'about '}${value.toLocaleString('en-GB')} ${column.words}`;
   });

@@ -77,7 +77,7 @@ describe('disclosure of the new figures', () => {
           notConfirmed,
           capture: { n1: confirmed, n2: partners, m, chapman: chapman(confirmed, partners, m) },
         };
-        const [shown] = showCompleteness([year], false, disclosure);
+        const [shown] = showCompleteness([year], false, disclosure, ['drug_alcohol_treatment']);
         for (const v of [
           shown!.confirmed,
           shown!.reported,
@@ -89,6 +89,11 @@ describe('disclosure of the new figures', () => {
           expect(safe(v)).toBe(true);
         for (const v of [shown!.estimate, shown!.low, shown!.high])
           if (v !== null) expect(safe(v)).toBe(true);
+        // No estimate from hidden counts: it would narrow them down again.
+        if ([shown!.n1, shown!.n2, shown!.m, shown!.confirmed, shown!.reported].includes('*'))
+          expect([shown!.estimate, shown!.low, shown!.high]).toEqual([null, null, null]);
+        // A kind with too few organisations (one police force) is never named.
+        expect(shown!.firstReportedBy.map(([type]) => type)).not.toContain('police');
         expect(shown!.minDays).toBeNull();
         if (shown!.reported === '*') expect(shown!.medianDays).toBeNull();
         if (

@@ -190,8 +190,9 @@ describe('the partnership picture for CCSU', () => {
 describe('the partnership picture for partners', () => {
   it('when a partner opens it then every count has been through disclosure control, and rates follow the rounded counts', async () => {
     const $ = await page(partner, 'from=2026-01&to=2026-03');
-    expect(table($, 'picture_area-table')['Watford']).toEqual(['*', '50', '10', '25']);
-    expect(table($, 'picture-rates-table')['Watford']).toEqual(['100,000', '*', '50.0', '10.0', '25.0']);
+    // Broxbourne's 5 call-outs are hidden, and with the column's total stated Watford's 50 must be too.
+    expect(table($, 'picture_area-table')['Watford']).toEqual(['*', '*', '10', '25']);
+    expect(table($, 'picture-rates-table')['Watford']).toEqual(['100,000', '*', '*', '10.0', '25.0']);
     const safe = (v: string) =>
       v === '*' || v === '0' || v === 'No data' || (Number(v) > 7 && Number(v) % 5 === 0);
     for (const id of ['picture_month', 'picture_quarter', 'picture_area', 'picture_ons'])
@@ -199,6 +200,33 @@ describe('the partnership picture for partners', () => {
         for (const cell of row.slice(0, 4)) expect(safe(cell)).toBe(true);
     expect($('#picture_month-summary').text()).toContain('fewer than 8 drug- and alcohol-related deaths');
     expect($('a[href^="/ccsu/ldis/"]').length).toBe(0);
+  });
+});
+
+describe('one disclosure path for the same counts', () => {
+  it('when a partner reads the same months on the dashboard and the picture then both hide the same months', async () => {
+    // May 2024: one death (hidden); June: 10; July: 12. With the total shown, June must be hidden too.
+    const org = await createOrganisation(t, { name: 'Treatment 2024', code: 'T24' });
+    const deaths = { '2024-05': 1, '2024-06': 10, '2024-07': 12 };
+    for (const [month, n] of Object.entries(deaths))
+      for (let i = 0; i < n; i += 1)
+        await submittedRecord(t, org, {
+          period: month,
+          date_of_death: `${month}-${String(i + 1).padStart(2, '0')}`,
+          date_partner_aware: `${month}-28`,
+          age_at_death: 20 + i,
+          residence_area: 'watford',
+        });
+    const query = 'from=2024-05&to=2024-07';
+    const dashboard = cheerio.load((await partner.get(`/dashboard?${query}`)).text);
+    const picture = await page(partner, query);
+    const months = table(dashboard, 'death_month-table');
+    const pictured = Object.fromEntries(
+      Object.entries(table(picture, 'picture_month-table')).map(([month, cells]) => [month, [cells[0]!]]),
+    );
+    // June is hidden only because May is (the second-cell rule), on both pages.
+    expect(months).toEqual({ 'May 2024': ['*'], 'June 2024': ['*'], 'July 2024': ['10'] });
+    expect(pictured).toEqual(months);
   });
 });
 
