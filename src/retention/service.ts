@@ -147,6 +147,9 @@ export class RetentionService {
     await sql`delete from candidate_pairs where record_a in (select id from purge_ids) or record_b in (select id from purge_ids)`.execute(
       trx,
     );
+    // The query emails (raised, answered) carry the record's reference and the question: they go with it.
+    await sql`delete from outbox where idempotency_key like 'query:%' and split_part(idempotency_key, ':', 2) in (
+      select id::text from queries where record_id in (select id from purge_ids))`.execute(trx);
     await sql`delete from queries where record_id in (select id from purge_ids)`.execute(trx);
     await sql`delete from record_versions where record_id in (select id from purge_ids)`.execute(trx);
     await sql`delete from upload_rows where record_id in (select id from purge_ids)

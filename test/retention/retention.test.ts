@@ -61,17 +61,10 @@ beforeAll(async () => {
       snapshot: JSON.stringify({ age_at_death: 40 }),
     })
     .execute();
-  await t.db
-    .insertInto('queries')
-    .values({
-      record_id: ids.a,
-      organisation_id: orgs[0]!.id,
-      field: 'date_of_death',
-      question: 'Please check the date',
-      raised_by: admin.id,
-      raised_at: t.clock.now(),
-    })
-    .execute();
+  // Raised as CCSU raises it, so its email (with the record's reference and the question) is in the outbox;
+  // and one about a record that stays.
+  await t.services.queries.raise(ids.a!, 'date_of_death', 'Please check the date', admin);
+  await t.services.queries.raise(ids.c!, 'date_of_death', 'Please check this one too', admin);
   // Two inquests in the Coroners Audit: one of a death past retention (with a decision about record a),
   // one not.
   const load = await t.db
@@ -145,13 +138,19 @@ describe('the purge', () => {
     caseEF = await caseOf(ids.f!);
     const counts = await t.services.retention.purge();
     expect(counts).toMatchObject({ records: 3, versions: 1, queries: 1, casesArchived: 1, inquests: 1 });
+    // The purged record's query email went with it; the kept record's stays.
+    const emails = await t.db.selectFrom('outbox').select(['subject', 'text']).execute();
+    expect(emails.filter((e) => e.text.includes('Please check the date'))).toEqual([]);
+    expect(emails.filter((e) => e.text.includes('Please check this one too'))).toHaveLength(1);
     expect(
       (await t.db.selectFrom('audit_inquests').select('inquest_ref').execute()).map((i) => i.inquest_ref),
     ).toEqual(['INQ-NEW']);
     expect(await t.db.selectFrom('audit_decisions').selectAll().execute()).toEqual([]);
     expect(await recordIds()).toEqual([ids.f, ids.c]);
     expect(await t.db.selectFrom('record_versions').selectAll().execute()).toHaveLength(0);
-    expect(await t.db.selectFrom('queries').selectAll().execute()).toHaveLength(0);
+    expect(await t.db.selectFrom('queries').select('question').execute()).toEqual([
+      { question: 'Please check this one too' },
+    ]);
     const audit = await t.db
       .selectFrom('audit_log')
       .selectAll()
