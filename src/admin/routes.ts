@@ -5,7 +5,7 @@ import { streamCsv } from '../lib/exports.js';
 import { requireAdmin } from '../middleware/auth.js';
 import { HttpError } from '../lib/http-error.js';
 import type { AdminService } from './service.js';
-import { MAX_ID, checkIdParams } from '../lib/ids.js';
+import { rowId, checkIdParams } from '../lib/ids.js';
 
 /** Admin views of the outbox (where email waits when there is no SMTP) and the audit log. */
 /** The raw email as a page of its own: it gets the email's subject as its title if it has none. */
@@ -61,7 +61,7 @@ export function adminRouter(admin: AdminService, exportAudit: ExportAudit): Rout
   // The audit log, filtered by user, organisation, action and date, on screen or as CSV.
   const auditFilters = z.object({
     actor: z.string().trim().max(254).optional().catch(undefined),
-    organisation: z.coerce.number().int().positive().max(MAX_ID).optional().catch(undefined),
+    organisation: rowId().optional().catch(undefined),
     action: z
       .string()
       .regex(/^[a-z_]+$/)

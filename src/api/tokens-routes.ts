@@ -4,7 +4,7 @@ import { currentUser, requireAdmin } from '../middleware/auth.js';
 import { formOf, validate, type FormErrors, validateNoFields } from '../middleware/validation.js';
 import { HttpError } from '../lib/http-error.js';
 import type { ApiTokensService } from './tokens.js';
-import { checkIdParams } from '../lib/ids.js';
+import { checkIdParams, rowId } from '../lib/ids.js';
 
 export const tokenLifetimes = [
   ['30', '30 days'],
@@ -55,7 +55,7 @@ export function apiTokensRouter(tokens: ApiTokensService, publicUrl: string): Ro
   );
 
   router.post('/:id/revoke', validateNoFields(), async (req, res) => {
-    const id = z.coerce.number().int().positive().safeParse(req.params.id);
+    const id = rowId().safeParse(req.params.id);
     if (!id.success) throw new HttpError(404);
     if (!(await tokens.revoke(id.data, currentUser(req)))) throw new HttpError(404);
     req.session.flash = 'Token revoked: it no longer works';

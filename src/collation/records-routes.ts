@@ -6,7 +6,7 @@ import { actorOf, type ExportAudit } from '../audit/audit.js';
 import { currentUser } from '../middleware/auth.js';
 import { formOf, validate, type FormErrors } from '../middleware/validation.js';
 import { HttpError } from '../lib/http-error.js';
-import { MAX_ID, checkIdParams } from '../lib/ids.js';
+import { rowId, checkIdParams } from '../lib/ids.js';
 import { isPeriod } from '../domain/periods.js';
 import * as ref from '../domain/reference.js';
 import { screened } from '../domain/identifiers.js';
@@ -31,8 +31,8 @@ const filtersSchema = z.object({
   classification: code(ref.deathClassifications),
   substance: code(ref.substances),
   evidence_stage: code(ref.evidenceStages),
-  organisation: z.coerce.number().int().positive().max(MAX_ID).optional().catch(undefined),
-  alert: z.coerce.number().int().positive().max(MAX_ID).optional().catch(undefined),
+  organisation: rowId().optional().catch(undefined),
+  alert: rowId().optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(1_000_000).catch(1),
   sort: z.enum(['reported', 'death', 'organisation', 'reference']).catch('reported'),
   direction: z.enum(['asc', 'desc']).catch('desc'),

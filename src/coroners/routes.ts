@@ -10,7 +10,7 @@ import { streamCsv, toAsync } from '../lib/exports.js';
 import { currentUser, requireCcsu } from '../middleware/auth.js';
 import { fileHasProblems, receiveOneFile, uploadedFile } from '../middleware/file-upload.js';
 import { formOf, validate, validateNoFields, type FormErrors } from '../middleware/validation.js';
-import { checkIdParams } from '../lib/ids.js';
+import { checkIdParams, rowId } from '../lib/ids.js';
 import type { Clock } from '../clock.js';
 import { AUDIT_COLUMNS, auditTemplate } from './audit-csv.js';
 import type { CoronersService } from './service.js';
@@ -27,8 +27,8 @@ const loadSchema = (clock: Clock) =>
     });
 
 const decisionSchema = z.object({
-  inquest: z.coerce.number().int().positive(),
-  record: z.coerce.number().int().positive(),
+  inquest: rowId(),
+  record: rowId(),
   same: z.enum(['yes', 'no']).optional(),
 });
 

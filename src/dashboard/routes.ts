@@ -10,7 +10,7 @@ import { dashboardPages, type DashboardService } from './service.js';
 import type { AlertsService } from './alerts.js';
 import { groupOverlapping } from '../domain/early-warning.js';
 import { RESPONSE_WORKING_DAYS, type ScorecardService } from '../collation/scorecard.js';
-import { checkIdParams } from '../lib/ids.js';
+import { checkIdParams, rowId } from '../lib/ids.js';
 import { dashboardView, isCcsu } from './view-filters.js';
 import type { AreasService } from '../areas/service.js';
 import type { LdisService } from '../ldis/service.js';
@@ -103,8 +103,8 @@ export function dashboardRouter(
 
   const acknowledgeGroupSchema = z.object({
     alert: z.union([
-      z.coerce.number().int().positive(),
-      z.array(z.coerce.number().int().positive()).max(100),
+      rowId(),
+      z.array(rowId()).max(100),
     ]),
   });
   router.post(
@@ -129,7 +129,7 @@ export function dashboardRouter(
 
   const acknowledgeSchema = z.object({ return_to: z.string().startsWith('/dashboard').catch('/dashboard') });
   router.post('/alerts/:id/acknowledge', requireCcsu, validateNoFields(), async (req, res) => {
-    const id = z.coerce.number().int().positive().safeParse(req.params.id);
+    const id = rowId().safeParse(req.params.id);
     if (!id.success) throw new HttpError(404);
     const done = await alerts.acknowledge(id.data, currentUser(req));
     if (!done) throw new HttpError(404);

@@ -1,4 +1,5 @@
 import type { Router } from 'express';
+import { z } from 'zod';
 import { HttpError } from './http-error.js';
 
 /** The largest id PostgreSQL's `integer` holds: a larger one can name nothing. */
@@ -17,3 +18,6 @@ export function checkIdParams(router: Router, names: string[] = ['id', 'organisa
   for (const name of names)
     router.param(name, (_req, _res, next, value) => next(isId(value) ? undefined : new HttpError(404)));
 }
+
+/** A row id sent in a form or a path: a whole number PostgreSQL's `integer` can hold, else invalid. */
+export const rowId = () => z.coerce.number().int().positive().max(MAX_ID);

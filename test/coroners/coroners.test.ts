@@ -310,6 +310,24 @@ describe('linking inquests to cases', () => {
   });
 });
 
+describe('decisions on ids that name nothing', () => {
+  it('when a decision names an inquest or record id past what the database holds then it is refused as bad, not a server error', async () => {
+    for (const path of ['/ccsu/coroners/decisions', '/ccsu/coroners/decisions/undo'])
+      for (const ids of [
+        { inquest: '99999999999', record: '1' },
+        { inquest: '1', record: '99999999999' },
+        { inquest: '-4', record: '1' },
+      ]) {
+        const page = await analyst.get('/ccsu/coroners');
+        const response = await analyst
+          .post(path)
+          .type('form')
+          .send({ _csrf: csrfFrom(page.text), ...ids, same: 'yes' });
+        expect([path, ids, response.status]).toEqual([path, ids, 400]);
+      }
+  });
+});
+
 describe('completeness', () => {
   it('when CCSU read 2025 then the shares, days and estimate are those worked out by hand', async () => {
     // Confirmed: INQ-1..6 = 6. Reported: INQ-1 (a), 2 (b), 3 (c, by decision), 4 (d) = 4; INQ-5 has no
