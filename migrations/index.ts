@@ -18,6 +18,7 @@ import * as ldisAlerts from './2026-11-26-014-ldis-alerts.js';
 import * as contextData from './2026-11-26-015-context-data.js';
 import * as coronersAudit from './2026-11-26-016-coroners-audit.js';
 import * as auditPreview from './2026-11-26-017-audit-preview.js';
+import * as deactivatedByCcsu from './2026-12-03-018-deactivated-by-ccsu.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-001-foundation': foundation,
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26-015-context-data': contextData,
   '2026-11-26-016-coroners-audit': coronersAudit,
   '2026-11-26-017-audit-preview': auditPreview,
+  '2026-12-03-018-deactivated-by-ccsu': deactivatedByCcsu,
 };

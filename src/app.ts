@@ -132,9 +132,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.use('/admin/retention', retentionRouter(services.retention));
   app.use(
     '/organisation',
-    partnerOrganisationRouter(services.organisations, services.team, services.agreements, {
-      showInvitationLinks: !config.smtpUrl,
-    }),
+    partnerOrganisationRouter(services.organisations, services.team, services.agreements),
   );
   app.use(
     '/admin/users',

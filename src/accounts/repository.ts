@@ -10,8 +10,9 @@ export function findUserByEmail(db: DbOrTrx, email: string) {
     .executeTakeFirst();
 }
 
-export function findUserById(db: DbOrTrx, id: number) {
-  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+export function findUserById(db: DbOrTrx, id: number, options: { forUpdate?: boolean } = {}) {
+  const query = db.selectFrom('users').selectAll().where('id', '=', id);
+  return (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
 }
 
 export async function countUsers(db: DbOrTrx): Promise<number> {
@@ -137,8 +138,18 @@ export function listUsers(db: DbOrTrx) {
     .execute();
 }
 
-export function setUserStatus(db: DbOrTrx, userId: number, status: 'active' | 'invited' | 'deactivated') {
-  return db.updateTable('users').set({ status }).where('id', '=', userId).returningAll().executeTakeFirst();
+export function setUserStatus(
+  db: DbOrTrx,
+  userId: number,
+  status: 'active' | 'invited' | 'deactivated',
+  deactivatedByCcsu = false,
+) {
+  return db
+    .updateTable('users')
+    .set({ status, deactivated_by_ccsu: deactivatedByCcsu })
+    .where('id', '=', userId)
+    .returningAll()
+    .executeTakeFirst();
 }
 
 /**

@@ -255,14 +255,17 @@ export class AccountsService {
     userId: number,
     active: boolean,
     actor: Actor,
-  ): Promise<(User & { invitationLink?: string }) | undefined> {
+    by: 'ccsu' | 'return_lead' = 'ccsu',
+  ): Promise<(User & { invitationLink?: string }) | 'ccsu_only' | undefined> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
-      const before = await repo.findUserById(trx, userId);
+      const before = await repo.findUserById(trx, userId, { forUpdate: true });
       if (!before) return undefined;
+      if (active && by !== 'ccsu' && before.status === 'deactivated' && before.deactivated_by_ccsu)
+        return 'ccsu_only' as const;
       const neverSignedUp = before.password_hash === null;
       const status = !active ? 'deactivated' : neverSignedUp ? 'invited' : 'active';
-      const user = (await repo.setUserStatus(trx, userId, status))!;
+      const user = (await repo.setUserStatus(trx, userId, status, !active && by === 'ccsu'))!;
       if (!active) await repo.endEverySessionOf(trx, userId);
       let invitationLink: string | undefined;
       if (active && neverSignedUp) {

@@ -6,8 +6,11 @@ import { actorOf, audit, type Actor } from '../audit/audit.js';
 import type { Clock } from '../clock.js';
 import type { AccountsService } from './service.js';
 import * as repo from './repository.js';
+import { isBlocked, recordFailure, throttleRows, type ThrottleRule } from './throttle.js';
 
-export type TeamResult = 'done' | 'not_found' | 'yourself' | 'exists';
+const INVITES_AN_HOUR = 20;
+
+export type TeamResult = 'done' | 'not_found' | 'yourself' | 'ccsu_only' | 'too_many';
 
 export class TeamService {
   constructor(
@@ -26,17 +29,36 @@ export class TeamService {
       .execute();
   }
 
-  /** A colleague invited by the return lead: always a partner user of the lead's own organisation. */
-  async invite(
-    lead: User,
-    organisation: Organisation,
-    email: string,
-  ): Promise<{ result: TeamResult; link?: string }> {
+  /**
+   * A colleague invited by the return lead: always a partner user of the lead's own organisation. An
+   * address that already has an account (here or anywhere) gets the same answer as a new one, so the
+   * form cannot be used to find out who has an account; nothing is sent to it. A lead may send 20
+   * invitations an hour (counted in PostgreSQL, across instances).
+   */
+  async invite(lead: User, organisation: Organisation, email: string): Promise<{ result: TeamResult }> {
+    const now = this.clock.now();
+    const rule: ThrottleRule = {
+      key: `invite:lead:${lead.id}`,
+      limit: INVITES_AN_HOUR,
+      windowMs: 60 * 60_000,
+      blockMs: 60 * 60_000,
+    };
+    if (isBlocked((await throttleRows(this.db, [rule.key])).get(rule.key), now))
+      return { result: 'too_many' };
+    await recordFailure(this.db, [rule], now);
     const invited = await this.accounts.invite(
       { email, role: 'partner', organisationId: organisation.id, organisationName: organisation.name },
       actorOf(lead),
     );
-    return invited.ok ? { result: 'done', link: invited.link } : { result: 'exists' };
+    if (!invited.ok)
+      await audit(this.db, {
+        actor: actorOf(lead),
+        organisationId: organisation.id,
+        action: 'invitation_not_sent_account_exists',
+        entity: 'user',
+        at: now,
+      });
+    return { result: 'done' };
   }
 
   async setActive(
@@ -48,8 +70,8 @@ export class TeamService {
     const member = await repo.findUserById(this.db, userId);
     if (!member || member.organisation_id !== organisation.id) return 'not_found';
     if (member.id === lead.id) return 'yourself';
-    await this.accounts.setUserActive(member.id, active, actorOf(lead));
-    return 'done';
+    const result = await this.accounts.setUserActive(member.id, active, actorOf(lead), 'return_lead');
+    return result === 'ccsu_only' ? 'ccsu_only' : 'done';
   }
 
   /** CCSU nominates (or stands down) a partner user as their organisation's return lead. */

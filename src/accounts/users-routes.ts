@@ -98,9 +98,10 @@ export function usersRouter(
 
   router.post('/:id/deactivate', validateNoFields(), async (req, res) => {
     const id = Number(req.params.id);
-    if (id === currentUser(req).id) throw new HttpError(400, 'You cannot deactivate yourself');
+    if (id === currentUser(req).id)
+      throw new HttpError(400, 'deactivating oneself', 'You cannot deactivate yourself');
     const user = await accounts.setUserActive(id, false, actorOf(currentUser(req)));
-    if (!user) throw new HttpError(404);
+    if (!user || user === 'ccsu_only') throw new HttpError(404);
     req.session.flash = `${user.email} is deactivated and signed out`;
     res.redirect('/admin/users');
   });
@@ -142,7 +143,7 @@ export function usersRouter(
 
   router.post('/:id/reactivate', validateNoFields(), async (req, res) => {
     const user = await accounts.setUserActive(Number(req.params.id), true, actorOf(currentUser(req)));
-    if (!user) throw new HttpError(404);
+    if (!user || user === 'ccsu_only') throw new HttpError(404); // 'ccsu_only' is never CCSU's answer
     if (!user.invitationLink) {
       req.session.flash = `${user.email} is active again`;
       return res.redirect('/admin/users');

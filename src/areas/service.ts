@@ -75,7 +75,12 @@ export class AreasService {
     const areas = await repo.listAreas(this.db);
     const byGss = new Map(areas.filter((a) => a.gss_code).map((a) => [a.gss_code!, a.code]));
     const now = this.clock.now();
-    const read = await readPopulationCsv(this.files, file, new Set(byGss.keys()), Number(londonDateOf(now).slice(0, 4)));
+    const read = await readPopulationCsv(
+      this.files,
+      file,
+      new Set(byGss.keys()),
+      Number(londonDateOf(now).slice(0, 4)),
+    );
     if (!read.ok) return read;
     const years = [...new Set(read.rows.map((r) => r.year))].sort((a, b) => a - b);
     await this.db.transaction().execute(async (trx) => {

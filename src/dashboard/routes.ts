@@ -102,10 +102,7 @@ export function dashboardRouter(
   });
 
   const acknowledgeGroupSchema = z.object({
-    alert: z.union([
-      rowId(),
-      z.array(rowId()).max(100),
-    ]),
+    alert: z.union([rowId(), z.array(rowId()).max(100)]),
   });
   router.post(
     '/alerts/acknowledge',

@@ -40,6 +40,8 @@ export interface UsersTable {
   totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
   /** A partner user nominated by their organisation: manages colleagues and contacts, accepts agreements. */
   return_lead: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Deactivated by CCSU: only CCSU may reactivate (a return lead may undo only the organisation's own). */
+  deactivated_by_ccsu: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface AgreementsTable {

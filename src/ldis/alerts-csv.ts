@@ -84,7 +84,8 @@ export async function readLdisCsv(
   });
   const references = rows.map((r) => r.reference);
   references.forEach((r, i) => {
-    if (references.indexOf(r) !== i) problems.push(`Row ${csv.rowNumbers[i]!}, reference: ${r} appears twice in the file`);
+    if (references.indexOf(r) !== i)
+      problems.push(`Row ${csv.rowNumbers[i]!}, reference: ${r} appears twice in the file`);
   });
   return problems.length ? { ok: false, problems: problems.slice(0, 50) } : { ok: true, rows };
 }

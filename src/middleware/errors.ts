@@ -37,6 +37,7 @@ export function setUpErrorHandling(app: Express): void {
         : (titles[status] ?? 'Sorry, there is a problem with the service'),
       status,
       csrf,
+      explanation: err instanceof HttpError ? err.explanation : undefined,
     });
   });
 }

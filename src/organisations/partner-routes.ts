@@ -40,20 +40,18 @@ export function partnerOrganisationRouter(
   organisations: OrganisationsService,
   team: TeamService,
   agreements: AgreementsService,
-  options: { showInvitationLinks: boolean },
 ): Router {
   const router = Router();
   checkIdParams(router);
   router.use(requirePartner);
 
-  const renderYours = async (req: Request, res: Response, invitedLink?: string) => {
+  const renderYours = async (req: Request, res: Response) => {
     const organisation = partnerOrganisationOf(req);
     res.render('organisations/yours', {
       title: organisation.name,
       organisation,
       agreement: await agreements.statusFor(organisation),
       members: await team.members(organisation.id),
-      invitedLink,
     });
   };
 
@@ -146,19 +144,24 @@ export function partnerOrganisationRouter(
     ),
     async (req, res) => {
       const { email } = formOf(res, inviteColleagueSchema);
-      const { result, link } = await team.invite(currentUser(req), partnerOrganisationOf(req), email);
-      if (result === 'exists')
+      const { result } = await team.invite(currentUser(req), partnerOrganisationOf(req), email);
+      if (result === 'too_many')
         return renderInvite(
           req,
-          res.status(400),
+          res.status(429),
           { email },
           toFormErrors([
-            { field: 'email', message: 'Someone with this email address already has an account' },
+            {
+              field: 'email',
+              message:
+                'You have sent 20 invitations in the last hour. Try again in an hour, or ask the County Community Safety Unit',
+            },
           ]),
         );
-      // Without an email server the lead is shown the link once, to pass on (as an administrator is).
-      res.locals.flash = `Invitation sent to ${email}`;
-      await renderYours(req, res, options.showInvitationLinks ? link : undefined);
+      // The same answer whether or not the address already has an account; the link goes only by email
+      // (a lead is never shown it, so the page cannot tell the two apart).
+      res.locals.flash = `Invitation sent to ${email}. If they do not receive it, ask the County Community Safety Unit`;
+      await renderYours(req, res);
     },
   );
 
@@ -174,7 +177,14 @@ export function partnerOrganisationRouter(
         active,
       );
       if (result === 'not_found') throw new HttpError(404);
-      if (result === 'yourself') throw new HttpError(400, 'You cannot deactivate yourself');
+      if (result === 'yourself')
+        throw new HttpError(400, 'deactivating oneself', 'You cannot deactivate yourself');
+      if (result === 'ccsu_only')
+        throw new HttpError(
+          403,
+          'reactivating a user CCSU deactivated',
+          'The County Community Safety Unit deactivated this account: only they can reactivate it',
+        );
       req.session.flash = active ? 'Colleague reactivated' : 'Colleague deactivated and signed out';
       res.redirect('/organisation');
     });

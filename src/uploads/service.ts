@@ -71,7 +71,10 @@ export class UploadsService {
     const now = this.clock.now();
     const today = londonDateOf(now);
     {
-      const table = await beforeDeadline(openTable(file.buffer, { ...this.config.uploads, maxLines: this.config.uploads.maxRows + 1 }), budget.maxMs);
+      const table = await beforeDeadline(
+        openTable(file.buffer, { ...this.config.uploads, maxLines: this.config.uploads.maxRows + 1 }),
+        budget.maxMs,
+      );
       const header = checkHeader(table.header);
       if (!header.ok) return { ok: false, message: header.message };
       const ctx: RowContext = {

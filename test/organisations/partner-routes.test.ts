@@ -77,12 +77,21 @@ describe('what a return lead can do', () => {
     expect(email?.secret).toBe(true);
   });
 
-  it('when the lead invites an address that has an account then the error is by the field', async () => {
-    const response = await leadAgent.submit('/organisation/invite', { email: colleague.email });
-    expect(response.status).toBe(400);
-    expect(cheerio.load(response.text)('#email-error').text()).toContain(
-      'Someone with this email address already has an account',
-    );
+  it('when the lead invites an address that has an account anywhere then the answer is the same as for a new one, and nothing is sent', async () => {
+    const elsewhere = await createUser(t, 'partner', other.id);
+    const banner = async (email: string) => {
+      const response = await leadAgent.submit('/organisation/invite', { email });
+      return [
+        response.status,
+        cheerio.load(response.text)('.govuk-notification-banner').text().trim().replace(email, 'X'),
+      ];
+    };
+    const outboxBefore = (await t.db.selectFrom('outbox').select('id').execute()).length;
+    const existing = await banner(elsewhere.email);
+    expect((await t.db.selectFrom('outbox').select('id').execute()).length).toBe(outboxBefore);
+    expect(existing).toEqual(await banner('brand.new.person@herts.test'));
+    expect(existing[0]).toBe(200);
+    expect((await userRow(elsewhere.id)).organisation_id).toBe(other.id);
   });
 
   it('when the lead deactivates a colleague then they are signed out; another organisation’s user is not found; themselves is refused', async () => {
@@ -105,6 +114,42 @@ describe('what a return lead can do', () => {
     await leadAgent.submit(`/organisation/users/${colleague.id}/reactivate`, {}, '/organisation');
     expect((await userRow(colleague.id)).status).toBe('active');
     colleagueAgent = await signedIn(t, colleague);
+  });
+
+  it('when CCSU deactivated a colleague then the lead cannot reactivate them; a colleague the lead deactivated they can', async () => {
+    const admin = await signedIn(t, await createUser(t, 'ccsu_admin'));
+    const barred = await createUser(t, 'partner', org.id);
+    await admin.submit(`/admin/users/${barred.id}/deactivate`, {}, '/admin/users');
+    const refused = await leadAgent.submit(
+      `/organisation/users/${barred.id}/reactivate`,
+      {},
+      '/organisation',
+    );
+    expect(refused.status).toBe(403);
+    expect(cheerio.load(refused.text)('main').text()).toContain(
+      'The County Community Safety Unit deactivated this account: only they can reactivate it',
+    );
+    expect((await userRow(barred.id)).status).toBe('deactivated');
+    await admin.submit(`/admin/users/${barred.id}/reactivate`, {}, '/admin/users');
+    expect((await userRow(barred.id)).status).toBe('active');
+    // Deactivated by the lead, then reactivated by the lead.
+    await leadAgent.submit(`/organisation/users/${barred.id}/deactivate`, {}, '/organisation');
+    await leadAgent.submit(`/organisation/users/${barred.id}/reactivate`, {}, '/organisation');
+    expect((await userRow(barred.id)).status).toBe('active');
+  });
+
+  it('when the lead sends more than 20 invitations in an hour then the next is refused by the field', async () => {
+    for (let i = 0; i < 30; i += 1) {
+      const response = await leadAgent.submit('/organisation/invite', { email: `flood.${i}@herts.test` });
+      if (response.status === 429) {
+        expect(cheerio.load(response.text)('#email-error').text()).toContain('You have sent 20 invitations');
+        expect(i).toBeLessThanOrEqual(20);
+        const made = await t.db.selectFrom('users').select('id').where('email', 'like', 'flood.%').execute();
+        expect(made.length).toBe(i);
+        return;
+      }
+    }
+    throw new Error('Invitations were never limited');
   });
 
   it('when the lead changes the contacts then they are saved and audited; a bad address is shown by its field', async () => {
