@@ -13,6 +13,7 @@ import { assertEveryPostValidated } from './middleware/validation.js';
 import { routeTable } from './lib/route-table.js';
 import { uploadsRouter } from './uploads/routes.js';
 import { checkHealth, healthRouter } from './health.js';
+import { Lifecycle } from './lib/lifecycle.js';
 import { accountsRouter } from './accounts/routes.js';
 import { usersRouter } from './accounts/users-routes.js';
 import { twoFactorRouter } from './accounts/two-factor-routes.js';
@@ -52,7 +53,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   setUpRequestLogging(app, logger);
   setUpSecurity(app, { https: config.publicUrl.startsWith('https://') });
   setUpStaticAssets(app);
-  app.use(healthRouter(() => checkHealth(db)));
+  app.use(healthRouter(() => checkHealth(db), deps.lifecycle ?? new Lifecycle()));
   app.get('/accessibility', (_req, res) => res.render('accessibility', { title: 'Accessibility statement' }));
   // The feed authenticates by token, not session: mounted before sessions and CSRF (it is read-only).
   app.use(

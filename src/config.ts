@@ -32,8 +32,15 @@ const envSchema = z.object({
     .default(30),
   SESSION_MAX_HOURS: z.coerce.number().min(1).max(72).default(12),
   DB_STATEMENT_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  /** Connections one instance keeps to PostgreSQL; exports use at most EXPORTS_AT_ONCE of them. */
+  DB_POOL_SIZE: z.coerce.number().int().min(4).max(200).default(10),
+  EXPORTS_AT_ONCE: z.coerce.number().int().min(1).max(50).default(3),
+  /** An export whose reader takes nothing for this long is stopped (its connection given back). */
+  EXPORT_STALL_SECONDS: z.coerce.number().int().min(10).max(3600).default(120),
   DB_CONNECT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(5),
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(2).max(600).default(20),
+  /** After SIGTERM, how long to go on serving while /health says 'draining' (a load balancer's notice). */
+  DRAIN_SECONDS: z.coerce.number().min(0).max(120).default(5),
   SIGN_IN_MAX_ATTEMPTS: z.coerce.number().int().min(3).max(50).default(5),
   /** Records whose date of death is older than this many years are purged (spec §8). */
   RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(10),
@@ -100,9 +107,12 @@ export interface Config {
   sessionIdleMinutes: number;
   /** However active a user is, a session ends this long after sign-in. */
   sessionMaxHours: number;
-  database: { statementTimeoutMs: number; connectTimeoutMs: number };
+  database: { statementTimeoutMs: number; connectTimeoutMs: number; poolSize: number };
+  exports: { atOnce: number; stallMs: number };
   /** How long a stop waits for requests in flight and the current job step. */
   shutdownMs: number;
+  /** After SIGTERM: serving on, /health 503 'draining', before the listener closes. */
+  drainMs: number;
   signIn: { maxAttempts: number; lockoutMinutes: number };
   retentionYears: number;
   logLevel: string;
@@ -169,8 +179,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     database: {
       statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_SECONDS * 1000,
       connectTimeoutMs: e.DB_CONNECT_TIMEOUT_SECONDS * 1000,
+      poolSize: e.DB_POOL_SIZE,
+    },
+    // Exports never take more than half the pool: sign-ins and saves always find a connection.
+    exports: {
+      atOnce: Math.max(1, Math.min(e.EXPORTS_AT_ONCE, Math.floor(e.DB_POOL_SIZE / 2))),
+      stallMs: e.EXPORT_STALL_SECONDS * 1000,
     },
     shutdownMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    drainMs: Math.round(e.DRAIN_SECONDS * 1000),
     signIn: { maxAttempts: e.SIGN_IN_MAX_ATTEMPTS, lockoutMinutes: e.SIGN_IN_LOCKOUT_MINUTES },
     retentionYears: e.RETENTION_YEARS,
     logLevel: e.LOG_LEVEL,

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { sql } from 'kysely';
 import type { Db } from './db/database.js';
 import { migrationsCurrent } from './db/migrate.js';
+import type { Lifecycle } from './lib/lifecycle.js';
 
 /** The longest /health takes: a load balancer needs an answer, not a hang on a locked table. */
 export const HEALTH_BUDGET_MS = 2_000;
@@ -44,9 +45,13 @@ export async function checkHealth(db: Db): Promise<Health> {
 }
 
 /** /health: database reachable and writable, migrations current, outbox backlog. 503 with a reason when not. */
-export function healthRouter(check: () => Promise<Health>): Router {
+export function healthRouter(check: () => Promise<Health>, lifecycle: Lifecycle): Router {
   const router = Router();
   router.get('/health', async (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    // Stopping: a load balancer takes this instance out at once, while it still serves what arrives.
+    if (lifecycle.draining)
+      return res.status(503).json({ status: 'draining', reason: 'this instance is stopping' });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<Health>((resolve) => {
       timer = setTimeout(

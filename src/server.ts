@@ -1,7 +1,7 @@
 // Boot: config → database (embedded only without DATABASE_URL) → migrate → app → listen → jobs.
-// The process owns its shutdown: on SIGTERM it stops accepting connections, lets the requests in
-// flight and the jobs' current step finish (up to a cut-off), closes the pool and the embedded
-// database, and exits 0. A failure the code did not expect is logged and ends in the same orderly stop.
+// The process owns its shutdown: on SIGTERM it drains (goes on serving while /health says so), then
+// stops accepting connections, lets the requests in flight and the jobs' current step finish (up to a
+// cut-off), closes the pool and the embedded database, and exits 0. A failure the code did not expect is logged and ends in the same orderly stop.
 import { pino } from 'pino';
 import { createApp } from './app.js';
 import { createJobs, createServices } from './services.js';
@@ -12,6 +12,7 @@ import { openDatabase } from './db/open.js';
 import { createMailer } from './mail/mailer.js';
 import { safeError } from './lib/safe-error.js';
 import { runBackfills } from './backfills.js';
+import { Lifecycle } from './lib/lifecycle.js';
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     backfill: runBackfills,
     statementTimeoutMs: config.database.statementTimeoutMs,
     connectTimeoutMs: config.database.connectTimeoutMs,
+    max: config.database.poolSize,
     onConnectionError: (error) =>
       logger.warn(
         { err: safeError(error) },
@@ -28,12 +30,26 @@ async function main(): Promise<void> {
       ),
   });
   const mailer = createMailer(config.smtpUrl);
-  const deps = { config, db: database.db, mailer, clock: systemClock, logger };
+  const lifecycle = new Lifecycle();
+  const deps = { config, db: database.db, mailer, clock: systemClock, logger, lifecycle };
   const services = createServices(deps);
   const app = createApp(deps, services);
 
   let stopping = false;
-  const server = app.listen(config.port, () => {
+  const server = app.listen(config.port, (error?: Error) => {
+    if (error) {
+      // Another process has the port (a second instance, an old one still running): say so and stop,
+      // rather than run on serving nothing.
+      const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+      logger.fatal({ err: safeError(error), port: config.port }, 'could not listen');
+      console.error(
+        inUse
+          ? `drd-return could not start: port ${config.port} is in use by another program. Stop it, or set PORT to another port.`
+          : `drd-return could not start: it could not listen on port ${config.port}.`,
+      );
+      void database.close().finally(() => process.exit(1));
+      return;
+    }
     logger.info(
       { port: config.port, embeddedDatabase: database.embedded, ms: Date.now() - started },
       'drd-return listening',
@@ -51,9 +67,21 @@ async function main(): Promise<void> {
   const runner = new JobRunner(database.db, createJobs(services, deps), logger);
   if (config.jobs.enabled) runner.start();
 
-  const stop = async (reason: string, exitCode: number) => {
+  /**
+   * The orderly stop. After SIGTERM a load balancer may go on sending requests for a few seconds (it
+   * learns of the stop from /health), so for `drainMs` the instance says "draining" on /health and
+   * goes on accepting and serving; then it stops accepting, finishes what is in flight (up to the
+   * cut-off), lets the jobs finish their step, and exits. SIGINT (Ctrl-C at a terminal) and failures
+   * skip the drain: nothing routes to a terminal.
+   */
+  const stop = async (reason: string, exitCode: number, drainMs: number) => {
     if (stopping) return;
     stopping = true;
+    lifecycle.startDraining();
+    if (drainMs > 0) {
+      logger.info({ reason, drainMs }, 'draining: /health says so; still serving');
+      await new Promise((resolve) => setTimeout(resolve, drainMs));
+    }
     logger.info({ reason }, 'stopping: finishing requests in flight');
     const cutOff = setTimeout(() => {
       logger.warn({ reason }, 'requests still running at the cut-off are closed');
@@ -70,11 +98,11 @@ async function main(): Promise<void> {
     process.exit(exitCode);
   };
   // A last guard: if the orderly stop itself hangs, the process still ends.
-  const stopOn = (reason: string, exitCode: number) => {
-    setTimeout(() => process.exit(exitCode || 1), config.shutdownMs + 5_000).unref();
-    void stop(reason, exitCode);
+  const stopOn = (reason: string, exitCode: number, drainMs = 0) => {
+    setTimeout(() => process.exit(exitCode || 1), drainMs + config.shutdownMs + 5_000).unref();
+    void stop(reason, exitCode, drainMs);
   };
-  process.on('SIGTERM', () => stopOn('SIGTERM', 0));
+  process.on('SIGTERM', () => stopOn('SIGTERM', 0, config.drainMs));
   process.on('SIGINT', () => stopOn('SIGINT', 0));
   process.on('unhandledRejection', (err) => {
     logger.fatal({ err: safeError(err) }, 'unhandled promise rejection');

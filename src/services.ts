@@ -38,6 +38,7 @@ import { ApiTokensService } from './api/tokens.js';
 import { ScorecardService } from './collation/scorecard.js';
 import { ExportAudit } from './audit/audit.js';
 import { SmallFileReader } from './lib/small-csv.js';
+import type { Lifecycle } from './lib/lifecycle.js';
 
 export interface AppDeps {
   config: Config;
@@ -45,6 +46,8 @@ export interface AppDeps {
   mailer: Mailer;
   clock: Clock;
   logger?: Logger;
+  /** Draining after SIGTERM (the server's); a fresh one, never draining, when not given. */
+  lifecycle?: Lifecycle;
 }
 
 export interface Services {

@@ -73,6 +73,7 @@ const serverEnv = () => ({
   OUTBOX_INTERVAL_SECONDS: '1',
   OUTBOX_CLAIM_SECONDS: '5',
   DB_CONNECT_TIMEOUT_SECONDS: '2',
+  DRAIN_SECONDS: '0',
 });
 
 beforeAll(async () => {
@@ -245,6 +246,38 @@ describe('SIGTERM', () => {
       0,
     );
     expect(server.output.join('')).not.toContain('Error');
+  });
+});
+
+describe('draining on deploy', () => {
+  it('when SIGTERM comes then /health says draining at once, requests that go on arriving are served, and it exits 0', async () => {
+    const server = await startServer({ ...serverEnv(), DRAIN_SECONDS: '2' });
+    const browser = await signedInBrowser(server.base);
+    const form = await browser.get(`/returns/${period}/records/new`);
+    // Pages asked for just before the signal, on connections of their own.
+    const before = Array.from({ length: 10 }, () =>
+      fetch(`${server.base}/accessibility`).then((r) => r.status),
+    );
+    await new Promise((r) => setTimeout(r, 30));
+    server.child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 100));
+    const health = await fetch(`${server.base}/health`);
+    expect(health.status).toBe(503);
+    expect(await health.json()).toMatchObject({ status: 'draining' });
+    // A load balancer still sending for a second: new connections are accepted and served.
+    await new Promise((r) => setTimeout(r, 700));
+    const during = await Promise.all(
+      Array.from({ length: 10 }, () => fetch(`${server.base}/accessibility`).then((r) => r.status)),
+    );
+    const save = await browser.post(`/returns/${period}/records/new`, {
+      ...deathForm('DRAIN-1'),
+      _csrf: browser.formToken(form.text),
+    });
+    expect(await Promise.all(before)).toEqual(Array(10).fill(200));
+    expect(during).toEqual(Array(10).fill(200));
+    expect(save.status).toBe(302);
+    expect(await server.exited).toBe(0);
+    expect((await savedRefs()).get('DRAIN-1')).toBe(1);
   });
 });
 

@@ -92,7 +92,7 @@ export function adminRouter(admin: AdminService, exportAudit: ExportAudit): Rout
   });
 
   router.get('/audit.csv', async (req, res) => {
-    const { f, query } = auditQuery(req);
+    const f = auditFilters.parse(req.query);
     await exportAudit.record(actorOf(req.user!), 'audit_log', { format: 'csv', filters: { ...f } });
     await streamCsv(
       res,
@@ -106,7 +106,7 @@ export function adminRouter(admin: AdminService, exportAudit: ExportAudit): Rout
         { header: 'entity_id', value: (r) => r.entity_id },
         { header: 'detail', value: (r) => JSON.stringify(r.detail) },
       ],
-      query.stream(500),
+      admin.auditStream(f),
     );
   });
 

@@ -1,6 +1,7 @@
 // What the administrators' outbox and audit-log pages read: plain queries, kept out of the router.
+import { longStream } from '../db/long-stream.js';
 import { sql } from 'kysely';
-import type { Db } from '../db/database.js';
+import type { Db, DbOrTrx } from '../db/database.js';
 
 export interface AuditFilters {
   actor?: string;
@@ -53,14 +54,19 @@ export class AdminService {
   }
 
   /** The audit log, newest first, filtered by user, organisation, action and London date. */
-  auditQuery(f: AuditFilters) {
-    let query = this.db.selectFrom('audit_log').selectAll();
+  auditQuery(f: AuditFilters, db: DbOrTrx = this.db) {
+    let query = db.selectFrom('audit_log').selectAll();
     if (f.actor) query = query.where('actor', 'ilike', `%${f.actor.replace(/[%_\\]/g, '\\$&')}%`);
     if (f.organisation) query = query.where('organisation_id', '=', f.organisation);
     if (f.action) query = query.where('action', '=', f.action);
     if (f.from) query = query.where(sql`(at at time zone 'Europe/London')::date`, '>=', f.from);
     if (f.to) query = query.where(sql`(at at time zone 'Europe/London')::date`, '<=', f.to);
     return query.orderBy('id', 'desc');
+  }
+
+  /** The audit log as filtered, streamed for its download. */
+  auditStream(f: AuditFilters) {
+    return longStream(this.db, (db) => this.auditQuery(f, db));
   }
 
   /** The choices the audit page's filters offer. */

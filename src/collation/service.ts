@@ -1,8 +1,9 @@
 // CCSU collation: who has returned (compliance matrix), every current record, versions and their
 // differences, exports, and locking a month once it is collated.
+import { longStream } from '../db/long-stream.js';
 import { sql } from 'kysely';
 import type { Clock } from '../clock.js';
-import type { Db } from '../db/database.js';
+import type { Db, DbOrTrx } from '../db/database.js';
 import type { Organisation } from '../db/types.js';
 import { audit, type Actor } from '../audit/audit.js';
 import { addMonths, deadlineOf, londonDateOf, periodsBetween, type Period } from '../domain/periods.js';
@@ -154,7 +155,11 @@ export class CollationService {
    * DISTINCT ON picks, for each case, the record with the most advanced evidence, then coroner, then hospital.
    */
   exportCases() {
-    return this.db
+    return longStream(this.db, (db) => this.caseRowsQuery(db));
+  }
+
+  private caseRowsQuery(db: DbOrTrx) {
+    return db
       .selectFrom('records')
       .innerJoin('organisations', 'organisations.id', 'records.organisation_id')
       .select([
@@ -176,8 +181,7 @@ export class CollationService {
       .where('records.record_status', '=', 'active')
       .orderBy('records.case_id')
       .orderBy(bestEvidenceOrder[0])
-      .orderBy(bestEvidenceOrder[1])
-      .stream(500);
+      .orderBy(bestEvidenceOrder[1]);
   }
 
   /** Cases by residence area × month of death for the `months` months to `to` (exact counts: CCSU only). */
@@ -203,16 +207,17 @@ export class CollationService {
 
   /** The rows of an export, streamed from a cursor. */
   exportRows(filters: RecordFilters) {
-    return collatedRecords(this.db, filters)
-      .selectAll('records')
-      .select([
-        'organisations.name as organisation_name',
-        'organisations.code as organisation_code',
-        'returns.period',
-      ])
-      .orderBy('returns.period')
-      .orderBy('records.id')
-      .stream(500);
+    return longStream(this.db, (db) =>
+      collatedRecords(db, filters)
+        .selectAll('records')
+        .select([
+          'organisations.name as organisation_name',
+          'organisations.code as organisation_code',
+          'returns.period',
+        ])
+        .orderBy('returns.period')
+        .orderBy('records.id'),
+    );
   }
 
   alertFilter(id: number) {

@@ -3,6 +3,7 @@
 // analyst previews (how it changes what is loaded) and confirms; confirming replaces the dataset's
 // figures for the periods the file covers, in one transaction with its audit entry. Loading the same
 // file again changes nothing. Only counts are stored: no cell of a file is ever echoed back.
+import { longStream } from '../db/long-stream.js';
 import type { SmallFileReader } from '../lib/small-csv.js';
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
@@ -184,7 +185,7 @@ export class ContextService {
 
   /** Every current count of a dataset, streamed for the feed. */
   feedStream(datasetId: string, range: { from: Period; to: Period; area?: string }) {
-    return repo.feedRows(this.db, datasetId, range).stream(1000);
+    return longStream(this.db, (db) => repo.feedRows(db, datasetId, range), 1000);
   }
 }
 

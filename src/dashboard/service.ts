@@ -1,5 +1,6 @@
 // The partnership dashboard (product spec §7): figures of cases by month, area, classification,
 // substance, age band and sex, place and evidence stage, and compliance over time.
+import { longStream } from '../db/long-stream.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import type { User } from '../db/types.js';
@@ -131,12 +132,12 @@ export class DashboardService {
 
   /** The feed's rows, streamed: counts by month, area, classification and substance group. */
   caseAggregatesStream(filters: DashboardFilters) {
-    return caseAggregates(this.db, filters).stream(1000);
+    return longStream(this.db, (db) => caseAggregates(db, filters), 1000);
   }
 
   /** The feed's one row per case (records scope only). */
   caseRowsStream(filters: DashboardFilters) {
-    return caseRows(this.db, filters).stream(1000);
+    return longStream(this.db, (db) => caseRows(db, filters), 1000);
   }
 
   async disclosure() {

@@ -1,7 +1,8 @@
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
-import Cursor from 'pg-cursor';
 import type { DB } from './types.js';
+import { endingCursor } from './cursor.js';
+import { DroppingClient } from './client.js';
 
 export type Db = Kysely<DB>;
 /** Repositories take either the database or a transaction, so services decide the transaction. */
@@ -20,18 +21,24 @@ export interface DatabaseOptions {
   statementTimeoutMs?: number;
   /** Told about connection errors the pool recovers from by itself (for the log). */
   onConnectionError?: (error: Error) => void;
+  /** A connection is closed and replaced after this long (0: never), so no session state outlives it. */
+  maxLifetimeSeconds?: number;
 }
 
 export const defaultDatabaseOptions = {
   max: 10,
   connectTimeoutMs: 5_000,
   statementTimeoutMs: 60_000,
+  maxLifetimeSeconds: 600,
 } as const;
 
 export function createDatabase(connectionString: string, options: DatabaseOptions = {}): Db {
   const settings = { ...defaultDatabaseOptions, ...options };
   const pool = new pg.Pool({
     connectionString,
+    // A client that saw its connection die or turn read-only leaves the pool (db/client.ts).
+    Client: DroppingClient as unknown as new () => pg.ClientBase,
+    maxLifetimeSeconds: settings.maxLifetimeSeconds,
     max: settings.max,
     connectionTimeoutMillis: settings.connectTimeoutMs,
     statement_timeout: settings.statementTimeoutMs,
@@ -50,8 +57,9 @@ export function createDatabase(connectionString: string, options: DatabaseOption
   // uses it next fails (and that request gets the error page), and the pool drops the broken client
   // when it is released.
   pool.on('connect', (client) => client.on('error', report));
-  // The cursor lets exports stream rows instead of loading them all.
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) });
+  // The cursor lets exports stream rows instead of loading them all; each fetch has the statement's time.
+  const cursor = endingCursor(settings.statementTimeoutMs + 5_000);
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool, cursor }) });
 }
 
 /**

@@ -1,6 +1,7 @@
 // Bulk upload: a file becomes a preview (validated rows staged in PostgreSQL, problems listed), and a
 // confirm applies every staged row in one transaction or none. The file itself is never kept: it is read
 // from memory, and only the records it describes (with linkage keys, never identifiers) are staged.
+import { longStream } from '../db/long-stream.js';
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Clock } from '../clock.js';
@@ -190,12 +191,12 @@ export class UploadsService {
 
   /** Every problem, streamed, for the downloadable report. */
   allProblems(uploadId: number) {
-    return this.db
-      .selectFrom('upload_errors')
-      .selectAll()
-      .where('upload_id', '=', uploadId)
-      .orderBy('row_number')
-      .stream(1000);
+    return longStream(
+      this.db,
+      (db) =>
+        db.selectFrom('upload_errors').selectAll().where('upload_id', '=', uploadId).orderBy('row_number'),
+      1000,
+    );
   }
 
   async confirm(organisation: Organisation, period: string, id: number, user: User): Promise<ConfirmResult> {

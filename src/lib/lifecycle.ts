@@ -1,0 +1,13 @@
+// The process's own state that requests need to see: draining after SIGTERM. One object, made by the
+// server and passed to the app, so /health can answer "draining" the moment the signal arrives.
+export class Lifecycle {
+  private drainingSince: number | undefined;
+
+  startDraining(now = Date.now()): void {
+    this.drainingSince ??= now;
+  }
+
+  get draining(): boolean {
+    return this.drainingSince !== undefined;
+  }
+}
