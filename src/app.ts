@@ -1,4 +1,5 @@
 // The web app: middleware in order, then one router per journey, from services built by services.ts.
+import { exportLimits } from './lib/exports.js';
 import express, { type Express } from 'express';
 import { pino } from 'pino';
 import { setUpSecurity } from './middleware/security.js';
@@ -49,6 +50,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   if (config.trustProxy) app.set('trust proxy', 1);
 
   setUpViews(app);
+  app.set('exportLimits', exportLimits(config.exports.atOnce, config.exports.stallMs));
   app.locals.feedbackEmail = config.feedbackEmail;
   setUpRequestLogging(app, logger);
   setUpSecurity(app, { https: config.publicUrl.startsWith('https://') });

@@ -1,6 +1,11 @@
 // Streamed CSV and XLSX exports: rows go from a PostgreSQL cursor to the response as they come, so an
 // export of any size uses flat memory. Text that a spreadsheet would run as a formula is neutralised.
+// Exports are bounded: a few at a time per instance (the rest wait, then are told to try again), so
+// interactive requests always find a database connection; and one whose reader takes nothing for a
+// while is stopped, giving its connection back — slow is fine, stalled is not.
 import type { Response } from 'express';
+import { Gate } from './gate.js';
+import { HttpError } from './http-error.js';
 import { stringify } from 'csv-stringify';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
@@ -38,7 +43,56 @@ export function neutralise(value: string | number | null): string | number | nul
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
+export interface ExportLimits {
+  gate: Gate;
+  stallMs: number;
+}
+
+/** The limits every export of this app keeps to (set once in createApp). */
+export function exportLimits(atOnce: number, stallMs: number, waitMs = 15_000): ExportLimits {
+  const busy = () =>
+    new HttpError(
+      503,
+      'exports busy',
+      'Other downloads are being prepared at the moment. Try again in a minute: nothing has changed.',
+    );
+  return { gate: new Gate(atOnce, waitMs, busy), stallMs };
+}
+
+/** Runs an export within the app's limits: its turn at the gate, and its rows watched for a stall. */
+async function bounded<Row>(
+  res: Response,
+  rows: AsyncIterable<Row>,
+  write: (rows: AsyncIterable<Row>) => Promise<void>,
+): Promise<void> {
+  const limits = res.app.get('exportLimits') as ExportLimits | undefined;
+  if (!limits) return write(rows);
+  return limits.gate.run(() => write(watched(rows, res, limits.stallMs)));
+}
+
+async function* watched<Row>(rows: AsyncIterable<Row>, res: Response, stallMs: number): AsyncIterable<Row> {
+  // Refreshed with every row the writer takes: a reader that stops reading stops the writer taking.
+  const timer = setTimeout(() => res.destroy(new Error('export stalled')), stallMs);
+  try {
+    for await (const row of rows) {
+      timer.refresh();
+      yield row;
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function streamCsv<Row>(
+  res: Response,
+  filename: string,
+  columns: Column<Row>[],
+  all: AsyncIterable<Row>,
+): Promise<void> {
+  return bounded(res, all, (rows) => writeCsv(res, filename, columns, rows));
+}
+
+async function writeCsv<Row>(
   res: Response,
   filename: string,
   columns: Column<Row>[],
@@ -56,6 +110,16 @@ export async function streamCsv<Row>(
 }
 
 export async function streamXlsx<Row>(
+  res: Response,
+  filename: string,
+  sheet: string,
+  columns: Column<Row>[],
+  all: AsyncIterable<Row>,
+): Promise<void> {
+  return bounded(res, all, (rows) => writeXlsx(res, filename, sheet, columns, rows));
+}
+
+async function writeXlsx<Row>(
   res: Response,
   filename: string,
   sheet: string,
@@ -96,6 +160,14 @@ export async function* rowsOf<Row>(stream: AsyncIterable<Row>): AsyncIterable<Ro
 
 /** A JSON array streamed row by row, each row an object of the columns (the same as the CSV). */
 export async function streamJson<Row>(
+  res: Response,
+  columns: Column<Row>[],
+  all: AsyncIterable<Row>,
+): Promise<void> {
+  return bounded(res, all, (rows) => writeJson(res, columns, rows));
+}
+
+async function writeJson<Row>(
   res: Response,
   columns: Column<Row>[],
   rows: AsyncIterable<Row>,

@@ -4,7 +4,8 @@
 // too; a deadline; a heap limit), one file at a time per instance. A hostile file — millions of commas
 // on one line, millions of blank lines — ends in one plain message, never a dead process. Nothing from
 // a cell is repeated in a message.
-import { withinBudget, UploadGate } from './read-budget.js';
+import { withinBudget } from './read-budget.js';
+import { Gate } from './gate.js';
 import { openTable, tooManyRows, UploadFileError, type Cell } from './spreadsheet.js';
 
 export type SmallCsv =
@@ -28,7 +29,7 @@ function textOf(cell: Cell): string {
 export class SmallFileReader {
   // One CCSU file at a time per instance: these are rare, and two large ones at once would only share
   // the same memory. A second waits up to 15 s, then is told to try again.
-  private readonly gate = new UploadGate(1);
+  private readonly gate = new Gate(1);
 
   constructor(private readonly limits: SmallFileLimits) {}
 

@@ -14,7 +14,8 @@ import type { ReturnsService } from '../returns/service.js';
 import { recordFieldNames } from '../records/repository.js';
 import { recordSchema } from '../records/schema.js';
 import { openTable, UploadFileError, type SheetRow } from '../lib/spreadsheet.js';
-import { UploadGate, beforeDeadline, withinBudget, type BudgetLimits } from '../lib/read-budget.js';
+import { beforeDeadline, withinBudget, type BudgetLimits } from '../lib/read-budget.js';
+import { Gate } from '../lib/gate.js';
 import { checkHeader, processRow, referenceOf, type RowContext } from './rows.js';
 import { BATCH, StagedRows } from './staging.js';
 import { existingRecords, fingerprint } from './repository.js';
@@ -37,10 +38,10 @@ export class UploadsService {
     private readonly clock: Clock,
     private readonly returns: ReturnsService,
   ) {
-    this.gate = new UploadGate(config.uploads.atOnce);
+    this.gate = new Gate(config.uploads.atOnce);
   }
 
-  private readonly gate: UploadGate;
+  private readonly gate: Gate;
 
   async preview(
     organisation: Organisation,

@@ -1,6 +1,7 @@
 // The budget every upload is checked within: rows, time, memory, and how many at once.
 import { describe, expect, it } from '@jest/globals';
-import { UploadGate, withinBudget } from '../../src/lib/read-budget.js';
+import { withinBudget } from '../../src/lib/read-budget.js';
+import { Gate } from '../../src/lib/gate.js';
 import type { SheetRow } from '../../src/lib/spreadsheet.js';
 
 async function* rows(n: number): AsyncGenerator<SheetRow> {
@@ -44,7 +45,7 @@ describe('an upload budget', () => {
   });
 
   it('when more uploads arrive than may be checked at once then the extra one waits, and is refused with a message if it waits too long', async () => {
-    const gate = new UploadGate(1, 50);
+    const gate = new Gate(1, 50);
     let release!: () => void;
     const first = gate.run(() => new Promise<string>((resolve) => (release = () => resolve('first done'))));
     const second = gate.run(async () => 'second done').catch((e: Error) => e.message);
