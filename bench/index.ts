@@ -26,6 +26,7 @@ import { requirePartner, setUpCurrentUser } from '../src/middleware/auth.js';
 import { collationFigures, printCollation } from './collation.js';
 import { printUploads, uploadFigures } from './uploads.js';
 import { enrolBenchUser, signIn, tempDir } from './http.js';
+import { earlyWarningFigures, printEarlyWarning } from './early-warning.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 
@@ -280,6 +281,10 @@ if (only === 'uploads') {
   printUploads(await uploadFigures());
   process.exit(0);
 }
+if (only === 'early-warning') {
+  printEarlyWarning(await earlyWarningFigures());
+  process.exit(0);
+}
 if (only === 'collation') {
   printCollation(await collationFigures());
   process.exit(0);
@@ -328,4 +333,5 @@ if (only === 'page') process.exit(0);
 await printReminders();
 printCollation(await collationFigures());
 printUploads(await uploadFigures());
+printEarlyWarning(await earlyWarningFigures());
 process.exit(0);

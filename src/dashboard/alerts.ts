@@ -54,8 +54,11 @@ export class AlertsService {
       .where('date_of_death', '<=', today)
       .execute();
     const byConcern = new Map<string, { caseId: number; date: string }[]>();
-    const add = (key: string, caseId: number, date: string) =>
-      byConcern.set(key, [...(byConcern.get(key) ?? []), { caseId, date }]);
+    const add = (key: string, caseId: number, date: string) => {
+      const list = byConcern.get(key);
+      if (list) list.push({ caseId, date });
+      else byConcern.set(key, [{ caseId, date }]);
+    };
     const wanted = new Set(settings.concerns);
     for (const f of facts) {
       const keys = new Set<string>();
@@ -69,13 +72,16 @@ export class AlertsService {
     }
     // The same cases clustering under several concerns (nitazene is an opioid) are one cluster.
     const clusters = new Map<string, Cluster & { concerns: string[] }>();
-    for (const [concern, cases] of byConcern)
+    for (const [concern, cases] of byConcern) {
+      // One concern at a time, giving other requests their turn between them.
+      await new Promise((resolve) => setImmediate(resolve));
       for (const cluster of findClusters(cases, settings.minCases, settings.windowDays)) {
         const key = [...cluster.caseIds].sort((a, b) => a - b).join(',');
         const seen = clusters.get(key);
         if (seen) seen.concerns.push(concern);
         else clusters.set(key, { ...cluster, concerns: [concern] });
       }
+    }
     let raised = 0;
     for (const cluster of clusters.values())
       if (await this.record(cluster, settings.minCases, settings.windowDays)) raised += 1;

@@ -1,6 +1,6 @@
 // Early warning (product spec §6): at least N cases whose deaths fall within a window of days and that
 // share a substance of concern form a cluster. Pure: the dates come in, the clusters go out.
-import { addDays, type IsoDate } from './periods.js';
+import type { IsoDate } from './periods.js';
 import { labelOf, substanceGroups, substances } from './reference.js';
 
 /**
@@ -65,32 +65,32 @@ export interface Cluster {
 /**
  * Every run of at least `minCases` deaths within `windowDays` consecutive days (day of the first death
  * counts as day 1), with overlapping runs merged into one cluster, so a growing cluster stays one.
+ * Linear after the sort: each qualifying window is a range of the sorted deaths, and windows that share
+ * a death are ranges that overlap, so a cluster is the union of overlapping ranges. (Comparing each
+ * window's members with the cluster's was quadratic: 20,000 recent deaths held the process for minutes.)
  */
 export function findClusters(cases: DatedCase[], minCases: number, windowDays: number): Cluster[] {
   const sorted = [...cases].sort((a, b) =>
     a.date < b.date ? -1 : a.date > b.date ? 1 : a.caseId - b.caseId,
   );
-  const clusters: Cluster[] = [];
+  // Each date as a day number, worked out once: comparing numbers, not re-parsing dates per window.
+  const day = sorted.map((c) => Date.parse(`${c.date}T00:00:00Z`) / 86_400_000);
+  const ranges: [from: number, to: number][] = [];
   let end = 0;
   for (let start = 0; start < sorted.length; start += 1) {
-    const limit = addDays(sorted[start]!.date, windowDays - 1);
+    const limit = day[start]! + windowDays - 1;
     end = Math.max(end, start);
-    while (end + 1 < sorted.length && sorted[end + 1]!.date <= limit) end += 1;
+    while (end + 1 < sorted.length && day[end + 1]! <= limit) end += 1;
     if (end - start + 1 < minCases) continue;
-    const members = sorted.slice(start, end + 1);
-    const open = clusters.at(-1);
-    // A window that shares a case with the last cluster extends it.
-    if (open && members.some((m) => open.caseIds.includes(m.caseId))) {
-      for (const m of members) if (!open.caseIds.includes(m.caseId)) open.caseIds.push(m.caseId);
-      open.last = members.at(-1)!.date;
-    } else
-      clusters.push({
-        first: members[0]!.date,
-        last: members.at(-1)!.date,
-        caseIds: members.map((m) => m.caseId),
-      });
+    const open = ranges.at(-1);
+    if (open && start <= open[1]) open[1] = Math.max(open[1], end);
+    else ranges.push([start, end]);
   }
-  return clusters;
+  return ranges.map(([from, to]) => ({
+    first: sorted[from]!.date,
+    last: sorted[to]!.date,
+    caseIds: sorted.slice(from, to + 1).map((c) => c.caseId),
+  }));
 }
 
 /** Alerts about the same deaths (two Cocaine alerts; Methadone inside Opioids) read as one warning. */
@@ -114,26 +114,38 @@ export function groupOverlapping(
     lastDeath: IsoDate;
   }[],
 ): WarningGroup[] {
-  const groups: { alerts: (typeof alerts)[number][]; cases: Set<number> }[] = [];
-  for (const alert of alerts) {
-    // Every existing group sharing a case with this alert joins it (and so each other).
-    const touching = groups.filter((g) => alert.caseIds.some((c) => g.cases.has(c)));
-    const merged = {
-      alerts: [alert, ...touching.flatMap((g) => g.alerts)],
-      cases: new Set([...alert.caseIds, ...touching.flatMap((g) => [...g.cases])]),
-    };
-    for (const g of touching) groups.splice(groups.indexOf(g), 1);
-    groups.push(merged);
-  }
-  return groups.map((g) => ({
-    alertIds: g.alerts.map((a) => a.id).sort((a, b) => a - b),
-    concerns: [...new Set(g.alerts.flatMap((a) => a.concerns.split(' / ')))].join(' / '),
-    concernKeys: [...new Set(g.alerts.flatMap((a) => a.concernKeys))],
-    cases: g.cases.size,
-    firstDeath: g.alerts.map((a) => a.firstDeath).sort()[0]!,
-    lastDeath: g.alerts
-      .map((a) => a.lastDeath)
-      .sort()
-      .at(-1)!,
-  }));
+  // Union–find over the alerts, joined through the cases they share: linear in the cases listed.
+  const parent = alerts.map((_, i) => i);
+  const root = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
+    return i;
+  };
+  const alertOfCase = new Map<number, number>();
+  alerts.forEach((alert, i) => {
+    for (const c of alert.caseIds) {
+      const other = alertOfCase.get(c);
+      if (other === undefined) alertOfCase.set(c, i);
+      else parent[root(i)] = root(other);
+    }
+  });
+  const groups = new Map<number, (typeof alerts)[number][]>();
+  alerts.forEach((alert, i) => {
+    const r = root(i);
+    groups.set(r, [alert, ...(groups.get(r) ?? [])]); // the newest alert first
+  });
+  // Newest group first, as before: the group holding the latest alert in the list comes last.
+  const position = new Map(alerts.map((a, i) => [a, i]));
+  return [...groups.values()]
+    .sort((a, b) => position.get(a[0]!)! - position.get(b[0]!)!)
+    .map((g) => ({
+      alertIds: g.map((a) => a.id).sort((a, b) => a - b),
+      concerns: [...new Set(g.flatMap((a) => a.concerns.split(' / ')))].join(' / '),
+      concernKeys: [...new Set(g.flatMap((a) => a.concernKeys))],
+      cases: new Set(g.flatMap((a) => [...a.caseIds])).size,
+      firstDeath: g.map((a) => a.firstDeath).sort()[0]!,
+      lastDeath: g
+        .map((a) => a.lastDeath)
+        .sort()
+        .at(-1)!,
+    }));
 }
