@@ -55,7 +55,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   setUpRequestLogging(app, logger);
   setUpSecurity(app, { https: config.publicUrl.startsWith('https://') });
   setUpStaticAssets(app);
-  app.use(healthRouter(() => checkHealth(db), deps.lifecycle ?? new Lifecycle()));
+  app.use(healthRouter(() => checkHealth(deps.healthDb ?? db), deps.lifecycle ?? new Lifecycle()));
   app.get('/accessibility', (_req, res) => res.render('accessibility', { title: 'Accessibility statement' }));
   // The feed authenticates by token, not session: mounted before sessions and CSRF (it is read-only).
   app.use(

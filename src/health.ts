@@ -11,6 +11,52 @@ export type Health =
   | { status: 'ok'; database: 'ok'; migrations: 'current'; outboxPending: number }
   | { status: 'unavailable'; database: string; reason: string; migrations?: string; outboxPending?: number };
 
+/**
+ * The tables every signed-in page writes or reads: a lock on any of them that stops a write (a long
+ * migration, a stuck maintenance job) hangs every page while a plain "select 1" still answers.
+ */
+const TABLES_PAGES_NEED = ['sessions', 'users', 'returns', 'records', 'outbox'] as const;
+
+/** Which failure it is, in words an operator can act on. */
+export function healthFailure(error: unknown): Health & { status: 'unavailable' } {
+  const e = error as { code?: string; message?: string } | undefined;
+  const code = e?.code ?? '';
+  const message = e?.message ?? '';
+  if (code === '55P03' || /lock timeout/i.test(message))
+    return {
+      status: 'unavailable',
+      database: 'locked',
+      reason: 'a table every page needs is locked (a migration or maintenance holding it?)',
+    };
+  if (code === '53300' || /too many (clients|connections)/i.test(message))
+    return {
+      status: 'unavailable',
+      database: 'connection limit',
+      reason: 'the database has no connections left (max_connections reached)',
+    };
+  if (code === '57014' || /statement timeout|Query read timeout/i.test(message))
+    return {
+      status: 'unavailable',
+      database: 'not answering',
+      reason: 'the database did not answer in time',
+    };
+  if (code === '25006')
+    return { status: 'unavailable', database: 'read-only', reason: 'the database accepts no changes' };
+  if (/^57P0[1-3]$/.test(code))
+    return {
+      status: 'unavailable',
+      database: 'restarting',
+      reason: 'the database is shutting down or starting up',
+    };
+  if (/^(28|3D)/.test(code))
+    return {
+      status: 'unavailable',
+      database: 'refused',
+      reason: 'the database refused the connection (name, user or password)',
+    };
+  return { status: 'unavailable', database: 'unreachable', reason: 'the database cannot be reached' };
+}
+
 /** The checks, in one short transaction; the router below only times and answers them. */
 export async function checkHealth(db: Db): Promise<Health> {
   return db.transaction().execute(async (trx) => {
@@ -34,6 +80,10 @@ export async function checkHealth(db: Db): Promise<Health> {
         migrations: 'pending',
         reason: 'database migrations have not all run',
       };
+    // The lock a write takes (row exclusive) on each table pages need: granted at once unless something
+    // holds a lock that would stop every save; released when this transaction ends.
+    for (const table of TABLES_PAGES_NEED)
+      await sql`lock table ${sql.table(table)} in row exclusive mode`.execute(trx);
     // Claimed messages ('sending') are part of the backlog until they are marked sent.
     const backlog = await trx
       .selectFrom('outbox')
@@ -64,14 +114,7 @@ export function healthRouter(check: () => Promise<Health>, lifecycle: Lifecycle)
         HEALTH_BUDGET_MS,
       );
     });
-    const health = await Promise.race([
-      check().catch((): Health => ({
-        status: 'unavailable',
-        database: 'unreachable',
-        reason: 'the database cannot be reached',
-      })),
-      timeout,
-    ]);
+    const health = await Promise.race([check().catch(healthFailure), timeout]);
     clearTimeout(timer);
     res.setHeader('Cache-Control', 'no-store');
     res.status(health.status === 'ok' ? 200 : 503).json(health);

@@ -31,7 +31,15 @@ async function main(): Promise<void> {
   });
   const mailer = createMailer(config.smtpUrl);
   const lifecycle = new Lifecycle();
-  const deps = { config, db: database.db, mailer, clock: systemClock, logger, lifecycle };
+  const deps = {
+    config,
+    db: database.db,
+    healthDb: database.healthDb,
+    mailer,
+    clock: systemClock,
+    logger,
+    lifecycle,
+  };
   const services = createServices(deps);
   const app = createApp(deps, services);
 

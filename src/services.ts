@@ -48,6 +48,8 @@ export interface AppDeps {
   logger?: Logger;
   /** Draining after SIGTERM (the server's); a fresh one, never draining, when not given. */
   lifecycle?: Lifecycle;
+  /** /health's own connection, so a busy pool does not read as a database that does not answer. */
+  healthDb?: Db;
 }
 
 export interface Services {

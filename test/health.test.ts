@@ -5,6 +5,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { createApp } from '../src/app.js';
 import { createDatabase } from '../src/db/database.js';
+import { healthFailure } from '../src/health.js';
 import { agentFor, createTestApp, csrfFrom, nullMailer, type TestApp } from './helpers/app.js';
 
 let t: TestApp;
@@ -74,7 +75,7 @@ describe('/health when something is wrong', () => {
       const took = Date.now() - started;
       expect(response.status).toBe(503);
       expect(response.body.status).toBe('unavailable');
-      expect(response.body.reason).toMatch(/did not answer|cannot be reached/);
+      expect(response.body.database).toBe('locked');
       expect(took).toBeLessThan(2_500);
       process.stdout.write(`/health with a locked table: 503 in ${took} ms\n`);
     } finally {
@@ -82,6 +83,44 @@ describe('/health when something is wrong', () => {
       await conn.end();
     }
     expect((await request(t.app).get('/health')).status).toBe(200);
+  });
+
+  it('when the sessions table is locked against writes (reads still pass) then it answers 503 locked, not 200', async () => {
+    const conn = new pg.Client({ connectionString: t.url });
+    await conn.connect();
+    try {
+      await conn.query('begin');
+      await conn.query('lock table sessions in share mode'); // reads go on; every page's session write waits
+      const response = await request(t.app).get('/health');
+      expect(response.status).toBe(503);
+      expect(response.body).toMatchObject({ status: 'unavailable', database: 'locked' });
+    } finally {
+      await conn.query('rollback');
+      await conn.end();
+    }
+  });
+
+  it('when this instance has every pooled connection busy then /health still answers from its own connection', async () => {
+    const busy = createDatabase(t.url, { max: 1 });
+    try {
+      const app = createApp({ ...deps(), db: busy, healthDb: t.db });
+      const holding = sql`select pg_sleep(3)`.execute(busy);
+      await new Promise((r) => setTimeout(r, 100));
+      const response = await request(app).get('/health');
+      expect(response.status).toBe(200);
+      await holding;
+    } finally {
+      await busy.destroy();
+    }
+  });
+
+  it.each([
+    [{ code: '53300', message: 'sorry, too many clients already' }, 'connection limit'],
+    [{ code: '55P03', message: 'canceling statement due to lock timeout' }, 'locked'],
+    [{ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' }, 'unreachable'],
+    [{ code: '57P03', message: 'the database system is starting up' }, 'restarting'],
+  ])('when the database fails with %j then /health names it %s', (error, name) => {
+    expect(healthFailure(error).database).toBe(name);
   });
 
   it('when the database only accepts reads then it answers 503 and says so', async () => {

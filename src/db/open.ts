@@ -4,6 +4,8 @@ import { migrateToLatest } from './migrate.js';
 
 export interface OpenDatabase {
   db: Db;
+  /** A pool of one for /health, apart from the app's. */
+  healthDb: Db;
   embedded: boolean;
   close(): Promise<void>;
 }
@@ -26,11 +28,13 @@ export async function openDatabase(
     await embedded?.stop();
     throw error;
   }
+  const healthDb = createDatabase(config.databaseUrl ?? embedded!.url, { ...databaseOptions, max: 1 });
   return {
     db,
+    healthDb,
     embedded: !!embedded,
     close: async () => {
-      await db.destroy();
+      await Promise.all([db.destroy(), healthDb.destroy()]);
       await embedded?.stop();
     },
   };
