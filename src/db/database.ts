@@ -79,3 +79,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     message,
   );
 }
+
+/** A unique index refused the write (two identical saves at once: the second meets the first). */
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string } | undefined)?.code === '23505';
+}

@@ -32,14 +32,21 @@ export interface SendResult {
 }
 
 /** Retries a database write through a short blip: giving up would send the message twice. */
-async function persistently(write: () => Promise<unknown>, tries = 8): Promise<void> {
+/**
+ * Retries a write through a database outage for up to `forMs`: marking a message sent is retried for
+ * as long as this sender's claim on it lasts (OUTBOX_CLAIM_SECONDS), since until then no other sender
+ * will take it — so only an outage longer than the claim, just as SMTP accepted, can send it twice.
+ */
+async function persistently(write: () => Promise<unknown>, forMs: number): Promise<void> {
+  const started = Date.now();
   for (let attempt = 1; ; attempt += 1) {
     try {
       await write();
       return;
     } catch (error) {
-      if (attempt >= tries) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(4_000, 250 * 2 ** attempt)));
+      const wait = Math.min(4_000, 250 * 2 ** attempt);
+      if (Date.now() - started + wait > forMs) throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
 }
@@ -125,20 +132,22 @@ export class OutboxSender {
         await this.recordFailure(message, error, result);
       }
       if (accepted) {
-        await persistently(() =>
-          this.db
-            .updateTable('outbox')
-            .set({
-              status: 'sent',
-              sent_at: this.clock.now(),
-              claimed_until: null,
-              attempts: message.attempts + 1,
-              last_error: null,
-              // The link has gone to its recipient: it is not kept.
-              ...(message.secret ? { text: SENT_SECRET_BODY, html: `<p>${SENT_SECRET_BODY}</p>` } : {}),
-            })
-            .where('id', '=', message.id)
-            .execute(),
+        await persistently(
+          () =>
+            this.db
+              .updateTable('outbox')
+              .set({
+                status: 'sent',
+                sent_at: this.clock.now(),
+                claimed_until: null,
+                attempts: message.attempts + 1,
+                last_error: null,
+                // The link has gone to its recipient: it is not kept.
+                ...(message.secret ? { text: SENT_SECRET_BODY, html: `<p>${SENT_SECRET_BODY}</p>` } : {}),
+              })
+              .where('id', '=', message.id)
+              .execute(),
+          this.options.claimMs,
         );
         result.sent += 1;
       }

@@ -2,7 +2,7 @@
 // deleted), and linked by keys derived from identifiers that are never stored.
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import type { Db } from '../db/database.js';
+import { isUniqueViolation, type Db } from '../db/database.js';
 import type { Organisation, RecordRow, User } from '../db/types.js';
 import { actorOf, audit } from '../audit/audit.js';
 import type { FieldError } from '../domain/field-error.js';
@@ -61,9 +61,54 @@ export class RecordsService {
     const stored = existing ? repo.recordDataOf(existing) : emptyRecord();
     const result = validateSection(names, raw, stored, this.context(period));
     if (!result.ok) return result;
+    // A new death sent again (a double click, or a re-send after an error page) whose first copy was
+    // saved: the same answers under the same reference in this return are that save's result.
+    const resent = async (): Promise<RecordResult | undefined> => {
+      if (recordId !== undefined || !result.values.partner_record_ref) return undefined;
+      const clash = await repo.findByReference(this.db, organisation.id, result.values.partner_record_ref);
+      const saved = clash && (await this.find(organisation, period, clash.id));
+      if (!saved) return undefined;
+      const savedData = repo.recordDataOf(saved);
+      const same = names.every(
+        (n) =>
+          JSON.stringify(savedData[n as keyof RecordData] ?? null) ===
+          JSON.stringify(result.values[n as keyof RecordData] ?? null),
+      );
+      return same ? { ok: true, record: saved } : undefined;
+    };
     const clash = await this.referenceClash(organisation, result.values.partner_record_ref, recordId);
-    if (clash.length) return { ok: false, errors: clash };
+    if (clash.length) return (await resent()) ?? { ok: false, errors: clash };
+    try {
+      return await this.writeSection(
+        organisation,
+        period,
+        existing,
+        stored,
+        names,
+        section,
+        result.values,
+        user,
+      );
+    } catch (error) {
+      // Two identical saves at once: the second meets the first's reference in the unique index.
+      if (!isUniqueViolation(error)) throw error;
+      const again = await this.referenceClash(organisation, result.values.partner_record_ref, recordId);
+      if (!again.length) throw error;
+      return (await resent()) ?? { ok: false, errors: again };
+    }
+  }
 
+  private async writeSection(
+    organisation: Organisation,
+    period: string,
+    existing: RecordRow | undefined,
+    stored: RecordData,
+    names: string[],
+    section: SectionId,
+    values: Partial<RecordData>,
+    user: User,
+  ): Promise<RecordResult> {
+    const result = { values };
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
       const row = await this.returns.editableReturn(trx, organisation, period);
