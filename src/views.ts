@@ -5,7 +5,8 @@ import path from 'node:path';
 import * as reference from './domain/reference.js';
 import { formatDate, formatDateWithDay, formatPeriod } from './domain/periods.js';
 import { can } from './domain/permissions.js';
-import { ragOf, ragTagClass, statusLabels, type ReturnStatus } from './domain/status.js';
+import { statusLabels, statusTagClass, type ReturnStatus } from './domain/status.js';
+import { matrixStatus } from './domain/compliance.js';
 import type { User } from './db/types.js';
 
 interface NavItem {
@@ -49,7 +50,7 @@ function navItems(user: User, currentPath: string | undefined): NavItem[] {
 }
 
 function statusTag(status: ReturnStatus): { text: string; classes: string } {
-  return { text: statusLabels[status], classes: `govuk-tag ${ragTagClass[ragOf(status)]}` };
+  return { text: statusLabels[status], classes: `govuk-tag ${statusTagClass[status]}` };
 }
 
 /** "3 April": a day in London time, for dense tables where the year is in the column heading. */
@@ -98,6 +99,7 @@ export function setUpViews(app: Express): void {
     formatDayMonth,
     formatPeriod,
     statusTag,
+    matrixStatus,
     can,
     navItems,
   });

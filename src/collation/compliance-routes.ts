@@ -1,4 +1,5 @@
 // Who has returned: the compliance matrix, one organisation's history, non-submitters and downloads.
+import { matrixStatus } from '../domain/compliance.js';
 import { Router } from 'express';
 import { actorOf, type ExportAudit } from '../audit/audit.js';
 import { currentUser } from '../middleware/auth.js';
@@ -84,7 +85,7 @@ export function complianceRouter(collation: CollationService, exportAudit: Expor
               organisation: row.organisation.name,
               type: ref.labelOf(ref.organisationTypes, row.organisation.type),
               period: p,
-              status: statusLabels[cell.status],
+              status: matrixStatus({ status: cell.status, bucket: cell.bucket! }).label,
               deadline: cell.deadline,
               submitted: cell.submittedAt ? cell.submittedAt.toISOString() : '',
               version: cell.version,

@@ -2,7 +2,7 @@
 // every page, email, feed, reminder and scorecard uses (they used to disagree: a late return reopened
 // for an amendment counted as on time in some places and late in others).
 import { addMonths, periodOf, type IsoDate, type Period } from './periods.js';
-import { returnStatus, type ReturnState, type ReturnStatus } from './status.js';
+import { returnStatus, statusLabels, type ReturnState, type ReturnStatus } from './status.js';
 
 export interface ActiveSpan {
   active_from: Period;
@@ -80,3 +80,25 @@ export const complianceLabels: Record<ComplianceBucket, string> = {
   overdue: 'Overdue',
   not_yet_due: 'Not yet due',
 };
+
+/**
+ * A month's return as the compliance matrix and its download show it: its status, except that a late
+ * return reopened for an amendment still says it was late (everything else counts it late too).
+ */
+export function matrixStatus(cell: MonthCompliance): { status: ReturnStatus; label: string; symbol: string } {
+  const symbols: Record<ReturnStatus, string> = {
+    submitted: '✓',
+    nil: '✓',
+    submitted_late: '!',
+    nil_late: '!',
+    overdue: '✗',
+    not_started: '…',
+    in_progress: '…',
+    reopened: '↺',
+  };
+  if (cell.status === 'reopened' && isLate(cell.bucket))
+    return { status: 'submitted_late', label: 'Returned late; amendment in progress', symbol: '!↺' };
+  if (cell.status === 'reopened')
+    return { status: 'reopened', label: 'Returned on time; amendment in progress', symbol: '↺' };
+  return { status: cell.status, label: statusLabels[cell.status], symbol: symbols[cell.status] };
+}

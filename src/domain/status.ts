@@ -54,11 +54,20 @@ export const statusLabels: Record<ReturnStatus, string> = {
   reopened: 'Amendment in progress',
 };
 
-/** GOV.UK tag colour per RAG rating; the label text always carries the meaning too. */
-export const ragTagClass: Record<Rag, string> = {
-  green: 'govuk-tag--green',
-  amber: 'govuk-tag--yellow',
-  red: 'govuk-tag--red',
+/**
+ * GOV.UK tag colour per status, within its RAG rating: amber's two meanings — not yet due, and late —
+ * read differently (grey and orange), as do drafts (blue) and amendments (purple). The label text always
+ * carries the meaning too.
+ */
+export const statusTagClass: Record<ReturnStatus, string> = {
+  submitted: 'govuk-tag--green',
+  nil: 'govuk-tag--green',
+  submitted_late: 'govuk-tag--orange',
+  nil_late: 'govuk-tag--orange',
+  overdue: 'govuk-tag--red',
+  not_started: 'govuk-tag--grey',
+  in_progress: 'govuk-tag--blue',
+  reopened: 'govuk-tag--purple',
 };
 
 export function isDone(status: ReturnStatus): boolean {

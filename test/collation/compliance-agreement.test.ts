@@ -2,6 +2,7 @@
 // amendment — counts the same on the CCSU home page, the non-submitters list, the dashboard, the feed,
 // the summary email, the scorecard and the reminders.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import * as cheerio from 'cheerio';
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 import {
@@ -90,6 +91,29 @@ describe('the compliance of one month, everywhere it is shown', () => {
       (r) => Object.values(r)[0],
     );
     expect(names.sort()).toEqual(['Draft Only', 'Nothing']);
+  });
+
+  it('when the compliance matrix and its download show April then a late return reopened still reads late', async () => {
+    const page = cheerio.load((await analyst.get('/ccsu/compliance')).text);
+    const cellOf = (name: string) => {
+      const row = page('tbody tr').filter((_i, tr) => page(tr).find('th').text().trim() === name);
+      return row.find(`a[href="/ccsu?period=${PERIOD}"]`).closest('td');
+    };
+    const lateReopened = cellOf('Late Then Reopened');
+    expect(lateReopened.find('[aria-hidden="true"]').text().trim()).toMatch(/^!↺/);
+    expect(lateReopened.find('.drd-matrix__detail').text()).toContain('Returned late; amendment in progress');
+    expect(lateReopened.find('a').attr('class')).toContain('drd-matrix__link--orange');
+    const onTimeReopened = cellOf('On Time Then Reopened');
+    expect(onTimeReopened.find('.drd-matrix__detail').text()).toContain(
+      'Returned on time; amendment in progress',
+    );
+    const csv = parse((await analyst.get('/ccsu/compliance.csv')).text, {
+      columns: true,
+      bom: true,
+    }) as Record<string, string>[];
+    const april = (name: string) => csv.find((r) => r.organisation === name && r.period === PERIOD)!.status;
+    expect(april('Late Then Reopened')).toBe('Returned late; amendment in progress');
+    expect(april('Late')).toBe('Submitted late');
   });
 
   it('when the dashboard counts returns by timeliness then on time, late and not made agree', async () => {
