@@ -36,6 +36,8 @@ interface Due {
   period: Period;
   kind: ReminderKind;
   deadline: IsoDate;
+  /** Deaths already drafted in the return: then a nil return is not offered (its link would refuse). */
+  drafts: number;
 }
 
 export class RemindersService {
@@ -54,7 +56,20 @@ export class RemindersService {
     const organisations = await this.db.selectFrom('organisations').selectAll().execute();
     const returns = await this.db
       .selectFrom('returns')
-      .select(['organisation_id', 'period', 'state', 'submitted_late', 'locked_at'])
+      .select([
+        'organisation_id',
+        'period',
+        'state',
+        'submitted_late',
+        'locked_at',
+        (eb) =>
+          eb
+            .selectFrom('records')
+            .select(eb.fn.countAll<number>().as('n'))
+            .whereRef('records.return_id', '=', 'returns.id')
+            .where('records.record_status', '=', 'active')
+            .as('drafts'),
+      ])
       .where('period', '>=', first)
       .execute();
     const returnOf = new Map(returns.map((r) => [`${r.organisation_id}:${r.period}`, r]));
@@ -84,7 +99,7 @@ export class RemindersService {
         });
         if (isReceived(bucket) || ret?.locked_at) continue;
         if (sentKeys.has(`${organisation.id}:${period}:${kind}`)) continue;
-        due.push({ organisation, period, kind, deadline });
+        due.push({ organisation, period, kind, deadline, drafts: Number(ret?.drafts ?? 0) });
       }
     }
     return due;
@@ -109,7 +124,7 @@ export class RemindersService {
   }
 
   private async queue(trx: DbOrTrx, reminder: Due, ccsu: string[]): Promise<boolean> {
-    const { organisation, period, kind, deadline } = reminder;
+    const { organisation, period, kind, deadline, drafts } = reminder;
     const now = this.clock.now();
     const partnerRecipients =
       kind === 'escalation' ? [organisation.escalation_contact] : organisation.return_contacts;
@@ -125,7 +140,7 @@ export class RemindersService {
     for (const recipient of recipients) {
       const partner = partnerRecipients.includes(recipient);
       let nilLink: string | null = null;
-      if (partner) {
+      if (partner && drafts === 0) {
         const { token, hash } = newLinkToken();
         await trx
           .insertInto('nil_links')
@@ -147,6 +162,7 @@ export class RemindersService {
         deadline: formatDateWithDay(deadline),
         startLink: `${this.config.publicUrl}/returns/${period}`,
         nilLink,
+        drafts,
         forCcsu: !partner,
       });
       await enqueue(
