@@ -20,6 +20,7 @@ type Audience = 'public' | 'token' | 'signed-in' | 'partner' | 'return-lead' | '
 
 /** Who may use each route. A route missing here, or listed here but gone from the app, fails. */
 const policy: Record<string, Audience> = {
+  'GET /static/:hash/*name': 'public',
   'GET /assets/app.css': 'public',
   'GET /assets/app.js': 'public',
   'GET /assets/favicon.svg': 'public',

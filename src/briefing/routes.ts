@@ -22,7 +22,7 @@ export function briefingRouter(briefing: BriefingService, clock: Clock): Router 
       years: Array.from({ length: 6 }, (_, i) => thisYear - i),
       datasets: contextDatasets,
       queryString: `from=${year}-01&to=${year}-12`,
-      scripts: ['/assets/chart.umd.min.js', '/assets/charts.js'],
+      scripts: ['chart.umd.min.js', 'charts.js'],
       printedOn: londonDateOf(clock.now()),
     });
   });

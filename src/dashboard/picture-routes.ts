@@ -31,7 +31,7 @@ export function pictureRouter(
       ...built,
       ref,
       warnings: view.exact ? await alerts.waitingCount() : 0,
-      scripts: ['/assets/chart.umd.min.js', '/assets/charts.js'],
+      scripts: ['chart.umd.min.js', 'charts.js'],
     });
   });
 

@@ -56,7 +56,7 @@ export function dashboardRouter(
               to: scorecard.latestDuePeriod(),
             }
           : null,
-      scripts: ['/assets/chart.umd.min.js', '/assets/charts.js'],
+      scripts: ['chart.umd.min.js', 'charts.js'],
     });
   };
 
