@@ -44,6 +44,8 @@ async function main(): Promise<void> {
   const app = createApp(deps, services);
 
   let stopping = false;
+  /** Past the drain: no longer accepting, so each response closes its connection behind it. */
+  let closing = false;
   const server = app.listen(config.port, (error?: Error) => {
     if (error) {
       // Another process has the port (a second instance, an old one still running): say so and stop,
@@ -66,10 +68,10 @@ async function main(): Promise<void> {
     if (database.embedded) console.log(`Using the embedded PostgreSQL (data in ${config.dataDir}).`);
     if (!config.smtpUrl) console.log('No SMTP_URL: emails are kept in the outbox (Admin → Outbox).');
   });
-  // While stopping, each response asks its browser to open a new connection for the next request, so
+  // Once stopping, each response asks its browser to open a new connection for the next request, so
   // keep-alive connections end after the request they are serving instead of being cut mid-request.
   server.on('request', (_req, res) => {
-    if (stopping) res.setHeader('Connection', 'close');
+    if (closing) res.setHeader('Connection', 'close');
   });
 
   const runner = new JobRunner(database.db, createJobs(services, deps), logger);
@@ -90,6 +92,9 @@ async function main(): Promise<void> {
       logger.info({ reason, drainMs }, 'draining: /health says so; still serving');
       await new Promise((resolve) => setTimeout(resolve, drainMs));
     }
+    // Only now: during the drain keep-alive connections go on as usual (a client that sends its next
+    // request on a connection just as the server closes it would get an error).
+    closing = true;
     logger.info({ reason }, 'stopping: finishing requests in flight');
     const cutOff = setTimeout(() => {
       logger.warn({ reason }, 'requests still running at the cut-off are closed');

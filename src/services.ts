@@ -125,7 +125,7 @@ export function createServices({ config, db, clock, mailer }: AppDeps): Services
     coroners,
     signIn: new SignInService(db, config, clock),
     twoFactor: new TwoFactorService(db, config, clock),
-    organisations: new OrganisationsService(db, clock),
+    organisations: new OrganisationsService(db, clock, config.publicUrl),
     returns,
     records: new RecordsService(db, config, clock, returns),
     reminders: new RemindersService(db, config, clock),

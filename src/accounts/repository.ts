@@ -118,7 +118,7 @@ export function setPassword(db: DbOrTrx, userId: number, passwordHash: string) {
     .execute();
 }
 
-export function listUsers(db: DbOrTrx) {
+export function listUsers(db: DbOrTrx, now: Date) {
   return db
     .selectFrom('users')
     .leftJoin('organisations', 'organisations.id', 'users.organisation_id')
@@ -131,7 +131,25 @@ export function listUsers(db: DbOrTrx) {
       'users.locked_until',
       'users.totp_enabled_at',
       'users.return_lead',
+      'users.organisation_id',
       'organisations.name as organisation_name',
+      // Stopped from signing in or entering codes (accounts/throttle.ts): what "Unlock" lifts.
+      (eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('sign_in_throttle')
+              .select('key')
+              .where('blocked_until', '>', now)
+              .where((w) =>
+                w.or([
+                  w('key', '=', sql<string>`'signin:account:' || lower(users.email)`),
+                  w('key', 'like', sql<string>`'signin:pair:' || lower(users.email) || '|%'`),
+                  w('key', '=', sql<string>`'2fa:user:' || users.id`),
+                ]),
+              ),
+          )
+          .as('locked'),
     ])
     .orderBy('organisations.name')
     .orderBy('users.email')

@@ -244,7 +244,7 @@ export class AccountsService {
   }
 
   listUsers() {
-    return repo.listUsers(this.db);
+    return repo.listUsers(this.db, this.clock.now());
   }
 
   /**

@@ -12,7 +12,7 @@ import { HttpError } from '../lib/http-error.js';
 import type { OrganisationsService } from '../organisations/service.js';
 import type { AccountsService } from './service.js';
 import { inviteUserSchema } from './schemas.js';
-import { checkIdParams } from '../lib/ids.js';
+import { checkIdParams, rowId } from '../lib/ids.js';
 import type { SignInService } from './sign-in.js';
 import type { TwoFactorService } from './two-factor.js';
 import type { TeamService } from './team.js';
@@ -58,9 +58,44 @@ export function usersRouter(
     });
   };
 
-  router.get('/', async (_req, res) => {
-    res.render('accounts/users', { title: 'Users', users: await accounts.listUsers() });
+  // ?organisation=<id>: that organisation's users only (where "Nominate a return lead" leads).
+  router.get('/', async (req, res) => {
+    const organisationId = rowId().optional().catch(undefined).parse(req.query.organisation);
+    const organisation = organisationId ? await organisations.find(organisationId) : undefined;
+    const users = await accounts.listUsers();
+    res.render('accounts/users', {
+      title: 'Users',
+      users: organisation ? users.filter((u) => u.organisation_id === organisation.id) : users,
+      organisation,
+    });
   });
+
+  // Deactivating a user and resetting a second factor ask first: each signs the person out at once.
+  const confirmations = {
+    deactivate: {
+      title: 'Deactivate this user?',
+      explain: 'They are signed out at once and cannot sign in until an administrator reactivates them.',
+      button: 'Deactivate',
+    },
+    'reset-two-factor': {
+      title: 'Reset this user’s second factor?',
+      explain:
+        'Their authenticator app and recovery codes stop working, they are signed out everywhere, and they set up a new app the next time they sign in. They are told by email. Do this when they have lost their phone.',
+      button: 'Reset second factor',
+    },
+  } as const;
+  for (const [action, words] of Object.entries(confirmations))
+    router.get(`/:id/${action}`, async (req, res) => {
+      const target = (await accounts.listUsers()).find((u) => u.id === Number(req.params.id));
+      if (!target || (action === 'reset-two-factor' && !target.totp_enabled_at)) throw new HttpError(404);
+      res.render('accounts/confirm-user-action', {
+        title: words.title,
+        target,
+        action,
+        words,
+        backLink: '/admin/users',
+      });
+    });
 
   router.get('/invite', (req, res) =>
     renderInvite(req, res, { organisation_id: req.query.organisation ?? '' }),
@@ -92,7 +127,13 @@ export function usersRouter(
           req.body as Record<string, unknown>,
           toFormErrors([{ field: 'email', message: 'A user with this email address already exists' }]),
         );
-      await renderInvited(res, `Invitation sent to ${form.email}`, result.link);
+      await renderInvited(
+        res,
+        options.showInvitationLinks
+          ? `Invitation made for ${form.email}. No email server is set up, so nothing was sent: give them the link below`
+          : `Invitation sent to ${form.email}`,
+        result.link,
+      );
     },
   );
 

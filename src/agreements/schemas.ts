@@ -52,4 +52,6 @@ export const acceptAgreementSchema = z.object({
   accepter_name: text('your full name', 120),
   job_title: text('job title', 120).superRefine(screened('Job title')),
   confirm: z.literal('yes', 'Confirm that you accept the agreement for your organisation'),
+  /** The page that sent the lead here (a blocked return), to go back to once accepted. */
+  return_to: z.string().optional(),
 });

@@ -1,6 +1,7 @@
 // "Your organisation" for partners: the data-sharing agreement, the return contacts and the people who
 // make the returns. Everyone in the organisation can read it; its return lead can change it, so CCSU
 // does not manage every partner account by hand. Nothing here reaches another organisation.
+import { safeReturnTo } from '../accounts/sign-in-session.js';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AgreementsService } from '../agreements/service.js';
@@ -63,6 +64,9 @@ export function partnerOrganisationRouter(
       status: await agreements.statusFor(partnerOrganisationOf(req)),
       values: errors ? (req.body as Record<string, unknown>) : {},
       errors,
+      returnTo: safeReturnTo(
+        req.query.return_to ?? (req.body as { return_to?: unknown } | undefined)?.return_to,
+      ),
       backLink: '/organisation',
     });
 
@@ -83,7 +87,24 @@ export function partnerOrganisationRouter(
         result === 'no_agreement'
           ? 'There is no agreement to accept at the moment'
           : `${partnerOrganisationOf(req).name} has accepted the data-sharing agreement`;
-      res.redirect('/organisation');
+      res.redirect(safeReturnTo(formOf(res, acceptAgreementSchema).return_to) ?? '/organisation');
+    },
+  );
+
+  // No return lead to accept the agreement: the partner asks CCSU to nominate one, and comes back.
+  const askSchema = z.object({ return_to: z.string().optional() });
+  router.post(
+    '/ask-for-return-lead',
+    validate(askSchema, () => {
+      throw new HttpError(400);
+    }),
+    async (req, res) => {
+      const result = await organisations.askForReturnLead(partnerOrganisationOf(req), currentUser(req));
+      req.session.flash =
+        result === 'no_recipients'
+          ? 'There is no one at the County Community Safety Unit to ask yet: email them yourself'
+          : 'The County Community Safety Unit has been asked to nominate a return lead for your organisation. You can go on saving deaths meanwhile';
+      res.redirect(safeReturnTo(formOf(res, askSchema).return_to) ?? '/organisation');
     },
   );
 

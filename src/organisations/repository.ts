@@ -1,8 +1,27 @@
+import { sql } from 'kysely';
 import type { DbOrTrx } from '../db/database.js';
 import type { OrganisationInput } from './schema.js';
 
 export function listOrganisations(db: DbOrTrx) {
   return db.selectFrom('organisations').selectAll().orderBy('name').execute();
+}
+
+/** Every organisation with the emails of its active return leads (none: it cannot accept an agreement). */
+export function listOrganisationsWithLeads(db: DbOrTrx) {
+  return db
+    .selectFrom('organisations')
+    .selectAll('organisations')
+    .select((eb) =>
+      eb
+        .selectFrom('users')
+        .select(sql<string[]>`coalesce(array_agg(users.email order by users.email), '{}')`.as('leads'))
+        .whereRef('users.organisation_id', '=', 'organisations.id')
+        .where('users.return_lead', '=', true)
+        .where('users.status', '!=', 'deactivated')
+        .as('return_leads'),
+    )
+    .orderBy('name')
+    .execute();
 }
 
 export function findOrganisation(db: DbOrTrx, id: number) {

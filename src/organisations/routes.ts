@@ -51,7 +51,10 @@ export function organisationsRouter(organisations: OrganisationsService): Router
     });
 
   router.get('/', async (_req, res) => {
-    res.render('organisations/list', { title: 'Organisations', organisations: await organisations.list() });
+    res.render('organisations/list', {
+      title: 'Organisations',
+      organisations: await organisations.listWithLeads(),
+    });
   });
 
   router.get('/new', (_req, res) => renderForm(res, undefined, valuesFrom(undefined)));
@@ -74,8 +77,10 @@ export function organisationsRouter(organisations: OrganisationsService): Router
         req.body as Record<string, unknown>,
         toFormErrors(result.errors),
       );
-    req.session.flash = `${result.organisation.name} added. Invite its users next`;
-    res.redirect('/admin/organisations');
+    // Straight on to its first user: until one is made its return lead, nobody can accept the
+    // data-sharing agreement for it, and it cannot submit.
+    req.session.flash = `${result.organisation.name} added. Invite its first user now, then make them its return lead on the Users page: a return lead accepts the data-sharing agreement for the organisation`;
+    res.redirect(`/admin/users/invite?organisation=${result.organisation.id}`);
   });
 
   router.get('/:id', async (req, res) => {

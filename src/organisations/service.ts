@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
-import type { Organisation } from '../db/types.js';
+import type { Organisation, User } from '../db/types.js';
+import { askForReturnLead, type LeadRequestResult } from './lead-request.js';
 import { audit, type Actor } from '../audit/audit.js';
 import type { FieldError } from '../domain/field-error.js';
 import * as repo from './repository.js';
@@ -13,10 +14,21 @@ export class OrganisationsService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly publicUrl = '',
   ) {}
+
+  /** A partner asks CCSU to nominate their organisation's return lead (at most once a day). */
+  askForReturnLead(organisation: Organisation, user: User): Promise<LeadRequestResult> {
+    return askForReturnLead(this.db, this.clock, this.publicUrl, organisation, user);
+  }
 
   list() {
     return repo.listOrganisations(this.db);
+  }
+
+  /** For the administrators' list: each organisation with its return leads (an empty list needs one). */
+  listWithLeads() {
+    return repo.listOrganisationsWithLeads(this.db);
   }
 
   /** The first month any organisation makes a return for: where month-by-month pages start. */

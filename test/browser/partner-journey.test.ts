@@ -3,6 +3,7 @@
 // most 4 pages, a return with two deaths in at most 10, from the sign-in page to the confirmation.
 import { afterAll, afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import type { BrowserContext, Page } from 'playwright-core';
+import { sql } from 'kysely';
 import { createOrganisation, createUser, currentCode, PASSWORD } from '../helpers/app.js';
 import {
   countPageLoads,
@@ -244,21 +245,35 @@ describe('a partner’s month in the browser', () => {
     expect(await page.locator('#agreement-needed').textContent()).toContain(
       'must accept the data-sharing agreement',
     );
+    const blockedReturn = new URL(page.url()).pathname;
     await click('Read and accept the agreement', 'link');
     await expectAccessibleAtBothWidths(page);
     await page.getByLabel('Your full name').fill('Sam Carter');
     await page.getByLabel('Your job title').fill('Service manager');
     await page.getByLabel(/I have read this agreement and accept it/).check();
     await click('Accept the agreement');
+    // Back on the return that was blocked, which can now be submitted.
+    expect(new URL(page.url()).pathname).toBe(blockedReturn);
     expect(await page.locator('.govuk-notification-banner').textContent()).toContain(
       'Lead Trust has accepted the data-sharing agreement',
     );
+    expect(await page.locator('#agreement-needed').count()).toBe(0);
     await expectAccessibleAtBothWidths(page);
+    await click('Your organisation', 'link');
     await click('Invite a colleague', 'link');
     await expectAccessibleAtBothWidths(page);
     await page.getByLabel('Their work email address').fill('colleague@lead.test');
     await click('Send invitation');
-    const link = new URL((await page.locator('#invitation-link').textContent())!.trim()).pathname;
+    expect(await page.locator('.govuk-notification-banner').textContent()).toContain(
+      'Invitation sent to colleague@lead.test',
+    );
+    // The link goes only by email: the colleague reads it in their inbox (here, the outbox).
+    const email = await journey.t.db
+      .selectFrom('outbox')
+      .select('text')
+      .where(sql<boolean>`'colleague@lead.test' = any(to_addresses)`)
+      .executeTakeFirstOrThrow();
+    const link = new URL(/http:\/\/drd\.test\/invitations\/[\w-]+/.exec(email.text)![0]).pathname;
     await click('Sign out');
 
     // The colleague, in their own browser: password, authenticator, then the nil return.
