@@ -67,7 +67,9 @@ describe('an organisation without a return lead', () => {
     const partner = await signedIn(t, await createUser(t, 'partner', org.id));
     const page = cheerio.load((await partner.get('/returns/2026-03')).text);
     expect(page('#agreement-needed').length).toBe(1);
-    expect(page('main').text()).toContain('The County Community Safety Unit (ccsu@hertfordshire.gov.uk) nominates return leads');
+    expect(page('main').text()).toContain(
+      'The County Community Safety Unit (ccsu@hertfordshire.gov.uk) nominates return leads',
+    );
     const asked = await partner.submit(
       '/organisation/ask-for-return-lead',
       { return_to: '/returns/2026-03' },
