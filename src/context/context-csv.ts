@@ -1,7 +1,7 @@
 // Reading a context dataset's file: a CSV with the columns of its template (datasets.ts). Every row is
 // checked before anything is saved; problems name the row and the column and never repeat what a cell
 // held unless it is a well-formed code, period or number.
-import type { SmallFileReader } from '../lib/small-csv.js';
+import { sayEachProblemOnce, type SmallFileReader } from '../lib/small-csv.js';
 import * as ref from '../domain/reference.js';
 import { addMonths, type Period } from '../domain/periods.js';
 import { columnsOf, periodHint, readPeriod, requiredColumnsOf, type ContextDataset } from './datasets.js';
@@ -48,7 +48,8 @@ export async function readContextCsv(
   let from: Period | null = null;
   let to: Period | null = null;
   for (const [i, cells] of csv.body.entries()) {
-    if (problems.length >= MAX_PROBLEMS) break;
+    // Enough to say each kind of problem once, with the rows it is on (sayEachProblemOnce).
+    if (problems.length >= 10_000) break;
     const row = csv.rowNumbers[i]!;
     const cell = (column: string) => (at(column) >= 0 ? (cells[at(column)] ?? '').trim() : '');
     const before = problems.length;
@@ -114,7 +115,7 @@ export async function readContextCsv(
           `Row ${rowNumbers[i]}, substance_group: give this area and month's total on a row with substance_group empty too`,
         );
     });
-  if (problems.length) return { ok: false, problems: problems.slice(0, MAX_PROBLEMS) };
+  if (problems.length) return { ok: false, problems: sayEachProblemOnce(problems).slice(0, MAX_PROBLEMS) };
   return { ok: true, rows, from: from!, to: to! };
 }
 

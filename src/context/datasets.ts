@@ -85,15 +85,38 @@ export function requiredColumnsOf(dataset: ContextDataset): string[] {
   return columnsOf(dataset).filter((c) => c !== 'substance_group');
 }
 
+const MONTH_NAMES = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+
+/**
+ * A month however a spreadsheet wrote it: 2026-03, 2026-3, 03/2026, Mar-26 and March 2026 (Excel turns
+ * "2026-03" into "Mar-26" when it saves a CSV), or a date on any day of it (an Excel date cell).
+ */
+function monthOf(text: string): string | undefined {
+  const at = (year: number, month: number) =>
+    year >= 1900 && year <= 2100 && month >= 1 && month <= 12
+      ? `${year}-${String(month).padStart(2, '0')}`
+      : undefined;
+  let m = /^(\d{4})-(\d{1,2})(?:-\d{1,2})?$/.exec(text);
+  if (m) return at(Number(m[1]), Number(m[2]));
+  m = /^(\d{1,2})[/.-](\d{4})$/.exec(text);
+  if (m) return at(Number(m[2]), Number(m[1]));
+  m = /^([A-Z]{3})[A-Z]*[\s-]+(\d{2}|\d{4})$/.exec(text);
+  if (m && MONTH_NAMES.includes(m[1]!)) {
+    const year = Number(m[2]);
+    return at(m[2]!.length === 2 ? 2000 + year : year, MONTH_NAMES.indexOf(m[1]!) + 1);
+  }
+  return undefined;
+}
+
 /** A period as its first month and length: 2026-03 → 1 month, 2026-Q2 → 3 from 2026-04, 2025 → 12. */
 export function readPeriod(
   value: string,
   kinds: PeriodKind[],
 ): { start: string; months: number; kind: PeriodKind } | null {
   const text = value.trim().toUpperCase();
-  let match = /^(\d{4})-(\d{2})$/.exec(text);
-  if (match && kinds.includes('month') && Number(match[2]) >= 1 && Number(match[2]) <= 12)
-    return { start: text, months: 1, kind: 'month' };
+  const month = kinds.includes('month') ? monthOf(text) : undefined;
+  if (month) return { start: month, months: 1, kind: 'month' };
+  let match: RegExpExecArray | null;
   match = /^(\d{4})[- ]?Q([1-4])$/.exec(text);
   if (match && kinds.includes('quarter'))
     return {

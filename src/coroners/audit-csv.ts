@@ -2,9 +2,10 @@
 // problems name the row and the column and never repeat a cell (identifiers above all). The linkage
 // identifiers (NHS number; surname, first initial and date of birth) become the same HMAC keys partner
 // records carry, here, and are forgotten: they leave this function only as keys.
-import type { SmallFileReader } from '../lib/small-csv.js';
+import { sayEachProblemOnce, type SmallFileReader } from '../lib/small-csv.js';
 import * as ref from '../domain/reference.js';
 import { identifierProblem } from '../domain/identifiers.js';
+import { parseDate } from '../records/schema.js';
 import { ageAt, demographicMatchKey, isValidNhsNumber, nhsMatchKey } from '../domain/linkage.js';
 import type { IsoDate } from '../domain/periods.js';
 
@@ -42,11 +43,24 @@ export interface AuditRow {
   match_key_demo: string | null;
 }
 
-const isDate = (v: string) => {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return false;
-  const d = new Date(`${v}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
-};
+/** The template's example row starts so: it can never be loaded as a real inquest. */
+export const EXAMPLE_REF = 'EXAMPLE-DELETE-THIS-ROW';
+
+/** A date as a coroner's spreadsheet writes it (2026-09-07, 07/09/2026, or an Excel date), else ''. */
+const dateOf = (v: string) => (v ? (parseDate(v) ?? 'invalid') : '');
+const isDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v);
+
+/** A code from its code or its label, in any case, with spaces, hyphens and underscores alike. */
+function codeOf(list: readonly (readonly [string, string, ...string[]])[], raw: string): string | undefined {
+  const norm = (v: string) =>
+    v
+      .trim()
+      .toLowerCase()
+      .replace(/[\s_-]+/g, ' ');
+  const wanted = norm(raw);
+  if (!wanted) return undefined;
+  return list.find(([code, label]) => norm(code) === wanted || norm(label) === wanted)?.[0];
+}
 const yesNo = (v: string) =>
   /^(yes|y|true|1)$/i.test(v) ? true : /^(no|n|false|0)$/i.test(v) ? false : null;
 
@@ -64,17 +78,12 @@ export async function readAuditCsv(
   );
   if (!csv.ok) return csv;
   const names = namesOf(csv.header);
-  const codes = {
-    conclusion: new Set<string>(ref.codesOf(ref.inquestConclusions)),
-    substance: new Set<string>(ref.codesOf(ref.substances)),
-    sex: new Set<string>(ref.codesOf(ref.sexes)),
-    area: new Set<string>(ref.codesOf(ref.areas)),
-  };
   const problems: string[] = [];
   const rows: AuditRow[] = [];
   const refs = new Set<string>();
   for (const [i, cells] of csv.body.entries()) {
-    if (problems.length >= 50) break;
+    // Enough to say each kind of problem once, with its rows (sayEachProblemOnce).
+    if (problems.length >= 10_000) break;
     const row = csv.rowNumbers[i]!;
     const cell = (c: (typeof AUDIT_COLUMNS)[number]) => {
       const at = names.indexOf(c);
@@ -83,7 +92,9 @@ export async function readAuditCsv(
     const problem = (column: string, message: string) => problems.push(`Row ${row}, ${column}: ${message}`);
 
     const inquestRef = cell('inquest_ref').toUpperCase();
-    if (!/^[A-Z0-9][A-Z0-9/\-_.]{0,29}$/.test(inquestRef))
+    if (inquestRef.startsWith(EXAMPLE_REF))
+      problem('inquest_ref', 'this is the template’s example row: delete it and give your inquests');
+    else if (!/^[A-Z0-9][A-Z0-9/\-_.]{0,29}$/.test(inquestRef))
       problem('inquest_ref', 'enter the inquest reference: up to 30 letters, numbers, / - _ or .');
     else if (identifierProblem(inquestRef)) problem('inquest_ref', identifierProblem(inquestRef)!);
     else if (!/\d/.test(inquestRef) || /[A-Z]{5,}/.test(inquestRef))
@@ -91,38 +102,43 @@ export async function readAuditCsv(
       problem('inquest_ref', 'enter the coroner’s reference number, like INQ-2026-014, not a name');
     else if (refs.has(inquestRef)) problem('inquest_ref', 'the same reference appears twice in the file');
     refs.add(inquestRef);
-    const death = cell('date_of_death');
-    if (!isDate(death) || death > today)
-      problem('date_of_death', 'enter a date in the past, like 2026-03-14');
-    const inquest = cell('inquest_date');
+    const death = dateOf(cell('date_of_death'));
+    if (!isDate(death)) problem('date_of_death', 'enter the date of death, like 14/03/2026 or 2026-03-14');
+    else if (death > today) problem('date_of_death', 'the date of death cannot be in the future');
+    const inquest = dateOf(cell('inquest_date'));
     if (inquest && (!isDate(inquest) || inquest > today || (isDate(death) && inquest < death)))
       problem('inquest_date', 'enter a date on or after the death and not in the future, or leave it empty');
-    const conclusion = cell('conclusion').toLowerCase();
-    if (!codes.conclusion.has(conclusion))
-      problem('conclusion', `use a conclusion code: ${ref.codesOf(ref.inquestConclusions).join(', ')}`);
+    const conclusion = codeOf(ref.inquestConclusions, cell('conclusion')) ?? '';
+    if (!conclusion)
+      problem(
+        'conclusion',
+        `use one of: ${ref.inquestConclusions.map(([, label]) => label).join(', ')} (see the allowed values on this page)`,
+      );
     const drug = yesNo(cell('drug_related'));
     if (drug === null) problem('drug_related', 'enter yes or no');
     const alcohol = yesNo(cell('alcohol_related'));
     if (alcohol === null) problem('alcohol_related', 'enter yes or no');
-    const substances = cell('substances')
+    const substanceCells = cell('substances')
       .split(/[;,]/)
-      .map((s) => s.trim().toLowerCase())
+      .map((s) => s.trim())
       .filter(Boolean);
-    if (substances.some((s) => !codes.substance.has(s)))
-      problem('substances', 'use substance codes from the data dictionary, separated by ;');
+    const substances = substanceCells.map((s) => codeOf(ref.substances, s) ?? '');
+    if (substances.some((s) => !s))
+      problem('substances', 'use the substances listed on this page (codes or names), separated by ;');
     const ageText = cell('age');
     if (ageText && (!/^\d{1,3}$/.test(ageText) || Number(ageText) > 120))
       problem('age', 'enter a whole number of years, 0 to 120');
-    const sex = cell('sex').toLowerCase();
-    if (sex && !codes.sex.has(sex)) problem('sex', 'enter male, female, indeterminate or not_known');
-    const area = cell('residence_area').toLowerCase();
-    if (area && !codes.area.has(area)) problem('residence_area', 'use an area code, like watford');
+    const sex = cell('sex') ? (codeOf(ref.sexes, cell('sex')) ?? 'invalid') : '';
+    if (sex === 'invalid') problem('sex', 'enter male, female, indeterminate or not known');
+    const area = cell('residence_area') ? (codeOf(ref.areas, cell('residence_area')) ?? 'invalid') : '';
+    if (area === 'invalid')
+      problem('residence_area', 'use an area listed on this page, like Watford or St Albans');
 
     // Linkage identifiers: checked, turned into keys, never kept or repeated.
     const nhs = cell('nhs_number').replace(/\s+/g, '');
     if (nhs && !isValidNhsNumber(nhs))
       problem('nhs_number', 'the NHS number is not valid (check each digit)');
-    const [surname, initial, birth] = [cell('surname'), cell('first_initial'), cell('date_of_birth')];
+    const [surname, initial, birth] = [cell('surname'), cell('first_initial'), dateOf(cell('date_of_birth'))];
     const someName = [surname, initial, birth].some(Boolean);
     if (someName && ![surname, initial, birth].every(Boolean))
       problem('surname', 'give the surname, first initial and date of birth together, or none of them');
@@ -150,14 +166,16 @@ export async function readAuditCsv(
         : null,
     });
   }
-  return problems.length ? { ok: false, problems: problems.slice(0, 50) } : { ok: true, rows };
+  return problems.length
+    ? { ok: false, problems: sayEachProblemOnce(problems).slice(0, 50) }
+    : { ok: true, rows };
 }
 
-/** The template: headings and one made-up row with no identifiers. */
+/** The template: headings and one made-up row with no identifiers, which is refused if loaded. */
 export const auditTemplate = [
   [...AUDIT_COLUMNS],
   [
-    'INQ-2026-001',
+    EXAMPLE_REF,
     '2026-01-14',
     '2026-06-02',
     'drug_related',

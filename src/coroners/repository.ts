@@ -134,10 +134,11 @@ export async function nearMatches(db: DbOrTrx, inquestIds: number[]) {
     age_at_death: number;
     sex: string;
     residence_area: string;
+    substances: string[];
     organisation: string;
   }>`
     select i.id as inquest_id, r.id as record_id, r.case_id, to_char(r.date_of_death, 'YYYY-MM-DD') as date_of_death,
-      r.age_at_death, r.sex, r.residence_area, o.name as organisation
+      r.age_at_death, r.sex, r.residence_area, r.substances, o.name as organisation
     from audit_inquests i
     join records r on r.residence_area = i.residence_area and r.sex = i.sex
       and r.date_of_death between i.date_of_death - ${NEAR_MATCH.deathDays}::int and i.date_of_death + ${NEAR_MATCH.deathDays}::int

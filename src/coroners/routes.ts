@@ -1,6 +1,7 @@
 // CCSU's Coroners Audit page: the template, loading a file, the loads, how inquests link to the cases,
 // and the near matches for an analyst to decide (each decision reversible).
-import { Router, type Response } from 'express';
+import * as ref from '../domain/reference.js';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { actorOf } from '../audit/audit.js';
 import { londonDateOf } from '../domain/periods.js';
@@ -30,7 +31,16 @@ const decisionSchema = z.object({
   inquest: rowId(),
   record: rowId(),
   same: z.enum(['yes', 'no']).optional(),
+  /** The queue's page the decision was made on, to go back to. */
+  page: z.coerce.number().int().min(1).max(100_000).optional(),
 });
+
+declare module 'express-session' {
+  interface SessionData {
+    /** A Coroners Audit decision just made, confirmed beside the queue. */
+    decisionMade?: string;
+  }
+}
 
 export function coronersRouter(coroners: CoronersService, clock: Clock): Router {
   const router = Router();
@@ -38,23 +48,48 @@ export function coronersRouter(coroners: CoronersService, clock: Clock): Router 
   router.use('/coroners', requireCcsu);
   const schema = loadSchema(clock);
 
+  /** Possible matches a page at a time: the page stays short however long the queue grows. */
+  const QUEUE_PAGE = 10;
   const render = async (
     res: Response,
     values: Record<string, unknown> = {},
     errors?: FormErrors,
     problems: string[] = [],
-  ) =>
+    page = 1,
+  ) => {
+    const links = await coroners.links();
+    const pages = Math.max(1, Math.ceil(links.queue.length / QUEUE_PAGE));
+    const current = Math.min(page, pages);
     res.render('coroners/audit', {
       title: 'Coroners Audit',
       loads: await coroners.loads(),
-      ...(await coroners.links()),
+      ...links,
+      queueTotal: links.queue.length,
+      queue: links.queue.slice((current - 1) * QUEUE_PAGE, current * QUEUE_PAGE),
+      queuePage: { current, pages },
+      decisionMade: res.locals.decisionMade,
+      allowed: {
+        conclusions: ref.inquestConclusions.map(([, label]) => label),
+        sexes: ref.sexes.map(([, label]) => label),
+        areas: ref.areas.map(([, label]) => label),
+        substances: ref.substances.filter(([code]) => code !== 'other').map(([code, label]) => `${label} (${code})`),
+      },
       columns: AUDIT_COLUMNS,
       values,
       errors,
       problems,
     });
+  };
 
-  router.get('/coroners', (_req, res) => render(res));
+  router.get('/coroners', (req, res) => {
+    const page = z.coerce.number().int().min(1).max(100_000).catch(1).parse(req.query.page);
+    // A decision just made is confirmed beside the queue, where it was made (not at the top).
+    if (req.session.decisionMade) {
+      res.locals.decisionMade = req.session.decisionMade;
+      delete req.session.decisionMade;
+    }
+    return render(res, {}, undefined, [], page);
+  });
 
   router.get('/coroners/template.csv', async (_req, res) => {
     const [header, ...rows] = auditTemplate;
@@ -108,6 +143,7 @@ export function coronersRouter(coroners: CoronersService, clock: Clock): Router 
     res.redirect('/ccsu/coroners');
   });
 
+  const pageOf = (req: Request) => z.coerce.number().int().min(1).max(100_000).catch(1).parse(req.body?.page);
   const badDecision = () => {
     throw new HttpError(400);
   };
@@ -116,16 +152,18 @@ export function coronersRouter(coroners: CoronersService, clock: Clock): Router 
     if (!same) throw new HttpError(400);
     const result = await coroners.decide(inquest, record, same === 'yes', actorOf(currentUser(req)));
     if (!result.ok) throw new HttpError(404);
-    req.session.flash =
-      same === 'yes' ? 'Linked: the inquest now counts as reported' : 'Marked as not the same death';
-    res.redirect('/ccsu/coroners#queue');
+    req.session.decisionMade =
+      same === 'yes'
+        ? `Inquest ${result.inquestRef} linked to case ${result.caseId}: it now counts as reported`
+        : `Inquest ${result.inquestRef} and case ${result.caseId} marked as not the same death`;
+    res.redirect(`/ccsu/coroners?page=${pageOf(req)}#queue`);
   });
 
   router.post('/coroners/decisions/undo', validate(decisionSchema, badDecision), async (req, res) => {
     const { inquest, record } = formOf(res, decisionSchema);
     const result = await coroners.undo(inquest, record, actorOf(currentUser(req)));
     if (!result.ok) throw new HttpError(404);
-    req.session.flash = 'Decision undone: the pair is waiting for a decision again';
+    req.session.decisionMade = 'Decision undone: the pair is waiting for a decision again';
     res.redirect('/ccsu/coroners#queue');
   });
 

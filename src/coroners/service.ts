@@ -210,13 +210,18 @@ export class CoronersService {
     recordId: number,
     same: boolean,
     actor: Actor,
-  ): Promise<Result<object, 'not_found'>> {
+  ): Promise<Result<{ inquestRef: string; caseId: number | null }, 'not_found'>> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
       const inquest = await trx
         .selectFrom('audit_inquests')
-        .select('id')
+        .select(['id', 'inquest_ref'])
         .where('id', '=', inquestId)
+        .executeTakeFirst();
+      const record = await trx
+        .selectFrom('records')
+        .select('case_id')
+        .where('id', '=', recordId)
         .executeTakeFirst();
       const records = await repo.recordsOfSameCase(trx, recordId);
       if (!inquest || records.length === 0) return fail('not_found');
@@ -246,7 +251,7 @@ export class CoronersService {
         detail: { record_ids: records },
         at: now,
       });
-      return { ok: true as const };
+      return { ok: true as const, inquestRef: inquest.inquest_ref, caseId: record?.case_id ?? null };
     });
   }
 

@@ -73,3 +73,33 @@ export class SmallFileReader {
     return { ok: true, header, body, rowNumbers };
   }
 }
+
+/**
+ * The same problem on many rows, said once: "Row 2, month: enter a month like 2026-03" twenty times
+ * becomes "Rows 2 to 21 (20 rows), month: enter a month like 2026-03". Other lines keep their order.
+ */
+export function sayEachProblemOnce(problems: string[]): string[] {
+  const rowsOf = new Map<string, number[]>();
+  const order: string[] = [];
+  for (const line of problems) {
+    const m = /^Row (\d+), (.*)$/.exec(line);
+    const key = m ? m[2]! : line;
+    if (!rowsOf.has(key)) {
+      rowsOf.set(key, []);
+      order.push(key);
+    }
+    if (m) rowsOf.get(key)!.push(Number(m[1]));
+  }
+  return order.map((key) => {
+    const rows = rowsOf.get(key)!;
+    if (rows.length === 0) return key;
+    if (rows.length === 1) return `Row ${rows[0]}, ${key}`;
+    const consecutive = rows.every((r, i) => i === 0 || r === rows[i - 1]! + 1);
+    const which = consecutive
+      ? `${rows[0]} to ${rows.at(-1)}`
+      : rows.length <= 6
+        ? rows.join(', ')
+        : `${rows.slice(0, 5).join(', ')} and ${rows.length - 5} more`;
+    return `Rows ${which} (${rows.length} rows), ${key}`;
+  });
+}

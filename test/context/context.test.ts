@@ -167,6 +167,28 @@ describe('checking a file', () => {
     expect(await current('ambulance')).toEqual([]);
   });
 
+  it('when Excel has turned 2025-10 into Oct-25 then the month is read; one period problem on twenty rows is said once', async () => {
+    const excel = await send(
+      'ambulance',
+      [
+        'gss_code,month,count',
+        `${BROXBOURNE},Oct-25,7`,
+        `${BROXBOURNE},November 2025,8`,
+        `${BROXBOURNE},12/2025,9`,
+      ].join('\n'),
+    );
+    expect(excel.status).toBe(302);
+    const preview = cheerio.load((await analyst.get(excel.headers.location!)).text);
+    expect(preview('main').text()).toContain('October 2025');
+    const bad = await send(
+      'ambulance',
+      ['gss_code,month,count', ...Array.from({ length: 20 }, () => `${BROXBOURNE},last month,3`)].join('\n'),
+    );
+    const items = cheerio.load(bad.text)('#file-problems li');
+    expect(items).toHaveLength(1);
+    expect(items.text()).toBe('Rows 2 to 21 (20 rows), month: enter a month like 2026-03');
+  });
+
   it('when the headings are not the template’s then the file is refused with the columns it needs', async () => {
     const response = await send('ons', 'area,year,deaths\nE07000095,2024,3');
     expect(cheerio.load(response.text)('#file-problems').text()).toContain(
