@@ -72,7 +72,9 @@ export function coronersRouter(coroners: CoronersService, clock: Clock): Router 
         conclusions: ref.inquestConclusions.map(([, label]) => label),
         sexes: ref.sexes.map(([, label]) => label),
         areas: ref.areas.map(([, label]) => label),
-        substances: ref.substances.filter(([code]) => code !== 'other').map(([code, label]) => `${label} (${code})`),
+        substances: ref.substances
+          .filter(([code]) => code !== 'other')
+          .map(([code, label]) => `${label} (${code})`),
       },
       columns: AUDIT_COLUMNS,
       values,
