@@ -57,6 +57,14 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   setUpStaticAssets(app);
   app.use(healthRouter(() => checkHealth(deps.healthDb ?? db), deps.lifecycle ?? new Lifecycle()));
   app.get('/accessibility', (_req, res) => res.render('accessibility', { title: 'Accessibility statement' }));
+  app.get('/privacy', (_req, res) =>
+    res.render('privacy', {
+      title: 'Privacy and cookies',
+      retentionYears: config.retentionYears,
+      idleMinutes: config.sessionIdleMinutes,
+      maxHours: config.sessionMaxHours,
+    }),
+  );
   // The feed authenticates by token, not session: mounted before sessions and CSRF (it is read-only).
   app.use(
     '/api/v1',

@@ -50,6 +50,7 @@ const policy: Record<string, Audience> = {
   'POST /sign-in/recovery-codes': 'signed-in',
   'GET /signed-out': 'public',
   'GET /accessibility': 'public',
+  'GET /privacy': 'public',
   'GET /invitations/:token': 'public',
   'POST /invitations/:token': 'public',
   'GET /forgot-password': 'public',

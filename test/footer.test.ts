@@ -27,4 +27,14 @@ describe('the footer', () => {
     );
     expect(page.text).toContain('href="mailto:drd-feedback@example.test">drd-feedback@example.test</a>');
   });
+
+  it('when the privacy page is opened without signing in then it lists every cookie the service sets', async () => {
+    const page = await request(t.app).get('/privacy');
+    expect(page.status).toBe(200);
+    const footer = (await request(t.app).get('/sign-in')).text;
+    expect(footer).toContain('<a class="govuk-footer__link" href="/privacy">Privacy and cookies</a>');
+    for (const cookie of ['drd.sid', 'drd.form', 'drd.remember'])
+      expect(page.text).toContain(`<code>${cookie}</code>`);
+    expect(page.text).toContain('no analytics, advertising or tracking cookies');
+  });
 });

@@ -20,6 +20,12 @@ export function weakPasswordProblem(password: string, userInputs: string[] = [])
   });
   const result = checker.check(password, [...SERVICE_WORDS, ...userInputs]);
   if (result.score >= MIN_SCORE) return undefined;
-  const why = result.feedback.warning ? ` (${result.feedback.warning.replace(/\.$/, '').toLowerCase()})` : '';
+  const warning = result.feedback.warning?.replace(/\.$/, '').toLowerCase();
+  // zxcvbn's own words, said plainly where they are not ("page related data").
+  const plain =
+    warning && /personal or page related data/.test(warning)
+      ? 'it contains your email address or a word about this service'
+      : warning;
+  const why = plain ? ` (${plain})` : '';
   return `This password is too easy to guess${why}. Use three or four random words, or a longer password`;
 }

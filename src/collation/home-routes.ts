@@ -50,6 +50,14 @@ export function ccsuRouter(
   router.post('/summary', validateNoFields(), async (req, res) => {
     const period = String((req.body as Record<string, string>).period ?? '');
     if (!isPeriod(period) || period > collation.latestDuePeriod()) throw new HttpError(400);
+    // No summary for a month before any organisation made returns (March 2012, say): nothing to collate.
+    const earliest = await organisations.earliestActiveFrom();
+    if (!earliest || period < earliest)
+      throw new HttpError(
+        400,
+        'summary before the first returns',
+        'There is no summary for a month before any organisation made returns.',
+      );
     await summary.send(period, 'on_demand', actorOf(currentUser(req)));
     req.session.flash = `The collated summary for ${formatPeriod(period)} is on its way to the CCSU distribution list`;
     res.redirect(`/ccsu?period=${period}`);

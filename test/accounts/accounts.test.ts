@@ -175,6 +175,10 @@ describe('invitations and deactivation', () => {
       expect((await invitee.submit(path, { password: common, confirm: common })).text).toContain(
         'This password is too easy to guess',
       );
+    // In plain words, not the library's ("page related data").
+    const serviceWord = await invitee.submit(path, { password: 'Hertfordshire1', confirm: 'Hertfordshire1' });
+    expect(serviceWord.text).toContain('it contains your email address or a word about this service');
+    expect(serviceWord.text).not.toContain('page related');
     const done = await invitee.submit(path, {
       password: 'a perfectly fine password',
       confirm: 'a perfectly fine password',

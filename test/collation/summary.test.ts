@@ -132,6 +132,17 @@ describe('the collated summary', () => {
     const partner = await signedIn(t, await createUser(t, 'partner', orgs[0]!.id));
     const refused = await partner.submit('/ccsu/summary', { period: '2026-03' }, '/returns');
     expect(refused.status).toBe(403);
+    // A month before any organisation made returns has no summary to send.
+    const ancient = await agent.submit('/ccsu/summary', { period: '2012-03' }, '/ccsu?period=2026-03');
+    expect(ancient.status).toBe(400);
+    expect(ancient.text).toContain('There is no summary for a month before any organisation made returns');
+    expect(
+      await t.db
+        .selectFrom('outbox')
+        .select('id')
+        .where('idempotency_key', 'like', 'summary:2012-03%')
+        .execute(),
+    ).toHaveLength(0);
   });
 
   it('when the data is anything at all then the email shows no count from 1 to 7 and no record-level data', async () => {
