@@ -2,6 +2,10 @@
 // restarting under load, a deploy's SIGTERM with requests in flight, and kill -9 while it sends email.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { sql } from 'kysely';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { hashPassword } from '../src/accounts/secrets.js';
 import { insertUser } from '../src/accounts/repository.js';
 import { putSetting } from '../src/settings/settings.js';
@@ -278,6 +282,42 @@ describe('draining on deploy', () => {
     expect(save.status).toBe(302);
     expect(await server.exited).toBe(0);
     expect((await savedRefs()).get('DRAIN-1')).toBe(1);
+  });
+});
+
+describe('a second instance on a port in use', () => {
+  it('when the port is taken then it says so and exits 1, instead of running on serving nothing', async () => {
+    const first = await startServer(serverEnv());
+    const port = new URL(first.base).port;
+    try {
+      const second = spawn(process.execPath, ['dist/src/server.js'], {
+        env: {
+          PATH: process.env.PATH ?? '',
+          NODE_ENV: 'test',
+          PORT: port,
+          PUBLIC_URL: first.base,
+          DATA_DIR: mkdtempSync(path.join(tmpdir(), 'drd-port-')),
+          SESSION_SECRET: 'fault-test-session-secret-of-32-characters-at-least',
+          LINKAGE_SECRET: 'fault-test-linkage-secret-of-32-characters-at-least',
+          LOG_LEVEL: 'fatal',
+          ...serverEnv(),
+          JOBS: 'off',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      second.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+      second.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+      const code = await new Promise<number | null>((resolve) => second.on('exit', resolve));
+      expect(code).toBe(1);
+      expect(output).toContain(`port ${port} is in use`);
+      expect(output).not.toContain('drd-return is running');
+      // The first instance is untouched.
+      expect((await fetch(`${first.base}/health`)).status).toBe(200);
+    } finally {
+      first.child.kill('SIGTERM');
+    }
+    expect(await first.exited).toBe(0);
   });
 });
 

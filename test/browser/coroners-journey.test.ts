@@ -55,7 +55,7 @@ describe('measuring completeness against the Coroners Audit', () => {
     await page.getByLabel('Day').fill('1');
     await page.getByLabel('Month').fill('4');
     await page.getByLabel('Year').fill('2026');
-    await page.getByLabel('CSV file of the audit').setInputFiles(file);
+    await page.getByLabel('The audit file (CSV or Excel)').setInputFiles(file);
     await page.getByRole('button', { name: 'Load the audit' }).click();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(
       'Check the audit before loading it',
@@ -69,7 +69,7 @@ describe('measuring completeness against the Coroners Audit', () => {
     await expectAccessibleAtBothWidths(page);
 
     await page.getByRole('button', { name: /^Same death.*inquest INQ-31/ }).click();
-    expect(await page.locator('.govuk-notification-banner--success').textContent()).toContain('Linked');
+    expect(await page.locator('#decision-made').textContent()).toContain('Inquest INQ-31 linked to case');
     expect(await page.locator('#decisions').textContent()).toContain('INQ-31');
 
     await page.getByRole('link', { name: 'Dashboard' }).first().click();

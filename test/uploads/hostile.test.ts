@@ -1,5 +1,6 @@
 // Hostile and broken files (test/fixtures/hostile, made by build.ts there): each gets a clear 4xx page,
 // the process stays up and keeps answering, nothing is stored, and no identifier comes back anywhere.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -149,33 +150,32 @@ describe('while a hostile file is being checked', () => {
       const form = new FormData();
       form.append('_csrf', /name="_csrf" value="([^"]+)"/.exec(html)![1]!);
       form.append('file', new Blob([huge]), 'blank.csv');
+      // The event loop's longest stall while the file is received and checked: a parser holding it for
+      // the whole file would stall every other user's request for as long (an order, not a stopwatch:
+      // a busy machine slows every step alike, but no single step may take half a second).
+      const delay = monitorEventLoopDelay({ resolution: 10 });
+      delay.enable();
       const uploading = fetch(`${base}${action}`, { method: 'POST', body: form, headers: { cookie } });
-      const timings: number[] = [];
+      const answers: number[] = [];
       let done = false;
       void uploading.finally(() => (done = true));
       while (!done) {
         for (const url of ['/health', '/returns']) {
-          const started = Date.now();
           const answer = await fetch(`${base}${url}`, { headers: { cookie } });
           await answer.text();
-          timings.push(Date.now() - started);
+          answers.push(answer.status);
         }
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        await new Promise((resolve) => setTimeout(resolve, 20));
       }
       const result = await uploading;
+      delay.disable();
       expect(result.status).toBe(400);
-      const said = await result.text();
-      expect(said).toContain('more than 100,000 rows');
-      expect(timings.length).toBeGreaterThan(0);
-      // Alone this machine answers in about 250 ms at worst. In CI, Chromium and other test files share
-      // its two cores, so one answer can take over a second: the bound on the slowest is 2 s, and the
-      // typical answer (the median) must stay quick. A parser holding the event loop for the whole file
-      // would fail both.
-      const sorted = [...timings].sort((a, b) => a - b);
-      expect(sorted[Math.floor(sorted.length / 2)]).toBeLessThan(500);
-      expect(sorted.at(-1)).toBeLessThan(2_000);
+      expect(await result.text()).toContain('more than 100,000 rows');
+      expect(answers.length).toBeGreaterThan(0);
+      expect(answers.every((status) => status === 200)).toBe(true);
+      expect(delay.max / 1e6).toBeLessThan(500);
       process.stdout.write(
-        `during a 10 MB blank-line upload: ${timings.length} requests to /health and /returns, slowest ${Math.max(...timings)} ms\n`,
+        `during a 10 MB blank-line upload: ${answers.length} requests answered, longest event-loop stall ${(delay.max / 1e6).toFixed(0)} ms\n`,
       );
     } finally {
       server.close();
