@@ -5,7 +5,7 @@
 import { sayEachProblemOnce, type SmallFileReader } from '../lib/small-csv.js';
 import * as ref from '../domain/reference.js';
 import { identifierProblem } from '../domain/identifiers.js';
-import { parseDate } from '../records/schema.js';
+import { matchCode, parseDate } from '../records/schema.js';
 import { ageAt, demographicMatchKey, isValidNhsNumber, nhsMatchKey } from '../domain/linkage.js';
 import type { IsoDate } from '../domain/periods.js';
 
@@ -50,17 +50,6 @@ export const EXAMPLE_REF = 'EXAMPLE-DELETE-THIS-ROW';
 const dateOf = (v: string) => (v ? (parseDate(v) ?? 'invalid') : '');
 const isDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v);
 
-/** A code from its code or its label, in any case, with spaces, hyphens and underscores alike. */
-function codeOf(list: readonly (readonly [string, string, ...string[]])[], raw: string): string | undefined {
-  const norm = (v: string) =>
-    v
-      .trim()
-      .toLowerCase()
-      .replace(/[\s_-]+/g, ' ');
-  const wanted = norm(raw);
-  if (!wanted) return undefined;
-  return list.find(([code, label]) => norm(code) === wanted || norm(label) === wanted)?.[0];
-}
 const yesNo = (v: string) =>
   /^(yes|y|true|1)$/i.test(v) ? true : /^(no|n|false|0)$/i.test(v) ? false : null;
 
@@ -108,7 +97,7 @@ export async function readAuditCsv(
     const inquest = dateOf(cell('inquest_date'));
     if (inquest && (!isDate(inquest) || inquest > today || (isDate(death) && inquest < death)))
       problem('inquest_date', 'enter a date on or after the death and not in the future, or leave it empty');
-    const conclusion = codeOf(ref.inquestConclusions, cell('conclusion')) ?? '';
+    const conclusion = matchCode(ref.inquestConclusions, cell('conclusion')) ?? '';
     if (!conclusion)
       problem(
         'conclusion',
@@ -122,15 +111,15 @@ export async function readAuditCsv(
       .split(/[;,]/)
       .map((s) => s.trim())
       .filter(Boolean);
-    const substances = substanceCells.map((s) => codeOf(ref.substances, s) ?? '');
+    const substances = substanceCells.map((s) => matchCode(ref.substances, s) ?? '');
     if (substances.some((s) => !s))
       problem('substances', 'use the substances listed on this page (codes or names), separated by ;');
     const ageText = cell('age');
     if (ageText && (!/^\d{1,3}$/.test(ageText) || Number(ageText) > 120))
       problem('age', 'enter a whole number of years, 0 to 120');
-    const sex = cell('sex') ? (codeOf(ref.sexes, cell('sex')) ?? 'invalid') : '';
+    const sex = cell('sex') ? (matchCode(ref.sexes, cell('sex')) ?? 'invalid') : '';
     if (sex === 'invalid') problem('sex', 'enter male, female, indeterminate or not known');
-    const area = cell('residence_area') ? (codeOf(ref.areas, cell('residence_area')) ?? 'invalid') : '';
+    const area = cell('residence_area') ? (matchCode(ref.areas, cell('residence_area')) ?? 'invalid') : '';
     if (area === 'invalid')
       problem('residence_area', 'use an area listed on this page, like Watford or St Albans');
 

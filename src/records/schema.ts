@@ -33,12 +33,22 @@ export function blank(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
 
-/** Accepts a code or its label, case-insensitively, so a spreadsheet can carry either. */
-export function matchCode(options: CodeList, raw: string): string | undefined {
-  const wanted = raw.trim().toLowerCase();
-  return options.find(
-    ([code, label]) => code.toLowerCase() === wanted || label.toLowerCase() === wanted,
-  )?.[0];
+/**
+ * Accepts a code or its label, in any case, with spaces, hyphens and underscores alike ("St  Albans",
+ * "drug related", "Drug-related"), so a spreadsheet can carry either as people type them.
+ */
+export function matchCode(
+  options: CodeList | readonly (readonly [string, string, ...string[]])[],
+  raw: string,
+): string | undefined {
+  const norm = (v: string) =>
+    v
+      .trim()
+      .toLowerCase()
+      .replace(/[\s_-]+/g, ' ');
+  const wanted = norm(raw);
+  if (!wanted) return undefined;
+  return options.find(([code, label]) => norm(code) === wanted || norm(label) === wanted)?.[0];
 }
 
 /** YYYY-MM-DD or DD/MM/YYYY, and a real calendar date. */
