@@ -8,6 +8,7 @@ const titles: Record<number, string> = {
   401: 'You have been signed out',
   403: 'You do not have permission to see this page',
   404: 'Page not found',
+  409: 'This has already been done',
   413: 'The file is too large',
   429: 'Too many attempts',
   503: 'Sorry, the service is unavailable',

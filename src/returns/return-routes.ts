@@ -171,6 +171,9 @@ export function returnRouter(
       const result = await returns.submit(organisationOf(res), detail.period, currentUser(req));
       if (!result.ok) {
         if (result.reason === 'not_found') throw new HttpError(404);
+        // Sent again after it went through (a double click, a re-send after an error page): its result.
+        if (result.reason === 'already_submitted')
+          return res.redirect(`/returns/${detail.period}/confirmation`);
         const message = submitProblems[result.reason];
         return renderCheck(
           res.status(409),
@@ -218,6 +221,8 @@ export function returnRouter(
       );
       if (!result.ok) {
         if (result.reason === 'not_found') throw new HttpError(404);
+        if (result.reason === 'already_submitted')
+          return res.redirect(`/returns/${detail.period}/confirmation`);
         return renderNil(
           res.status(409),
           detail,

@@ -73,4 +73,25 @@ describe('a new death sent twice', () => {
     );
     expect(await stored('AGAIN-1')).toHaveLength(1);
   });
+
+  it('when a submitted return is submitted again then the answer is its confirmation, not an error', async () => {
+    const check = await agent.get(`/returns/${PERIOD}/check`);
+    const send = () =>
+      agent
+        .post(`/returns/${PERIOD}/submit`)
+        .type('form')
+        .send({ declaration: 'yes', _csrf: csrfFrom(check.text) });
+    const first = await send();
+    expect(first.headers.location).toBe(`/returns/${PERIOD}/confirmation`);
+    const again = await send();
+    expect(again.status).toBe(302);
+    expect(again.headers.location).toBe(`/returns/${PERIOD}/confirmation`);
+    const versions = await t.db
+      .selectFrom('return_submissions')
+      .innerJoin('returns', 'returns.id', 'return_submissions.return_id')
+      .select('return_submissions.version')
+      .where('returns.organisation_id', '=', org.id)
+      .execute();
+    expect(versions).toHaveLength(1);
+  });
 });
