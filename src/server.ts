@@ -1,7 +1,8 @@
 // Boot: config → database (embedded only without DATABASE_URL) → migrate → app → listen → jobs.
 // The process owns its shutdown: on SIGTERM it drains (goes on serving while /health says so), then
 // stops accepting connections, lets the requests in flight and the jobs' current step finish (up to a
-// cut-off), closes the pool and the embedded database, and exits 0. A failure the code did not expect is logged and ends in the same orderly stop.
+// cut-off), closes the pool and the embedded database, and exits 0. A failure the code did not expect
+// is logged and ends in the same orderly stop.
 import { pino } from 'pino';
 import { createApp } from './app.js';
 import { createJobs, createServices } from './services.js';
