@@ -7,7 +7,7 @@ import { audit, type Actor } from '../audit/audit.js';
 import { londonDateOf } from '../domain/periods.js';
 import * as repo from './repository.js';
 import type { Shown } from '../domain/disclosure.js';
-import { ratePer100k } from '../domain/rates.js';
+import { ratePer100k, rateWithInterval } from '../domain/rates.js';
 import { readPopulationCsv } from './populations-csv.js';
 
 export class AreasService {
@@ -61,7 +61,13 @@ export class AreasService {
       rows: shown.categories.map((category, c) => {
         const count = shown.cells[c]![0]!;
         const population = populations.byArea.get(category.code);
-        return { label: category.label, count, population, rate: ratePer100k(count, population) };
+        return {
+          label: category.label,
+          count,
+          population,
+          rate: ratePer100k(count, population),
+          interval: rateWithInterval(count, population),
+        };
       }),
     };
   }

@@ -126,7 +126,7 @@ describe('rates per 100,000', () => {
     };
   };
 
-  it('when 3 Watford deaths in March 2026 are counted against 100,000 residents then CCSU sees 3.0 and partners *', async () => {
+  it('when 3 Watford deaths in March 2026 are counted against 100,000 residents then no rate is calculated (fewer than 10), and partners see *', async () => {
     for (const day of ['01', '02', '03'])
       await submittedRecord(t, org, {
         date_of_death: `2026-03-${day}`,
@@ -135,7 +135,7 @@ describe('rates per 100,000', () => {
       });
     // The period ends in 2026; 2026 has no figures yet, so the latest before it (2025) is used, and said.
     const exact = await rateOf(analyst, 'from=2026-01&to=2026-03', 'Watford');
-    expect(exact).toMatchObject({ cases: '3', rate: '3.0' });
+    expect(exact).toMatchObject({ cases: '3', rate: 'Not calculated (fewer than 10 deaths)' });
     expect(exact.text).toContain('using the 2025 population (ONS mid-year estimates (test figures))');
     const partnerView = await rateOf(partner, 'from=2026-01&to=2026-03', 'Watford');
     expect(partnerView).toMatchObject({ cases: '*', rate: '*' });
@@ -149,7 +149,24 @@ describe('rates per 100,000', () => {
     });
     const view = await rateOf(analyst, 'from=2024-01&to=2024-12', 'Watford');
     expect(view.text).toContain('using the 2024 population');
-    expect(view).toMatchObject({ cases: '1', rate: (Math.round((1 / 95000) * 1e6) / 10).toFixed(1) });
+    expect(view).toMatchObject({ cases: '1', rate: 'Not calculated (fewer than 10 deaths)' });
+  });
+
+  it('when 12 Watford deaths in June 2025 are counted against 100,000 residents then the rate is 12.0 with its 95% interval, 6.2 to 21.0', async () => {
+    for (let day = 1; day <= 12; day += 1)
+      await submittedRecord(t, org, {
+        period: '2025-06',
+        date_of_death: `2025-06-${String(day).padStart(2, '0')}`,
+        date_partner_aware: '2025-06-28',
+        residence_area: 'watford',
+        age_at_death: 20 + day * 3,
+      });
+    const $ = cheerio.load((await analyst.get('/dashboard/areas?from=2025-06&to=2025-06')).text);
+    const row = $('#area-rates-table tr').filter((_i, el) => $(el).find('th').text() === 'Watford');
+    expect(row.find('[data-rate]').text()).toBe('12.0');
+    // The exact Poisson limits for 12 events are 6.20 and 20.96 (chi-squared tables): Byar's agrees.
+    expect(row.find('[data-interval]').text()).toBe('6.2 to 21.0');
+    expect($('#area-rates-summary').text()).toContain('95% confidence interval');
   });
 });
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { suppressCount } from '../../src/domain/disclosure.js';
-import { ratePer100k } from '../../src/domain/rates.js';
+import { ratePer100k, rateWithInterval } from '../../src/domain/rates.js';
 
 describe('rates per 100,000', () => {
   it('when 3 deaths are counted against 100,000 residents then the rate is 3.0; 1 in 95,000 is 1.1', () => {
@@ -38,6 +38,79 @@ describe('rates per 100,000', () => {
           }
         },
       ),
+    );
+  });
+});
+
+describe('rates with 95% intervals', () => {
+  // Exact Poisson limits found independently, by bisection on the Poisson distribution itself (not on
+  // Byar's formula): the lower limit is the mean for which x or more events has probability 2.5%, the
+  // upper the mean for which x or fewer has probability 2.5%.
+  const poissonCdf = (x: number, mean: number) => {
+    // Each term in logs, so a mean of 1,000 does not underflow e^-mean to 0.
+    let logTerm = -mean;
+    let sum = Math.exp(logTerm);
+    for (let k = 1; k <= x; k += 1) {
+      logTerm += Math.log(mean) - Math.log(k);
+      sum += Math.exp(logTerm);
+    }
+    return sum;
+  };
+  const bisect = (f: (m: number) => number, lo: number, hi: number) => {
+    for (let i = 0; i < 200; i += 1) {
+      const mid = (lo + hi) / 2;
+      if (f(mid) > 0) hi = mid;
+      else lo = mid;
+    }
+    return (lo + hi) / 2;
+  };
+  const exactLimits = (x: number) => ({
+    lower: bisect((m) => 1 - poissonCdf(x - 1, m) - 0.025, 0, x * 3 + 10),
+    upper: bisect((m) => 0.025 - poissonCdf(x, m), 0, x * 3 + 10),
+  });
+
+  it.each([10, 11, 25, 100, 1_000])(
+    'when %i deaths are in a population of 100,000 then the interval is within Byar’s tolerance of the exact Poisson limits',
+    (deaths) => {
+      const result = rateWithInterval(deaths, 100_000);
+      if (result.kind !== 'rate') throw new Error(result.kind);
+      const exact = exactLimits(deaths);
+      expect(result.rate).toBe(deaths);
+      // Per 100,000 in a population of 100,000 the limits are counts; Byar's is within 1% of exact here.
+      expect(Math.abs(result.lower - exact.lower) / exact.lower).toBeLessThan(0.01);
+      expect(Math.abs(result.upper - exact.upper) / exact.upper).toBeLessThan(0.01);
+      expect(result.lower).toBeLessThan(result.rate);
+      expect(result.upper).toBeGreaterThan(result.rate);
+    },
+  );
+
+  it('when 10 deaths are in 100,000 people then the rate is 10.0 with 4.8 to 18.4, as published tables give', () => {
+    expect(rateWithInterval(10, 100_000)).toEqual({ kind: 'rate', rate: 10, lower: 4.8, upper: 18.4 });
+  });
+
+  it('when there are fewer than 10 deaths, a hidden count or no population then no rate or interval is given', () => {
+    for (const deaths of [0, 1, 9])
+      expect(rateWithInterval(deaths, 100_000)).toEqual({ kind: 'not_calculated' });
+    expect(rateWithInterval('*', 100_000)).toEqual({ kind: 'suppressed' });
+    expect(rateWithInterval(12, undefined)).toEqual({ kind: 'no_population' });
+  });
+
+  it('when a partner sees two counts that disclosure control shows alike then their intervals are alike too', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 5_000 }),
+        fc.integer({ min: 0, max: 4 }),
+        fc.integer({ min: 1_000, max: 2_000_000 }),
+        (count, nudge, population) => {
+          const other = count + nudge;
+          const [a, b] = [suppressCount(count), suppressCount(other)];
+          if (a !== b) return;
+          // Nothing about the exact count leaks through the interval: only the shown count is used.
+          expect(rateWithInterval(a, population)).toEqual(rateWithInterval(b, population));
+          if (a === '*') expect(rateWithInterval(a, population)).toEqual({ kind: 'suppressed' });
+        },
+      ),
+      { numRuns: 2_000 },
     );
   });
 });
