@@ -1,7 +1,7 @@
 // CCSU's Coroners Audit page: the template, loading a file, the loads, how inquests link to the cases,
 // and the near matches for an analyst to decide (each decision reversible).
 import * as ref from '../domain/reference.js';
-import { Router, type Request, type Response } from 'express';
+import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { actorOf } from '../audit/audit.js';
 import { londonDateOf } from '../domain/periods.js';
@@ -27,12 +27,15 @@ const loadSchema = (clock: Clock) =>
       return date ? { source: v.source, extracted_on: date } : z.NEVER;
     });
 
+/** A page of the queue: a whole number from 1, else the first page. */
+const pageNumber = z.coerce.number().int().min(1).max(100_000).catch(1);
+
 const decisionSchema = z.object({
   inquest: rowId(),
   record: rowId(),
   same: z.enum(['yes', 'no']).optional(),
   /** The queue's page the decision was made on, to go back to. */
-  page: z.coerce.number().int().min(1).max(100_000).optional(),
+  page: pageNumber,
 });
 
 declare module 'express-session' {
@@ -84,7 +87,7 @@ export function coronersRouter(coroners: CoronersService, clock: Clock): Router 
   };
 
   router.get('/coroners', (req, res) => {
-    const page = z.coerce.number().int().min(1).max(100_000).catch(1).parse(req.query.page);
+    const page = pageNumber.parse(req.query.page);
     // A decision just made is confirmed beside the queue, where it was made (not at the top).
     if (req.session.decisionMade) {
       res.locals.decisionMade = req.session.decisionMade;
@@ -145,12 +148,11 @@ export function coronersRouter(coroners: CoronersService, clock: Clock): Router 
     res.redirect('/ccsu/coroners');
   });
 
-  const pageOf = (req: Request) => z.coerce.number().int().min(1).max(100_000).catch(1).parse(req.body?.page);
   const badDecision = () => {
     throw new HttpError(400);
   };
   router.post('/coroners/decisions', validate(decisionSchema, badDecision), async (req, res) => {
-    const { inquest, record, same } = formOf(res, decisionSchema);
+    const { inquest, record, same, page } = formOf(res, decisionSchema);
     if (!same) throw new HttpError(400);
     const result = await coroners.decide(inquest, record, same === 'yes', actorOf(currentUser(req)));
     if (!result.ok) throw new HttpError(404);
@@ -158,7 +160,7 @@ export function coronersRouter(coroners: CoronersService, clock: Clock): Router 
       same === 'yes'
         ? `Inquest ${result.inquestRef} linked to case ${result.caseId}: it now counts as reported`
         : `Inquest ${result.inquestRef} and case ${result.caseId} marked as not the same death`;
-    res.redirect(`/ccsu/coroners?page=${pageOf(req)}#queue`);
+    res.redirect(`/ccsu/coroners?page=${page}#queue`);
   });
 
   router.post('/coroners/decisions/undo', validate(decisionSchema, badDecision), async (req, res) => {

@@ -18,6 +18,15 @@ import { completenessErrors, issuesToErrors } from '../records/schema.js';
 export type RecordResult =
   { ok: true; record: RecordRow } | { ok: false; errors: FieldError[] } | { ok: false; notEditable: true };
 
+/** The fields of a section whose answers differ (a blank and a missing answer are the same). */
+function changedFields(names: string[], before: Partial<RecordData>, after: Partial<RecordData>): string[] {
+  return names.filter(
+    (n) =>
+      JSON.stringify(before[n as keyof RecordData] ?? null) !==
+      JSON.stringify(after[n as keyof RecordData] ?? null),
+  );
+}
+
 export class RecordsService {
   constructor(
     private readonly db: Db,
@@ -68,12 +77,7 @@ export class RecordsService {
       const clash = await repo.findByReference(this.db, organisation.id, result.values.partner_record_ref);
       const saved = clash && (await this.find(organisation, period, clash.id));
       if (!saved) return undefined;
-      const savedData = repo.recordDataOf(saved);
-      const same = names.every(
-        (n) =>
-          JSON.stringify(savedData[n as keyof RecordData] ?? null) ===
-          JSON.stringify(result.values[n as keyof RecordData] ?? null),
-      );
+      const same = changedFields(names, repo.recordDataOf(saved), result.values).length === 0;
       return same ? { ok: true, record: saved } : undefined;
     };
     const clash = await this.referenceClash(organisation, result.values.partner_record_ref, recordId);
@@ -108,26 +112,21 @@ export class RecordsService {
     values: Partial<RecordData>,
     user: User,
   ): Promise<RecordResult> {
-    const result = { values };
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
       const row = await this.returns.editableReturn(trx, organisation, period);
       if (!row) return { ok: false as const, notEditable: true as const };
       const actor = actorOf(user);
       let record: RecordRow;
-      const problems = completenessErrors({ ...stored, ...result.values }, this.context(period)).length;
+      const problems = completenessErrors({ ...stored, ...values }, this.context(period)).length;
       if (existing) {
         record = await repo.updateRecord(
           trx,
           existing.id,
-          { ...result.values, completeness_problems: problems },
+          { ...values, completeness_problems: problems },
           now,
         );
-        const changed = names.filter(
-          (n) =>
-            JSON.stringify(stored[n as keyof RecordData]) !==
-            JSON.stringify(result.values[n as keyof RecordData]),
-        );
+        const changed = changedFields(names, stored, values);
         await audit(trx, {
           actor,
           organisationId: organisation.id,
@@ -143,8 +142,8 @@ export class RecordsService {
           organisation.id,
           row.id,
           {
-            ...result.values,
-            partner_record_ref: result.values.partner_record_ref!,
+            ...values,
+            partner_record_ref: values.partner_record_ref!,
             completeness_problems: problems,
           },
           now,
