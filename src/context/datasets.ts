@@ -1,6 +1,8 @@
 // The context datasets CCSU loads beside the returns (spec §11): what each file holds, its columns and
 // the measures it counts. One table, read by the file reader, the template, the pages, the partnership
 // picture and the feed, so a new dataset is one entry here.
+import { monthNames } from '../domain/periods.js';
+
 export type PeriodKind = 'month' | 'quarter' | 'year';
 
 export interface ContextDataset {
@@ -85,7 +87,7 @@ export function requiredColumnsOf(dataset: ContextDataset): string[] {
   return columnsOf(dataset).filter((c) => c !== 'substance_group');
 }
 
-const MONTH_NAMES = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+const MONTH_NAMES = monthNames.map((name) => name.slice(0, 3).toUpperCase());
 
 /**
  * A month however a spreadsheet wrote it: 2026-03, 2026-3, 03/2026, Mar-26 and March 2026 (Excel turns

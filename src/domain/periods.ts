@@ -58,7 +58,8 @@ export function periodsBetween(from: Period, to: Period): Period[] {
   return result;
 }
 
-const monthNames = [
+/** The months' names, January first. */
+export const monthNames = [
   'January',
   'February',
   'March',

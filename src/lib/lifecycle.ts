@@ -1,13 +1,13 @@
 // The process's own state that requests need to see: draining after SIGTERM. One object, made by the
 // server and passed to the app, so /health can answer "draining" the moment the signal arrives.
 export class Lifecycle {
-  private drainingSince: number | undefined;
+  #draining = false;
 
-  startDraining(now = Date.now()): void {
-    this.drainingSince ??= now;
+  startDraining(): void {
+    this.#draining = true;
   }
 
   get draining(): boolean {
-    return this.drainingSince !== undefined;
+    return this.#draining;
   }
 }

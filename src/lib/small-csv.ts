@@ -4,7 +4,7 @@
 // too; a deadline; a heap limit), one file at a time per instance. A hostile file — millions of commas
 // on one line, millions of blank lines — ends in one plain message, never a dead process. Nothing from
 // a cell is repeated in a message.
-import { withinBudget } from './read-budget.js';
+import { beforeDeadline, withinBudget } from './read-budget.js';
 import { Gate } from './gate.js';
 import { openTable, tooManyRows, UploadFileError, type Cell } from './spreadsheet.js';
 
@@ -51,17 +51,19 @@ export class SmallFileReader {
     maxRows: number,
     headerProblem: (header: string[]) => string | undefined,
   ): Promise<SmallCsv> {
-    const table = await openTable(buffer, {
-      ...this.limits,
-      relaxQuotes: true,
-      maxLines: Math.max(this.limits.maxRowsRead, maxRows) + 1,
-    });
+    // Every row read counts, blank ones too, up to the partners' limit (or this file's own, if larger);
+    // opening the file meets the same deadline as its rows, as partners' uploads do.
+    const maxRowsRead = Math.max(this.limits.maxRowsRead, maxRows);
+    const table = await beforeDeadline(
+      openTable(buffer, { ...this.limits, relaxQuotes: true, maxLines: maxRowsRead + 1 }),
+      this.limits.maxMs,
+    );
     const header = table.header.map((h) => h.trim());
     const problem = headerProblem(header);
     if (problem) return { ok: false, problems: [problem] };
     const body: string[][] = [];
     const rowNumbers: number[] = [];
-    const budget = { maxRows: Math.max(this.limits.maxRowsRead, maxRows + 1), maxMs: this.limits.maxMs };
+    const budget = { maxRows: maxRowsRead + 1, maxMs: this.limits.maxMs };
     for await (const row of withinBudget(table.rows, budget)) {
       const cells = row.cells.map(textOf);
       if (cells.every((c) => c === '')) continue;
