@@ -243,6 +243,10 @@ export class AccountsService {
     );
   }
 
+  findUser(id: number) {
+    return repo.findUserById(this.db, id);
+  }
+
   listUsers() {
     return repo.listUsers(this.db, this.clock.now());
   }

@@ -8,9 +8,10 @@ import type { AccountsService } from './service.js';
 import * as repo from './repository.js';
 import { isBlocked, recordFailure, throttleRows, type ThrottleRule } from './throttle.js';
 
-const INVITES_AN_HOUR = 20;
+/** Invitations a return lead may send in an hour. */
+export const INVITES_AN_HOUR = 20;
 
-export type TeamResult = 'done' | 'not_found' | 'yourself' | 'ccsu_only' | 'too_many';
+export type TeamResult = 'done' | 'not_found' | 'yourself' | 'ccsu_only';
 
 export class TeamService {
   constructor(
@@ -35,7 +36,7 @@ export class TeamService {
    * form cannot be used to find out who has an account; nothing is sent to it. A lead may send 20
    * invitations an hour (counted in PostgreSQL, across instances).
    */
-  async invite(lead: User, organisation: Organisation, email: string): Promise<{ result: TeamResult }> {
+  async invite(lead: User, organisation: Organisation, email: string): Promise<'done' | 'too_many'> {
     const now = this.clock.now();
     const rule: ThrottleRule = {
       key: `invite:lead:${lead.id}`,
@@ -43,8 +44,7 @@ export class TeamService {
       windowMs: 60 * 60_000,
       blockMs: 60 * 60_000,
     };
-    if (isBlocked((await throttleRows(this.db, [rule.key])).get(rule.key), now))
-      return { result: 'too_many' };
+    if (isBlocked((await throttleRows(this.db, [rule.key])).get(rule.key), now)) return 'too_many';
     await recordFailure(this.db, [rule], now);
     const invited = await this.accounts.invite(
       { email, role: 'partner', organisationId: organisation.id, organisationName: organisation.name },
@@ -58,7 +58,7 @@ export class TeamService {
         entity: 'user',
         at: now,
       });
-    return { result: 'done' };
+    return 'done';
   }
 
   async setActive(

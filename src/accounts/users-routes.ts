@@ -86,7 +86,7 @@ export function usersRouter(
   } as const;
   for (const [action, words] of Object.entries(confirmations))
     router.get(`/:id/${action}`, async (req, res) => {
-      const target = (await accounts.listUsers()).find((u) => u.id === Number(req.params.id));
+      const target = await accounts.findUser(Number(req.params.id));
       if (!target || (action === 'reset-two-factor' && !target.totp_enabled_at)) throw new HttpError(404);
       res.render('accounts/confirm-user-action', {
         title: words.title,

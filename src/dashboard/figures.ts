@@ -65,7 +65,7 @@ const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 export function present(figure: Figure, audience: Audience): ShownFigure {
   const { counts, ...rest } = figure;
   const multiSeries = figure.series.length > 1;
-  let shown: Pick<ShownFigure, 'cells' | 'rowTotals' | 'columnTotals' | 'total'>;
+  let shown: Pick<ShownFigure, 'cells' | 'rowTotals' | 'columnTotals' | 'total' | 'seriesTotals'>;
   if (audience.exact) {
     shown = {
       cells: counts,
@@ -87,13 +87,7 @@ export function present(figure: Figure, audience: Audience): ShownFigure {
       rowTotals: null,
       columnTotals: null,
       total: null,
-    };
-    return {
-      ...rest,
-      ...shown,
       seriesTotals: columns.map((t) => t.total),
-      exact: false,
-      summary: summarise(figure, shown, audience),
     };
   } else if (figure.additive && counts.length > 0) {
     const table = suppressTable(counts, audience.disclosure);

@@ -6,7 +6,7 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { z } from 'zod';
 import type { AgreementsService } from '../agreements/service.js';
 import { acceptAgreementSchema } from '../agreements/schemas.js';
-import type { TeamService } from '../accounts/team.js';
+import { INVITES_AN_HOUR, type TeamService } from '../accounts/team.js';
 import { actorOf } from '../audit/audit.js';
 import { HttpError } from '../lib/http-error.js';
 import { can } from '../domain/permissions.js';
@@ -165,7 +165,7 @@ export function partnerOrganisationRouter(
     ),
     async (req, res) => {
       const { email } = formOf(res, inviteColleagueSchema);
-      const { result } = await team.invite(currentUser(req), partnerOrganisationOf(req), email);
+      const result = await team.invite(currentUser(req), partnerOrganisationOf(req), email);
       if (result === 'too_many')
         return renderInvite(
           req,
@@ -174,8 +174,7 @@ export function partnerOrganisationRouter(
           toFormErrors([
             {
               field: 'email',
-              message:
-                'You have sent 20 invitations in the last hour. Try again in an hour, or ask the County Community Safety Unit',
+              message: `You have sent ${INVITES_AN_HOUR} invitations in the last hour. Try again in an hour, or ask the County Community Safety Unit`,
             },
           ]),
         );
