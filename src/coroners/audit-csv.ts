@@ -81,11 +81,12 @@ export async function readAuditCsv(
     const problem = (column: string, message: string) => problems.push(`Row ${row}, ${column}: ${message}`);
 
     const inquestRef = cell('inquest_ref').toUpperCase();
+    const refProblem = identifierProblem(inquestRef);
     if (inquestRef.startsWith(EXAMPLE_REF))
       problem('inquest_ref', 'this is the template’s example row: delete it and give your inquests');
     else if (!/^[A-Z0-9][A-Z0-9/\-_.]{0,29}$/.test(inquestRef))
       problem('inquest_ref', 'enter the inquest reference: up to 30 letters, numbers, / - _ or .');
-    else if (identifierProblem(inquestRef)) problem('inquest_ref', identifierProblem(inquestRef)!);
+    else if (refProblem) problem('inquest_ref', refProblem);
     else if (!/\d/.test(inquestRef) || /[A-Z]{5,}/.test(inquestRef))
       // A reference is the coroner's numbering; a word of five or more letters may be a surname.
       problem('inquest_ref', 'enter the coroner’s reference number, like INQ-2026-014, not a name');

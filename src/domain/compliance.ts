@@ -81,24 +81,26 @@ export const complianceLabels: Record<ComplianceBucket, string> = {
   not_yet_due: 'Not yet due',
 };
 
+/** Each status's symbol in the compliance matrix (its label says the same in words). */
+const matrixSymbols: Record<ReturnStatus, string> = {
+  submitted: '✓',
+  nil: '✓',
+  submitted_late: '!',
+  nil_late: '!',
+  overdue: '✗',
+  not_started: '…',
+  in_progress: '…',
+  reopened: '↺',
+};
+
 /**
  * A month's return as the compliance matrix and its download show it: its status, except that a late
  * return reopened for an amendment still says it was late (everything else counts it late too).
  */
 export function matrixStatus(cell: MonthCompliance): { status: ReturnStatus; label: string; symbol: string } {
-  const symbols: Record<ReturnStatus, string> = {
-    submitted: '✓',
-    nil: '✓',
-    submitted_late: '!',
-    nil_late: '!',
-    overdue: '✗',
-    not_started: '…',
-    in_progress: '…',
-    reopened: '↺',
-  };
   if (cell.status === 'reopened' && isLate(cell.bucket))
     return { status: 'submitted_late', label: 'Returned late; amendment in progress', symbol: '!↺' };
   if (cell.status === 'reopened')
     return { status: 'reopened', label: 'Returned on time; amendment in progress', symbol: '↺' };
-  return { status: cell.status, label: statusLabels[cell.status], symbol: symbols[cell.status] };
+  return { status: cell.status, label: statusLabels[cell.status], symbol: matrixSymbols[cell.status] };
 }
