@@ -12,6 +12,8 @@ import { createDatabase } from '../src/db/database.js';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { AlertsService } from '../src/dashboard/alerts.js';
+import { alphaOf, sensitivities } from '../src/domain/exceedance.js';
+import { simulate } from '../test/domain/exceedance-simulation.js';
 
 export async function earlyWarningFigures(deaths = 20_000) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'drd-bench-ew-'));
@@ -67,4 +69,27 @@ export function printEarlyWarning(r: Awaited<ReturnType<typeof earlyWarningFigur
   console.log(
     `  the minute after (nothing new): ${r.againMs.toFixed(0)} ms, ${r.again} alerts raised; longest event-loop stall ${r.againMaxStallMs.toFixed(1)} ms`,
   );
+}
+
+/**
+ * The simulated sweep of issue #24 §3: for each sensitivity and cluster size 2–6, how many injected
+ * clusters are found, and how many warnings a year the background alone raises, in a common group
+ * (1.5 deaths a fortnight) and a rare substance (0.05).
+ */
+export function printEarlyWarningSweep() {
+  console.log('\nEarly warning on simulated years (40 runs of two watched years after two of history)');
+  console.log(
+    '  group      sensitivity  chance warnings/yr  found within fortnight (cluster size 2 3 4 5 6)',
+  );
+  for (const [name, perFortnight] of [
+    ['common', 1.5],
+    ['rare', 0.05],
+  ] as const)
+    for (const [sensitivity] of sensitivities) {
+      const alpha = alphaOf(sensitivity);
+      const sizes = [2, 3, 4, 5, 6].map((clusterSize) => simulate({ perFortnight, clusterSize, alpha }));
+      console.log(
+        `  ${name.padEnd(10)} ${sensitivity.padEnd(12)} ${sizes[0]!.falseAlertsPerYear.toFixed(2).padStart(18)}  ${sizes.map((s) => `${Math.round(s.detectedWithin14Days * 100)}%`.padStart(5)).join(' ')}`,
+      );
+    }
 }

@@ -26,7 +26,7 @@ import { requirePartner, setUpCurrentUser } from '../src/middleware/auth.js';
 import { collationFigures, printCollation } from './collation.js';
 import { printUploads, uploadFigures } from './uploads.js';
 import { enrolBenchUser, signIn, tempDir } from './http.js';
-import { earlyWarningFigures, printEarlyWarning } from './early-warning.js';
+import { earlyWarningFigures, printEarlyWarning, printEarlyWarningSweep } from './early-warning.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 
@@ -283,6 +283,7 @@ if (only === 'uploads') {
 }
 if (only === 'early-warning') {
   printEarlyWarning(await earlyWarningFigures());
+  printEarlyWarningSweep();
   process.exit(0);
 }
 if (only === 'collation') {
@@ -334,4 +335,5 @@ await printReminders();
 printCollation(await collationFigures());
 printUploads(await uploadFigures());
 printEarlyWarning(await earlyWarningFigures());
+printEarlyWarningSweep();
 process.exit(0);

@@ -1,28 +1,91 @@
-// Early warning (product spec §6): clusters of cases sharing a substance of concern. Run by the job
-// runner; CCSU gets one email per cluster (a cluster that grows stays the same alert) and the
-// dashboard shows it until someone acknowledges it.
+// Early warning (product spec §6, issue #24 §3): more deaths sharing a substance of concern, or in one
+// district, than that concern's own history predicts. Run by the job runner; CCSU gets one email per
+// alert (an exceedance that grows stays the same alert) and the dashboard shows it until acknowledged.
 import { sql } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db, DbOrTrx } from '../db/database.js';
-import type { User } from '../db/types.js';
+import type { AlertMeasure, User } from '../db/types.js';
 import { actorOf, audit } from '../audit/audit.js';
-import { concernsLabel, findClusters, groupOverlapping, type Cluster } from '../domain/early-warning.js';
-import { addDays, formatDate, londonDateOf } from '../domain/periods.js';
-import { substances } from '../domain/reference.js';
+import { concernsLabel, deathsPhrase, expectedInWords, groupOverlapping } from '../domain/early-warning.js';
+import {
+  alphaOf,
+  BASELINE_DAYS,
+  dateOfDay,
+  dayNumber,
+  findExceedances,
+  type DayCase,
+  type Exceedance,
+} from '../domain/exceedance.js';
+import { formatDate, londonDateOf } from '../domain/periods.js';
+import { districts, substances } from '../domain/reference.js';
 import { enqueue } from '../mail/outbox.js';
 import { ccsuDistributionList } from '../mail/recipients.js';
 import { renderEmail } from '../mail/templates.js';
 import { getSettings } from '../settings/settings.js';
 import { recentLdisAlertsAbout } from '../ldis/repository.js';
 
-/** Deaths further back than this are history, not an emerging cluster. */
+/** Windows ending this far back are still watched: deaths reach the app weeks after they happen. */
 const LOOK_BACK_DAYS = 90;
 
 /** Substances that say nothing about what was taken cannot make a cluster. */
 const unspecific = new Set<string>(
   substances.filter(([code, , group]) => group === 'unknown' || code === 'other').map(([c]) => c),
 );
+const districtCodes = new Set(districts.map(([code]) => code));
+
+/** Runs of unusual windows, for one or more concerns, that share deaths: one alert. */
+interface Found {
+  concerns: string[];
+  caseIds: number[];
+  firstDay: number;
+  lastDay: number;
+  measures: AlertMeasure[];
+}
+
+/** Exceedances that share a death (methadone, opioids and the district of the same surge) join up. */
+function joinSharingDeaths(found: (Exceedance & { concern: string })[], windowDays: number): Found[] {
+  const groups = groupOverlapping(
+    found.map((e, id) => ({
+      id,
+      caseIds: e.caseIds,
+      concerns: e.concern,
+      concernKeys: [e.concern],
+      firstDeath: dateOfDay(e.firstDay),
+      lastDeath: dateOfDay(e.lastDay),
+    })),
+  );
+  return groups.map((g) => {
+    const members = g.alertIds.map((id) => found[id]!);
+    return {
+      concerns: [...g.concernKeys].sort(byKind),
+      caseIds: [...new Set(members.flatMap((m) => m.caseIds))].sort((a, b) => a - b),
+      firstDay: Math.min(...members.map((m) => m.firstDay)),
+      lastDay: Math.max(...members.map((m) => m.lastDay)),
+      measures: members.map((m) => ({
+        concern: m.concern,
+        observed: m.observed,
+        expected: Math.round(m.expected * 100) / 100,
+        threshold: m.threshold,
+        windowDays,
+        baseline: m.baseline,
+      })),
+    };
+  });
+}
+
+/** Groups, then substances, then districts: "Opioids / Methadone in Watford". */
+const kinds = ['group', 'substance', 'area'];
+const byKind = (a: string, b: string) =>
+  kinds.indexOf(a.split(':')[0]!) - kinds.indexOf(b.split(':')[0]!) || a.localeCompare(b);
+
+/** Each concern's busiest measure of the two lists. */
+function mergeMeasures(before: AlertMeasure[], after: AlertMeasure[]): AlertMeasure[] {
+  const byConcern = new Map(before.map((m) => [m.concern, m]));
+  for (const m of after)
+    if (m.observed > (byConcern.get(m.concern)?.observed ?? -1)) byConcern.set(m.concern, m);
+  return [...byConcern.values()];
+}
 
 export interface AlertView {
   id: number;
@@ -32,6 +95,8 @@ export interface AlertView {
   lastDeath: string;
   cases: number;
   caseIds: number[];
+  /** Per concern: deaths in the busiest window, what history predicted there, and the threshold. */
+  measures: (AlertMeasure & { label: string })[];
   createdAt: Date;
 }
 
@@ -42,25 +107,38 @@ export class AlertsService {
     private readonly clock: Clock,
   ) {}
 
-  /** Finds clusters among recent deaths; returns how many new alerts were raised (and emailed). */
+  /**
+   * Compares each concern's deaths in every window of the last 90 days with its own two-year baseline
+   * (domain/exceedance.ts); returns how many new alerts were raised (and emailed).
+   */
   async detect(): Promise<number> {
     const settings = (await getSettings(this.db)).earlyWarning;
-    const today = londonDateOf(this.clock.now());
-    const since = addDays(today, -LOOK_BACK_DAYS);
-    const facts = await this.db
-      .selectFrom('case_facts')
-      .select(['case_id', 'date_of_death', 'substances', 'substance_groups'])
-      .where('date_of_death', '>=', since)
-      .where('date_of_death', '<=', today)
-      .execute();
-    const byConcern = new Map<string, { caseId: number; date: string }[]>();
-    const add = (key: string, caseId: number, date: string) => {
+    const today = dayNumber(londonDateOf(this.clock.now()));
+    const fromDay = today - LOOK_BACK_DAYS;
+    const since = dateOfDay(fromDay - 2 * settings.windowDays - BASELINE_DAYS);
+    const [facts, first] = await Promise.all([
+      this.db
+        .selectFrom('case_facts')
+        .select(['case_id', 'date_of_death', 'substances', 'substance_groups', 'residence_area'])
+        .where('date_of_death', '>=', since)
+        .where('date_of_death', '<=', dateOfDay(today))
+        .execute(),
+      this.db
+        .selectFrom('case_facts')
+        .select((eb) => eb.fn.min('date_of_death').as('first'))
+        .executeTakeFirst(),
+    ]);
+    const byConcern = new Map<string, DayCase[]>();
+    const add = (key: string, caseId: number, day: number) => {
       const list = byConcern.get(key);
-      if (list) list.push({ caseId, date });
-      else byConcern.set(key, [{ caseId, date }]);
+      if (list) list.push({ caseId, day });
+      else byConcern.set(key, [{ caseId, day }]);
     };
     const wanted = new Set(settings.concerns);
-    for (const f of facts) {
+    for (const [i, f] of facts.entries()) {
+      // A turn for other requests every few thousand deaths: 20,000 recent deaths held the loop 100 ms.
+      if (i % 2_000 === 1_999) await new Promise((resolve) => setImmediate(resolve));
+      const day = dayNumber(f.date_of_death!);
       const keys = new Set<string>();
       for (const group of f.substance_groups) if (wanted.has(`group:${group}`)) keys.add(`group:${group}`);
       for (const substance of f.substances) {
@@ -68,48 +146,50 @@ export class AlertsService {
         if (wanted.has('any_substance') || wanted.has(`substance:${substance}`))
           keys.add(`substance:${substance}`);
       }
-      for (const key of keys) add(key, f.case_id, f.date_of_death!);
+      if (wanted.has('each_area') && f.residence_area && districtCodes.has(f.residence_area))
+        keys.add(`area:${f.residence_area}`);
+      for (const key of keys) add(key, f.case_id, day);
     }
-    // The same cases clustering under several concerns (nitazene is an opioid) are one cluster.
-    const clusters = new Map<string, Cluster & { concerns: string[] }>();
+    const rule = {
+      windowDays: settings.windowDays,
+      minCases: settings.minCases,
+      alpha: alphaOf(settings.sensitivity),
+      historyStart: first?.first ? dayNumber(first.first) : today,
+    };
+    const exceedances: (Exceedance & { concern: string })[] = [];
     for (const [concern, cases] of byConcern) {
       // One concern at a time, giving other requests their turn between them.
       await new Promise((resolve) => setImmediate(resolve));
-      for (const cluster of findClusters(cases, settings.minCases, settings.windowDays)) {
-        const key = [...cluster.caseIds].sort((a, b) => a - b).join(',');
-        const seen = clusters.get(key);
-        if (seen) seen.concerns.push(concern);
-        else clusters.set(key, { ...cluster, concerns: [concern] });
-      }
+      for (const e of findExceedances(cases, fromDay, today, rule)) exceedances.push({ ...e, concern });
     }
     let raised = 0;
-    for (const cluster of clusters.values())
-      if (await this.record(cluster, settings.minCases, settings.windowDays)) raised += 1;
+    for (const found of joinSharingDeaths(exceedances, settings.windowDays))
+      if (await this.record(found)) raised += 1;
     return raised;
   }
 
-  /** Extends the alert this cluster grew from, or raises a new one with its email. */
-  private async record(
-    cluster: Cluster & { concerns: string[] },
-    minCases: number,
-    windowDays: number,
-  ): Promise<boolean> {
+  /** Extends the alert this exceedance grew from, or raises a new one with its email. */
+  private async record(found: Found): Promise<boolean> {
     const now = this.clock.now();
+    const first = dateOfDay(found.firstDay);
+    const last = dateOfDay(found.lastDay);
     return this.db.transaction().execute(async (trx) => {
       await sql`select pg_advisory_xact_lock(hashtext('early-warning'))`.execute(trx);
       const existing = await trx
         .selectFrom('alerts')
         .selectAll()
-        .where(sql<boolean>`string_to_array(concern, ',') && ${cluster.concerns}::text[]`)
-        .where(sql<boolean>`case_ids && ${cluster.caseIds}::int[]`)
+        .where(sql<boolean>`string_to_array(concern, ',') && ${found.concerns}::text[]`)
+        .where(sql<boolean>`case_ids && ${found.caseIds}::int[]`)
         .orderBy('id')
         .executeTakeFirst();
       if (existing) {
-        const caseIds = [...new Set([...existing.case_ids, ...cluster.caseIds])];
-        const concerns = [...new Set([...existing.concern.split(','), ...cluster.concerns])];
+        const caseIds = [...new Set([...existing.case_ids, ...found.caseIds])];
+        const concerns = [...new Set([...existing.concern.split(','), ...found.concerns])];
+        const measures = mergeMeasures(existing.measures, found.measures);
         if (
           caseIds.length === existing.case_ids.length &&
-          concerns.length === existing.concern.split(',').length
+          concerns.length === existing.concern.split(',').length &&
+          JSON.stringify(measures) === JSON.stringify(existing.measures)
         )
           return false;
         await trx
@@ -117,8 +197,9 @@ export class AlertsService {
           .set({
             case_ids: caseIds,
             concern: concerns.join(','),
-            first_death: cluster.first < existing.first_death ? cluster.first : existing.first_death,
-            last_death: cluster.last > existing.last_death ? cluster.last : existing.last_death,
+            first_death: first < existing.first_death ? first : existing.first_death,
+            last_death: last > existing.last_death ? last : existing.last_death,
+            measures: JSON.stringify(measures),
             updated_at: now,
           })
           .where('id', '=', existing.id)
@@ -128,48 +209,47 @@ export class AlertsService {
       const alert = await trx
         .insertInto('alerts')
         .values({
-          concern: cluster.concerns.join(','),
-          first_death: cluster.first,
-          last_death: cluster.last,
-          case_ids: cluster.caseIds,
+          concern: found.concerns.join(','),
+          first_death: first,
+          last_death: last,
+          case_ids: found.caseIds,
+          measures: JSON.stringify(found.measures),
           created_at: now,
           updated_at: now,
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await this.email(trx, alert.id, cluster, minCases, windowDays, now);
+      await this.email(trx, alert.id, found, now);
       await audit(trx, {
         actor: { userId: null, label: 'system' },
         organisationId: null,
         action: 'early_warning_raised',
         entity: 'alert',
         entityId: alert.id,
-        detail: { concerns: cluster.concerns, first: cluster.first, last: cluster.last },
+        detail: { concerns: found.concerns, first, last, measures: found.measures },
         at: now,
       });
       return true;
     });
   }
 
-  private async email(
-    trx: DbOrTrx,
-    id: number,
-    cluster: Cluster & { concerns: string[] },
-    minCases: number,
-    windowDays: number,
-    now: Date,
-  ) {
-    const what = concernsLabel(cluster.concerns);
-    const ldis = await recentLdisAlertsAbout(trx, londonDateOf(now), cluster.concerns);
-    // The email says the threshold was reached, not how many cases: it leaves the app, so it carries no
-    // count that disclosure control would hide.
+  private async email(trx: DbOrTrx, id: number, found: Found, now: Date) {
+    const ldis = await recentLdisAlertsAbout(trx, londonDateOf(now), found.concerns);
+    // The email says the threshold was reached and what was expected, not how many deaths there were: it
+    // leaves the app, so it carries no count that disclosure control would hide.
+    // The measure of the concern furthest above its threshold speaks for the alert.
+    const lead = [...found.measures].sort(
+      (a, b) => b.observed - b.threshold - (a.observed - a.threshold) || b.threshold - a.threshold,
+    )[0]!;
     const content = await renderEmail('early-warning', {
-      what,
-      minCases,
-      windowDays,
-      first: formatDate(cluster.first),
-      last: formatDate(cluster.last),
-      link: `${this.config.publicUrl}/dashboard`,
+      what: deathsPhrase(found.concerns),
+      threshold: lead.threshold,
+      expected: expectedInWords(lead.expected),
+      baseline: lead.baseline,
+      windowDays: lead.windowDays,
+      first: formatDate(dateOfDay(found.firstDay)),
+      last: formatDate(dateOfDay(found.lastDay)),
+      link: `${this.config.publicUrl}/dashboard/alerts`,
       ldis: ldis.map((l) => ({ reference: l.reference, title: l.title, issued: formatDate(l.issued_on) })),
     });
     const to = await ccsuDistributionList(trx);
@@ -179,11 +259,16 @@ export class AlertsService {
       {
         idempotencyKey: `early-warning:${id}`,
         to,
-        subject: `Early warning: deaths involving ${what}`,
+        subject: `Early warning: more ${deathsPhrase(found.concerns)} than expected`,
         ...content,
       },
       now,
     );
+  }
+
+  /** The early-warning settings, for the page that explains the method. */
+  async settings() {
+    return (await getSettings(this.db)).earlyWarning;
   }
 
   /** How many warnings (overlapping alerts counted once) wait for CCSU: the dashboard pages' banner. */
@@ -206,6 +291,7 @@ export class AlertsService {
       lastDeath: a.last_death,
       cases: a.case_ids.length,
       caseIds: a.case_ids,
+      measures: a.measures.map((m) => ({ ...m, label: concernsLabel([m.concern]) })),
       createdAt: a.created_at,
     }));
   }

@@ -9,6 +9,7 @@ import { sendFigureCsv } from './figure-csv.js';
 import { dashboardPages, type DashboardService } from './service.js';
 import type { AlertsService } from './alerts.js';
 import { groupOverlapping } from '../domain/early-warning.js';
+import { alphaOf, sensitivities } from '../domain/exceedance.js';
 import { RESPONSE_WORKING_DAYS, type ScorecardService } from '../collation/scorecard.js';
 import { checkIdParams, rowId } from '../lib/ids.js';
 import { dashboardView, isCcsu } from './view-filters.js';
@@ -93,9 +94,14 @@ export function dashboardRouter(
         ldis: await ldis.relatedTo(w.concernKeys),
       })),
     );
+    const settings = await alerts.settings();
+    const alpha = alphaOf(settings.sensitivity);
     res.render('dashboard/alerts', {
       title: 'Early warnings',
       warnings,
+      settings,
+      alphaPercent: `${+(alpha * 100).toFixed(1)}%`,
+      sensitivityLabel: sensitivities.find(([code]) => code === settings.sensitivity)![1].split(':')[0],
       ldisAboutRecentDeaths: await ldis.aboutRecentDeaths(),
       backLink: '/dashboard',
     });

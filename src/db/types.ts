@@ -478,12 +478,24 @@ export interface ApiTokensTable {
   last_used_at: Timestamp | null;
 }
 
+export interface AlertMeasure {
+  concern: string;
+  observed: number;
+  expected: number;
+  threshold: number;
+  windowDays: number;
+  /** False when the county's history was too short for a baseline and the minimum count decided. */
+  baseline: boolean;
+}
+
 export interface AlertsTable {
   id: Generated<number>;
   concern: string;
   first_death: DateString;
   last_death: DateString;
   case_ids: number[];
+  /** Per concern: deaths in the busiest window, what its history predicted, the threshold (empty before 019). */
+  measures: ColumnType<AlertMeasure[], string | undefined, string>;
   created_at: Timestamp;
   updated_at: Timestamp;
   acknowledged_at: Timestamp | null;

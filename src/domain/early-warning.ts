@@ -1,14 +1,17 @@
-// Early warning (product spec §6): at least N cases whose deaths fall within a window of days and that
-// share a substance of concern form a cluster. Pure: the dates come in, the clusters go out.
+// Early warning (product spec §6): what a concern is, in words and in LDIS terms, and how alerts about
+// the same deaths read as one warning. The rule itself, against a baseline, is in exceedance.ts.
 import type { IsoDate } from './periods.js';
-import { labelOf, substanceGroups, substances } from './reference.js';
+import { areas, labelOf, substanceGroups, substances } from './reference.js';
+import type { Sensitivity } from './exceedance.js';
 
 /**
  * What counts as a substance of concern: `group:<code>` (any substance of a group), `substance:<code>`,
- * or `any_substance` (any one substance, shared by the cases).
+ * `any_substance` (any one substance, shared by the cases), or `each_area` (deaths of residents of one
+ * district, whatever they took; stored as `area:<code>`).
  */
 export const concernOptions: [code: string, label: string][] = [
   ['any_substance', 'Any single substance (the same one in each case)'],
+  ['each_area', 'Deaths in any one district (whatever the substance)'],
   ...substanceGroups
     .filter(([code]) => code !== 'unknown' && code !== 'other')
     .map(([code, label]): [string, string] => [`group:${code}`, `Any of: ${label.toLowerCase()}`]),
@@ -17,21 +20,29 @@ export const concernOptions: [code: string, label: string][] = [
     .map(([code, label]): [string, string] => [`substance:${code}`, label]),
 ];
 
-export const defaultEarlyWarning = {
+export const defaultEarlyWarning: {
+  minCases: number;
+  windowDays: number;
+  sensitivity: Sensitivity;
+  concerns: string[];
+} = {
   minCases: 3,
   windowDays: 14,
+  sensitivity: 'standard',
   concerns: [
     'group:opioids',
     'substance:nitazene',
     'substance:xylazine',
     'substance:synthetic_cannabinoid',
     'any_substance',
+    'each_area',
   ],
 };
 
-/** "Opioids" or "Nitazene": what a concern key means, in words. */
+/** "Opioids", "Nitazene" or "Stevenage (any substance)": what a concern key means, in words. */
 export function concernLabel(key: string): string {
   const [kind, code] = key.split(':');
+  if (kind === 'area') return `${labelOf(areas, code)} (any substance)`;
   return kind === 'group' ? labelOf(substanceGroups, code) : labelOf(substances, code);
 }
 
@@ -51,50 +62,24 @@ export function ldisMatchesConcern(concernKey: string, ldisSubstances: readonly 
   return false;
 }
 
-export interface DatedCase {
-  caseId: number;
-  date: IsoDate;
+/** "about 1.5": what the baseline predicted, in words. */
+export function expectedInWords(expected: number): string {
+  return `about ${expected < 10 ? expected.toFixed(1) : Math.round(expected)}`;
 }
 
-export interface Cluster {
-  first: IsoDate;
-  last: IsoDate;
-  caseIds: number[];
-}
-
-/**
- * Every run of at least `minCases` deaths within `windowDays` consecutive days (day of the first death
- * counts as day 1), with overlapping runs merged into one cluster, so a growing cluster stays one.
- * Linear after the sort: each qualifying window is a range of the sorted deaths, and windows that share
- * a death are ranges that overlap, so a cluster is the union of overlapping ranges. (Comparing each
- * window's members with the cluster's was quadratic: 20,000 recent deaths held the process for minutes.)
- */
-export function findClusters(cases: DatedCase[], minCases: number, windowDays: number): Cluster[] {
-  const sorted = [...cases].sort((a, b) =>
-    a.date < b.date ? -1 : a.date > b.date ? 1 : a.caseId - b.caseId,
-  );
-  // Each date as a day number, worked out once: comparing numbers, not re-parsing dates per window.
-  const day = sorted.map((c) => Date.parse(`${c.date}T00:00:00Z`) / 86_400_000);
-  const ranges: [from: number, to: number][] = [];
-  let end = 0;
-  for (let start = 0; start < sorted.length; start += 1) {
-    const limit = day[start]! + windowDays - 1;
-    end = Math.max(end, start);
-    while (end + 1 < sorted.length && day[end + 1]! <= limit) end += 1;
-    if (end - start + 1 < minCases) continue;
-    const open = ranges.at(-1);
-    if (open && start <= open[1]) open[1] = Math.max(open[1], end);
-    else ranges.push([start, end]);
-  }
-  return ranges.map(([from, to]) => ({
-    first: sorted[from]!.date,
-    last: sorted[to]!.date,
-    caseIds: sorted.slice(from, to + 1).map((c) => c.caseId),
-  }));
+/** "deaths involving Opioids / Nitazene" or "deaths in Stevenage": the subject of a warning. */
+export function deathsPhrase(keys: readonly string[]): string {
+  const places = keys.filter((k) => k.startsWith('area:'));
+  const rest = keys.filter((k) => !k.startsWith('area:'));
+  const where = places.map((k) => labelOf(areas, k.slice(5))).join(' / ');
+  if (!rest.length) return `deaths in ${where}`;
+  return `deaths involving ${concernsLabel(rest)}${where ? ` in ${where}` : ''}`;
 }
 
 /** Alerts about the same deaths (two Cocaine alerts; Methadone inside Opioids) read as one warning. */
-export interface WarningGroup {
+export interface WarningGroup<T> {
+  /** The alerts joined, newest first. */
+  members: T[];
   alertIds: number[];
   concerns: string;
   /** The concern keys behind the words, e.g. group:opioids. */
@@ -104,16 +89,16 @@ export interface WarningGroup {
   lastDeath: IsoDate;
 }
 
-export function groupOverlapping(
-  alerts: readonly {
+export function groupOverlapping<
+  T extends {
     id: number;
     caseIds: readonly number[];
     concerns: string;
     concernKeys: readonly string[];
     firstDeath: IsoDate;
     lastDeath: IsoDate;
-  }[],
-): WarningGroup[] {
+  },
+>(alerts: readonly T[]): WarningGroup<T>[] {
   // Union–find over the alerts, joined through the cases they share: linear in the cases listed.
   const parent = alerts.map((_, i) => i);
   const root = (i: number): number => {
@@ -128,7 +113,7 @@ export function groupOverlapping(
       else parent[root(i)] = root(other);
     }
   });
-  const groups = new Map<number, (typeof alerts)[number][]>();
+  const groups = new Map<number, T[]>();
   alerts.forEach((alert, i) => {
     const r = root(i);
     groups.set(r, [alert, ...(groups.get(r) ?? [])]); // the newest alert first
@@ -138,6 +123,7 @@ export function groupOverlapping(
   return [...groups.values()]
     .sort((a, b) => position.get(a[0]!)! - position.get(b[0]!)!)
     .map((g) => ({
+      members: g,
       alertIds: g.map((a) => a.id).sort((a, b) => a - b),
       concerns: [...new Set(g.flatMap((a) => a.concerns.split(' / ')))].join(' / '),
       concernKeys: [...new Set(g.flatMap((a) => a.concernKeys))],

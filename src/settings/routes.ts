@@ -5,6 +5,7 @@ import { currentUser, requireAdmin } from '../middleware/auth.js';
 import { formOf, validate, type FormErrors } from '../middleware/validation.js';
 import { reminderKinds, reminderLabels } from '../domain/reminders.js';
 import { concernOptions } from '../domain/early-warning.js';
+import { sensitivities } from '../domain/exceedance.js';
 import type { Settings } from './settings.js';
 import type { SettingsService } from './service.js';
 
@@ -42,8 +43,12 @@ const settingsFormFor = (allowBelowMinimum: boolean) =>
       .pipe(z.array(z.email('Each address in the CCSU distribution list must be an email address')).max(50)),
     threshold: whole('Suppression threshold', allowBelowMinimum ? 0 : SAFE_THRESHOLD, 50),
     base: whole('Rounding base', allowBelowMinimum ? 1 : SAFE_BASE, 100),
-    minCases: whole('Cases in a cluster', 2, 50),
-    windowDays: whole('Days in a cluster', 1, 90),
+    minCases: whole('Deaths in a window', 2, 50),
+    windowDays: whole('Days in a window', 1, 90),
+    // Older forms without it keep the standard sensitivity.
+    sensitivity: z
+      .enum(['high', 'standard', 'low'], 'Choose how sensitive early warning is')
+      .default('standard'),
     concerns: z
       .union([z.string(), z.array(z.string())])
       .default([])
@@ -70,6 +75,7 @@ function formValues(settings: Settings): Record<string, string | string[]> {
     base: String(settings.disclosure.base),
     minCases: String(settings.earlyWarning.minCases),
     windowDays: String(settings.earlyWarning.windowDays),
+    sensitivity: settings.earlyWarning.sensitivity,
     concerns: settings.earlyWarning.concerns,
     partnersTwoFactor: settings.twoFactor.partnersRequired ? 'yes' : 'no',
     rememberBrowserDays: String(settings.twoFactor.rememberBrowserDays),
@@ -89,6 +95,7 @@ export function settingsRouter(settings: SettingsService, options: { allowBelowM
       reminderKinds,
       reminderLabels,
       concernOptions,
+      sensitivityOptions: sensitivities.map(([code, label]) => [code, label]),
     });
 
   router.get('/', async (_req, res) => render(res, formValues(await settings.get())));
@@ -109,7 +116,12 @@ export function settingsRouter(settings: SettingsService, options: { allowBelowM
         },
         ccsuDistributionList: form.ccsuDistributionList,
         disclosure: { threshold: form.threshold, base: form.base },
-        earlyWarning: { minCases: form.minCases, windowDays: form.windowDays, concerns: form.concerns },
+        earlyWarning: {
+          minCases: form.minCases,
+          windowDays: form.windowDays,
+          sensitivity: form.sensitivity,
+          concerns: form.concerns,
+        },
         twoFactor: {
           partnersRequired: form.partnersTwoFactor === 'yes',
           rememberBrowserDays: form.rememberBrowserDays,

@@ -26,6 +26,8 @@ export const settingsSchema = z.object({
   earlyWarning: z.object({
     minCases: z.number().int().min(2).max(50),
     windowDays: z.number().int().min(1).max(90),
+    // Settings saved before the baseline rule (#24) have none: they get the standard sensitivity.
+    sensitivity: z.enum(['high', 'standard', 'low']).default('standard'),
     concerns: z.array(z.string()),
   }),
   twoFactor: z.object({
