@@ -20,6 +20,7 @@ import * as coronersAudit from './2026-11-26-016-coroners-audit.js';
 import * as auditPreview from './2026-11-26-017-audit-preview.js';
 import * as deactivatedByCcsu from './2026-12-03-018-deactivated-by-ccsu.js';
 import * as alertBaseline from './2026-12-03-019-alert-baseline.js';
+import * as agePopulations from './2026-12-03-020-age-populations.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-001-foundation': foundation,
@@ -41,4 +42,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26-017-audit-preview': auditPreview,
   '2026-12-03-018-deactivated-by-ccsu': deactivatedByCcsu,
   '2026-12-03-019-alert-baseline': alertBaseline,
+  '2026-12-03-020-age-populations': agePopulations,
 };

@@ -1,4 +1,5 @@
 // Areas and their populations: plain functions taking `db | trx`.
+import { sql } from 'kysely';
 import type { DbOrTrx } from '../db/database.js';
 
 export function listAreas(db: DbOrTrx) {
@@ -34,4 +35,66 @@ export async function populationsFor(
     source: rows[0]?.source ?? null,
     byArea: new Map(rows.map((r) => [r.area_code, r.population])),
   };
+}
+
+/** Residents by the standard's age groups for these years: area, year, group, people. */
+export function agePopulations(db: DbOrTrx, years: number[]) {
+  return db
+    .selectFrom('area_age_populations')
+    .select(['area_code', 'year', 'age_group', 'population', 'source'])
+    .where('year', 'in', years.length ? years : [-1])
+    .execute();
+}
+
+/** The latest year with residents by age loaded that is not after `year`, or null. */
+export async function latestAgePopulationYear(db: DbOrTrx, year: number): Promise<number | null> {
+  const row = await db
+    .selectFrom('area_age_populations')
+    .select((eb) => eb.fn.max('year').as('year'))
+    .where('year', '<=', year)
+    .executeTakeFirst();
+  return row?.year ?? null;
+}
+
+/**
+ * Cases by area of residence, year of death and age at death (null: unknown), for deaths in these years;
+ * optionally of one classification. Read from case_facts, the linked cases every figure counts.
+ */
+export function deathsByAreaYearAge(db: DbOrTrx, fromYear: number, toYear: number, classification?: string) {
+  return db
+    .selectFrom('case_facts')
+    .select([
+      'residence_area',
+      sql<number>`extract(year from date_of_death)::int`.as('year'),
+      'age',
+      sql<number>`count(*)::int`.as('deaths'),
+    ])
+    .where('date_of_death', '>=', `${fromYear}-01-01`)
+    .where('date_of_death', '<=', `${toYear}-12-31`)
+    .$if(!!classification, (q) => q.where('death_classification', '=', classification!))
+    .groupBy(['residence_area', sql`extract(year from date_of_death)`, 'age'])
+    .execute();
+}
+
+/** Replaces an area's residents by age for a year. */
+export async function putAgePopulations(
+  db: DbOrTrx,
+  rows: { area_code: string; year: number; age_group: number; population: number }[],
+  source: string,
+  loadedBy: string,
+  at: Date,
+) {
+  if (!rows.length) return;
+  await db
+    .insertInto('area_age_populations')
+    .values(rows.map((r) => ({ ...r, source, loaded_by: loadedBy, loaded_at: at })))
+    .onConflict((oc) =>
+      oc.columns(['area_code', 'year', 'age_group']).doUpdateSet((eb) => ({
+        population: eb.ref('excluded.population'),
+        source: eb.ref('excluded.source'),
+        loaded_by: eb.ref('excluded.loaded_by'),
+        loaded_at: eb.ref('excluded.loaded_at'),
+      })),
+    )
+    .execute();
 }

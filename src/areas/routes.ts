@@ -44,7 +44,7 @@ export function areasRouter(areas: AreasService): Router {
       if (errors) return render(res.status(400), { source }, errors);
       const result = await areas.loadPopulations(file.buffer, source, actorOf(currentUser(req)));
       if (!result.ok) return render(res.status(400), { source }, fileHasProblems(), result.problems);
-      req.session.flash = `Populations loaded: ${result.rows} rows for ${result.years.join(', ')}`;
+      req.session.flash = `Populations loaded: ${result.rows} areas and years for ${result.years.join(', ')}${result.byAge ? ', by age (for age-standardised rates)' : ''}`;
       res.redirect('/ccsu/areas');
     },
   );

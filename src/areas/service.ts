@@ -9,6 +9,7 @@ import * as repo from './repository.js';
 import type { Shown } from '../domain/disclosure.js';
 import { ratePer100k, rateWithInterval } from '../domain/rates.js';
 import { readPopulationCsv } from './populations-csv.js';
+import { standardisedRates } from './standardised-rates.js';
 
 export class AreasService {
   constructor(
@@ -72,12 +73,19 @@ export class AreasService {
     };
   }
 
+  /** Age-standardised rates of deaths in `year` (and the three years to it) for the county and districts. */
+  standardisedRates(year: number, classification?: string) {
+    return standardisedRates(this.db, year, classification);
+  }
+
   /** Loads a population file: every row right, or nothing saved. A year loaded again is replaced. */
   async loadPopulations(
     file: Buffer,
     source: string,
     actor: Actor,
-  ): Promise<{ ok: true; rows: number; years: number[] } | { ok: false; problems: string[] }> {
+  ): Promise<
+    { ok: true; rows: number; years: number[]; byAge: boolean } | { ok: false; problems: string[] }
+  > {
     const areas = await repo.listAreas(this.db);
     const byGss = new Map(areas.filter((a) => a.gss_code).map((a) => [a.gss_code!, a.code]));
     const now = this.clock.now();
@@ -110,15 +118,24 @@ export class AreasService {
             })),
           )
           .execute();
+      await repo.putAgePopulations(
+        trx,
+        read.byAge
+          .map((r) => ({ ...r, area_code: byGss.get(r.gss_code)! }))
+          .map(({ gss_code: _gss, ...r }) => r),
+        source,
+        actor.label,
+        now,
+      );
       await audit(trx, {
         actor,
         organisationId: null,
         action: 'populations_loaded',
         entity: 'area_populations',
-        detail: { rows: read.rows.length, years, source },
+        detail: { rows: read.rows.length, years, source, byAge: read.byAge.length > 0 },
         at: now,
       });
     });
-    return { ok: true, rows: read.rows.length, years };
+    return { ok: true, rows: read.rows.length, years, byAge: read.byAge.length > 0 };
   }
 }

@@ -2,6 +2,7 @@
 // trend beside ONS registrations, substances, age and sex, completeness — safe for publication: every
 // figure goes through disclosure control whoever is reading, and the methods name each source with its
 // extraction date.
+import { standardisedForAudience } from '../areas/standardised-rates.js';
 import type { Db } from '../db/database.js';
 import type { DashboardService } from '../dashboard/service.js';
 import type { PictureService } from '../dashboard/picture-service.js';
@@ -46,6 +47,11 @@ export class BriefingService {
         trend: trend.figures.find((f) => f.id === 'picture_ons')!,
       },
       rates: await this.areas.ratesBeside(area, year),
+      standardised: standardisedForAudience(
+        await this.areas.standardisedRates(year),
+        false,
+        audience.disclosure,
+      ),
       completeness:
         showCompleteness(
           completeness,

@@ -79,12 +79,12 @@ async function insertCaseFacts(db: DbOrTrx, which: RawBuilder<unknown>): Promise
       group by records.case_id
     )
     insert into case_facts (case_id, best_record_id, date_of_death, death_month, reported_month,
-      residence_area, death_classification, evidence_stage, age_band, sex, place_of_death_type,
+      residence_area, death_classification, evidence_stage, age_band, age, sex, place_of_death_type,
       substances, substance_groups, organisation_types, report_count)
     select records.case_id, records.id, records.date_of_death, to_char(records.date_of_death, 'YYYY-MM'),
       coalesce(to_char(reports.aware, 'YYYY-MM'), reports.first_period),
       records.residence_area, records.death_classification, records.evidence_stage, ${ageBandSql()},
-      records.sex, records.place_of_death_type, records.substances, ${substanceGroupsSql()},
+      records.age_at_death, records.sex, records.place_of_death_type, records.substances, ${substanceGroupsSql()},
       reports.types, reports.n
     from best as records join reports using (case_id)`.execute(db);
 }

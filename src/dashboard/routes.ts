@@ -8,6 +8,7 @@ import { readFilters } from './filters.js';
 import { sendFigureCsv } from './figure-csv.js';
 import { dashboardPages, type DashboardService } from './service.js';
 import type { AlertsService } from './alerts.js';
+import { standardisedForAudience } from '../areas/standardised-rates.js';
 import { groupOverlapping } from '../domain/early-warning.js';
 import { alphaOf, sensitivities } from '../domain/exceedance.js';
 import { RESPONSE_WORKING_DAYS, type ScorecardService } from '../collation/scorecard.js';
@@ -38,13 +39,22 @@ export function dashboardRouter(
     // Beside the counts by area, rates per 100,000 from the same counts as shown (so, for partners,
     // after disclosure control).
     const byArea = figures.find((f) => f.id === 'residence_area');
-    const rates = byArea ? await areas.ratesBeside(byArea, Number(filters.to.slice(0, 4))) : null;
+    const year = Number(filters.to.slice(0, 4));
+    const rates = byArea ? await areas.ratesBeside(byArea, year) : null;
+    const standardised = byArea
+      ? standardisedForAudience(
+          await areas.standardisedRates(year, filters.classification || undefined),
+          exact,
+          view.audience.disclosure,
+        )
+      : null;
     res.render('dashboard/page', {
       title: `Dashboard: ${page.title}`,
       page,
       pages: dashboardPages.filter((p) => !p.ccsuOnly || exact),
       figures,
       rates,
+      standardised,
       ...view,
       ref,
       warnings: exact ? await alerts.waitingCount() : 0,

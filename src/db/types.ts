@@ -454,6 +454,8 @@ export interface CaseFactsTable {
   death_classification: string | null;
   evidence_stage: string | null;
   age_band: string;
+  /** Age at death in whole years (for age-standardised rates); null when unknown. */
+  age: ColumnType<number | null, number | null | undefined, number | null>;
   sex: string | null;
   place_of_death_type: string | null;
   substances: string[];
@@ -476,6 +478,17 @@ export interface ApiTokensTable {
   expires_at: Timestamp;
   revoked_at: Timestamp | null;
   last_used_at: Timestamp | null;
+}
+
+export interface AreaAgePopulationsTable {
+  area_code: string;
+  year: number;
+  /** The 2013 European Standard Population's five-year group: 0 is 0–4, 18 is 90 and over. */
+  age_group: number;
+  population: number;
+  source: string;
+  loaded_by: string;
+  loaded_at: Timestamp;
 }
 
 export interface AlertMeasure {
@@ -514,6 +527,7 @@ export interface DB {
   audit_inquests: AuditInquestsTable;
   audit_decisions: AuditDecisionsTable;
   area_populations: AreaPopulationsTable;
+  area_age_populations: AreaAgePopulationsTable;
   remembered_browsers: RememberedBrowsersTable;
   agreements: AgreementsTable;
   agreement_acceptances: AgreementAcceptancesTable;

@@ -34,9 +34,7 @@ export function rateWithInterval(count: Shown, population: number | undefined): 
   if (count === '*') return { kind: 'suppressed' };
   if (!population) return { kind: 'no_population' };
   if (count < MIN_EVENTS_FOR_RATE) return { kind: 'not_calculated' };
-  const z = 1.959963984540054;
-  const lowerCount = count * (1 - 1 / (9 * count) - z / (3 * Math.sqrt(count))) ** 3;
-  const upperCount = (count + 1) * (1 - 1 / (9 * (count + 1)) + z / (3 * Math.sqrt(count + 1))) ** 3;
+  const [lowerCount, upperCount] = byarLimits(count);
   const per100k = (n: number) => Math.round((n * 1_000_000) / population) / 10;
   return {
     kind: 'rate',
@@ -44,4 +42,12 @@ export function rateWithInterval(count: Shown, population: number | undefined): 
     lower: per100k(lowerCount),
     upper: per100k(upperCount),
   };
+}
+
+/** Byar's approximation to the exact 95% Poisson limits of an observed count (PHEindicatormethods). */
+export function byarLimits(count: number): [lower: number, upper: number] {
+  const z = 1.959963984540054;
+  const lower = count === 0 ? 0 : count * (1 - 1 / (9 * count) - z / (3 * Math.sqrt(count))) ** 3;
+  const upper = (count + 1) * (1 - 1 / (9 * (count + 1)) + z / (3 * Math.sqrt(count + 1))) ** 3;
+  return [lower, upper];
 }

@@ -76,7 +76,7 @@ describe('early warning against a baseline', () => {
   });
 
   it('when a new substance has its first three deaths then it alerts with no baseline', async () => {
-    await deaths(['2026-01-05', '2026-01-09', '2026-01-12'], ['nitazene'], ['opioids'], 'east_herts');
+    await deaths(['2026-01-05', '2026-01-09', '2026-01-12'], ['nitazene'], ['opioids'], 'east_hertfordshire');
     expect(await t.services.alerts.detect()).toBe(1);
     const nitazene = await t.db
       .selectFrom('alerts')

@@ -4,6 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { suppressCount } from '../../src/domain/disclosure.js';
 import { ratePer100k, rateWithInterval } from '../../src/domain/rates.js';
+import { exactPoissonLimits } from '../helpers/exact-poisson.js';
 
 describe('rates per 100,000', () => {
   it('when 3 deaths are counted against 100,000 residents then the rate is 3.0; 1 in 95,000 is 1.1', () => {
@@ -43,31 +44,7 @@ describe('rates per 100,000', () => {
 });
 
 describe('rates with 95% intervals', () => {
-  // Exact Poisson limits found independently, by bisection on the Poisson distribution itself (not on
-  // Byar's formula): the lower limit is the mean for which x or more events has probability 2.5%, the
-  // upper the mean for which x or fewer has probability 2.5%.
-  const poissonCdf = (x: number, mean: number) => {
-    // Each term in logs, so a mean of 1,000 does not underflow e^-mean to 0.
-    let logTerm = -mean;
-    let sum = Math.exp(logTerm);
-    for (let k = 1; k <= x; k += 1) {
-      logTerm += Math.log(mean) - Math.log(k);
-      sum += Math.exp(logTerm);
-    }
-    return sum;
-  };
-  const bisect = (f: (m: number) => number, lo: number, hi: number) => {
-    for (let i = 0; i < 200; i += 1) {
-      const mid = (lo + hi) / 2;
-      if (f(mid) > 0) hi = mid;
-      else lo = mid;
-    }
-    return (lo + hi) / 2;
-  };
-  const exactLimits = (x: number) => ({
-    lower: bisect((m) => 1 - poissonCdf(x - 1, m) - 0.025, 0, x * 3 + 10),
-    upper: bisect((m) => 0.025 - poissonCdf(x, m), 0, x * 3 + 10),
-  });
+  const exactLimits = exactPoissonLimits;
 
   it.each([10, 11, 25, 100, 1_000])(
     'when %i deaths are in a population of 100,000 then the interval is within Byar’s tolerance of the exact Poisson limits',

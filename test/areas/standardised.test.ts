@@ -1,0 +1,132 @@
+// Age-standardised rates on the area page and in the briefing (issue #24 §2): CCSU loads ONS's single
+// years of age as they come (across, as the MYE2 sheets, or one row an age), the app bands them into
+// the 2013 European Standard Population, and the rates, Dobson intervals and comparisons with the county
+// are the ones worked by hand here.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import * as cheerio from 'cheerio';
+import { sql } from 'kysely';
+import {
+  createOrganisation,
+  createTestApp,
+  createUser,
+  csrfFrom,
+  signedIn,
+  type Agent,
+  type TestApp,
+} from '../helpers/app.js';
+import { districts } from '../../src/domain/reference.js';
+import { areaRows } from '../../src/domain/reference.js';
+
+let t: TestApp;
+let analyst: Agent;
+let partner: Agent;
+let nextId = 1;
+
+async function load(csv: string) {
+  const page = await analyst.get('/ccsu/areas');
+  return analyst
+    .post('/ccsu/areas/populations')
+    .field('_csrf', csrfFrom(page.text))
+    .field('source', 'ONS mid-year estimates 2025 (test figures)')
+    .attach('file', Buffer.from(csv), 'mye2.csv');
+}
+
+async function deaths(area: string, date: string, age: number | null, n: number) {
+  for (let i = 0; i < n; i += 1) {
+    const id = nextId++;
+    await sql`insert into case_facts (case_id, best_record_id, date_of_death, death_month, reported_month,
+        age_band, age, substances, substance_groups, organisation_types, report_count, residence_area)
+      values (${id}, ${id}, ${date}, ${date.slice(0, 7)}, ${date.slice(0, 7)}, '35–44', ${age},
+        '{heroin_morphine}', '{opioids}', '{drug_alcohol_treatment}', 1, ${area})`.execute(t.db);
+  }
+}
+
+const gss = (code: string) => areaRows.find(([c]) => c === code)![2]!;
+
+beforeAll(async () => {
+  t = await createTestApp({ now: '2026-04-20T10:00:00Z' });
+  const org = await createOrganisation(t, { name: 'Treatment', code: 'TRE' });
+  analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
+  partner = await signedIn(t, await createUser(t, 'partner', org.id));
+});
+afterAll(() => t.close());
+
+describe('age-standardised rates', () => {
+  it('when CCSU loads single years of age across (the ONS MYE2 layout) then the app bands them and keeps the totals', async () => {
+    const ages = Array.from({ length: 91 }, (_, a) => String(a));
+    const header = ['Code', 'Name', 'Geography', 'Year', 'All ages', ...ages.slice(0, 90), '90+'].join(',');
+    // 1,000 residents of each age 0 to 89 and 1,000 aged 90 or over: 91,000 in each district.
+    const rows = districts.map(([code, name]) =>
+      [gss(code), name, 'Non-metropolitan District', '2025', '91000', ...ages.map(() => '1,000')]
+        .map((c) => `"${c}"`)
+        .join(','),
+    );
+    const response = await load([header, ...rows].join('\n'));
+    expect(response.status).toBe(302);
+    const stored = await t.db
+      .selectFrom('area_age_populations')
+      .select(['age_group', 'population'])
+      .where('area_code', '=', 'watford')
+      .orderBy('age_group')
+      .execute();
+    expect(stored.map((r) => r.population)).toEqual([...new Array(18).fill(5_000), 1_000]);
+    const total = await t.db
+      .selectFrom('area_populations')
+      .select('population')
+      .where('area_code', '=', 'watford')
+      .executeTakeFirstOrThrow();
+    expect(total.population).toBe(91_000);
+  });
+
+  it('when a file of one row an age misses ages then nothing is loaded and the missing groups are named', async () => {
+    const lines = ['gss_code,year,age,sex,population'];
+    for (let age = 0; age < 85; age += 1)
+      lines.push(`${gss('watford')},2024,${age},F,500`, `${gss('watford')},2024,${age},M,500`);
+    const response = await load(lines.join('\n'));
+    expect(response.status).toBe(400);
+    expect(cheerio.load(response.text)('#file-problems').text()).toContain(
+      'E07000103 2024: no residents are given for ages 85–89, 90+',
+    );
+    expect(
+      await t.db.selectFrom('area_age_populations').select('year').where('year', '=', 2024).execute(),
+    ).toEqual([]);
+  });
+
+  it('when Watford has 30 deaths aged 40 in 2025 and each other district 5 then the rates are those worked by hand', async () => {
+    await deaths('watford', '2025-05-10', 40, 30);
+    for (const [code] of districts) if (code !== 'watford') await deaths(code, '2025-07-01', 41, 5);
+    await deaths('watford', '2025-08-01', null, 2);
+    const $ = cheerio.load((await analyst.get('/dashboard/areas?from=2025-01&to=2025-12')).text);
+    const row = (area: string) => $(`#asr-table tr[data-area="${area}"]`);
+    // By hand: 40–44 weighs 7,000 of 100,000 and holds 5,000 Watford residents; 30 deaths give
+    // 7,000 × 30 / 5,000 = 42.0 per 100,000. Each death adds 1.4, so Dobson's interval is 42.0 + 1.4 ×
+    // (exact Poisson limits of 30, 20.24 and 42.83, less 30) = 28.3 to 60.0.
+    expect(row('watford').find('[data-asr]').first().text()).toBe('42.0');
+    expect(row('watford').find('[data-asr-interval]').first().text()).toBe('28.3 to 60.0');
+    // The county: 75 deaths at 40–44 in 50,000 residents: 7,000 × 75 / 50,000 = 10.5.
+    expect(row('county').find('[data-asr]').first().text()).toBe('10.5');
+    // Pooled over 2023–2025 with 2025's residents for each year: 14.0 against the county's 3.5.
+    expect(row('watford').find('[data-asr]').eq(1).text()).toBe('14.0');
+    expect(row('watford').find('[data-comparison]').text()).toBe('▲ Higher');
+    expect(row('dacorum').find('[data-asr]').first().text()).toBe('Not calculated (fewer than 10 deaths)');
+    expect(row('dacorum').find('[data-comparison]').text()).toBe('Not compared');
+    expect($('#asr-unknown-age').text()).toContain('2 deaths in 2025');
+  });
+
+  it('when a partner opens the same page then numbers of deaths are rounded and a suppressed one carries no rate', async () => {
+    const $ = cheerio.load((await partner.get('/dashboard/areas?from=2025-01&to=2025-12')).text);
+    const watford = $('#asr-table tr[data-area="watford"]');
+    expect(watford.find('[data-deaths]').first().text()).toBe('30');
+    expect(watford.find('[data-asr]').first().text()).toBe('42.0');
+    const dacorum = $('#asr-table tr[data-area="dacorum"]');
+    expect(dacorum.find('[data-deaths]').first().text()).toBe('*');
+    expect(dacorum.find('[data-asr]').first().text()).toBe('*');
+    expect($('#asr-unknown-age').text()).toContain('* deaths in 2025');
+  });
+
+  it('when CCSU prints the JSNA briefing then the standardised rates are there, as partners would see them', async () => {
+    const $ = cheerio.load((await analyst.get('/dashboard/briefing?year=2025')).text);
+    expect($('#asr-table tr[data-area="watford"] [data-asr]').first().text()).toBe('42.0');
+    expect($('#asr-table tr[data-area="dacorum"] [data-asr]').first().text()).toBe('*');
+  });
+});
