@@ -30,6 +30,7 @@ const policy: Record<string, Audience> = {
   'GET /assets/govuk/govuk-frontend.min.js': 'public',
   'GET /health': 'public',
   'GET /api/v1/aggregates/cases.:format': 'token',
+  'GET /api/v1/aggregates/rates.:format': 'token',
   'GET /api/v1/context/:dataset.:format': 'token',
   'GET /api/v1/completeness.:format': 'token',
   'GET /api/v1/aggregates/compliance.:format': 'token',

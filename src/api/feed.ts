@@ -17,6 +17,7 @@ import { datasetOf } from '../context/datasets.js';
 import type { CoronersService } from '../coroners/service.js';
 import { showCompleteness } from '../coroners/present.js';
 import { tooFewMessage } from '../dashboard/filters.js';
+import { addRatesFeed } from './feed-rates.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -182,6 +183,8 @@ export function feedRouter(
     const columns = caseRowColumns.map(column);
     await send(req, res, 'cases', columns, rowsOf(dashboard.caseRowsStream(filters)) as AsyncIterable<Row>);
   });
+
+  addRatesFeed(router, { dashboard, areas, formats, filtersOr400, send, column });
 
   // The areas with their GSS codes (for mapping) and populations: one row per area and year loaded.
   router.get('/areas.:format', formats, async (req, res) => {

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as cheerio from 'cheerio';
 import { sql } from 'kysely';
+import request from 'supertest';
 import {
   createOrganisation,
   createTestApp,
@@ -128,5 +129,40 @@ describe('age-standardised rates', () => {
     const $ = cheerio.load((await analyst.get('/dashboard/briefing?year=2025')).text);
     expect($('#asr-table tr[data-area="watford"] [data-asr]').first().text()).toBe('42.0');
     expect($('#asr-table tr[data-area="dacorum"] [data-asr]').first().text()).toBe('*');
+  });
+
+  it('when Power BI reads the rates feed then each area has rate, rate_lower and rate_upper as the page shows them, and an aggregates token no rate for a suppressed count', async () => {
+    const admin = await createUser(t, 'ccsu_admin');
+    const read = async (scope: 'aggregates' | 'records') => {
+      const token = await t.services.apiTokens.issue({ name: `BI ${scope}`, scope, days: 30 }, admin);
+      const response = await request(t.app)
+        .get('/api/v1/aggregates/rates.json?from=2025-01&to=2025-12')
+        .set('Authorization', `Bearer ${token}`);
+      expect(response.status).toBe(200);
+      return response.body as Record<string, unknown>[];
+    };
+    const exact = await read('records');
+    // 32 Watford deaths in 2025 (2 of unknown age) in 91,000 residents: 35.2. The exact Poisson limits
+    // of 32 are 21.89 and 45.17, 24.05 and 49.64 per 100,000; Byar's are 24.0 and 49.6.
+    expect(exact.find((r) => r.residence_area === 'watford')).toMatchObject({
+      residence_area_gss: 'E07000103',
+      cases: 32,
+      population: 91_000,
+      rate: 35.2,
+      rate_lower: 24,
+      rate_upper: 49.6,
+      standardised_rate: 42,
+      standardised_lower: 28.3,
+      standardised_upper: 60,
+    });
+    const shown = await read('aggregates');
+    expect(shown.find((r) => r.residence_area === 'watford')).toMatchObject({ cases: 30, rate: 33 });
+    expect(shown.find((r) => r.residence_area === 'dacorum')).toMatchObject({
+      cases: '*',
+      rate: null,
+      rate_lower: null,
+      rate_note: 'count suppressed',
+      standardised_rate: null,
+    });
   });
 });
