@@ -152,7 +152,9 @@ describe('while a hostile file is being checked', () => {
       form.append('file', new Blob([huge]), 'blank.csv');
       // The event loop's longest stall while the file is received and checked: a parser holding it for
       // the whole file would stall every other user's request for seconds. On this machine alone the
-      // longest stall is about 60 ms, in CI beside Chromium about 225 ms: the bound is a second.
+      // longest stall is about 60 ms, in CI beside Chromium about 225 ms, and once 1,153 ms (a full suite
+      // on 2 cores, garbage collection included): the bound is two seconds, still below the whole-file
+      // parse's 2.7 s and more.
       const delay = monitorEventLoopDelay({ resolution: 10 });
       delay.enable();
       const uploading = fetch(`${base}${action}`, { method: 'POST', body: form, headers: { cookie } });
@@ -173,7 +175,7 @@ describe('while a hostile file is being checked', () => {
       expect(await result.text()).toContain('more than 100,000 rows');
       expect(answers.length).toBeGreaterThan(0);
       expect(answers.every((status) => status === 200)).toBe(true);
-      expect(delay.max / 1e6).toBeLessThan(1_000); // a whole-file parse held it for seconds
+      expect(delay.max / 1e6).toBeLessThan(2_000); // a whole-file parse held it for seconds
       process.stdout.write(
         `during a 10 MB blank-line upload: ${answers.length} requests answered, longest event-loop stall ${(delay.max / 1e6).toFixed(0)} ms\n`,
       );
