@@ -94,7 +94,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
     uploadsRouter(config, services.uploads, services.returns),
     returnsRouter(services.returns, services.records, services.queries, services.agreements),
   );
-  app.use('/dashboard', briefingRouter(services.briefing, deps.clock));
+  app.use('/dashboard', briefingRouter(services.briefing, services.ragUpdate, deps.clock));
   app.use(
     '/dashboard',
     completenessRouter(

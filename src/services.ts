@@ -21,6 +21,7 @@ import { ContextService } from './context/service.js';
 import { PictureService } from './dashboard/picture-service.js';
 import { CoronersService } from './coroners/service.js';
 import { BriefingService } from './briefing/service.js';
+import { RagUpdateService } from './briefing/rag-update.js';
 import { OrganisationsService } from './organisations/service.js';
 import { ReturnsService } from './returns/service.js';
 import { RecordsService } from './returns/records-service.js';
@@ -83,6 +84,7 @@ export interface Services {
   picture: PictureService;
   coroners: CoronersService;
   briefing: BriefingService;
+  ragUpdate: RagUpdateService;
 }
 
 export function createServices({ config, db, clock, mailer }: AppDeps): Services {
@@ -103,6 +105,7 @@ export function createServices({ config, db, clock, mailer }: AppDeps): Services
   const coroners = new CoronersService(db, clock, config.linkageSecret, files);
   const dashboard = new DashboardService(db, clock, collation);
   const picture = new PictureService(db, clock, context, areas, ldis);
+  const alerts = new AlertsService(db, config, clock);
   return {
     accounts,
     team: new TeamService(db, clock, accounts),
@@ -133,7 +136,8 @@ export function createServices({ config, db, clock, mailer }: AppDeps): Services
     nilLinks: new NilLinksService(db, clock, returns),
     collation,
     dashboard,
-    alerts: new AlertsService(db, config, clock),
+    alerts,
+    ragUpdate: new RagUpdateService(db, collation, dashboard, alerts),
     apiTokens: new ApiTokensService(db, clock),
     scorecard,
     exportAudit: new ExportAudit(db, clock),

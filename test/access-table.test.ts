@@ -119,6 +119,8 @@ const policy: Record<string, Audience> = {
   'GET /dashboard/picture/:figure.csv': 'signed-in',
   'GET /dashboard/completeness': 'signed-in',
   'GET /dashboard/briefing': 'signed-in',
+  'GET /dashboard/rag-update': 'ccsu',
+  'GET /dashboard/rag-update.csv': 'ccsu',
   'GET /ccsu/coroners': 'ccsu',
   'GET /ccsu/coroners/template.csv': 'ccsu',
   'POST /ccsu/coroners': 'ccsu',

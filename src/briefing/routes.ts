@@ -1,15 +1,59 @@
 // The printable JSNA briefing: a chosen year, every figure through disclosure control whoever reads it.
 import { Router } from 'express';
 import { z } from 'zod';
-import { requireSignedIn } from '../middleware/auth.js';
+import { requireCcsu, requireSignedIn } from '../middleware/auth.js';
 import type { Clock } from '../clock.js';
-import { londonDateOf } from '../domain/periods.js';
+import { addMonths, londonDateOf } from '../domain/periods.js';
 import { contextDatasets } from '../context/datasets.js';
 import type { BriefingService } from './service.js';
+import type { RagUpdateService } from './rag-update.js';
+import { streamCsv, toAsync } from '../lib/exports.js';
 
-export function briefingRouter(briefing: BriefingService, clock: Clock): Router {
+const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
+
+export function briefingRouter(briefing: BriefingService, rag: RagUpdateService, clock: Clock): Router {
   const router = Router();
   router.use('/briefing', requireSignedIn);
+
+  /** The month asked for, if a real one not after the latest due; the latest due otherwise. */
+  const monthOf = (query: unknown) => {
+    const latest = rag.defaultPeriod();
+    const asked = monthSchema.safeParse(query);
+    return asked.success && asked.data <= latest && asked.data >= '2000-01' ? asked.data : latest;
+  };
+
+  // The drug-related deaths section of CCSU's monthly RAG update: to copy as HTML, or as CSV.
+  router.get('/rag-update', requireCcsu, async (req, res) => {
+    const period = monthOf(req.query.month);
+    const latest = rag.defaultPeriod();
+    res.render('briefing/rag-update', {
+      title: 'Monthly update: drug-related deaths section',
+      update: await rag.build(period),
+      months: Array.from({ length: 12 }, (_, i) => addMonths(latest, -i)),
+      backLink: '/dashboard',
+    });
+  });
+
+  router.get('/rag-update.csv', requireCcsu, async (req, res) => {
+    const update = await rag.build(monthOf(req.query.month));
+    type Row = (string | number)[];
+    const rows: Row[] = [
+      ...update.rows.map((r) => [r.label, r.month, r.ytd, r.lastYtd]),
+      ['Total', update.total.month, update.total.ytd, update.total.lastYtd],
+    ];
+    const headers = [
+      'Community safety partnership area',
+      update.month,
+      `${update.monthsSoFar} ${update.year}`,
+      `${update.monthsSoFar} ${update.lastYear}`,
+    ];
+    await streamCsv(
+      res,
+      `drug-related-deaths-${update.period}.csv`,
+      headers.map((header, i) => ({ header, value: (row: Row) => row[i] ?? null })),
+      toAsync(rows),
+    );
+  });
 
   router.get('/briefing', async (req, res) => {
     const thisYear = Number(londonDateOf(clock.now()).slice(0, 4));

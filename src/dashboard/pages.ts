@@ -37,6 +37,13 @@ export const dashboardPages: DashboardPage[] = [
     about: 'A year’s figures for publication, ready to print.',
   },
   {
+    slug: 'rag-update',
+    title: 'Monthly update section',
+    figures: [],
+    ccsuOnly: true,
+    about: 'The drug-related deaths paragraph and table for the partnership’s monthly RAG update.',
+  },
+  {
     slug: 'compliance',
     title: 'Compliance',
     figures: ['compliance'],
