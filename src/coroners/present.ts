@@ -3,6 +3,7 @@
 // out from the counts as shown, the estimate and its interval rounded like a count.
 import { suppressCount, type DisclosureSettings, type Shown } from '../domain/disclosure.js';
 import type { YearCompleteness } from './completeness.js';
+import { wilsonInterval } from '../domain/proportions.js';
 
 export interface ShownCompleteness {
   year: number;
@@ -10,6 +11,8 @@ export interface ShownCompleteness {
   reported: Shown;
   /** Per cent of confirmed deaths partners had reported, from the counts as shown. */
   share: number | '*' | null;
+  /** Its Wilson 95% interval, from the same counts as shown; null with no share. */
+  shareInterval: { lower: number; upper: number } | null;
   medianDays: number | null;
   minDays: number | null;
   maxDays: number | null;
@@ -62,6 +65,10 @@ export function showCompleteness(
     const confirmed = show(y.confirmed);
     const reported = show(y.reported);
     const share = shareOfShown(reported, confirmed);
+    const wilson =
+      typeof share === 'number' && typeof reported === 'number' && typeof confirmed === 'number'
+        ? wilsonInterval(Math.min(reported, confirmed), confirmed)
+        : null;
     // Day counts describe timing, not people; a partner still sees them only when the deaths they
     // describe are not suppressed.
     const timing = exact || reported !== '*';
@@ -74,6 +81,7 @@ export function showCompleteness(
       confirmed,
       reported,
       share,
+      shareInterval: wilson ? { lower: wilson.lower, upper: wilson.upper } : null,
       medianDays: timing ? y.daysBeforeInquest.median : null,
       minDays: timing && exact ? y.daysBeforeInquest.min : null,
       maxDays: timing && exact ? y.daysBeforeInquest.max : null,

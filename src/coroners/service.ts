@@ -1,6 +1,7 @@
 // The Coroners Audit: CCSU loads it (all or nothing; an inquest loaded again is updated, so a re-load
 // adds nothing), each inquest links to the partner-reported case with the same key or, for near
 // matches, the one an analyst confirms (reversible); and completeness is worked out from the links.
+import { wilsonInterval } from '../domain/proportions.js';
 import type { SmallFileReader } from '../lib/small-csv.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
@@ -332,7 +333,14 @@ export class CoronersService {
     const confirmed = suppressCount(inquests.length, disclosure);
     const reported = suppressCount(linked.length, disclosure);
     const percent = shareOfShown(reported, confirmed);
-    const share = typeof percent === 'number' ? ` (${percent}%)` : '';
+    const wilson =
+      typeof percent === 'number' && typeof reported === 'number' && typeof confirmed === 'number'
+        ? wilsonInterval(Math.min(reported, confirmed), confirmed)
+        : null;
+    const share =
+      typeof percent === 'number'
+        ? ` (${percent}%${wilson ? `, 95% interval ${wilson.lower}% to ${wilson.upper}%` : ''})`
+        : '';
     const quarter = `${formatPeriod(from)} to ${formatPeriod(period)}`;
     const early = days !== null && reported !== '*' ? `, a median of ${days} days before the inquest` : '';
     return `Completeness: of the ${confirmed} deaths confirmed drug- or alcohol-related at inquests from ${quarter}, partners had reported ${reported}${share}${early}.`;

@@ -78,7 +78,7 @@ describe('measuring completeness against the Coroners Audit', () => {
       .getByRole('link', { name: 'Completeness' })
       .click();
     expect(await page.locator('#completeness-summary').textContent()).toContain(
-      'Of the 2 deaths in 2025 the coroner found drug- or alcohol-related, partners had reported 1 (50%), a median of 143 days before the inquest',
+      'Of the 2 deaths in 2025 the coroner found drug- or alcohol-related, partners had reported 1 (50%, 95% interval 9% to 91%), a median of 143 days before the inquest',
     );
     await expectAccessibleAtBothWidths(page);
 

@@ -336,8 +336,11 @@ describe('completeness', () => {
     // both lists: a, b, c = 3. Chapman: 7 × 7 / 4 − 1 = 11.25; variance 7·7·3·3 / (16·5) = 5.5125;
     // 95 % interval 6.65 to 15.85, cut at the 9 deaths seen.
     const { cells, summary, $ } = await completenessRow(analyst);
-    expect(cells).toEqual(['2025', '6', '4', '67%', '162.5 (57 to 184)', '3', '11 (9 to 16)']);
-    expect(summary).toContain('partners had reported 4 (67%), a median of 162.5 days before the inquest');
+    // 4 of 6 by Wilson's score method: 0.300 to 0.903 → 30% to 90%.
+    expect(cells).toEqual(['2025', '6', '4', '67% (30% to 90%)', '162.5 (57 to 184)', '3', '11 (9 to 16)']);
+    expect(summary).toContain(
+      'partners had reported 4 (67%, 95% interval 30% to 90%), a median of 162.5 days before the inquest',
+    );
     expect(rowsOf($, '#first-reported-table tbody')).toEqual([
       'Drug and alcohol treatment service 3',
       'Coroner 1',
@@ -362,7 +365,7 @@ describe('completeness', () => {
     // Inquests from October to December 2025: INQ-4 (d), INQ-2 (b), INQ-3 (c): 3 confirmed, all reported,
     // 57, 184 and 143 days before the inquest.
     expect(await t.services.coroners.quarterLine('2025-12', { threshold: 2, base: 1 })).toBe(
-      'Completeness: of the 3 deaths confirmed drug- or alcohol-related at inquests from October 2025 to December 2025, partners had reported 3 (100%), a median of 143 days before the inquest.',
+      'Completeness: of the 3 deaths confirmed drug- or alcohol-related at inquests from October 2025 to December 2025, partners had reported 3 (100%, 95% interval 44% to 100%), a median of 143 days before the inquest.',
     );
     await t.services.summary.send('2025-12', 'on_demand', { userId: null, label: 'test' });
     const message = await t.db
