@@ -21,6 +21,7 @@ import * as auditPreview from './2026-11-26-017-audit-preview.js';
 import * as deactivatedByCcsu from './2026-12-03-018-deactivated-by-ccsu.js';
 import * as alertBaseline from './2026-12-03-019-alert-baseline.js';
 import * as agePopulations from './2026-12-03-020-age-populations.js';
+import * as englandRates from './2026-12-03-021-england-rates.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-001-foundation': foundation,
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03-018-deactivated-by-ccsu': deactivatedByCcsu,
   '2026-12-03-019-alert-baseline': alertBaseline,
   '2026-12-03-020-age-populations': agePopulations,
+  '2026-12-03-021-england-rates': englandRates,
 };

@@ -138,6 +138,7 @@ const policy: Record<string, Audience> = {
   'POST /ccsu/context/:dataset/loads/:id/cancel': 'ccsu',
   'GET /ccsu/areas': 'ccsu',
   'POST /ccsu/areas/populations': 'ccsu',
+  'POST /ccsu/areas/england': 'ccsu',
   'GET /ccsu/review': 'ccsu',
   'GET /ccsu/review/:id': 'ccsu',
   'POST /ccsu/review/:id': 'ccsu',

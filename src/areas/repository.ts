@@ -98,3 +98,46 @@ export async function putAgePopulations(
     )
     .execute();
 }
+
+/** England's standardised rate for the latest year not after `year`, or undefined. */
+export function englandRateFor(db: DbOrTrx, year: number) {
+  return db
+    .selectFrom('england_rates')
+    .selectAll()
+    .where('year', '<=', year)
+    .orderBy('year', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+export function listEnglandRates(db: DbOrTrx) {
+  return db.selectFrom('england_rates').selectAll().orderBy('year', 'desc').execute();
+}
+
+export async function putEnglandRate(
+  db: DbOrTrx,
+  row: {
+    year: number;
+    rate: number;
+    lower: number;
+    upper: number;
+    source: string;
+    loaded_by: string;
+    loaded_at: Date;
+  },
+) {
+  await db
+    .insertInto('england_rates')
+    .values(row)
+    .onConflict((oc) =>
+      oc.column('year').doUpdateSet({
+        rate: row.rate,
+        lower: row.lower,
+        upper: row.upper,
+        source: row.source,
+        loaded_by: row.loaded_by,
+        loaded_at: row.loaded_at,
+      }),
+    )
+    .execute();
+}

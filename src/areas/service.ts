@@ -78,6 +78,29 @@ export class AreasService {
     return standardisedRates(this.db, year, classification);
   }
 
+  englandRates() {
+    return repo.listEnglandRates(this.db);
+  }
+
+  /** Saves England's standardised rate for a year (replacing one saved before), audited. */
+  async saveEnglandRate(
+    rate: { year: number; rate: number; lower: number; upper: number; source: string },
+    actor: Actor,
+  ): Promise<void> {
+    const now = this.clock.now();
+    await this.db.transaction().execute(async (trx) => {
+      await repo.putEnglandRate(trx, { ...rate, loaded_by: actor.label, loaded_at: now });
+      await audit(trx, {
+        actor,
+        organisationId: null,
+        action: 'england_rate_saved',
+        entity: 'england_rates',
+        detail: rate,
+        at: now,
+      });
+    });
+  }
+
   /** Loads a population file: every row right, or nothing saved. A year loaded again is replaced. */
   async loadPopulations(
     file: Buffer,

@@ -33,6 +33,10 @@ export interface StandardisedRates {
   pooledYears: [number, number];
   county: { year: StandardisedRate; pooled: StandardisedRate };
   areas: StandardisedRow[];
+  /** England's rate (ONS, by year of registration) for the year or the latest before it. */
+  england: { year: number; rate: number; lower: number; upper: number; source: string } | null;
+  /** The county's rate for the year against England's. */
+  countyVsEngland: Comparison;
   /** Deaths of the county's residents in the pooled years whose age is not known: not in any rate. */
   unknownAge: { year: Shown; pooled: Shown };
 }
@@ -48,9 +52,10 @@ export async function standardisedRates(
   const latest = await Promise.all(years.map((y) => repo.latestAgePopulationYear(db, y)));
   const earliest = latest.find((y) => y !== null) ?? null;
   const loadedFor = latest.map((y) => y ?? earliest);
-  const [populations, deaths] = await Promise.all([
+  const [populations, deaths, england] = await Promise.all([
     repo.agePopulations(db, [...new Set(loadedFor.filter((y): y is number => y !== null))]),
     repo.deathsByAreaYearAge(db, years[0]!, year, classification),
+    repo.englandRateFor(db, year),
   ]);
   const codes = districts.map(([code]) => code);
   const zeros = () => new Array<number>(AGE_GROUPS).fill(0);
@@ -98,6 +103,16 @@ export async function standardisedRates(
     source: populations.find((p) => p.year === populationYear)?.source ?? null,
     pooledYears: [years[0]!, year],
     county,
+    england: england
+      ? {
+          year: england.year,
+          rate: england.rate,
+          lower: england.lower,
+          upper: england.upper,
+          source: england.source,
+        }
+      : null,
+    countyVsEngland: compareIntervals(intervalOf(county.year), england),
     areas: districts.map(([code, label]) => {
       const rates = rateOf(code);
       return {
@@ -133,6 +148,7 @@ export function standardisedForAudience(
     ...rates,
     exact,
     county,
+    countyVsEngland: county.year.kind === 'rate' ? rates.countyVsEngland : 'not_compared',
     areas: rates.areas.map((a) => {
       const pooled = shown(a.pooled);
       return {

@@ -491,6 +491,17 @@ export interface AreaAgePopulationsTable {
   loaded_at: Timestamp;
 }
 
+export interface EnglandRatesTable {
+  year: number;
+  /** Age-standardised deaths related to drug poisoning per 100,000, with ONS's 95% interval. */
+  rate: number;
+  lower: number;
+  upper: number;
+  source: string;
+  loaded_by: string;
+  loaded_at: Timestamp;
+}
+
 export interface AlertMeasure {
   concern: string;
   observed: number;
@@ -528,6 +539,7 @@ export interface DB {
   audit_decisions: AuditDecisionsTable;
   area_populations: AreaPopulationsTable;
   area_age_populations: AreaAgePopulationsTable;
+  england_rates: EnglandRatesTable;
   remembered_browsers: RememberedBrowsersTable;
   agreements: AgreementsTable;
   agreement_acceptances: AgreementAcceptancesTable;

@@ -114,6 +114,35 @@ describe('age-standardised rates', () => {
     expect($('#asr-unknown-age').text()).toContain('2 deaths in 2025');
   });
 
+  it('when CCSU saves England’s rate then the county is compared with it; a wrong interval is refused by the field', async () => {
+    const page = await analyst.get('/ccsu/areas');
+    const refused = await analyst.submit('/ccsu/areas/england', {
+      englandYear: '2025',
+      englandRate: '8.1',
+      englandLower: '9.0',
+      englandUpper: '8.3',
+      englandSource: 'ONS, Deaths related to drug poisoning: 2025 registrations',
+    });
+    expect(refused.status).toBe(400);
+    expect(cheerio.load(refused.text)('#englandLower-error').text()).toContain(
+      'The lower limit must not be above the rate',
+    );
+    expect(page.status).toBe(200);
+    const saved = await analyst.submit('/ccsu/areas/england', {
+      englandYear: '2025',
+      englandRate: '7.6',
+      englandLower: '7.4',
+      englandUpper: '7.8',
+      englandSource: 'ONS, Deaths related to drug poisoning: 2025 registrations',
+    });
+    expect(saved.status).toBe(302);
+    const $ = cheerio.load((await analyst.get('/dashboard/areas?from=2025-01&to=2025-12')).text);
+    // The county's 10.5 has an interval of 8.3 to 13.2 (Byar's limits of 75, 58.99 and 94.01, × 0.14),
+    // above England's 7.4 to 7.8: higher.
+    expect($('[data-england-comparison]').text()).toBe('▲ higher than England');
+    expect($('#asr-england').text()).toContain('7.6 (7.4 to 7.8) in 2025');
+  });
+
   it('when a partner opens the same page then numbers of deaths are rounded and a suppressed one carries no rate', async () => {
     const $ = cheerio.load((await partner.get('/dashboard/areas?from=2025-01&to=2025-12')).text);
     const watford = $('#asr-table tr[data-area="watford"]');

@@ -90,6 +90,8 @@ describe('age-standardised rates', () => {
           populationYear: 2025,
           source: 'ONS',
           pooledYears: [2023, 2025] as [number, number],
+          england: { year: 2025, rate: 8, lower: 7.5, upper: 8.5, source: 'ONS' },
+          countyVsEngland: 'higher' as const,
         };
         const shown = standardisedForAudience(
           {
@@ -104,6 +106,7 @@ describe('age-standardised rates', () => {
         if (suppressCount(deaths, { threshold, base: 5 }) === '*') {
           expect(shown.county.year).toEqual({ kind: 'suppressed' });
           expect(shown.areas[0]!.comparison).toBe('not_compared');
+          expect(shown.countyVsEngland).toBe('not_compared');
           expect(JSON.stringify(shown.areas[0])).not.toMatch(/"(rate|lower|upper|deaths)"/);
         } else if (shown.county.year.kind !== 'suppressed') {
           expect(shown.county.year.deaths).toBe(suppressCount(deaths, { threshold, base: 5 }));
