@@ -5,6 +5,42 @@
   if (typeof Chart === 'undefined') return;
   // GOV.UK Design System colours, distinguishable in the order used.
   const colours = ['#1d70b8', '#f47738', '#00703c', '#4c2c92', '#d4351c', '#505a5f', '#28a197', '#912b88'];
+  const charts = [];
+  // A suppressed count is drawn as a '*' where its bar or point would be, so it never reads as 0.
+  const suppressedMarks = {
+    id: 'drdSuppressed',
+    afterDatasetsDraw(chart) {
+      const { ctx } = chart;
+      const horizontal = chart.options.indexAxis === 'y';
+      const index = horizontal ? chart.scales.y : chart.scales.x;
+      const value = horizontal ? chart.scales.x : chart.scales.y;
+      ctx.save();
+      ctx.fillStyle = '#0b0c0c';
+      ctx.font = 'bold 14px arial, sans-serif';
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'middle';
+      chart.data.datasets.forEach((dataset, d) => {
+        const suppressed = dataset.suppressed || [];
+        const count = chart.data.datasets.length;
+        suppressed.forEach((isStar, i) => {
+          if (!isStar) return;
+          const width = index.getPixelForValue(1) - index.getPixelForValue(0) || 20;
+          const offset =
+            count > 1 && chart.config.type === 'bar' && !chart.options.scales.x.stacked
+              ? ((d + 0.5) / count - 0.5) * width * 0.8
+              : 0;
+          const at = index.getPixelForValue(i) + offset;
+          const base = value.getPixelForValue(0);
+          if (horizontal) ctx.fillText('*', base + 8, at);
+          else ctx.fillText('*', at, base - 8);
+        });
+      });
+      ctx.restore();
+    },
+  };
+  // Printing: redraw each chart to the printed page's width, and back afterwards (Chart.js's advice).
+  window.addEventListener('beforeprint', () => charts.forEach((c) => c.resize()));
+  window.addEventListener('afterprint', () => charts.forEach((c) => c.resize()));
   for (const holder of document.querySelectorAll('[data-chart-for]')) {
     const table = document.getElementById(holder.dataset.chartFor);
     if (!table) continue;
@@ -13,6 +49,9 @@
     const labels = rows.map((row) => row.querySelector('th').textContent.trim());
     // '*' is a suppressed count and "No data" a period the source has no figure for: both are left as
     // gaps, never drawn as a number.
+    const stars = rows.map((row) =>
+      [...row.querySelectorAll('td[data-value]')].map((td) => td.textContent.trim() === '*'),
+    );
     const values = rows.map((row) =>
       [...row.querySelectorAll('td[data-value]')].map((td) => {
         const text = td.textContent.trim().replace(/,/g, '');
@@ -36,10 +75,12 @@
     if (values.some((row) => row.includes(null))) {
       const note = document.createElement('p');
       note.className = 'govuk-body-s drd-chart__note';
-      note.textContent = 'Counts shown as * or “No data” in the table are not drawn.';
+      note.textContent =
+        'A * on the chart is a count too small to show (1 to the suppression threshold); “No data” periods are left as gaps.';
       holder.after(note);
     }
-    new Chart(canvas, {
+    const chart = new Chart(canvas, {
+      plugins: [suppressedMarks],
       type: type === 'line' ? 'line' : 'bar',
       data: {
         labels,
@@ -49,6 +90,7 @@
           backgroundColor: palette[s % palette.length],
           borderColor: palette[s % palette.length],
           spanGaps: false,
+          suppressed: stars.map((row) => row[s]),
         })),
       },
       options: {
@@ -62,5 +104,6 @@
         },
       },
     });
+    charts.push(chart);
   }
 })();

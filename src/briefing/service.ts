@@ -59,28 +59,37 @@ export class BriefingService {
           audience.disclosure,
           await this.dashboard.typesForPartners(this.minPerType),
         ).find((y) => y.year === year) ?? null,
-      sources: await this.sources(),
+      sources: await this.sources(year),
     };
   }
 
-  /** Each source's latest load: what was used and when it was extracted. */
-  private async sources() {
+  /**
+   * The sources the briefing's figures use for its years, each load with its extraction date: the ONS
+   * registrations behind the five-year trend (loads covering those years, newest first), and the
+   * Coroners Audit behind completeness. Datasets the briefing does not draw (ambulance, hospital) are
+   * not listed.
+   */
+  private async sources(year: number) {
+    const from = `${year - 4}-01`;
+    const to = `${year}-12`;
     const [context, audit] = await Promise.all([
       this.db
         .selectFrom('context_loads')
-        .select(['dataset', 'source', 'extracted_on', 'loaded_at'])
+        .select(['dataset', 'source', 'extracted_on', 'loaded_at', 'period_from', 'period_to'])
         .where('status', '=', 'loaded')
+        .where('dataset', '=', 'ons')
+        .where('period_from', '<=', to)
+        .where('period_to', '>=', from)
         .orderBy('loaded_at', 'desc')
         .execute(),
       this.db
         .selectFrom('audit_loads')
         .select(['source', 'extracted_on', 'loaded_at'])
+        .where('status', '=', 'loaded')
         .orderBy('loaded_at', 'desc')
         .limit(1)
         .executeTakeFirst(),
     ]);
-    const latest = new Map<string, (typeof context)[number]>();
-    for (const load of context) if (!latest.has(load.dataset)) latest.set(load.dataset, load);
-    return { context: [...latest.values()], audit: audit ?? null };
+    return { context, audit: audit ?? null };
   }
 }

@@ -66,8 +66,12 @@ describe('the JSNA briefing', () => {
     const $ = cheerio.load((await partner.get('/dashboard/briefing?year=2025')).text);
     const methods = $('#briefing-methods').text();
     expect(methods).toContain(
-      'ONS deaths registered: ONS deaths related to drug poisoning (test), extracted 1 March 2026',
+      'ONS deaths registered (2025): ONS deaths related to drug poisoning (test), extracted 1 March 2026',
     );
+    // Only sources the briefing draws: no ambulance or hospital data, and nothing for other years.
+    expect(methods).not.toMatch(/Ambulance|Hospital/);
+    const earlier = cheerio.load((await partner.get('/dashboard/briefing?year=2019')).text);
+    expect(earlier('#briefing-methods').text()).not.toContain('ONS deaths registered');
     expect(methods).toContain('counts from 1 to 7 are shown as *, other counts are rounded to the nearest 5');
     expect($('#briefing-completeness').text()).toContain('has not been loaded');
   });
