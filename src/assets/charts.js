@@ -64,6 +64,55 @@
     // Long category lists read better as horizontal bars, one line each (set through the CSSOM: the
     // content security policy allows no inline style attributes).
     if (horizontal) holder.style.height = `${labels.length * 24 + 60}px`;
+    // Sources of very different sizes: one small chart each, each with its own scale.
+    if (holder.hasAttribute('data-chart-separately') && series.length > 1) {
+      holder.classList.add('drd-chart--multiples');
+      holder.style.height = '';
+      series.forEach((label, s) => {
+        const column = values.map((row) => row[s]);
+        if (column.every((v) => v === null)) return; // nothing loaded: the notes say so
+        const panel = document.createElement('div');
+        panel.className = 'drd-chart__panel';
+        const title = document.createElement('p');
+        title.className = 'govuk-body-s govuk-!-font-weight-bold govuk-!-margin-bottom-1';
+        title.textContent = label;
+        const box = document.createElement('div');
+        box.className = 'drd-chart__box';
+        const canvas = document.createElement('canvas');
+        canvas.setAttribute('role', 'img');
+        canvas.setAttribute('aria-label', `${label}: chart. The same figures are in the table below.`);
+        box.appendChild(canvas);
+        panel.append(title, box);
+        holder.appendChild(panel);
+        charts.push(
+          new Chart(canvas, {
+            type: type === 'line' ? 'line' : 'bar',
+            plugins: [suppressedMarks],
+            data: {
+              labels,
+              datasets: [
+                {
+                  label,
+                  data: column,
+                  backgroundColor: palette[s % palette.length],
+                  borderColor: palette[s % palette.length],
+                  spanGaps: false,
+                  suppressed: stars.map((row) => row[s]),
+                },
+              ],
+            },
+            options: {
+              maintainAspectRatio: false,
+              animation: false,
+              plugins: { legend: { display: false } },
+              scales: { x: { beginAtZero: true }, y: { beginAtZero: true } },
+            },
+          }),
+        );
+      });
+      holder.classList.add('drd-chart--drawn');
+      continue;
+    }
     const canvas = document.createElement('canvas');
     canvas.setAttribute('role', 'img');
     canvas.setAttribute(

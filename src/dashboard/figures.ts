@@ -28,6 +28,8 @@ export interface Figure {
    * month hide the same months).
    */
   separateColumns?: boolean;
+  /** Each series drawn as its own small chart with its own scale (sources of very different sizes). */
+  chartSeparately?: boolean;
   /** Words after the figures in the text summary, e.g. "between January and December 2026". */
   scope: string;
   /** What is counted, when not cases. */

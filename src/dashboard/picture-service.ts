@@ -6,7 +6,14 @@ import type { Db } from '../db/database.js';
 import type { User } from '../db/types.js';
 import { actorOf, audit } from '../audit/audit.js';
 import * as ref from '../domain/reference.js';
-import { addMonths, formatPeriod, lastDayOf, type Period } from '../domain/periods.js';
+import {
+  addMonths,
+  formatPeriod,
+  lastDayOf,
+  londonDateOf,
+  periodOf,
+  type Period,
+} from '../domain/periods.js';
 import { ratePer100k, type Rate } from '../domain/rates.js';
 import type { AreasService } from '../areas/service.js';
 import type { ContextService } from '../context/service.js';
@@ -88,7 +95,13 @@ export class PictureService {
       };
     };
 
-    const months = monthBuckets(from, to);
+    // The current month (and quarter, and year) is not over: say so, so it is not read as a fall.
+    const current = periodOf(londonDateOf(this.clock.now()));
+    const markUnfinished = <B extends Bucket>(buckets: B[]): B[] =>
+      buckets.map((b) =>
+        b.to < current ? b : { ...b, label: `${b.label} (${b.from > current ? 'not yet' : 'so far'})` },
+      );
+    const months = markUnfinished(monthBuckets(from, to));
     show({
       id: 'picture_month',
       title: 'Deaths, call-outs and admissions by month',
@@ -113,7 +126,7 @@ export class PictureService {
       ),
     };
 
-    const quarters = quarterBuckets(from, to);
+    const quarters = markUnfinished(quarterBuckets(from, to));
     show({
       id: 'picture_quarter',
       title: 'Deaths, call-outs and admissions by quarter',
@@ -149,7 +162,7 @@ export class PictureService {
       unfitted: 'cover months outside the period chosen; choose whole quarters to see them',
     });
 
-    const years = yearBuckets(fromYear, toYear);
+    const years = markUnfinished(yearBuckets(fromYear, toYear));
     show({
       id: 'picture_ons',
       title: 'Deaths reported by partners and deaths registered (ONS), by year',

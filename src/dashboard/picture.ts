@@ -178,6 +178,8 @@ export function layOutPicture(input: PictureInput): {
       counts,
       additive: false,
       separateColumns: true,
+      // Deaths are tens a month and call-outs hundreds: on one axis the deaths are a flat line.
+      chartSeparately: input.columns.length > 1,
       scope: input.scope,
       gaps,
       notes,

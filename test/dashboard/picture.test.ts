@@ -156,11 +156,21 @@ describe('the partnership picture for CCSU', () => {
     expect($('#picture_month-summary').text()).toContain('no ambulance call-outs for suspected overdose');
   });
 
+  it('when the period runs to this month then this month is marked as so far and each source gets its own chart scale', async () => {
+    const $ = await page(analyst, 'from=2026-03&to=2026-05');
+    const rows = Object.keys(table($, 'picture_month-table'));
+    expect(rows).toEqual(['March 2026', 'April 2026 (so far)', 'May 2026 (not yet)']);
+    expect($('[data-chart-for="picture_month-table"]').is('[data-chart-separately]')).toBe(true);
+    // The sources and notes follow the chart, folded away, instead of lines of text before it.
+    expect($('#picture_month-notes').closest('details').length).toBe(1);
+  });
+
   it('when the years are shown then ONS registrations sit beside the cases by year of death', async () => {
     const $ = await page(analyst, 'from=2025-01&to=2026-03');
     expect(table($, 'picture_ons-table')).toEqual({
       '2025': ['1', '11', 'No data', 'No data'],
-      '2026': ['3', 'No data', 'No data', 'No data'],
+      // It is April 2026: the year is not over, and says so rather than reading as a fall.
+      '2026 (so far)': ['3', 'No data', 'No data', 'No data'],
     });
   });
 
