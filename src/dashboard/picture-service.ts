@@ -14,7 +14,7 @@ import {
   periodOf,
   type Period,
 } from '../domain/periods.js';
-import { ratePer100k, type Rate } from '../domain/rates.js';
+import { rateWithInterval, type RateInterval } from '../domain/rates.js';
 import type { AreasService } from '../areas/service.js';
 import type { ContextService } from '../context/service.js';
 import type { ContextSum } from '../context/repository.js';
@@ -48,7 +48,7 @@ export interface AreaRates {
   year: number | null;
   source: string | null;
   columns: string[];
-  rows: { label: string; population: number; rates: (Rate | 'no data')[] }[];
+  rows: { label: string; population: number; rates: (RateInterval | 'no data')[] }[];
 }
 
 export class PictureService {
@@ -219,7 +219,7 @@ export class PictureService {
             label: category.label,
             population,
             rates: figure.cells[c]!.map((count, s) =>
-              figure.gaps?.[c]?.[s] ? ('no data' as const) : ratePer100k(count, population),
+              figure.gaps?.[c]?.[s] ? ('no data' as const) : rateWithInterval(count, population),
             ),
           },
         ];

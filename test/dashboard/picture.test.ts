@@ -131,11 +131,19 @@ describe('the partnership picture for CCSU', () => {
     const byArea = table($, 'picture_area-table');
     expect(byArea['Watford']).toEqual(['3', '50', '12', '27']);
     expect(byArea['Broxbourne']).toEqual(['0', '5', 'No data', 'No data']);
-    expect(table($, 'picture-rates-table')['Watford']).toEqual(['100,000', '3.0', '50.0', '12.0', '27.0']);
+    // Exact Poisson limits (chi-squared tables): 50 → 37.11 to 65.92, 12 → 6.20 to 20.96, 27 → 17.79
+    // to 39.28; no rate from fewer than 10.
+    expect(table($, 'picture-rates-table')['Watford']).toEqual([
+      '100,000',
+      'Not calculated',
+      '50.0 (37.1 to 65.9)',
+      '12.0 (6.2 to 21.0)',
+      '27.0 (17.8 to 39.3)',
+    ]);
     expect(table($, 'picture-rates-table')['Broxbourne']).toEqual([
       '50,000',
-      '0.0',
-      '10.0',
+      'Not calculated',
+      'Not calculated',
       'No data',
       'No data',
     ]);
@@ -202,7 +210,14 @@ describe('the partnership picture for partners', () => {
     const $ = await page(partner, 'from=2026-01&to=2026-03');
     // Broxbourne's 5 call-outs are hidden, and with the column's total stated Watford's 50 must be too.
     expect(table($, 'picture_area-table')['Watford']).toEqual(['*', '*', '10', '25']);
-    expect(table($, 'picture-rates-table')['Watford']).toEqual(['100,000', '*', '*', '10.0', '25.0']);
+    // 10 → 4.82 to 18.39 and 25 → 16.18 to 36.90 (exact limits): the intervals of the rounded counts.
+    expect(table($, 'picture-rates-table')['Watford']).toEqual([
+      '100,000',
+      '*',
+      '*',
+      '10.0 (4.8 to 18.4)',
+      '25.0 (16.2 to 36.9)',
+    ]);
     const safe = (v: string) =>
       v === '*' || v === '0' || v === 'No data' || (Number(v) > 7 && Number(v) % 5 === 0);
     for (const id of ['picture_month', 'picture_quarter', 'picture_area', 'picture_ons'])
