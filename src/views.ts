@@ -1,4 +1,5 @@
 // Helpers every view can use: formatting and the reference-list labels.
+import { wilsonInterval } from './domain/proportions.js';
 import ejs from 'ejs';
 import type { Express } from 'express';
 import path from 'node:path';
@@ -98,6 +99,8 @@ export function setUpViews(app: Express): void {
     formatDateTime,
     formatDayMonth,
     formatPeriod,
+    /** k of n as a share with Wilson's 95% interval, for tables that show shares. */
+    wilson: wilsonInterval,
     statusTag,
     matrixStatus,
     can,

@@ -1,6 +1,7 @@
 // Reminder effectiveness and the organisation scorecard (product spec §6): did partners submit within
 // two working days of a reminder, and how each organisation's returns went over the last 12 months.
 // About organisations, not deaths: CCSU only, and in the CCSU summary email.
+import { wilsonInterval } from '../domain/proportions.js';
 import { sql } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
@@ -77,6 +78,8 @@ export class ScorecardService {
         sent: mine.length,
         submittedWithin: within,
         share: mine.length ? Math.round((within * 100) / mine.length) : null,
+        /** Wilson's 95% interval of the share, in whole per cent. */
+        interval: wilsonInterval(within, mine.length),
       };
     });
   }

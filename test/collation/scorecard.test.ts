@@ -68,10 +68,12 @@ describe('reminders and scorecard', () => {
           org.id +
           '">Hertfordshire Treatment</a>'
       ],
-    ).toEqual(['3', '1', '1', '1', '0']);
+    ).toEqual(['3', '1', '33% (6% to 79%)', '1', '1', '0']);
+    // Wilson's score interval by hand: 1 of 1 is 20.7% to 100%, 0 of 1 is 0% to 79.3%, 1 of 3 is
+    // 6.1% to 79.2%.
     const effects = tableOf(page.text, 'reminder-effects-table');
-    expect(effects.Overdue).toEqual(['1', '1', '100%']);
-    expect(effects['Due soon']).toEqual(['1', '0', '0%']);
+    expect(effects.Overdue).toEqual(['1', '1', '100% (21% to 100%)']);
+    expect(effects['Due soon']).toEqual(['1', '0', '0% (0% to 79%)']);
     expect(effects['Escalation']).toEqual(['0', '0', 'None sent']);
   });
 
@@ -85,7 +87,9 @@ describe('reminders and scorecard', () => {
     expect(message.text).toContain(
       'Hertfordshire Treatment: 1 on time, 1 late, 1 missing of 3; median 0 working days from deadline',
     );
-    expect(message.text).toContain('Overdue: 1 sent, 1 followed by a return (100%)');
+    expect(message.text).toContain(
+      'Overdue: 1 sent, 1 followed by a return (100%, 95% interval 21% to 100%)',
+    );
     expect(message.text).not.toContain('Newcomer:');
   });
 
