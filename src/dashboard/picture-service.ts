@@ -14,6 +14,7 @@ import {
   periodOf,
   type Period,
 } from '../domain/periods.js';
+import { standardisedForAudience } from '../areas/standardised-rates.js';
 import { rateWithInterval, type RateInterval } from '../domain/rates.js';
 import type { AreasService } from '../areas/service.js';
 import type { ContextService } from '../context/service.js';
@@ -185,6 +186,12 @@ export class PictureService {
     return {
       figures: [shown.picture_month, shown.picture_quarter, shown.picture_area, shown.picture_ons],
       rates: this.rates(shown.picture_area, populations),
+      // The year the period ends in, age-standardised and compared with the county and England.
+      standardised: standardisedForAudience(
+        await this.areas.standardisedRates(toYear, filters.classification || undefined),
+        audience.exact,
+        audience.disclosure,
+      ),
       alerts,
     };
   }

@@ -117,6 +117,10 @@ describe('publishing figures', () => {
     );
     await expectAccessibleAtBothWidths(page);
     await page.screenshot({ path: 'test-results/picture-2026.png', fullPage: true });
+    // The picture of 2025 compares the county's standardised rate with England's too.
+    await page.goto(`${journey.baseUrl}/dashboard/picture?from=2025-01&to=2025-12`);
+    expect(await page.locator('#asr-england').textContent()).toContain('▲ higher than England');
+    await expectAccessibleAtBothWidths(page);
 
     // The monthly update's section, copied as the analyst would paste it.
     await page
