@@ -1,17 +1,16 @@
 // The Coroners Audit: CCSU loads it (all or nothing; an inquest loaded again is updated, so a re-load
 // adds nothing), each inquest links to the partner-reported case with the same key or, for near
 // matches, the one an analyst confirms (reversible); and completeness is worked out from the links.
-import { wilsonInterval } from '../domain/proportions.js';
 import type { SmallFileReader } from '../lib/small-csv.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import { audit, type Actor } from '../audit/audit.js';
-import { addMonths, formatPeriod, lastDayOf, londonDateOf, median, type Period } from '../domain/periods.js';
-import { suppressCount, type DisclosureSettings } from '../domain/disclosure.js';
+import { londonDateOf, type Period } from '../domain/periods.js';
+import type { DisclosureSettings } from '../domain/disclosure.js';
 import { fail, type Result } from '../lib/result.js';
 import { readAuditCsv, type AuditRow } from './audit-csv.js';
-import { completenessByYear, daysBeforeInquest, isConfirmed, linkOf } from './completeness.js';
-import { shareOfShown } from './present.js';
+import { completenessOfAudit, quarterLineOf } from './completeness-figures.js';
+import { isConfirmed, linkOf } from './completeness.js';
 import * as repo from './repository.js';
 
 export class CoronersService {
@@ -287,62 +286,13 @@ export class CoronersService {
     return (await this.links()).queue.length;
   }
 
-  /** Completeness for every year the audit covers, newest last. */
-  async completeness() {
-    const inquests = await repo.inquestsWithLinks(this.db);
-    const caseIds = [
-      ...new Set(
-        inquests.flatMap((i) => {
-          const { caseId } = linkOf(i);
-          return caseId === null ? [] : [caseId];
-        }),
-      ),
-    ];
-    const years = inquests.map((i) => i.date_of_death.slice(0, 4)).sort();
-    const [reporting, cases] = await Promise.all([
-      repo.casesReporting(this.db, caseIds),
-      years.length ? repo.partnerCases(this.db, `${years[0]}-01`, `${years.at(-1)}-12`) : Promise.resolve([]),
-    ]);
-    return completenessByYear(inquests, reporting, cases);
+  /** Completeness for every year the audit covers, newest last (completeness-figures.ts). */
+  completeness() {
+    return completenessOfAudit(this.db);
   }
 
-  /**
-   * The summary email's one line: of the deaths confirmed drug- or alcohol-related at inquests in the
-   * quarter ending with `period`, the share partners had reported and how early; through disclosure
-   * control, as everything in an email is. Null when no inquest in the quarter confirmed one.
-   */
-  async quarterLine(period: Period, disclosure: DisclosureSettings): Promise<string | null> {
-    const from = addMonths(period, -2);
-    const inquests = (await repo.inquestsWithLinks(this.db)).filter(
-      (i) =>
-        isConfirmed(i) &&
-        i.inquest_date &&
-        i.inquest_date >= `${from}-01` &&
-        i.inquest_date <= lastDayOf(period),
-    );
-    if (inquests.length === 0) return null;
-    const linked = inquests.flatMap((i) => {
-      const { caseId } = linkOf(i);
-      return caseId === null ? [] : [{ caseId, inquestDate: i.inquest_date! }];
-    });
-    const reporting = await repo.casesReporting(
-      this.db,
-      linked.map((l) => l.caseId),
-    );
-    const days = median(daysBeforeInquest(linked, reporting));
-    const confirmed = suppressCount(inquests.length, disclosure);
-    const reported = suppressCount(linked.length, disclosure);
-    const percent = shareOfShown(reported, confirmed);
-    const wilson =
-      typeof percent === 'number' && typeof reported === 'number' && typeof confirmed === 'number'
-        ? wilsonInterval(Math.min(reported, confirmed), confirmed)
-        : null;
-    const share =
-      typeof percent === 'number'
-        ? ` (${percent}%${wilson ? `, 95% interval ${wilson.lower}% to ${wilson.upper}%` : ''})`
-        : '';
-    const quarter = `${formatPeriod(from)} to ${formatPeriod(period)}`;
-    const early = days !== null && reported !== '*' ? `, a median of ${days} days before the inquest` : '';
-    return `Completeness: of the ${confirmed} deaths confirmed drug- or alcohol-related at inquests from ${quarter}, partners had reported ${reported}${share}${early}.`;
+  /** The summary email's completeness line for the quarter ending with `period` (completeness-figures.ts). */
+  quarterLine(period: Period, disclosure: DisclosureSettings): Promise<string | null> {
+    return quarterLineOf(this.db, period, disclosure);
   }
 }

@@ -8,6 +8,7 @@ import type { Db, DbOrTrx } from '../db/database.js';
 import type { AlertMeasure, User } from '../db/types.js';
 import { actorOf, audit } from '../audit/audit.js';
 import { concernsLabel, deathsPhrase, expectedInWords, groupOverlapping } from '../domain/early-warning.js';
+import { joinSharingDeaths, mergeMeasures, type Found } from './alert-measures.js';
 import {
   alphaOf,
   BASELINE_DAYS,
@@ -33,59 +34,6 @@ const unspecific = new Set<string>(
   substances.filter(([code, , group]) => group === 'unknown' || code === 'other').map(([c]) => c),
 );
 const districtCodes = new Set(districts.map(([code]) => code));
-
-/** Runs of unusual windows, for one or more concerns, that share deaths: one alert. */
-interface Found {
-  concerns: string[];
-  caseIds: number[];
-  firstDay: number;
-  lastDay: number;
-  measures: AlertMeasure[];
-}
-
-/** Exceedances that share a death (methadone, opioids and the district of the same surge) join up. */
-function joinSharingDeaths(found: (Exceedance & { concern: string })[], windowDays: number): Found[] {
-  const groups = groupOverlapping(
-    found.map((e, id) => ({
-      id,
-      caseIds: e.caseIds,
-      concerns: e.concern,
-      concernKeys: [e.concern],
-      firstDeath: dateOfDay(e.firstDay),
-      lastDeath: dateOfDay(e.lastDay),
-    })),
-  );
-  return groups.map((g) => {
-    const members = g.alertIds.map((id) => found[id]!);
-    return {
-      concerns: [...g.concernKeys].sort(byKind),
-      caseIds: [...new Set(members.flatMap((m) => m.caseIds))].sort((a, b) => a - b),
-      firstDay: Math.min(...members.map((m) => m.firstDay)),
-      lastDay: Math.max(...members.map((m) => m.lastDay)),
-      measures: members.map((m) => ({
-        concern: m.concern,
-        observed: m.observed,
-        expected: Math.round(m.expected * 100) / 100,
-        threshold: m.threshold,
-        windowDays,
-        baseline: m.baseline,
-      })),
-    };
-  });
-}
-
-/** Groups, then substances, then districts: "Opioids / Methadone in Watford". */
-const kinds = ['group', 'substance', 'area'];
-const byKind = (a: string, b: string) =>
-  kinds.indexOf(a.split(':')[0]!) - kinds.indexOf(b.split(':')[0]!) || a.localeCompare(b);
-
-/** Each concern's busiest measure of the two lists. */
-function mergeMeasures(before: AlertMeasure[], after: AlertMeasure[]): AlertMeasure[] {
-  const byConcern = new Map(before.map((m) => [m.concern, m]));
-  for (const m of after)
-    if (m.observed > (byConcern.get(m.concern)?.observed ?? -1)) byConcern.set(m.concern, m);
-  return [...byConcern.values()];
-}
 
 export interface AlertView {
   id: number;
