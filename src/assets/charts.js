@@ -60,6 +60,23 @@
     );
     const type = holder.dataset.chartType;
     const palette = holder.dataset.chartColours ? holder.dataset.chartColours.split(' ') : colours;
+    const datasetOf = (label, s) => ({
+      label,
+      data: values.map((row) => row[s]),
+      backgroundColor: palette[s % palette.length],
+      borderColor: palette[s % palette.length],
+      spanGaps: false,
+      suppressed: stars.map((row) => row[s]),
+    });
+    const draw = (canvas, datasets, options) =>
+      charts.push(
+        new Chart(canvas, {
+          type: type === 'line' ? 'line' : 'bar',
+          plugins: [suppressedMarks],
+          data: { labels, datasets },
+          options: { maintainAspectRatio: false, animation: false, ...options },
+        }),
+      );
     const horizontal = type !== 'line' && labels.length > 12;
     // Long category lists read better as horizontal bars, one line each (set through the CSSOM: the
     // content security policy allows no inline style attributes).
@@ -84,31 +101,10 @@
         box.appendChild(canvas);
         panel.append(title, box);
         holder.appendChild(panel);
-        charts.push(
-          new Chart(canvas, {
-            type: type === 'line' ? 'line' : 'bar',
-            plugins: [suppressedMarks],
-            data: {
-              labels,
-              datasets: [
-                {
-                  label,
-                  data: column,
-                  backgroundColor: palette[s % palette.length],
-                  borderColor: palette[s % palette.length],
-                  spanGaps: false,
-                  suppressed: stars.map((row) => row[s]),
-                },
-              ],
-            },
-            options: {
-              maintainAspectRatio: false,
-              animation: false,
-              plugins: { legend: { display: false } },
-              scales: { x: { beginAtZero: true }, y: { beginAtZero: true } },
-            },
-          }),
-        );
+        draw(canvas, [datasetOf(label, s)], {
+          plugins: { legend: { display: false } },
+          scales: { x: { beginAtZero: true }, y: { beginAtZero: true } },
+        });
       });
       holder.classList.add('drd-chart--drawn');
       continue;
@@ -128,31 +124,13 @@
         'A * on the chart is a count too small to show (1 to the suppression threshold); “No data” periods are left as gaps.';
       holder.after(note);
     }
-    const chart = new Chart(canvas, {
-      plugins: [suppressedMarks],
-      type: type === 'line' ? 'line' : 'bar',
-      data: {
-        labels,
-        datasets: series.map((label, s) => ({
-          label,
-          data: values.map((row) => row[s]),
-          backgroundColor: palette[s % palette.length],
-          borderColor: palette[s % palette.length],
-          spanGaps: false,
-          suppressed: stars.map((row) => row[s]),
-        })),
-      },
-      options: {
-        maintainAspectRatio: false,
-        animation: false,
-        indexAxis: horizontal ? 'y' : 'x',
-        plugins: { legend: { display: series.length > 1 } },
-        scales: {
-          x: { stacked: type === 'stacked', beginAtZero: true },
-          y: { stacked: type === 'stacked', beginAtZero: true },
-        },
+    draw(canvas, series.map(datasetOf), {
+      indexAxis: horizontal ? 'y' : 'x',
+      plugins: { legend: { display: series.length > 1 } },
+      scales: {
+        x: { stacked: type === 'stacked', beginAtZero: true },
+        y: { stacked: type === 'stacked', beginAtZero: true },
       },
     });
-    charts.push(chart);
   }
 })();
