@@ -112,7 +112,8 @@ describe('building the partnership picture', () => {
     const february = page.locator('#picture_month-table tbody tr', { hasText: 'February 2026' });
     expect(await february.locator('td').last().textContent()).toBe('LDIS/2026/007');
     expect(await page.locator('#picture-ldis').textContent()).toContain('Nitazenes in heroin');
-    expect(await page.locator('[data-chart-for="picture_month-table"] canvas').count()).toBe(1);
+    // Each source its own chart and scale: deaths, call-outs and the two kinds of admission.
+    expect(await page.locator('[data-chart-for="picture_month-table"] canvas').count()).toBe(4);
     await expectAccessibleAtBothWidths(page);
     // The three forms sent without a source answered 400, as they should; nothing else went wrong.
     expect(problems.filter((p) => !p.includes('status of 400'))).toEqual([]);
