@@ -4,8 +4,8 @@
 // are the ones worked by hand here.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as cheerio from 'cheerio';
-import { sql } from 'kysely';
 import request from 'supertest';
+import { addCases } from '../helpers/case-facts.js';
 import {
   createOrganisation,
   createTestApp,
@@ -21,7 +21,6 @@ import { areaRows } from '../../src/domain/reference.js';
 let t: TestApp;
 let analyst: Agent;
 let partner: Agent;
-let nextId = 1;
 
 async function load(csv: string) {
   const page = await analyst.get('/ccsu/areas');
@@ -32,15 +31,8 @@ async function load(csv: string) {
     .attach('file', Buffer.from(csv), 'mye2.csv');
 }
 
-async function deaths(area: string, date: string, age: number | null, n: number) {
-  for (let i = 0; i < n; i += 1) {
-    const id = nextId++;
-    await sql`insert into case_facts (case_id, best_record_id, date_of_death, death_month, reported_month,
-        age_band, age, substances, substance_groups, organisation_types, report_count, residence_area)
-      values (${id}, ${id}, ${date}, ${date.slice(0, 7)}, ${date.slice(0, 7)}, '35–44', ${age},
-        '{heroin_morphine}', '{opioids}', '{drug_alcohol_treatment}', 1, ${area})`.execute(t.db);
-  }
-}
+const deaths = (area: string, date: string, age: number | null, n: number) =>
+  addCases(t.db, { area, date, age }, n);
 
 const gss = (code: string) => areaRows.find(([c]) => c === code)![2]!;
 

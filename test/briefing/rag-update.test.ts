@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as cheerio from 'cheerio';
 import { parse } from 'csv-parse/sync';
-import { sql } from 'kysely';
+import { addCases } from '../helpers/case-facts.js';
 import {
   createOrganisation,
   createTestApp,
@@ -17,18 +17,9 @@ import {
 let t: TestApp;
 let analyst: Agent;
 let partner: Agent;
-let nextId = 1;
 
-/** Cases first reported in `month`, straight into case_facts (what every figure counts). */
-async function cases(area: string, month: string, n: number) {
-  for (let i = 0; i < n; i += 1) {
-    const id = nextId++;
-    await sql`insert into case_facts (case_id, best_record_id, date_of_death, death_month, reported_month,
-        age_band, substances, substance_groups, organisation_types, report_count, residence_area)
-      values (${id}, ${id}, ${`${month}-01`}, ${month}, ${month}, '35–44', '{heroin_morphine}', '{opioids}',
-        '{drug_alcohol_treatment}', 1, ${area})`.execute(t.db);
-  }
-}
+/** Cases first reported in `month`, who died on its first day. */
+const cases = (area: string, month: string, n: number) => addCases(t.db, { area, date: `${month}-01` }, n);
 
 beforeAll(async () => {
   t = await createTestApp({ now: '2026-04-20T10:00:00Z' });

@@ -7,7 +7,7 @@ import { describe, expect, it, jest } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { sql } from 'kysely';
+import { addCases } from '../helpers/case-facts.js';
 import { createUser } from '../helpers/app.js';
 import {
   expectAccessibleAtBothWidths,
@@ -27,14 +27,8 @@ const journey = useBrowserApp({ now: '2026-04-20T10:00:00Z' }, async (t) => {
   analyst = await createUser(t, 'ccsu_analyst');
   // 2025: 30 Watford residents aged 40 died, 5 in each other district (so the county has 75), and
   // 12 of the Watford deaths were reported in March 2026 for the monthly update.
-  let id = 1;
-  const death = async (area: string, date: string, reported: string) => {
-    await sql`insert into case_facts (case_id, best_record_id, date_of_death, death_month, reported_month,
-        age_band, age, substances, substance_groups, organisation_types, report_count, residence_area)
-      values (${id}, ${id}, ${date}, ${date.slice(0, 7)}, ${reported}, '35–44', 40, '{heroin_morphine}',
-        '{opioids}', '{drug_alcohol_treatment}', 1, ${area})`.execute(t.db);
-    id += 1;
-  };
+  const death = (area: string, date: string, reported: string) =>
+    addCases(t.db, { area, date, reported, age: 40 });
   for (let i = 0; i < 30; i += 1) await death('watford', '2025-05-10', i < 12 ? '2026-03' : '2025-06');
   for (const [code] of districts)
     if (code !== 'watford') for (let i = 0; i < 5; i += 1) await death(code, '2025-07-01', '2025-08');

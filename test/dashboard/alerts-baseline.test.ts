@@ -2,24 +2,16 @@
 // deaths raises nothing, a surge above the baseline does and says observed, expected and threshold,
 // a district's surge is an alert of its own, and the alerts page explains the method.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { sql } from 'kysely';
 import * as cheerio from 'cheerio';
+import { addCases } from '../helpers/case-facts.js';
 import { createTestApp, createUser, signedIn, type Agent, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
 let analyst: Agent;
-let nextId = 1;
 
-/** Deaths straight into case_facts (the linked cases early warning reads), one per date given. */
+/** Deaths into case_facts (the linked cases early warning reads), one per date given. */
 async function deaths(dates: string[], substances: string[], groups: string[], area: string) {
-  for (const date of dates) {
-    const id = nextId++;
-    await sql`
-      insert into case_facts (case_id, best_record_id, date_of_death, death_month, reported_month, age_band,
-        substances, substance_groups, organisation_types, report_count, residence_area)
-      values (${id}, ${id}, ${date}, ${date.slice(0, 7)}, ${date.slice(0, 7)}, '35–44',
-        ${substances}::text[], ${groups}::text[], '{drug_alcohol_treatment}', 1, ${area})`.execute(t.db);
-  }
+  for (const date of dates) await addCases(t.db, { area, date, substances, groups });
 }
 
 const day = (n: number) => new Date(Date.UTC(2024, 0, 1) + n * 86_400_000).toISOString().slice(0, 10);
