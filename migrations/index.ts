@@ -22,6 +22,7 @@ import * as deactivatedByCcsu from './2026-12-03-018-deactivated-by-ccsu.js';
 import * as alertBaseline from './2026-12-03-019-alert-baseline.js';
 import * as agePopulations from './2026-12-03-020-age-populations.js';
 import * as englandRates from './2026-12-03-021-england-rates.js';
+import * as passkeys from './2026-12-03-022-passkeys.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-001-foundation': foundation,
@@ -45,4 +46,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03-019-alert-baseline': alertBaseline,
   '2026-12-03-020-age-populations': agePopulations,
   '2026-12-03-021-england-rates': englandRates,
+  '2026-12-03-022-passkeys': passkeys,
 };

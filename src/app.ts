@@ -18,6 +18,7 @@ import { Lifecycle } from './lib/lifecycle.js';
 import { accountsRouter } from './accounts/routes.js';
 import { usersRouter } from './accounts/users-routes.js';
 import { twoFactorRouter } from './accounts/two-factor-routes.js';
+import { passkeyRouter } from './accounts/passkey-routes.js';
 import { agreementsAdminRouter } from './agreements/admin-routes.js';
 import { retentionRouter } from './retention/routes.js';
 import { partnerOrganisationRouter } from './organisations/partner-routes.js';
@@ -83,11 +84,17 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
       res.locals.flash = req.session.flash;
       delete req.session.flash;
     }
+    // The offer of a passkey, once, on the first page after signing in without one.
+    if (req.method === 'GET' && req.session.offerPasskey && !req.path.startsWith('/sign-in')) {
+      res.locals.offerPasskey = true;
+      delete req.session.offerPasskey;
+    }
     next();
   });
 
   app.use(accountsRouter(services.accounts, services.signIn, services.twoFactor));
   app.use(twoFactorRouter(config, services.twoFactor));
+  app.use(passkeyRouter(services.passkeys, services.twoFactor));
   app.use(nilLinkRouter(services.nilLinks));
   app.use(
     '/returns',

@@ -10,6 +10,7 @@ import { UploadsService } from './uploads/service.js';
 import { AccountsService } from './accounts/service.js';
 import { SignInService } from './accounts/sign-in.js';
 import { TwoFactorService } from './accounts/two-factor.js';
+import { PasskeyService } from './accounts/passkeys.js';
 import { TeamService } from './accounts/team.js';
 import { AgreementsService } from './agreements/service.js';
 import { RetentionService } from './retention/service.js';
@@ -73,6 +74,7 @@ export interface Services {
   scorecard: ScorecardService;
   exportAudit: ExportAudit;
   twoFactor: TwoFactorService;
+  passkeys: PasskeyService;
   agreements: AgreementsService;
   team: TeamService;
   retention: RetentionService;
@@ -103,6 +105,7 @@ export function createServices({ config, db, clock, mailer }: AppDeps): Services
   const ldis = new LdisService(db, clock, files);
   const context = new ContextService(db, clock, files);
   const coroners = new CoronersService(db, clock, config.linkageSecret, files);
+  const twoFactor = new TwoFactorService(db, config, clock);
   const dashboard = new DashboardService(db, clock, collation);
   const picture = new PictureService(db, clock, context, areas, ldis);
   const alerts = new AlertsService(db, config, clock);
@@ -127,7 +130,8 @@ export function createServices({ config, db, clock, mailer }: AppDeps): Services
     ),
     coroners,
     signIn: new SignInService(db, config, clock),
-    twoFactor: new TwoFactorService(db, config, clock),
+    twoFactor,
+    passkeys: new PasskeyService(db, config, clock, twoFactor),
     organisations: new OrganisationsService(db, clock, config.publicUrl),
     returns,
     records: new RecordsService(db, config, clock, returns),

@@ -79,3 +79,28 @@ export const recoveryCodeSchema = z.object({
     .min(1, 'Enter a recovery code')
     .max(40, 'Enter a recovery code, like abcde-fghjk'),
 });
+
+/** A passkey's name, chosen by its owner to tell their devices apart ("Work laptop"). */
+const passkeyName = z
+  .string({ error: 'Enter a name for the passkey' })
+  .trim()
+  .min(1, 'Enter a name for the passkey')
+  .max(60, 'Name must be 60 characters or fewer');
+
+export const renamePasskeySchema = z.object({ name: passkeyName });
+
+/** What the browser's WebAuthn call answered, sent as JSON in one form field by accounts' passkeys.js. */
+const webauthnAnswer = z
+  .string()
+  .max(65_536)
+  .transform((text, ctx): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'The passkey’s answer could not be read' });
+      return z.NEVER;
+    }
+  });
+
+export const passkeySignInSchema = z.object({ response: webauthnAnswer, returnTo: z.string().optional() });
+export const newPasskeySchema = z.object({ response: webauthnAnswer, name: passkeyName.optional() });

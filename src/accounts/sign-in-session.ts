@@ -16,6 +16,11 @@ declare module 'express-session' {
     enrolmentKey?: string;
     /** Recovery codes just made (a JSON list, encrypted), shown once and then dropped from the session. */
     newRecoveryCodes?: string;
+    /** The challenge this browser was given for signing in with a passkey (accounts/passkeys.ts). */
+    passkeyChallenge?: string;
+    /** Signed in without a passkey and has none: the next page offers to create one, once. */
+    offerPasskey?: boolean;
+    pendingOfferPasskey?: boolean;
   }
 }
 
@@ -39,15 +44,20 @@ function regenerate(req: Request): Promise<void> {
   );
 }
 
-/** Signs the user in for good; the caller has checked both factors (or that none is needed). */
-export async function signInAs(req: Request, user: User): Promise<void> {
+/**
+ * Signs the user in for good; the caller has checked both factors (or that none is needed). One who
+ * has no passkey is offered one on the next page.
+ */
+export async function signInAs(req: Request, user: User, offerPasskey = false): Promise<void> {
   await regenerate(req);
   req.session.userId = user.id;
+  if (offerPasskey) req.session.offerPasskey = true;
 }
 
 /**
  * After the password (or a new password from a link): straight in when no second factor is needed or
- * this browser was remembered; otherwise to the code page, or to set one up. Returns where to go.
+ * this browser was remembered; otherwise to the code page, to the passkey (an account whose only
+ * factor is a passkey), or to set one up. Returns where to go.
  */
 export async function afterPassword(
   req: Request,
@@ -56,21 +66,23 @@ export async function afterPassword(
   returnTo: string | undefined,
 ): Promise<string> {
   const settings = await twoFactor.settings();
-  const enrolled = user.totp_enabled_at !== null;
+  const factors = await twoFactor.factors(user);
   const required = secondFactorRequired(user, settings);
   const remembered =
-    enrolled &&
+    factors.app &&
     rememberDays(user, settings) > 0 &&
     (await twoFactor.isRemembered(user, cookieValue(req, REMEMBER_COOKIE)));
-  if ((!enrolled && !required) || remembered) {
-    await signInAs(req, user);
+  if ((!factors.app && factors.passkeys === 0 && !required) || remembered) {
+    await signInAs(req, user, factors.passkeys === 0);
     return returnTo ?? homeFor(user);
   }
   await regenerate(req);
   req.session.pendingUserId = user.id;
   req.session.pendingSince = twoFactor.now().getTime();
   req.session.pendingReturnTo = returnTo;
-  return enrolled ? '/sign-in/code' : '/sign-in/set-up';
+  req.session.pendingOfferPasskey = factors.passkeys === 0;
+  if (factors.app) return '/sign-in/code';
+  return factors.passkeys > 0 ? '/sign-in/use-passkey' : '/sign-in/set-up';
 }
 
 /** The user between the two steps, if the password step was in the last ten minutes. */
@@ -83,7 +95,7 @@ export function pendingUserId(req: Request, now: Date): number | undefined {
 /** Both factors passed: signed in, and where they were going. */
 export async function completeSignIn(req: Request, user: User): Promise<string> {
   const returnTo = req.session.pendingReturnTo;
-  await signInAs(req, user);
+  await signInAs(req, user, req.session.pendingOfferPasskey === true);
   return returnTo ?? homeFor(user);
 }
 

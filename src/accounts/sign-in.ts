@@ -7,7 +7,14 @@ import type { User } from '../db/types.js';
 import { actorOf, audit, type Actor } from '../audit/audit.js';
 import * as repo from './repository.js';
 import { dummyPasswordHash, verifyPassword } from './secrets.js';
-import { clearKeys, isBlocked, recordFailure, throttleRows, type ThrottleRule } from './throttle.js';
+import {
+  clearKeys,
+  isBlocked,
+  recordFailure,
+  signInSourceRule,
+  throttleRows,
+  type ThrottleRule,
+} from './throttle.js';
 
 export type SignInResult = { ok: true; user: User } | { ok: false; reason: 'invalid' | 'throttled' };
 
@@ -27,12 +34,7 @@ export class SignInService {
       windowMs: lockMs,
       blockMs: lockMs,
     };
-    const bySource: ThrottleRule = {
-      key: `signin:source:${source}`,
-      limit: 30,
-      windowMs: 15 * 60_000,
-      blockMs: 15 * 60_000,
-    };
+    const bySource = signInSourceRule(source);
     const byAccount: ThrottleRule = {
       key: `signin:account:${address}`,
       limit: 20,

@@ -16,6 +16,14 @@ export interface ThrottleRule {
   blockMs: number;
 }
 
+/**
+ * One source's sign-in failures, whichever way it tries (password or passkey): 30 in 15 minutes stop
+ * that source for 15 minutes.
+ */
+export function signInSourceRule(source: string): ThrottleRule {
+  return { key: `signin:source:${source}`, limit: 30, windowMs: 15 * 60_000, blockMs: 15 * 60_000 };
+}
+
 interface Row {
   key: string;
   failures: number;

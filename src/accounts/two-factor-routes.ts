@@ -110,7 +110,7 @@ export function twoFactorRouter(config: Config, twoFactor: TwoFactorService): Ro
     if (!user) return undefined;
     if (!(await twoFactor.needsSetUp(user.id))) {
       delete req.session.enrolmentKey;
-      res.redirect('/sign-in/code');
+      res.redirect(user.totp_enabled_at ? '/sign-in/code' : '/sign-in/use-passkey');
       return undefined;
     }
     return user;

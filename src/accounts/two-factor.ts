@@ -3,7 +3,7 @@
 // administrator's reset. Every change is audited; a reset also tells the user by email.
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
-import type { Db } from '../db/database.js';
+import type { Db, DbOrTrx } from '../db/database.js';
 import type { User } from '../db/types.js';
 import { audit, type Actor } from '../audit/audit.js';
 import { newLinkToken, hashLinkToken } from '../lib/link-tokens.js';
@@ -12,6 +12,7 @@ import { renderEmail } from '../mail/templates.js';
 import { getSettings, type Settings } from '../settings/settings.js';
 import { isBlocked, clearKeys, recordFailure, throttleRows, type ThrottleRule } from './throttle.js';
 import * as repo from './repository.js';
+import { countPasskeys, deleteEveryPasskeyOf } from './passkeys-repository.js';
 import { matchingStep, newRecoveryCodes, TotpKeys } from './totp.js';
 
 export type CodeCheck = 'ok' | 'wrong' | 'throttled';
@@ -112,11 +113,7 @@ export class TwoFactorService {
         .where('totp_enabled_at', 'is', null)
         .executeTakeFirst();
       if (Number(set.numUpdatedRows) === 0) return 'enrolled' as const;
-      await trx.deleteFrom('recovery_codes').where('user_id', '=', user.id).execute();
-      await trx
-        .insertInto('recovery_codes')
-        .values(codes.map((c) => ({ user_id: user.id, code_hash: this.keys.hashRecoveryCode(user.id, c) })))
-        .execute();
+      await this.replaceRecoveryCodes(trx, user.id, codes);
       await audit(trx, {
         actor: { userId: user.id, label: user.email },
         organisationId: user.organisation_id,
@@ -139,10 +136,32 @@ export class TwoFactorService {
     });
   }
 
-  /** A user with no second factor yet (new, or reset by an administrator) may set one up. */
+  /** New recovery codes in place of any before (stored as hashes only); the caller shows them once. */
+  async replaceRecoveryCodes(trx: DbOrTrx, userId: number, codes = newRecoveryCodes()): Promise<string[]> {
+    await trx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
+    await trx
+      .insertInto('recovery_codes')
+      .values(codes.map((c) => ({ user_id: userId, code_hash: this.keys.hashRecoveryCode(userId, c) })))
+      .execute();
+    return codes;
+  }
+
+  /** How a user can prove the second factor: an authenticator app, passkeys (each counts as both). */
+  async factors(user: User): Promise<{ app: boolean; passkeys: number }> {
+    return { app: user.totp_enabled_at !== null, passkeys: await countPasskeys(this.db, user.id) };
+  }
+
+  /**
+   * A user with no second factor yet (new, or reset by an administrator) may set one up. One with a
+   * passkey may not: a password alone must never add a factor to an account that has one.
+   */
   async needsSetUp(userId: number): Promise<boolean> {
     const user = await repo.findUserById(this.db, userId);
-    return user?.status === 'active' && user.totp_enabled_at === null;
+    return (
+      user?.status === 'active' &&
+      user.totp_enabled_at === null &&
+      (await countPasskeys(this.db, user.id)) === 0
+    );
   }
 
   /** Checks a code from the app; a code already used (the same or an earlier time step) is refused. */
@@ -228,8 +247,8 @@ export class TwoFactorService {
   }
 
   /**
-   * An administrator clears a user's second factor (a lost phone): key, recovery codes and remembered
-   * browsers go, and every session ends; the user sets up a new one at their next sign-in, and is told by email.
+   * An administrator clears a user's second factor (a lost phone): key, passkeys, recovery codes and
+   * remembered browsers go, and every session ends; the user sets up a new one at their next sign-in, and is told by email.
    */
   async reset(user: User, actor: Actor): Promise<void> {
     const now = this.clock.now();
@@ -244,6 +263,7 @@ export class TwoFactorService {
         .where('id', '=', user.id)
         .execute();
       await trx.deleteFrom('recovery_codes').where('user_id', '=', user.id).execute();
+      await deleteEveryPasskeyOf(trx, user.id);
       // Whoever holds a session or a remembered browser of the account must prove both factors again.
       await repo.endEverySessionOf(trx, user.id);
       await audit(trx, {

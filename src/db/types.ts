@@ -42,6 +42,8 @@ export interface UsersTable {
   return_lead: ColumnType<boolean, boolean | undefined, boolean>;
   /** Deactivated by CCSU: only CCSU may reactivate (a return lead may undo only the organisation's own). */
   deactivated_by_ccsu: ColumnType<boolean, boolean | undefined, boolean>;
+  /** The random user handle every passkey of the user carries (accounts/passkeys.ts); null before the first. */
+  passkey_handle: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface AgreementsTable {
@@ -193,6 +195,33 @@ export interface RememberedBrowsersTable {
   token_hash: string;
   user_id: number;
   created_at: CreatedAt;
+  expires_at: Timestamp;
+}
+
+export type PasskeyDeviceType = 'singleDevice' | 'multiDevice';
+
+/** A WebAuthn credential: its public key and counter, never anything that could sign. */
+export interface PasskeysTable {
+  id: Generated<number>;
+  user_id: number;
+  /** base64url, as the browser reports it. */
+  credential_id: string;
+  public_key: Buffer;
+  counter: ColumnType<number, number | undefined, number>;
+  transports: ColumnType<string[], string[] | undefined, string[]>;
+  device_type: PasskeyDeviceType;
+  /** Synced by its provider (iCloud Keychain, Google Password Manager…) rather than bound to one device. */
+  backed_up: boolean;
+  name: string;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+}
+
+/** A challenge a WebAuthn ceremony was given: used once, within minutes. */
+export interface WebauthnChallengesTable {
+  challenge: string;
+  purpose: 'register' | 'sign_in';
+  user_id: number | null;
   expires_at: Timestamp;
 }
 
@@ -541,6 +570,8 @@ export interface DB {
   area_age_populations: AreaAgePopulationsTable;
   england_rates: EnglandRatesTable;
   remembered_browsers: RememberedBrowsersTable;
+  passkeys: PasskeysTable;
+  webauthn_challenges: WebauthnChallengesTable;
   agreements: AgreementsTable;
   agreement_acceptances: AgreementAcceptancesTable;
   organisations: OrganisationsTable;
@@ -569,6 +600,7 @@ export interface DB {
 
 export type Organisation = Selectable<OrganisationsTable>;
 export type User = Selectable<UsersTable>;
+export type Passkey = Selectable<PasskeysTable>;
 export type ReturnRow = Selectable<ReturnsTable>;
 export type RecordRow = Selectable<RecordsTable>;
 export type NewRecord = Insertable<RecordsTable>;

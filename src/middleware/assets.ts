@@ -24,6 +24,15 @@ const sources: Record<string, { file: () => string | undefined; type: string }> 
     file: () => path.join(root, 'node_modules/chart.js/dist/chart.umd.min.js'),
     type: 'text/javascript; charset=utf-8',
   },
+  'passkeys.js': {
+    file: () => path.join(root, 'src/assets/passkeys.js'),
+    type: 'text/javascript; charset=utf-8',
+  },
+  // @simplewebauthn/browser's own bundle (the global SimpleWebAuthnBrowser), served here, not from a CDN.
+  'simplewebauthn-browser.js': {
+    file: () => path.join(root, 'node_modules/@simplewebauthn/browser/dist/bundle/index.umd.min.js'),
+    type: 'text/javascript; charset=utf-8',
+  },
   'favicon.svg': { file: () => path.join(root, 'src/assets/favicon.svg'), type: 'image/svg+xml' },
   'govuk/govuk-frontend.min.js': {
     file: () => path.join(govuk, 'govuk-frontend.min.js'),
