@@ -84,10 +84,13 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
       res.locals.flash = req.session.flash;
       delete req.session.flash;
     }
-    // The offer of a passkey, once, on the first page after signing in without one.
+    // The offer of a passkey, once, on the first page shown after signing in without one (taken when
+    // the page is drawn, so a redirect on the way does not use it up).
     if (req.method === 'GET' && req.session.offerPasskey && !req.path.startsWith('/sign-in')) {
-      res.locals.offerPasskey = true;
-      delete req.session.offerPasskey;
+      res.locals.takePasskeyOffer = () => {
+        delete req.session.offerPasskey;
+        return true;
+      };
     }
     next();
   });

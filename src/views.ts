@@ -80,6 +80,19 @@ function formatDateTime(instant: Date | string | null | undefined): string {
     .replace(' pm', 'pm');
 }
 
+/**
+ * How a user proves the second factor, in words, for administrators and return leads: never more than
+ * that there is an app or how many passkeys.
+ */
+function secondFactorsOf(u: { totp_enabled_at: Date | null; passkeys: number | string | null }): string {
+  const n = Number(u.passkeys ?? 0);
+  const ways = [
+    u.totp_enabled_at ? 'Authenticator app' : undefined,
+    n === 1 ? '1 passkey' : n > 1 ? `${n} passkeys` : undefined,
+  ].filter(Boolean);
+  return ways.length > 0 ? ways.join(' and ') : 'Not set up';
+}
+
 export function setUpViews(app: Express): void {
   const views = path.join(process.cwd(), 'views');
   app.set('view engine', 'ejs');
@@ -98,6 +111,7 @@ export function setUpViews(app: Express): void {
     formatDateWithDay,
     formatDateTime,
     formatDayMonth,
+    secondFactorsOf,
     formatPeriod,
     /** k of n as a share with Wilson's 95% interval, for tables that show shares. */
     wilson: wilsonInterval,

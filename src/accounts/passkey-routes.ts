@@ -8,6 +8,7 @@ import { actorOf } from '../audit/audit.js';
 import { HttpError } from '../lib/http-error.js';
 import { currentUser, requireSignedIn } from '../middleware/auth.js';
 import { formOf, validate, validateNoFields, type FormErrors } from '../middleware/validation.js';
+import { deviceName } from './passkey-names.js';
 import type { PasskeyService } from './passkeys.js';
 import { newPasskeySchema, passkeySignInSchema, renamePasskeySchema } from './schemas.js';
 import { homeFor, pendingUserId, safeReturnTo, signInAs } from './sign-in-session.js';
@@ -19,23 +20,6 @@ export const PASSKEY_NOT_RECOGNISED =
 const THROTTLED = 'Too many attempts to sign in from here. Wait 15 minutes and try again';
 const NOT_CREATED =
   'The passkey was not created. Try again; if it keeps failing, this device may not support passkeys';
-
-/** A name for a new passkey from the device it was made on; its owner can rename it. */
-export function deviceName(userAgent: string | undefined): string {
-  const ua = userAgent ?? '';
-  const device = /iPhone|iPad/.test(ua)
-    ? 'iPhone or iPad'
-    : /Android/.test(ua)
-      ? 'Android'
-      : /Windows/.test(ua)
-        ? 'Windows'
-        : /Macintosh|Mac OS/.test(ua)
-          ? 'Mac'
-          : /Linux|CrOS/.test(ua)
-            ? 'Linux or ChromeOS'
-            : undefined;
-  return device ? `Passkey on ${device}` : 'Passkey';
-}
 
 const passkeyId = (req: Request): number => {
   const id = Number(req.params.id);

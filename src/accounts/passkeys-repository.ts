@@ -1,6 +1,16 @@
 // Passkeys and WebAuthn challenges in PostgreSQL (accounts/passkeys.ts orchestrates).
+import type { ExpressionBuilder } from 'kysely';
 import type { DbOrTrx } from '../db/database.js';
-import type { Passkey, PasskeyDeviceType } from '../db/types.js';
+import type { DB, Passkey, PasskeyDeviceType } from '../db/types.js';
+
+/** A user's number of passkeys, as a column of a query on users (lists of people say how they sign in). */
+export function passkeyCountColumn(eb: ExpressionBuilder<DB, 'users'>) {
+  return eb
+    .selectFrom('passkeys')
+    .select((e) => e.fn.countAll<number>().as('n'))
+    .whereRef('passkeys.user_id', '=', 'users.id')
+    .as('passkeys');
+}
 
 export function listPasskeys(db: DbOrTrx, userId: number): Promise<Passkey[]> {
   return db
@@ -131,8 +141,9 @@ export async function passkeyHandle(db: DbOrTrx, userId: number, fresh: string):
 
 export async function saveChallenge(
   db: DbOrTrx,
-  challenge: { challenge: string; purpose: 'register' | 'sign_in'; userId: number | null; expiresAt: Date },
+  challenge: { challenge: string; purpose: 'register' | 'sign_in'; userId: number | null },
   now: Date,
+  lifetimeMs: number,
 ): Promise<void> {
   // Expired challenges go as new ones come, so the table holds only the last few minutes' ceremonies.
   await db.deleteFrom('webauthn_challenges').where('expires_at', '<', now).execute();
@@ -142,7 +153,7 @@ export async function saveChallenge(
       challenge: challenge.challenge,
       purpose: challenge.purpose,
       user_id: challenge.userId,
-      expires_at: challenge.expiresAt,
+      expires_at: new Date(now.getTime() + lifetimeMs),
     })
     .execute();
 }

@@ -22,11 +22,12 @@ import type { Db } from '../db/database.js';
 import type { Passkey, User } from '../db/types.js';
 import { audit, type Actor } from '../audit/audit.js';
 import { enqueue } from '../mail/outbox.js';
-import { renderEmail } from '../mail/templates.js';
+import { emailTime, renderEmail } from '../mail/templates.js';
 import * as repo from './repository.js';
 import * as passkeys from './passkeys-repository.js';
 import { isBlocked, recordFailure, signInSourceRule, throttleRows } from './throttle.js';
 import type { TwoFactorService } from './two-factor.js';
+import { distinctName } from './passkey-names.js';
 import { authenticationShape, challengeOf, registrationShape } from './webauthn-answers.js';
 
 /** How long a ceremony may take, from the options to the answer. */
@@ -48,10 +49,6 @@ export class PasskeyService {
   private get relyingParty() {
     const url = new URL(this.config.publicUrl);
     return { id: url.hostname, origin: url.origin, name: 'drd-return' };
-  }
-
-  private expiry(): Date {
-    return new Date(this.clock.now().getTime() + CEREMONY_MS);
   }
 
   list(user: User): Promise<Passkey[]> {
@@ -78,11 +75,8 @@ export class PasskeyService {
       authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
       timeout: CEREMONY_MS,
     });
-    await passkeys.saveChallenge(
-      this.db,
-      { challenge: options.challenge, purpose: 'register', userId: user.id, expiresAt: this.expiry() },
-      this.clock.now(),
-    );
+    const challenge = { challenge: options.challenge, purpose: 'register' as const, userId: user.id };
+    await passkeys.saveChallenge(this.db, challenge, this.clock.now(), CEREMONY_MS);
     return options;
   }
 
@@ -120,14 +114,14 @@ export class PasskeyService {
     if (await passkeys.findPasskeyByCredential(this.db, info.credential.id))
       return fail('already registered');
     const factors = await this.twoFactor.factors(user);
+    name = distinctName(
+      name,
+      (await passkeys.listPasskeys(this.db, user.id)).map((p) => p.name),
+    );
     const content = await renderEmail('passkey-added', {
       email: user.email,
       name,
-      when: new Intl.DateTimeFormat('en-GB', {
-        dateStyle: 'long',
-        timeStyle: 'short',
-        timeZone: 'Europe/London',
-      }).format(now),
+      when: emailTime(now),
       link: `${this.config.publicUrl}/account`,
     });
     return this.db.transaction().execute(async (trx) => {
@@ -176,11 +170,8 @@ export class PasskeyService {
       userVerification: 'required',
       timeout: CEREMONY_MS,
     });
-    await passkeys.saveChallenge(
-      this.db,
-      { challenge: options.challenge, purpose: 'sign_in', userId: null, expiresAt: this.expiry() },
-      this.clock.now(),
-    );
+    const challenge = { challenge: options.challenge, purpose: 'sign_in' as const, userId: null };
+    await passkeys.saveChallenge(this.db, challenge, this.clock.now(), CEREMONY_MS);
     return options;
   }
 

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { DbOrTrx } from '../db/database.js';
 import type { UserRole } from '../db/types.js';
+import { passkeyCountColumn } from './passkeys-repository.js';
 
 export function findUserByEmail(db: DbOrTrx, email: string) {
   return db
@@ -133,6 +134,7 @@ export function listUsers(db: DbOrTrx, now: Date) {
       'users.return_lead',
       'users.organisation_id',
       'organisations.name as organisation_name',
+      passkeyCountColumn,
       // Stopped from signing in or entering codes (accounts/throttle.ts): what "Unlock" lifts.
       (eb) =>
         eb

@@ -6,6 +6,7 @@ import { actorOf, audit, type Actor } from '../audit/audit.js';
 import type { Clock } from '../clock.js';
 import type { AccountsService } from './service.js';
 import * as repo from './repository.js';
+import { passkeyCountColumn } from './passkeys-repository.js';
 import { isBlocked, recordFailure, throttleRows, type ThrottleRule } from './throttle.js';
 
 /** Invitations a return lead may send in an hour. */
@@ -23,7 +24,15 @@ export class TeamService {
   members(organisationId: number) {
     return this.db
       .selectFrom('users')
-      .select(['id', 'email', 'status', 'return_lead', 'last_sign_in_at'])
+      .select([
+        'id',
+        'email',
+        'status',
+        'return_lead',
+        'last_sign_in_at',
+        'totp_enabled_at',
+        passkeyCountColumn,
+      ])
       .where('organisation_id', '=', organisationId)
       .orderBy('return_lead', 'desc')
       .orderBy('email')

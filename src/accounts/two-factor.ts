@@ -8,7 +8,7 @@ import type { User } from '../db/types.js';
 import { audit, type Actor } from '../audit/audit.js';
 import { newLinkToken, hashLinkToken } from '../lib/link-tokens.js';
 import { enqueue } from '../mail/outbox.js';
-import { renderEmail } from '../mail/templates.js';
+import { emailTime, renderEmail } from '../mail/templates.js';
 import { getSettings, type Settings } from '../settings/settings.js';
 import { isBlocked, clearKeys, recordFailure, throttleRows, type ThrottleRule } from './throttle.js';
 import * as repo from './repository.js';
@@ -96,11 +96,7 @@ export class TwoFactorService {
     const codes = newRecoveryCodes();
     const content = await renderEmail('two-factor-set-up', {
       email: user.email,
-      when: new Intl.DateTimeFormat('en-GB', {
-        dateStyle: 'long',
-        timeStyle: 'short',
-        timeZone: 'Europe/London',
-      }).format(now),
+      when: emailTime(now),
       link: `${this.config.publicUrl}/forgot-password`,
     });
     return this.db.transaction().execute(async (trx) => {

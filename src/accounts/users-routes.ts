@@ -80,14 +80,18 @@ export function usersRouter(
     'reset-two-factor': {
       title: 'Reset this user’s second factor?',
       explain:
-        'Their authenticator app and recovery codes stop working, they are signed out everywhere, and they set up a new app the next time they sign in. They are told by email. Do this when they have lost their phone.',
+        'Their authenticator app, passkeys and recovery codes stop working, they are signed out everywhere, and they set up a new second factor the next time they sign in. They are told by email. Do this when they have lost their phone or device.',
       button: 'Reset second factor',
     },
   } as const;
   for (const [action, words] of Object.entries(confirmations))
     router.get(`/:id/${action}`, async (req, res) => {
       const target = await accounts.findUser(Number(req.params.id));
-      if (!target || (action === 'reset-two-factor' && !target.totp_enabled_at)) throw new HttpError(404);
+      const noFactor = async () => {
+        const factors = await twoFactor.factors(target!);
+        return !factors.app && factors.passkeys === 0;
+      };
+      if (!target || (action === 'reset-two-factor' && (await noFactor()))) throw new HttpError(404);
       res.render('accounts/confirm-user-action', {
         title: words.title,
         target,
@@ -160,7 +164,7 @@ export function usersRouter(
     const user = await twoFactor.activeUser(Number(req.params.id));
     if (!user) throw new HttpError(404);
     await twoFactor.reset(user, actorOf(currentUser(req)));
-    req.session.flash = `${user.email} will set up a new authenticator app at their next sign-in`;
+    req.session.flash = `${user.email} will set up a new second factor at their next sign-in`;
     res.redirect('/admin/users');
   });
 

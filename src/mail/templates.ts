@@ -13,3 +13,12 @@ export async function renderEmail(
   ]);
   return { text, html };
 }
+
+/** When something happened to an account, as an email tells its owner: "2 April 2026 at 11:00". */
+export function emailTime(at: Date): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    dateStyle: 'long',
+    timeStyle: 'short',
+    timeZone: 'Europe/London',
+  }).format(at);
+}

@@ -375,6 +375,16 @@ describe('managing passkeys', () => {
     expect(left).toHaveLength(1);
   });
 
+  it('when a return lead looks at their colleagues then they see who has a passkey or an app, not the passkeys', async () => {
+    const { user } = await userWithPasskey();
+    await t.db.updateTable('users').set({ return_lead: true }).where('id', '=', user.id).execute();
+    const lead = await signedIn(t, user);
+    const page = cheerio.load((await lead.get('/organisation')).text);
+    const row = page('tr').filter((_i, el) => page(el).text().includes(user.email));
+    expect(row.find('td[data-label="Second factor"]').text()).toBe('Authenticator app and 1 passkey');
+    expect(page('main').text()).not.toContain('Passkey on');
+  });
+
   it("when a user asks for another user's passkey then it is not found", async () => {
     const { user } = await userWithPasskey();
     const intruder = await signedIn(t, await createUser(t, 'partner', org.id));
@@ -391,8 +401,13 @@ describe('managing passkeys', () => {
   });
 
   it("when an administrator resets a user's second factor then their passkeys go too", async () => {
-    const { user, authenticator } = await userWithPasskey();
+    const { user, authenticator } = await userWithPasskey('partner', false);
     const admin = await signedIn(t, await createUser(t, 'ccsu_admin'));
+    // The administrator sees how the user signs in, never the credential, and can reset a passkey alone.
+    const users = cheerio.load((await admin.get('/admin/users')).text);
+    const row = users('tr').filter((_i, el) => users(el).text().includes(user.email));
+    expect(row.find('td[data-label="Second factor"]').text()).toBe('1 passkey');
+    expect((await admin.get(`/admin/users/${user.id}/reset-two-factor`)).status).toBe(200);
     const reset = await admin.submit(`/admin/users/${user.id}/reset-two-factor`, {});
     expect(reset.status).toBe(302);
     const left = await t.db.selectFrom('passkeys').select('id').where('user_id', '=', user.id).execute();
