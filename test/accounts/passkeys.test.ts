@@ -150,6 +150,13 @@ describe('signing in with a passkey', () => {
     expect(signIns.at(-1)?.detail).toMatchObject({ method: 'passkey' });
   });
 
+  it('when the browser runs no JavaScript then the sign-in page says so and offers the password, with the passkey button hidden', async () => {
+    const page = cheerio.load((await agentFor(t.app).get('/sign-in')).text);
+    expect(page('[data-passkey-message]').text()).toContain('Passkeys need JavaScript');
+    expect(page('[data-passkey-button]').attr('hidden')).toBeDefined();
+    expect(page('form[action="/sign-in"] #password').length).toBe(1);
+  });
+
   it('when a CCSU analyst uses a passkey alone then they reach the CCSU pages', async () => {
     const { authenticator } = await userWithPasskey('ccsu_analyst');
     const agent = agentFor(t.app);

@@ -159,7 +159,7 @@ describe('an invited analyst’s second factor', () => {
       await analystPage.getByLabel('Use a recovery code').fill(recoveryCodes[0]!);
       await press('Continue');
       if (attempt === 'first') {
-        expect(await analystPage.locator('.govuk-notification-banner').textContent()).toContain(
+        expect(await analystPage.locator('.govuk-notification-banner--success').textContent()).toContain(
           'You used a recovery code: 9 left',
         );
         await signOut();

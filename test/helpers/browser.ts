@@ -78,7 +78,7 @@ export async function signInThroughPage(page: Page, baseUrl: string, user: User,
   await page.waitForLoadState('domcontentloaded');
 }
 
-const clickButton = (page: Page, name: string) => page.getByRole('button', { name }).click();
+const clickButton = (page: Page, name: string) => page.getByRole('button', { name, exact: true }).click();
 
 /** Collects console errors and uncaught page errors, which must stay empty. */
 export function watchConsole(page: Page): string[] {

@@ -45,8 +45,10 @@ function serve(limits: ReturnType<typeof exportLimits>): string {
 
 let base: string;
 beforeAll(() => {
-  // One export at a time; stopped after 0.4 s without progress; the next waits up to 1.5 s.
-  base = serve(exportLimits(1, 400, 1_500));
+  // One export at a time; stopped after 0.4 s without progress; the next waits up to 20 s — far longer
+  // than the stall needs, so a busy machine (Jest workers in parallel) cannot turn the wait into a refusal:
+  // what is checked is the order (stalled one stopped, then the next runs whole), not how fast.
+  base = serve(exportLimits(1, 400, 20_000));
 });
 afterAll(() => servers.forEach((s) => s.close()));
 
@@ -68,7 +70,7 @@ describe('exports within limits', () => {
     // Only one at a time: the second waits its turn, then runs once the stalled one is stopped.
     const next = readAll(await open('/export/next?rows=200000'));
     // Stopped by the server once nothing has been taken for the stall time (0.4 s here).
-    for (let waited = 0; waited < 5_000 && !released.includes('stalled'); waited += 50)
+    for (let waited = 0; waited < 20_000 && !released.includes('stalled'); waited += 50)
       await new Promise((r) => setTimeout(r, 50));
     expect(released).toContain('stalled');
     stalled.destroy();
