@@ -10,4 +10,7 @@ export default {
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
   testTimeout: 30000,
+  // Two files at a time (this machine has 2 cores): each file has its own database, cloned from a
+  // template (test/helpers/database.ts), so files never share rows.
+  maxWorkers: 2,
 };

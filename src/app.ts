@@ -40,6 +40,9 @@ import { collationRouter } from './collation/routes.js';
 import { dashboardRouter } from './dashboard/routes.js';
 import { apiTokensRouter } from './api/tokens-routes.js';
 import { feedRouter } from './api/feed.js';
+import { submissionRouter } from './api/submission.js';
+import { submissionKeysRouter } from './api/submission-keys-routes.js';
+import { openApiDocument, operations } from './api/openapi.js';
 import { PgRateLimitStore } from './middleware/rate-limit-store.js';
 import { createServices, type AppDeps, type Services } from './services.js';
 
@@ -64,6 +67,25 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
       retentionYears: config.retentionYears,
       idleMinutes: config.sessionIdleMinutes,
       maxHours: config.sessionMaxHours,
+    }),
+  );
+  // The submission API and its description: by key, not session, so before sessions and CSRF (a key
+  // in a header is not sent by a browser on its own, so a cross-site request cannot use it).
+  const openApi = openApiDocument(config.publicUrl);
+  app.get('/api/v1/openapi.json', (_req, res) => res.json(openApi));
+  app.get('/api/v1/submission/reference', (_req, res) =>
+    res.render('api/reference', { title: 'Submission API reference', doc: openApi, operations }),
+  );
+  app.use(
+    '/api/v1/submission',
+    submissionRouter({
+      db,
+      clock: deps.clock,
+      tokens: services.apiTokens,
+      organisations: services.organisations,
+      returns: services.returns,
+      records: services.records,
+      rateLimitStore: new PgRateLimitStore(db, deps.clock, 'submit:'),
     }),
   );
   // The feed authenticates by token, not session: mounted before sessions and CSRF (it is read-only).
@@ -151,6 +173,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
   app.use('/admin/organisations', organisationsRouter(services.organisations));
   app.use('/admin/agreements', agreementsAdminRouter(services.agreements));
   app.use('/admin/retention', retentionRouter(services.retention));
+  app.use('/organisation/submission-keys', submissionKeysRouter(services.apiTokens, config.publicUrl));
   app.use(
     '/organisation',
     partnerOrganisationRouter(services.organisations, services.team, services.agreements),

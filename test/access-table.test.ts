@@ -38,6 +38,19 @@ const policy: Record<string, Audience> = {
   'GET /api/v1/aggregates/compliance.:format': 'token',
   'GET /api/v1/cases.:format': 'token',
   'GET /api/v1/areas.:format': 'token',
+  'GET /api/v1/openapi.json': 'public',
+  'GET /api/v1/submission/reference': 'public',
+  'GET /api/v1/submission/returns': 'token',
+  'GET /api/v1/submission/returns/:period': 'token',
+  'POST /api/v1/submission/returns/:period/records': 'token',
+  'PUT /api/v1/submission/returns/:period/records/:id': 'token',
+  'POST /api/v1/submission/returns/:period/records/:id/withdraw': 'token',
+  'PUT /api/v1/submission/returns/:period/records/:id/linkage': 'token',
+  'POST /api/v1/submission/returns/:period/nil': 'token',
+  'POST /api/v1/submission/returns/:period/submit': 'token',
+  'GET /organisation/submission-keys': 'return-lead',
+  'POST /organisation/submission-keys': 'return-lead',
+  'POST /organisation/submission-keys/:id/revoke': 'return-lead',
   'GET /': 'public',
   'GET /sign-in': 'public',
   'POST /sign-in': 'public',
@@ -267,13 +280,22 @@ describe('the access policy', () => {
     }
   });
 
+  it('when anyone without a key puts to the submission API then it is refused', async () => {
+    for (const route of routes().filter((r) => r.startsWith('PUT '))) {
+      expect([route, policy[route]]).toEqual([route, 'token']);
+      const response = await agents.partner.put(addressOf(route.slice(4))).send({});
+      expect([route, response.status]).toEqual([route, 401]);
+    }
+  });
+
   it('when an anonymous visitor posts to anything but a public form then it is refused', async () => {
     for (const route of routes().filter((r) => r.startsWith('POST ') && policy[r] !== 'public')) {
       const response = await request(t.app)
         .post(addressOf(route.slice(5)))
         .type('form')
         .send({});
-      expect([route, response.status]).toEqual([route, 403]);
+      // The submission API answers by its key (401 without one); everything else by session and form.
+      expect([route, response.status]).toEqual([route, policy[route] === 'token' ? 401 : 403]);
     }
   });
 
@@ -302,7 +324,7 @@ describe('the access policy', () => {
           .post(addressOf(route.slice(5)))
           .type('form')
           .send({ _csrf: tokens[role], declaration: 'yes', reason: 'x', email: 'x@example.test' });
-        expect([route, response.status]).toEqual([route, 403]);
+        expect([route, response.status]).toEqual([route, policy[route] === 'token' ? 401 : 403]);
       }
       const after = await t.db
         .selectFrom('audit_log')

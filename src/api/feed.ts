@@ -70,6 +70,7 @@ export function feedRouter(
       problem(res, 401, why);
       return;
     }
+    if (check.scope === 'submit') return problem(res, 403, 'A submission key cannot read the feed');
     req.apiToken = check;
     next();
   });

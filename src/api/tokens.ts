@@ -12,7 +12,15 @@ export const TOKEN_PREFIX = 'drd_';
 const LAST_USED_RESOLUTION_MS = 60_000;
 
 export type TokenCheck =
-  | { ok: true; id: number; scope: ApiTokenScope; name: string }
+  | {
+      ok: true;
+      id: number;
+      scope: ApiTokenScope;
+      name: string;
+      /** A `submit` key's organisation and who created the key; null for feed tokens. */
+      organisationId: number | null;
+      createdBy: string;
+    }
   | { ok: false; reason: 'missing' | 'unknown' | 'revoked' | 'expired' };
 
 export class ApiTokensService {
@@ -38,6 +46,28 @@ export class ApiTokensService {
     });
   }
 
+  /** An organisation's submission keys, for its return lead: never the keys themselves. */
+  async listSubmitKeys(organisationId: number) {
+    const now = this.clock.now();
+    const rows = await this.db
+      .selectFrom('api_tokens')
+      .leftJoin('users', 'users.id', 'api_tokens.created_by')
+      .select([
+        'api_tokens.id',
+        'api_tokens.name',
+        'api_tokens.created_at',
+        'api_tokens.expires_at',
+        'api_tokens.revoked_at',
+        'api_tokens.last_used_at',
+        'users.email as created_by_email',
+      ])
+      .where('api_tokens.scope', '=', 'submit')
+      .where('api_tokens.organisation_id', '=', organisationId)
+      .orderBy('api_tokens.id', 'desc')
+      .execute();
+    return rows.map((row) => ({ ...row, expired: row.expires_at <= now }));
+  }
+
   async list() {
     const now = this.clock.now();
     const rows = await this.db
@@ -59,7 +89,10 @@ export class ApiTokensService {
   }
 
   /** Issues a token; the plain token is returned this once and never stored. */
-  async issue(input: { name: string; scope: ApiTokenScope; days: number }, admin: User): Promise<string> {
+  async issue(
+    input: { name: string; scope: ApiTokenScope; days: number; organisationId?: number },
+    admin: User,
+  ): Promise<string> {
     const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const now = this.clock.now();
     await this.db.transaction().execute(async (trx) => {
@@ -70,6 +103,7 @@ export class ApiTokensService {
           token_hash: hashLinkToken(token),
           scope: input.scope,
           created_by: admin.id,
+          organisation_id: input.organisationId ?? null,
           created_at: now,
           expires_at: new Date(now.getTime() + input.days * 86_400_000),
         })
@@ -77,7 +111,7 @@ export class ApiTokensService {
         .executeTakeFirstOrThrow();
       await audit(trx, {
         actor: { userId: admin.id, label: admin.email },
-        organisationId: null,
+        organisationId: input.organisationId ?? null,
         action: 'api_token_issued',
         entity: 'api_token',
         entityId: row.id,
@@ -88,19 +122,21 @@ export class ApiTokensService {
     return token;
   }
 
-  async revoke(id: number, admin: User): Promise<boolean> {
+  /** Revokes a token; with an organisation, only one of that organisation's submission keys. */
+  async revoke(id: number, admin: User, organisationId?: number): Promise<boolean> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
-      const result = await trx
+      let update = trx
         .updateTable('api_tokens')
         .set({ revoked_at: now })
         .where('id', '=', id)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
+        .where('revoked_at', 'is', null);
+      if (organisationId !== undefined) update = update.where('organisation_id', '=', organisationId);
+      const result = await update.executeTakeFirst();
       if (Number(result.numUpdatedRows) === 0) return false;
       await audit(trx, {
         actor: { userId: admin.id, label: admin.email },
-        organisationId: null,
+        organisationId: organisationId ?? null,
         action: 'api_token_revoked',
         entity: 'api_token',
         entityId: id,
@@ -116,7 +152,17 @@ export class ApiTokensService {
     if (!token) return { ok: false, reason: 'missing' };
     const row = await this.db
       .selectFrom('api_tokens')
-      .select(['id', 'name', 'scope', 'expires_at', 'revoked_at', 'last_used_at'])
+      .leftJoin('users', 'users.id', 'api_tokens.created_by')
+      .select([
+        'api_tokens.id',
+        'api_tokens.name',
+        'api_tokens.scope',
+        'api_tokens.expires_at',
+        'api_tokens.revoked_at',
+        'api_tokens.last_used_at',
+        'api_tokens.organisation_id',
+        'users.email as created_by',
+      ])
       .where('token_hash', '=', hashLinkToken(token))
       .executeTakeFirst();
     if (!row) return { ok: false, reason: 'unknown' };
@@ -125,6 +171,13 @@ export class ApiTokensService {
     if (row.expires_at <= now) return { ok: false, reason: 'expired' };
     if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS)
       await this.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.id).execute();
-    return { ok: true, id: row.id, scope: row.scope, name: row.name };
+    return {
+      ok: true,
+      id: row.id,
+      scope: row.scope,
+      name: row.name,
+      organisationId: row.organisation_id,
+      createdBy: row.created_by ?? 'a former user',
+    };
   }
 }

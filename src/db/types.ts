@@ -495,7 +495,7 @@ export interface CaseFactsTable {
   archived_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
-export type ApiTokenScope = 'aggregates' | 'records';
+export type ApiTokenScope = 'aggregates' | 'records' | 'submit';
 
 export interface ApiTokensTable {
   id: Generated<number>;
@@ -507,6 +507,18 @@ export interface ApiTokensTable {
   expires_at: Timestamp;
   revoked_at: Timestamp | null;
   last_used_at: Timestamp | null;
+  /** A `submit` key's organisation: it acts for that organisation only (null for feed tokens). */
+  organisation_id: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+/** A write to the submission API sent with an Idempotency-Key, and the answer it got. */
+export interface IdempotentRequestsTable {
+  token_id: number;
+  key: string;
+  request_hash: string;
+  status: number | null;
+  body: ColumnType<unknown, string | null | undefined, string | null>;
+  created_at: Timestamp;
 }
 
 export interface AreaAgePopulationsTable {
@@ -595,6 +607,7 @@ export interface DB {
   upload_errors: UploadErrorsTable;
   case_facts: CaseFactsTable;
   api_tokens: ApiTokensTable;
+  idempotent_requests: IdempotentRequestsTable;
   alerts: AlertsTable;
 }
 

@@ -17,8 +17,19 @@ export const compared = [
   'has_match_key_demo',
 ];
 
+/** Of the named fields, those whose answers differ (a blank and a missing answer are the same). */
+export function changedFields(
+  names: readonly string[],
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): string[] {
+  return names.filter((n) => JSON.stringify(before[n] ?? null) !== JSON.stringify(after[n] ?? null));
+}
+
 export function diff(before: Record<string, unknown>, after: Record<string, unknown>): FieldDifference[] {
-  return compared
-    .filter((field) => JSON.stringify(before[field] ?? null) !== JSON.stringify(after[field] ?? null))
-    .map((field) => ({ field, before: before[field] ?? null, after: after[field] ?? null }));
+  return changedFields(compared, before, after).map((field) => ({
+    field,
+    before: before[field] ?? null,
+    after: after[field] ?? null,
+  }));
 }

@@ -1,4 +1,5 @@
 // The record pages of a partner's return: the form sections, linkage identifiers, withdraw and restore.
+import { actorOf } from '../audit/audit.js';
 import { Router, type Request, type Response } from 'express';
 import { currentUser } from '../middleware/auth.js';
 import {
@@ -117,7 +118,7 @@ export function recordsRouter(
       recordId,
       section,
       rawFromBody(fields, body),
-      currentUser(req),
+      actorOf(currentUser(req)),
     );
     if (!result.ok) {
       if ('notEditable' in result) throw new HttpError(403);
@@ -190,7 +191,7 @@ export function recordsRouter(
       detail.period,
       record.id,
       raw,
-      currentUser(req),
+      actorOf(currentUser(req)),
     );
     if (!result.ok) {
       if ('notEditable' in result) throw new HttpError(403);
@@ -213,7 +214,9 @@ export function recordsRouter(
   router.post('/:period/records/:id/linkage/remove', validateNoFields(), async (req, res) => {
     const { detail, record } = await loadRecord(req, res);
     requireEditable(detail);
-    if (!(await records.clearLinkage(organisationOf(res), detail.period, record.id, currentUser(req))))
+    if (
+      !(await records.clearLinkage(organisationOf(res), detail.period, record.id, actorOf(currentUser(req))))
+    )
       throw new HttpError(403);
     req.session.flash = 'Linkage keys removed';
     res.redirect(`/returns/${detail.period}/records/${record.id}`);
@@ -248,7 +251,7 @@ export function recordsRouter(
         detail.period,
         record.id,
         formOf(res, withdrawSchema).reason,
-        currentUser(req),
+        actorOf(currentUser(req)),
       );
       if (!ok) throw new HttpError(403);
       req.session.flash = `Record ${record.partner_record_ref} withdrawn`;
@@ -259,7 +262,7 @@ export function recordsRouter(
   router.post('/:period/records/:id/restore', validateNoFields(), async (req, res) => {
     const { detail, record } = await loadRecord(req, res);
     requireEditable(detail);
-    if (!(await records.restore(organisationOf(res), detail.period, record.id, currentUser(req))))
+    if (!(await records.restore(organisationOf(res), detail.period, record.id, actorOf(currentUser(req)))))
       throw new HttpError(403);
     req.session.flash = `Record ${record.partner_record_ref} restored`;
     res.redirect(`/returns/${detail.period}/records/${record.id}`);

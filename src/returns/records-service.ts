@@ -3,29 +3,21 @@
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { isUniqueViolation, type Db } from '../db/database.js';
-import type { Organisation, RecordRow, User } from '../db/types.js';
-import { actorOf, audit } from '../audit/audit.js';
+import type { Organisation, RecordRow } from '../db/types.js';
+import { audit, type Actor } from '../audit/audit.js';
 import type { FieldError } from '../domain/field-error.js';
 import { linkageKeys } from '../records/linkage-keys.js';
 import { formatPeriod, lastDayOf, londonDateOf } from '../domain/periods.js';
 import type { ReturnsService } from './service.js';
-import { fieldsOf, type SectionId } from '../records/fields.js';
+import { fieldsOf, sections, type SectionId } from '../records/fields.js';
 import * as repo from '../records/repository.js';
 import { emptyRecord, validateSection, type RecordData } from '../records/schema.js';
 import { linkageSchema } from '../records/linkage-schema.js';
 import { completenessErrors, issuesToErrors } from '../records/schema.js';
+import { changedFields } from '../records/diff.js';
 
 export type RecordResult =
   { ok: true; record: RecordRow } | { ok: false; errors: FieldError[] } | { ok: false; notEditable: true };
-
-/** The fields of a section whose answers differ (a blank and a missing answer are the same). */
-function changedFields(names: string[], before: Partial<RecordData>, after: Partial<RecordData>): string[] {
-  return names.filter(
-    (n) =>
-      JSON.stringify(before[n as keyof RecordData] ?? null) !==
-      JSON.stringify(after[n as keyof RecordData] ?? null),
-  );
-}
 
 export class RecordsService {
   constructor(
@@ -56,15 +48,42 @@ export class RecordsService {
   }
 
   /** Saves one section of a record; with no record id, the first section creates the record. */
-  async saveSection(
+  saveSection(
     organisation: Organisation,
     period: string,
     recordId: number | undefined,
     section: SectionId,
     raw: Record<string, unknown>,
-    user: User,
+    actor: Actor,
   ): Promise<RecordResult> {
     const names = fieldsOf(section).map((f) => f.name);
+    return this.saveFields(organisation, period, recordId, { names, label: section }, raw, actor);
+  }
+
+  /**
+   * Saves every answer of a record at once (the submission API): what the form's sections would
+   * save one after another, with the same rules, in one transaction. Fields left out become blank.
+   */
+  saveRecord(
+    organisation: Organisation,
+    period: string,
+    recordId: number | undefined,
+    raw: Record<string, unknown>,
+    actor: Actor,
+  ): Promise<RecordResult> {
+    const names = sections.flatMap((section) => fieldsOf(section.id).map((f) => f.name));
+    return this.saveFields(organisation, period, recordId, { names, label: 'whole record' }, raw, actor);
+  }
+
+  private async saveFields(
+    organisation: Organisation,
+    period: string,
+    recordId: number | undefined,
+    fields: { names: string[]; label: string },
+    raw: Record<string, unknown>,
+    actor: Actor,
+  ): Promise<RecordResult> {
+    const { names } = fields;
     const existing = recordId === undefined ? undefined : await this.find(organisation, period, recordId);
     if (recordId !== undefined && !existing) return { ok: false, notEditable: true };
     const stored = existing ? repo.recordDataOf(existing) : emptyRecord();
@@ -83,16 +102,7 @@ export class RecordsService {
     const clash = await this.referenceClash(organisation, result.values.partner_record_ref, recordId);
     if (clash.length) return (await resent()) ?? { ok: false, errors: clash };
     try {
-      return await this.writeSection(
-        organisation,
-        period,
-        existing,
-        stored,
-        names,
-        section,
-        result.values,
-        user,
-      );
+      return await this.writeSection(organisation, period, existing, stored, fields, result.values, actor);
     } catch (error) {
       // Two identical saves at once: the second meets the first's reference in the unique index.
       if (!isUniqueViolation(error)) throw error;
@@ -107,16 +117,15 @@ export class RecordsService {
     period: string,
     existing: RecordRow | undefined,
     stored: RecordData,
-    names: string[],
-    section: SectionId,
+    fields: { names: string[]; label: string },
     values: Partial<RecordData>,
-    user: User,
+    actor: Actor,
   ): Promise<RecordResult> {
+    const { names, label: section } = fields;
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
       const row = await this.returns.editableReturn(trx, organisation, period);
       if (!row) return { ok: false as const, notEditable: true as const };
-      const actor = actorOf(user);
       let record: RecordRow;
       const problems = completenessErrors({ ...stored, ...values }, this.context(period)).length;
       if (existing) {
@@ -182,7 +191,7 @@ export class RecordsService {
     period: string,
     recordId: number,
     raw: Record<string, unknown>,
-    user: User,
+    actor: Actor,
   ): Promise<RecordResult & { derivedAge?: number }> {
     const existing = await this.find(organisation, period, recordId);
     if (!existing) return { ok: false, notEditable: true };
@@ -205,7 +214,7 @@ export class RecordsService {
         return { ok: false as const, notEditable: true as const };
       const record = await repo.updateRecord(trx, recordId, values, now);
       await audit(trx, {
-        actor: actorOf(user),
+        actor,
         organisationId: organisation.id,
         action: 'record_linkage_keys_set',
         entity: 'record',
@@ -228,13 +237,13 @@ export class RecordsService {
    * organisation's, not in the state `allowed` expects, or the return can no longer change.
    */
   private async changeRecord(
-    change: { organisation: Organisation; period: string; recordId: number; user: User },
+    change: { organisation: Organisation; period: string; recordId: number; actor: Actor },
     allowed: (record: RecordRow) => boolean,
     values: Parameters<typeof repo.updateRecord>[2],
     action: string,
     detail: Record<string, unknown> = {},
   ): Promise<boolean> {
-    const { organisation, period, recordId, user } = change;
+    const { organisation, period, recordId, actor } = change;
     const existing = await this.find(organisation, period, recordId);
     if (!existing || !allowed(existing)) return false;
     const now = this.clock.now();
@@ -242,7 +251,7 @@ export class RecordsService {
       if (!(await this.returns.editableReturn(trx, organisation, period))) return false;
       await repo.updateRecord(trx, recordId, values, now);
       await audit(trx, {
-        actor: actorOf(user),
+        actor,
         organisationId: organisation.id,
         action,
         entity: 'record',
@@ -254,9 +263,9 @@ export class RecordsService {
     });
   }
 
-  clearLinkage(organisation: Organisation, period: string, recordId: number, user: User): Promise<boolean> {
+  clearLinkage(organisation: Organisation, period: string, recordId: number, actor: Actor): Promise<boolean> {
     return this.changeRecord(
-      { organisation, period, recordId, user },
+      { organisation, period, recordId, actor },
       () => true,
       { match_key_nhs: null, match_key_demo: null },
       'record_linkage_keys_removed',
@@ -268,10 +277,10 @@ export class RecordsService {
     period: string,
     recordId: number,
     reason: string,
-    user: User,
+    actor: Actor,
   ): Promise<boolean> {
     return this.changeRecord(
-      { organisation, period, recordId, user },
+      { organisation, period, recordId, actor },
       (record) => record.record_status === 'active',
       { record_status: 'withdrawn', withdrawn_reason: reason },
       'record_withdrawn',
@@ -279,9 +288,9 @@ export class RecordsService {
     );
   }
 
-  restore(organisation: Organisation, period: string, recordId: number, user: User): Promise<boolean> {
+  restore(organisation: Organisation, period: string, recordId: number, actor: Actor): Promise<boolean> {
     return this.changeRecord(
-      { organisation, period, recordId, user },
+      { organisation, period, recordId, actor },
       (record) => record.record_status === 'withdrawn',
       { record_status: 'active', withdrawn_reason: null },
       'record_restored',

@@ -21,7 +21,7 @@ import {
 import { returnStatus, type ReturnStatus } from '../domain/status.js';
 import { getSettings } from '../settings/settings.js';
 import type { RecordContext } from '../records/schema.js';
-import { findRecord, submittedSnapshots } from '../records/repository.js';
+import { findRecord, recordsOfReturn, submittedSnapshots } from '../records/repository.js';
 import * as repo from './repository.js';
 import { latestDuePeriod } from '../domain/compliance.js';
 import { requestReopen } from './reopen-request.js';
@@ -58,9 +58,7 @@ export interface ReturnDetail extends ReturnSummary {
   context: RecordContext;
 }
 
-function signerOf(user: User): Signer {
-  return { id: user.id, email: user.email };
-}
+const signerOf = (user: User): Signer => ({ id: user.id, email: user.email });
 
 export type { ActionResult, Signer };
 
@@ -182,6 +180,11 @@ export class ReturnsService {
     };
   }
 
+  /** Every record of a return, whole (the submission API gives them all at once). */
+  allRecords(returnId: number): Promise<RecordRow[]> {
+    return recordsOfReturn(this.db, returnId);
+  }
+
   /** The records on the detail's page, whole, for the check page. */
   wholeRecords(detail: ReturnDetail): Promise<RecordRow[]> {
     return detail.row
@@ -212,8 +215,8 @@ export class ReturnsService {
   }
 
   /** Submits the return with its records: every active record must be complete. */
-  async submit(organisation: Organisation, period: string, user: User): Promise<ActionResult> {
-    return this.sign(organisation, period, signerOf(user), 'submit');
+  async submit(organisation: Organisation, period: string, signer: User | Signer): Promise<ActionResult> {
+    return this.sign(organisation, period, 'role' in signer ? signerOf(signer) : signer, 'submit');
   }
 
   /** A signed nil return: the organisation learned of no deaths that month. */

@@ -1,0 +1,91 @@
+// A return lead's submission keys (issue #26): created on the page and shown once, working for the
+// organisation's API at once, listed with when they were last used, and revoked from the page.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import * as cheerio from 'cheerio';
+import request from 'supertest';
+import { createOrganisation, createTestApp, createUser, signedIn, type TestApp } from '../helpers/app.js';
+
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await createTestApp({ now: '2026-04-02T10:00:00Z' });
+});
+afterAll(() => t.close());
+
+describe('submission keys', () => {
+  it('when a return lead creates a key then it is shown once, works, is listed as used, and can be revoked', async () => {
+    const org = await createOrganisation(t, { name: 'Keyed Trust', code: 'KEY' });
+    const lead = await createUser(t, 'partner', org.id);
+    await t.db.updateTable('users').set({ return_lead: true }).where('id', '=', lead.id).execute();
+    const agent = await signedIn(t, lead);
+
+    const blank = await agent.submit('/organisation/submission-keys', { name: ' ', days: '365' });
+    expect(blank.status).toBe(400);
+    expect(cheerio.load(blank.text)('#name-error').text()).toContain('Enter a name');
+
+    const created = await agent.submit('/organisation/submission-keys', { name: 'Case system', days: '365' });
+    expect(created.status).toBe(200);
+    expect(created.headers['cache-control']).toBe('no-store');
+    const key = cheerio.load(created.text)('#key').val() as string;
+    expect(key).toMatch(/^drd_/);
+
+    const used = await request(t.app).get('/api/v1/submission/returns').set('Authorization', `Bearer ${key}`);
+    expect(used.status).toBe(200);
+
+    const page = cheerio.load((await agent.get('/organisation/submission-keys')).text);
+    const row = page('#keys tbody tr').first();
+    expect(row.find('th').text()).toBe('Case system');
+    expect(row.find('[data-label="Last used"]').text()).not.toBe('Never');
+    expect(page('main').text()).not.toContain(key);
+
+    const id = (
+      await t.db
+        .selectFrom('api_tokens')
+        .select('id')
+        .where('name', '=', 'Case system')
+        .executeTakeFirstOrThrow()
+    ).id;
+    const revoked = await agent.submit(
+      `/organisation/submission-keys/${id}/revoke`,
+      {},
+      '/organisation/submission-keys',
+    );
+    expect(revoked.headers.location).toBe('/organisation/submission-keys');
+    const refused = await request(t.app)
+      .get('/api/v1/submission/returns')
+      .set('Authorization', `Bearer ${key}`);
+    expect(refused.status).toBe(401);
+  });
+
+  it("when a return lead tries to revoke another organisation's key then it is not found", async () => {
+    const mine = await createOrganisation(t, { name: 'Mine', code: 'MIN' });
+    const theirs = await createOrganisation(t, { name: 'Theirs', code: 'THR' });
+    const lead = await createUser(t, 'partner', mine.id);
+    await t.db.updateTable('users').set({ return_lead: true }).where('id', '=', lead.id).execute();
+    const theirLead = await createUser(t, 'partner', theirs.id);
+    await t.services.apiTokens.issue(
+      { name: 'Their system', scope: 'submit', days: 365, organisationId: theirs.id },
+      theirLead,
+    );
+    const id = (
+      await t.db
+        .selectFrom('api_tokens')
+        .select('id')
+        .where('name', '=', 'Their system')
+        .executeTakeFirstOrThrow()
+    ).id;
+    const agent = await signedIn(t, lead);
+    const response = await agent.submit(
+      `/organisation/submission-keys/${id}/revoke`,
+      {},
+      '/organisation/submission-keys',
+    );
+    expect(response.status).toBe(404);
+    const row = await t.db
+      .selectFrom('api_tokens')
+      .select('revoked_at')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row.revoked_at).toBeNull();
+  });
+});
