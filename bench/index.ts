@@ -26,6 +26,7 @@ import { requirePartner, setUpCurrentUser } from '../src/middleware/auth.js';
 import { collationFigures, printCollation } from './collation.js';
 import { printUploads, uploadFigures } from './uploads.js';
 import { enrolBenchUser, signIn, tempDir } from './http.js';
+import { printSubmissionApi, submissionApiFigures } from './submission-api.js';
 import { earlyWarningFigures, printEarlyWarning, printEarlyWarningSweep } from './early-warning.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -286,6 +287,10 @@ if (only === 'early-warning') {
   printEarlyWarningSweep();
   process.exit(0);
 }
+if (only === 'submission-api') {
+  printSubmissionApi(await submissionApiFigures());
+  process.exit(0);
+}
 if (only === 'collation') {
   printCollation(await collationFigures());
   process.exit(0);
@@ -336,4 +341,5 @@ printCollation(await collationFigures());
 printUploads(await uploadFigures());
 printEarlyWarning(await earlyWarningFigures());
 printEarlyWarningSweep();
+printSubmissionApi(await submissionApiFigures());
 process.exit(0);

@@ -1,35 +1,40 @@
-// Every page a person can reach by following links, as each role, at 375 px: nothing scrolls sideways
+// Every page a person can reach by following links, as one role, at 375 px: nothing scrolls sideways
 // and axe finds nothing. One page per route (ids and query strings aside), so new pages join by
-// themselves.
+// themselves. Each role's crawl is its own test file (test/browser/crawl-*.test.ts), so Jest's workers
+// share them out.
 import { describe, expect, it, jest } from '@jest/globals';
-import { addCompleteRecord, createOrganisation, createUser, signedIn } from '../helpers/app.js';
-import { expectAccessible, signInThroughPage, useBrowserApp } from '../helpers/browser.js';
+import { addCompleteRecord, createOrganisation, createUser, signedIn } from './app.js';
+import { expectAccessible, signInThroughPage, useBrowserApp } from './browser.js';
 import type { User } from '../../src/db/types.js';
 
-jest.setTimeout(300_000);
+type Role = 'partner' | 'ccsu_analyst' | 'ccsu_admin';
 
-const users = {} as Record<'partner' | 'ccsu_analyst' | 'ccsu_admin', User>;
+const users = {} as Record<Role, User>;
 
-const journey = useBrowserApp({ now: '2026-04-20T10:00:00Z' }, async (t) => {
-  const org = await createOrganisation(t, {
-    name: 'Crawl Treatment Service',
-    code: 'CRW',
-    active_from: '2026-01',
+const crawlApp = () =>
+  useBrowserApp({ now: '2026-04-20T10:00:00Z' }, async (t) => {
+    const org = await createOrganisation(t, {
+      name: 'Crawl Treatment Service',
+      code: 'CRW',
+      active_from: '2026-01',
+    });
+    users.partner = await createUser(t, 'partner', org.id);
+    users.ccsu_analyst = await createUser(t, 'ccsu_analyst');
+    users.ccsu_admin = await createUser(t, 'ccsu_admin');
+    const partner = await signedIn(t, users.partner);
+    await addCompleteRecord(partner, '2026-03', 'CRW-2026-001');
+    await partner.submit('/returns/2026-03/submit', { declaration: 'yes' }, '/returns/2026-03/check');
+    await addCompleteRecord(partner, '2026-04', 'CRW-2026-002');
   });
-  users.partner = await createUser(t, 'partner', org.id);
-  users.ccsu_analyst = await createUser(t, 'ccsu_analyst');
-  users.ccsu_admin = await createUser(t, 'ccsu_admin');
-  const partner = await signedIn(t, users.partner);
-  await addCompleteRecord(partner, '2026-03', 'CRW-2026-001');
-  await partner.submit('/returns/2026-03/submit', { declaration: 'yes' }, '/returns/2026-03/check');
-  await addCompleteRecord(partner, '2026-04', 'CRW-2026-002');
-});
 
 /** One address per route: ids become :id, query strings are dropped. */
 const routeOf = (path: string) => path.replace(/\/\d+(?=\/|$)/g, '/:id');
 const skip = /^\/(sign-out|signed-out|api\/|assets\/)|\.(csv|xlsx|json)$|\/html$/;
 
-for (const role of ['partner', 'ccsu_analyst', 'ccsu_admin'] as const) {
+/** The crawl as one role: its own app, database and browser, so the three roles run in parallel files. */
+export function crawlAs(role: Role): void {
+  jest.setTimeout(300_000);
+  const journey = crawlApp();
   describe(`every page as a ${role}`, () => {
     it('when each page reachable by links is opened on a phone then it fits 375 px and axe finds nothing', async () => {
       const context = await journey.browser.newContext({ viewport: { width: 375, height: 800 } });
