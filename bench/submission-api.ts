@@ -94,7 +94,13 @@ export async function submissionApiFigures() {
 
     const s0 = performance.now();
     const serviceLatencies = await pool(PER_SIDE, CLIENTS, async (i) => {
-      const result = await services.records.saveRecord(org, '2026-03', undefined, death(`SVC-R${i}`, i), actor);
+      const result = await services.records.saveRecord(
+        org,
+        '2026-03',
+        undefined,
+        death(`SVC-R${i}`, i),
+        actor,
+      );
       if (!result.ok) throw new Error(`service refused record ${i}`);
     });
     const serviceMs = performance.now() - s0;
@@ -143,5 +149,7 @@ export function printSubmissionApi(r: Awaited<ReturnType<typeof submissionApiFig
   console.log(
     `  POST …/records over HTTP with Idempotency-Key: ${r.apiRate.toFixed(0)} records/s, p99 ${r.apiP99.toFixed(0)} ms (target < 100), ${r.errors} not 201`,
   );
-  console.log(`  API = ${((r.apiRate / r.serviceRate) * 100).toFixed(0)} % of the service's rate (target ≥ 70 %)`);
+  console.log(
+    `  API = ${((r.apiRate / r.serviceRate) * 100).toFixed(0)} % of the service's rate (target ≥ 70 %)`,
+  );
 }

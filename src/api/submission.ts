@@ -107,6 +107,17 @@ export function submissionRouter(deps: SubmissionDeps): Router {
       handler: (_req, res) => sendProblem(res, problemOf('rate-limited')),
     }),
   );
+  // A key's organisation, read at most every 10 seconds: a system sends many requests in a row, and a
+  // change to the organisation (its months, its name) may take that long to reach the API.
+  const organisationsSeen = new Map<number, { at: number; organisation: Organisation | undefined }>();
+  const organisationOf = async (id: number) => {
+    const seen = organisationsSeen.get(id);
+    // Real elapsed time, not the service's clock: this is a cache, not a business rule.
+    if (seen && performance.now() - seen.at < 10_000) return seen.organisation;
+    const organisation = await organisations.find(id);
+    organisationsSeen.set(id, { at: performance.now(), organisation });
+    return organisation;
+  };
   router.use(async (req: Request, res: Response, next: NextFunction) => {
     const check = await tokens.check(req.get('authorization'));
     if (!check.ok) {
@@ -115,7 +126,7 @@ export function submissionRouter(deps: SubmissionDeps): Router {
     }
     if (check.scope !== 'submit' || check.organisationId === null)
       return sendProblem(res, problemOf('wrong-scope'));
-    const organisation = await organisations.find(check.organisationId);
+    const organisation = await organisationOf(check.organisationId);
     if (!organisation) return sendProblem(res, problemOf('unauthorised', { detail: 'The key is unknown' }));
     res.locals.submitKey = { id: check.id, name: check.name, createdBy: check.createdBy, organisation };
     next();
@@ -178,7 +189,8 @@ export function submissionRouter(deps: SubmissionDeps): Router {
   const saveRecord = async (req: Request, k: SubmitKey, id: number | undefined): Promise<Answer> => {
     const input = sent(req);
     const period = String(req.params.period);
-    if (!(await returns.detail(k.organisation, period))) return problem('not-found');
+    // A month the organisation makes a return for (no database needed to say so).
+    if (!returns.periodsFor(k.organisation).includes(period)) return problem('not-found');
     const result = await records.saveRecord(k.organisation, period, id, input, actorOf(k));
     if (result.ok) return { status: id === undefined ? 201 : 200, body: recordJson(result.record) };
     if ('errors' in result) return invalid(result.errors);
