@@ -24,6 +24,7 @@ import * as agePopulations from './2026-12-03-020-age-populations.js';
 import * as englandRates from './2026-12-03-021-england-rates.js';
 import * as passkeys from './2026-12-03-022-passkeys.js';
 import * as submissionKeys from './2026-12-03-023-submission-keys.js';
+import * as signedVia from './2026-12-03-024-signed-via.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-001-foundation': foundation,
@@ -49,4 +50,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03-021-england-rates': englandRates,
   '2026-12-03-022-passkeys': passkeys,
   '2026-12-03-023-submission-keys': submissionKeys,
+  '2026-12-03-024-signed-via': signedVia,
 };

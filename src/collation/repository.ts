@@ -56,6 +56,7 @@ export function recordVersions(db: DbOrTrx, recordId: number) {
       'return_submissions.reason',
       'return_submissions.signed_at',
       'return_submissions.signed_by_email',
+      'return_submissions.signed_via',
     ])
     .where('record_versions.record_id', '=', recordId)
     .orderBy('return_submissions.version')

@@ -267,6 +267,8 @@ export interface ReturnSubmissionsTable {
   reason_text: string | null;
   signed_by: number | null;
   signed_by_email: string | null;
+  /** Not a person at the pages: a reminder's nil-return link, or a submission key (and who declared). */
+  signed_via: ColumnType<string | null, string | null | undefined, string | null>;
   signed_at: Timestamp;
   record_count: number;
 }

@@ -57,6 +57,7 @@ export interface Submission {
   signed_at: Date;
   record_count: number;
   signed_by_email: string | null;
+  signed_via: string | null;
 }
 
 /** What a return's list of deaths shows of each record; the check page reads whole records. */
@@ -75,7 +76,7 @@ export type RecordListing = Pick<
 export function submissionsOf(db: DbOrTrx, returnId: number): Promise<Submission[]> {
   return db
     .selectFrom('return_submissions')
-    .select(['version', 'kind', 'reason', 'reason_text', 'signed_at', 'record_count', 'signed_by_email'])
+    .select(['version', 'kind', 'reason', 'reason_text', 'signed_at', 'record_count', 'signed_by_email', 'signed_via'])
     .where('return_id', '=', returnId)
     .orderBy('version', 'desc')
     .execute();

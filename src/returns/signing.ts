@@ -121,6 +121,7 @@ export async function signReturn(
         reason_text: reopened ? row.amendment_text : null,
         signed_by: user.id,
         signed_by_email: user.email,
+        signed_via: user.via ?? null,
         signed_at: now,
         record_count: active.length,
       })

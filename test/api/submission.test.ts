@@ -227,6 +227,28 @@ describe('retrying safely', () => {
   });
 });
 
+describe('under load', () => {
+  it('when one key creates 1,000 deaths as fast as it can then every one is saved and none fails', async () => {
+    const statuses: number[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        while (next < 1000) {
+          const i = next++;
+          const response = await api('/returns/2026-03/records').post(
+            death(`HAM-LOAD-${i}`, { age_at_death: 18 + (i % 70) }),
+            `load-${i}`,
+          );
+          statuses.push(response.status);
+        }
+      }),
+    );
+    expect(statuses.filter((s) => s !== 201)).toEqual([]);
+    const saved = (await recordsIn(org.id)).filter((r) => r.partner_record_ref.startsWith('HAM-LOAD-'));
+    expect(saved).toHaveLength(1000);
+  });
+});
+
 describe('what a key may do', () => {
   it('when a key asks for a month its organisation does not make a return for then it is not found', async () => {
     expect((await api('/returns/2025-06').get()).status).toBe(404);
@@ -255,6 +277,17 @@ describe('what a key may do', () => {
       .executeTakeFirstOrThrow();
     await t.services.apiTokens.revoke(row.id, lead, org.id);
     expect((await api('/returns', revoked).get()).status).toBe(401);
+    const expiring = await t.services.apiTokens.issue(
+      { name: 'Expiring', scope: 'submit', days: 365, organisationId: org.id },
+      lead,
+    );
+    await t.db
+      .updateTable('api_tokens')
+      .set({ expires_at: new Date(t.clock.now().getTime() - 1000) })
+      .where('name', '=', 'Expiring')
+      .execute();
+    const expired = await api('/returns', expiring).get();
+    expect([expired.status, expired.body.detail]).toEqual([401, 'The key is expired']);
     const admin = await createUser(t, 'ccsu_admin');
     const feed = await t.services.apiTokens.issue({ name: 'Feed', scope: 'aggregates', days: 30 }, admin);
     const wrong = await api('/returns', feed).get();
