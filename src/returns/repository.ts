@@ -76,7 +76,16 @@ export type RecordListing = Pick<
 export function submissionsOf(db: DbOrTrx, returnId: number): Promise<Submission[]> {
   return db
     .selectFrom('return_submissions')
-    .select(['version', 'kind', 'reason', 'reason_text', 'signed_at', 'record_count', 'signed_by_email', 'signed_via'])
+    .select([
+      'version',
+      'kind',
+      'reason',
+      'reason_text',
+      'signed_at',
+      'record_count',
+      'signed_by_email',
+      'signed_via',
+    ])
     .where('return_id', '=', returnId)
     .orderBy('version', 'desc')
     .execute();
