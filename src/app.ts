@@ -191,7 +191,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
       },
     ),
   );
-  app.use('/admin/api-tokens', apiTokensRouter(services.apiTokens, config.publicUrl));
+  app.use('/admin/api-tokens', apiTokensRouter(services.apiTokens, services.organisations, config.publicUrl));
   app.use('/admin', adminRouter(services.admin, services.exportAudit));
 
   setUpErrorHandling(app);

@@ -11,6 +11,7 @@ import { AccountsService } from './accounts/service.js';
 import { SignInService } from './accounts/sign-in.js';
 import { TwoFactorService } from './accounts/two-factor.js';
 import { PasskeyService } from './accounts/passkeys.js';
+import { remindOfExpiringKeys } from './api/key-expiry.js';
 import { TeamService } from './accounts/team.js';
 import { AgreementsService } from './agreements/service.js';
 import { RetentionService } from './retention/service.js';
@@ -196,6 +197,12 @@ export function createJobs(services: Services, { config, db, clock }: AppDeps): 
       everyMs: Math.max(config.jobs.intervalMs, 3_600_000),
       exclusive: true,
       run: () => services.retention.purge(),
+    },
+    {
+      name: 'submission-key-expiry',
+      everyMs: Math.max(config.jobs.intervalMs, 3_600_000),
+      exclusive: true,
+      run: () => remindOfExpiringKeys(db, clock, config.publicUrl),
     },
     {
       name: 'outbox',

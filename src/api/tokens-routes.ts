@@ -5,6 +5,7 @@ import { formOf, validate, type FormErrors, validateNoFields } from '../middlewa
 import { HttpError } from '../lib/http-error.js';
 import type { ApiTokensService } from './tokens.js';
 import { checkIdParams, rowId } from '../lib/ids.js';
+import type { OrganisationsService } from '../organisations/service.js';
 
 export const tokenLifetimes = [
   ['30', '30 days'],
@@ -12,18 +13,29 @@ export const tokenLifetimes = [
   ['365', '1 year'],
 ] as const;
 
-const issueForm = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(1, 'Enter a name that says who or what uses the token')
-    .max(100, 'The name must be 100 characters or fewer'),
-  scope: z.enum(['aggregates', 'records'], { error: 'Choose what the token can read' }),
-  days: z.enum(['30', '90', '365'], { error: 'Choose how long the token lasts' }).transform(Number),
-});
+const issueForm = z
+  .object({
+    name: z
+      .string()
+      .trim()
+      .min(1, 'Enter a name that says who or what uses the token')
+      .max(100, 'The name must be 100 characters or fewer'),
+    scope: z.enum(['aggregates', 'records', 'submit'], { error: 'Choose what the token can do' }),
+    // A submission key is for one organisation (its return lead can also make one).
+    organisation: z.coerce.number().int().positive().optional().catch(undefined),
+    days: z.enum(['30', '90', '365'], { error: 'Choose how long the token lasts' }).transform(Number),
+  })
+  .refine((form) => form.scope !== 'submit' || form.organisation !== undefined, {
+    path: ['organisation'],
+    message: 'Choose the organisation the submission key acts for',
+  });
 
 /** Admin pages: issue (shown once), list and revoke API tokens for the feed. */
-export function apiTokensRouter(tokens: ApiTokensService, publicUrl: string): Router {
+export function apiTokensRouter(
+  tokens: ApiTokensService,
+  organisations: OrganisationsService,
+  publicUrl: string,
+): Router {
   const router = Router();
   checkIdParams(router);
   router.use(requireAdmin);
@@ -31,6 +43,7 @@ export function apiTokensRouter(tokens: ApiTokensService, publicUrl: string): Ro
     res.render('dashboard/tokens', {
       title: 'API tokens',
       tokens: await tokens.list(),
+      organisations: await organisations.list(),
       values,
       errors,
       tokenLifetimes,
@@ -43,13 +56,19 @@ export function apiTokensRouter(tokens: ApiTokensService, publicUrl: string): Ro
     validate(issueForm, (req, res, errors) => render(res, req.body as Record<string, unknown>, errors)),
     async (req, res) => {
       const form = formOf(res, issueForm);
-      const token = await tokens.issue(form, currentUser(req));
+      const organisationId = form.scope === 'submit' ? form.organisation : undefined;
+      if (organisationId !== undefined && !(await organisations.find(organisationId)))
+        throw new HttpError(404);
+      const token = await tokens.issue({ ...form, organisationId }, currentUser(req));
       res.set('Cache-Control', 'no-store').render('dashboard/token-issued', {
         title: 'API token issued',
         token,
         name: form.name,
         scope: form.scope,
-        example: `${publicUrl}/api/v1/aggregates/cases.csv`,
+        example:
+          form.scope === 'submit'
+            ? `${publicUrl}/api/v1/submission/returns`
+            : `${publicUrl}/api/v1/aggregates/cases.csv`,
       });
     },
   );

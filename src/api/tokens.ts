@@ -73,7 +73,9 @@ export class ApiTokensService {
     const rows = await this.db
       .selectFrom('api_tokens')
       .leftJoin('users', 'users.id', 'api_tokens.created_by')
+      .leftJoin('organisations', 'organisations.id', 'api_tokens.organisation_id')
       .select([
+        'organisations.name as organisation_name',
         'api_tokens.id',
         'api_tokens.name',
         'api_tokens.scope',

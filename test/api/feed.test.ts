@@ -57,7 +57,7 @@ describe('tokens', () => {
     const page = await admin.submit('/admin/api-tokens', { name: '' });
     expect(page.status).toBe(400);
     expect(page.text).toContain('Enter a name that says who or what uses the token');
-    expect(page.text).toContain('Choose what the token can read');
+    expect(page.text).toContain('Choose what the token can do');
   });
 
   it('when the token is missing, wrong, revoked or expired then 401; wrong scope then 403', async () => {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as cheerio from 'cheerio';
 import request from 'supertest';
 import { createOrganisation, createTestApp, createUser, signedIn, type TestApp } from '../helpers/app.js';
+import { remindOfExpiringKeys } from '../../src/api/key-expiry.js';
 
 let t: TestApp;
 
@@ -87,5 +88,66 @@ describe('submission keys', () => {
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
     expect(row.revoked_at).toBeNull();
+  });
+
+  it('when a key has a month left then its creator and the return contacts are told once', async () => {
+    const org = await createOrganisation(t, {
+      name: 'Expiring Trust',
+      code: 'EXP',
+      return_contacts: ['returns@expiring.test'],
+    });
+    const lead = await createUser(t, 'partner', org.id);
+    await t.services.apiTokens.issue(
+      { name: 'Warehouse feed', scope: 'submit', days: 90, organisationId: org.id },
+      lead,
+    );
+    const subject = (n: string) => `Your drd-return submission key “${n}” expires on 1 July 2026`;
+    const sent = () =>
+      t.db
+        .selectFrom('outbox')
+        .select(['subject', 'to_addresses'])
+        .where('subject', '=', subject('Warehouse feed'))
+        .execute();
+    await remindOfExpiringKeys(t.db, t.clock, t.config.publicUrl);
+    expect(await sent()).toEqual([]); // 90 days left: too early
+    t.clock.advance(61 * 86_400_000);
+    try {
+      await remindOfExpiringKeys(t.db, t.clock, t.config.publicUrl);
+      await remindOfExpiringKeys(t.db, t.clock, t.config.publicUrl);
+      const emails = await sent();
+      expect(emails).toHaveLength(1);
+      expect(emails[0]!.to_addresses.sort()).toEqual([lead.email, 'returns@expiring.test'].sort());
+    } finally {
+      t.clock.advance(-61 * 86_400_000);
+    }
+  });
+
+  it('when CCSU issues a submission key for an organisation then it acts for that organisation, and one is needed', async () => {
+    const org = await createOrganisation(t, { name: 'Issued Trust', code: 'ISS' });
+    const admin = await signedIn(t, await createUser(t, 'ccsu_admin'));
+    const missing = await admin.submit('/admin/api-tokens', { name: 'No org', scope: 'submit', days: '365' });
+    expect(missing.status).toBe(400);
+    expect(cheerio.load(missing.text)('#organisation-error').text()).toContain('Choose the organisation');
+    const issued = await admin.submit('/admin/api-tokens', {
+      name: 'Issued system',
+      scope: 'submit',
+      organisation: String(org.id),
+      days: '365',
+    });
+    const key = cheerio.load(issued.text)('#token').val() as string;
+    const used = await request(t.app).get('/api/v1/submission/returns').set('Authorization', `Bearer ${key}`);
+    expect(used.status).toBe(200);
+    const row = await t.db
+      .selectFrom('api_tokens')
+      .select('organisation_id')
+      .where('name', '=', 'Issued system')
+      .executeTakeFirstOrThrow();
+    expect(row.organisation_id).toBe(org.id);
+    const list = cheerio.load((await admin.get('/admin/api-tokens')).text);
+    expect(
+      list('tr')
+        .filter((_i, el) => list(el).text().includes('Issued system'))
+        .text(),
+    ).toContain('Submits Issued Trust’s returns');
   });
 });
