@@ -313,6 +313,24 @@ describe('signing in with a passkey', () => {
     ]);
   });
 
+  it('when one source keeps presenting answers that fail then it is stopped, as wrong passwords are', async () => {
+    const { authenticator } = await userWithPasskey();
+    const service = t.services.passkeys;
+    for (let i = 0; i < 30; i += 1)
+      expect(await service.signIn({ not: 'an answer' }, undefined, 'guessing-source')).toEqual({
+        ok: false,
+        reason: 'invalid',
+      });
+    // Even a good answer is refused from there now; another source is not affected.
+    const options = await service.signInOptions();
+    const good = authenticator.signIn(options, RP_ID);
+    expect(await service.signIn(good, options.challenge, 'guessing-source')).toEqual({
+      ok: false,
+      reason: 'throttled',
+    });
+    expect((await service.signIn(good, options.challenge, 'owner-desk')).ok).toBe(true);
+  });
+
   it('when a ceremony starts on one app instance then it finishes on another sharing the database', async () => {
     const { authenticator } = await userWithPasskey();
     const other = createApp({ config: t.config, db: t.db, mailer: nullMailer, clock: t.clock });
