@@ -86,6 +86,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
       returns: services.returns,
       records: services.records,
       rateLimitStore: new PgRateLimitStore(db, deps.clock, 'submit:'),
+      secret: config.linkageSecret,
     }),
   );
   // The feed authenticates by token, not session: mounted before sessions and CSRF (it is read-only).

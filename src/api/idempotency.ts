@@ -2,7 +2,7 @@
 // of what was asked and the answer given. The same key and request again gets that answer without a
 // second write; the same key with another request is refused; two at once with one key — a client
 // retrying before the first answer came back — are one write and one "still in progress".
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Request } from 'express';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
@@ -16,8 +16,12 @@ export interface Answer {
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
-function requestHash(req: Request): string {
-  return createHash('sha256')
+/**
+ * What was asked, as a keyed hash: a linkage request's body holds identifiers, and a plain hash of an
+ * NHS number could be reversed by trying them all, so only the service's secret can recompute it.
+ */
+function requestHash(req: Request, secret: string): string {
+  return createHmac('sha256', secret)
     .update(`${req.method} ${req.originalUrl.split('?')[0]}\n${JSON.stringify(req.body ?? null)}`)
     .digest('hex');
 }
@@ -29,6 +33,7 @@ function requestHash(req: Request): string {
 export async function idempotent(
   db: Db,
   clock: Clock,
+  secret: string,
   req: Request,
   tokenId: number,
   write: () => Promise<Answer>,
@@ -42,7 +47,13 @@ export async function idempotent(
         detail: 'Idempotency-Key must be 1 to 255 visible ASCII characters',
       }),
     };
-  const hash = requestHash(req);
+  const hash = requestHash(req, secret);
+  // A key is remembered for a day: long enough for any retry, short enough to keep the table small.
+  await db
+    .deleteFrom('idempotent_requests')
+    .where('token_id', '=', tokenId)
+    .where('created_at', '<', new Date(clock.now().getTime() - 86_400_000))
+    .execute();
   const claimed = await db
     .insertInto('idempotent_requests')
     .values({ token_id: tokenId, key, request_hash: hash, created_at: clock.now() })

@@ -91,6 +91,8 @@ export interface SubmissionDeps {
   returns: ReturnsService;
   records: RecordsService;
   rateLimitStore: PgRateLimitStore;
+  /** Keys the hashes of what each Idempotency-Key was used for. */
+  secret: string;
 }
 
 export function submissionRouter(deps: SubmissionDeps): Router {
@@ -138,7 +140,7 @@ export function submissionRouter(deps: SubmissionDeps): Router {
     async (req: Request, res: Response) => {
       const k = key(res);
       const result = write
-        ? await idempotent(db, clock, req, k.id, () => handler(req, k))
+        ? await idempotent(db, clock, deps.secret, req, k.id, () => handler(req, k))
         : await handler(req, k);
       if (result.status >= 400) return sendProblem(res, result.body as ReturnType<typeof problemOf>);
       res.status(result.status).json(result.body);

@@ -6,6 +6,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import request from 'supertest';
+import { createHash } from 'node:crypto';
 import type { Organisation, User } from '../../src/db/types.js';
 import { routeTable } from '../../src/lib/route-table.js';
 import { openApiDocument, operations } from '../../src/api/openapi.js';
@@ -191,6 +192,41 @@ describe('making a return through the API', () => {
     expect(response.status).toBe(400);
     expect(sent).not.toContain('943 476 5919');
     expect((await recordsIn(org.id)).map((r) => r.partner_record_ref)).not.toContain('HAM-NHS');
+  });
+});
+
+describe('linkage identifiers', () => {
+  it('when a system sends an NHS number for linking then only keys are kept, nowhere the number or a plain hash of it', async () => {
+    const made = await api('/returns/2026-03/records').post(death('HAM-LINK-1'));
+    const body = {
+      nhs_number: '943 476 5919',
+      surname: 'Doe',
+      first_initial: 'J',
+      date_of_birth: '1985-02-03',
+    };
+    const linked = await api(`/returns/2026-03/records/${made.body.id}/linkage`).put(body, 'link-1');
+    expect([linked.status, linked.body.errors]).toEqual([200, undefined]);
+    expectMatches('Record', linked.body);
+    expect(JSON.stringify(linked.body)).not.toContain('9434765919');
+    const record = await t.db
+      .selectFrom('records')
+      .select(['match_key_nhs'])
+      .where('id', '=', made.body.id)
+      .executeTakeFirstOrThrow();
+    expect(record.match_key_nhs).toBeTruthy();
+    const remembered = await t.db
+      .selectFrom('idempotent_requests')
+      .selectAll()
+      .where('key', '=', 'link-1')
+      .executeTakeFirstOrThrow();
+    const stored = JSON.stringify(remembered);
+    expect(stored).not.toMatch(/9434765919|943 476 5919|1985-02-03|Doe/);
+    const plain = createHash('sha256')
+      .update(
+        `PUT /api/v1/submission/returns/2026-03/records/${made.body.id}/linkage\n${JSON.stringify(body)}`,
+      )
+      .digest('hex');
+    expect(remembered.request_hash).not.toBe(plain);
   });
 });
 
