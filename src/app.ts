@@ -85,6 +85,7 @@ export function createApp(deps: AppDeps, services: Services = createServices(dep
       organisations: services.organisations,
       returns: services.returns,
       records: services.records,
+      queries: services.queries,
       rateLimitStore: new PgRateLimitStore(db, deps.clock, 'submit:'),
       secret: config.linkageSecret,
     }),

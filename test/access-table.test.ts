@@ -46,6 +46,8 @@ const policy: Record<string, Audience> = {
   'PUT /api/v1/submission/returns/:period/records/:id': 'token',
   'POST /api/v1/submission/returns/:period/records/:id/withdraw': 'token',
   'PUT /api/v1/submission/returns/:period/records/:id/linkage': 'token',
+  'GET /api/v1/submission/returns/:period/queries': 'token',
+  'POST /api/v1/submission/queries/:id/answer': 'token',
   'POST /api/v1/submission/returns/:period/nil': 'token',
   'POST /api/v1/submission/returns/:period/submit': 'token',
   'GET /organisation/submission-keys': 'return-lead',

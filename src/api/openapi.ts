@@ -73,6 +73,21 @@ export const operations: Operation[] = [
     write: true,
   },
   {
+    method: 'get',
+    path: '/returns/{period}/queries',
+    summary: 'Read the questions CCSU asked about deaths in a return',
+    ok: { status: 200, schema: 'QueryList', description: 'The questions, newest first' },
+    write: false,
+  },
+  {
+    method: 'post',
+    path: '/queries/{id}/answer',
+    summary: 'Answer a question CCSU asked',
+    body: 'AnswerInput',
+    ok: { status: 200, schema: 'Query', description: 'The question, answered' },
+    write: true,
+  },
+  {
     method: 'post',
     path: '/returns/{period}/nil',
     summary: 'Make a signed nil return: no deaths this month',
@@ -106,7 +121,9 @@ function parameters(path: string) {
       in: 'path',
       required: true,
       schema: { type: 'integer', minimum: 1 },
-      description: 'The death’s id, as the API returned it',
+      description: path.startsWith('/queries')
+        ? 'The question’s id'
+        : 'The death’s id, as the API returned it',
     });
   return list;
 }

@@ -131,6 +131,25 @@ export const returnDetail = returnSummary
   })
   .meta({ id: 'ReturnDetail' });
 
+export const query = z
+  .object({
+    id: z.number().int(),
+    record_id: z.number().int(),
+    reference: z.string().describe('Your reference for the death the question is about'),
+    field: z.string().describe('The field the question is about (a RecordInput field name)'),
+    question: z.string(),
+    status: z.enum(['open', 'answered', 'closed']),
+    answer: z.string().nullable(),
+    raised_at: z.iso.datetime({ offset: true }),
+  })
+  .meta({ id: 'Query', description: 'A data-quality question CCSU asked about one of your deaths' });
+
+export const queryList = z.object({ queries: z.array(query) }).meta({ id: 'QueryList' });
+
+export const answerInput = z
+  .object({ answer: z.string().min(1).max(500).describe('Your answer, without names or personal details') })
+  .meta({ id: 'AnswerInput' });
+
 export const signed = z.object({ reference: z.string() }).meta({ id: 'Signed' });
 
 export const returnList = z.object({ returns: z.array(returnSummary) }).meta({ id: 'ReturnList' });

@@ -7,81 +7,31 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import { rateLimit } from 'express-rate-limit';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
-import type { Organisation, RecordRow } from '../db/types.js';
-import type { Actor } from '../audit/audit.js';
-import type { FieldError } from '../domain/field-error.js';
+import type { Organisation } from '../db/types.js';
 import type { OrganisationsService } from '../organisations/service.js';
 import type { RecordsService } from '../returns/records-service.js';
-import type { ReturnsService, ReturnSummary, Signer } from '../returns/service.js';
-import { recordDataOf } from '../records/repository.js';
-import { withdrawSchema } from '../returns/schemas.js';
+import type { ReturnsService, Signer } from '../returns/service.js';
+import { queryAnswerSchema, withdrawSchema } from '../returns/schemas.js';
+import type { QueriesService } from '../collation/queries.js';
 import { z } from 'zod';
 import { anyObject, body } from './json-body.js';
 import type { PgRateLimitStore } from '../middleware/rate-limit-store.js';
 import { idempotent, type Answer } from './idempotency.js';
-import { problemOf, sendProblem, type ProblemType } from './problems.js';
+import { problemOf, sendProblem } from './problems.js';
+import {
+  actorOf,
+  invalid,
+  problem,
+  queryJson,
+  recordJson,
+  signReasons,
+  summaryJson,
+  type SubmitKey,
+} from './submission-json.js';
 import { signInput } from './submission-schemas.js';
 import type { ApiTokensService } from './tokens.js';
 
-interface SubmitKey {
-  id: number;
-  name: string;
-  createdBy: string;
-  organisation: Organisation;
-}
-
 const key = (res: Response) => res.locals.submitKey as SubmitKey;
-
-/** Who acts, as the audit log shows it: the key by name, and the person who created it. */
-const actorOf = (k: SubmitKey): Actor => ({
-  userId: null,
-  label: `the “${k.name}” key, created by ${k.createdBy}`,
-});
-
-const problem = (kind: ProblemType, extra: Parameters<typeof problemOf>[1] = {}): Answer => {
-  const body = problemOf(kind, extra);
-  return { status: body.status, body };
-};
-
-/** The form's messages, each with a JSON pointer to its field. */
-const invalid = (errors: FieldError[]): Answer =>
-  problem('invalid-request', {
-    detail: 'Some answers are not valid: see errors',
-    errors: errors.map((e) => ({ pointer: `/${e.field}`, detail: e.message })),
-  });
-
-const signReasons: Record<string, ProblemType> = {
-  not_found: 'not-found',
-  too_early: 'too-early',
-  agreement_needed: 'agreement-needed',
-  locked: 'locked',
-  already_submitted: 'already-submitted',
-  has_records: 'has-records',
-  no_records: 'no-records',
-  incomplete: 'incomplete',
-};
-
-function summaryJson(s: ReturnSummary) {
-  return {
-    period: s.period,
-    status: s.status,
-    deadline: s.deadline,
-    submittable_from: s.submittableFrom,
-    locked: s.locked,
-    deaths: s.recordCount,
-    reference: s.row?.reference ?? null,
-  };
-}
-
-export function recordJson(row: RecordRow) {
-  return {
-    id: row.id,
-    status: row.record_status as 'active' | 'withdrawn',
-    withdrawn_reason: row.withdrawn_reason,
-    problems: row.completeness_problems,
-    answers: recordDataOf(row),
-  };
-}
 
 export interface SubmissionDeps {
   db: Db;
@@ -90,6 +40,7 @@ export interface SubmissionDeps {
   organisations: OrganisationsService;
   returns: ReturnsService;
   records: RecordsService;
+  queries: QueriesService;
   rateLimitStore: PgRateLimitStore;
   /** Keys the hashes of what each Idempotency-Key was used for. */
   secret: string;
@@ -244,6 +195,32 @@ export function submissionRouter(deps: SubmissionDeps): Router {
       if (result.ok) return { status: 200, body: recordJson(result.record) };
       if ('errors' in result) return invalid(result.errors);
       return problem('locked', { detail: 'This return cannot be changed now (locked or submitted)' });
+    }, true),
+  );
+
+  router.get(
+    '/returns/:period/queries',
+    answer(async (req, k) => {
+      const period = String(req.params.period);
+      if (!returns.periodsFor(k.organisation).includes(period)) return problem('not-found');
+      const all = await deps.queries.forOrganisation(k.organisation.id);
+      return { status: 200, body: { queries: all.filter((q) => q.period === period).map(queryJson) } };
+    }),
+  );
+
+  router.post(
+    '/queries/:id/answer',
+    body(
+      queryAnswerSchema,
+      () => 'Give an answer of up to 500 characters, without names or personal details',
+    ),
+    answer(async (req, k) => {
+      const id = recordId(req);
+      const { answer: text } = sent(req) as z.output<typeof queryAnswerSchema>;
+      if (id === undefined || !(await deps.queries.answer(id, k.organisation.id, text, actorOf(k))))
+        return problem('not-found', { detail: 'No open question with this id for your organisation' });
+      const answered = await deps.queries.findForOrganisation(id, k.organisation.id);
+      return { status: 200, body: queryJson(answered!) };
     }, true),
   );
 

@@ -4,7 +4,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { User } from '../db/types.js';
-import { audit } from '../audit/audit.js';
+import { audit, type Actor } from '../audit/audit.js';
 import { enqueue } from '../mail/outbox.js';
 import { renderEmail } from '../mail/templates.js';
 import { fieldLabel } from '../records/schema.js';
@@ -106,12 +106,13 @@ export class QueriesService {
     });
   }
 
-  async answer(id: number, organisationId: number, answer: string, partner: User): Promise<boolean> {
+  /** A partner (at the pages, or their system by its key) answers a question about their record. */
+  async answer(id: number, organisationId: number, answer: string, actor: Actor): Promise<boolean> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
       const query = await trx
         .updateTable('queries')
-        .set({ answer, status: 'answered', answered_by: partner.id, answered_at: now })
+        .set({ answer, status: 'answered', answered_by: actor.userId, answered_at: now })
         .where('id', '=', id)
         .where('organisation_id', '=', organisationId)
         .where('status', '!=', 'closed')
@@ -124,7 +125,7 @@ export class QueriesService {
         .where('id', '=', query.raised_by)
         .executeTakeFirstOrThrow();
       const content = await renderEmail('query', {
-        intro: `${partner.email} has answered your question about ${fieldLabel(query.field)}.`,
+        intro: `${actor.label} has answered your question about ${fieldLabel(query.field)}.`,
         text: answer,
         link: `${this.config.publicUrl}/ccsu/records/${query.record_id}`,
         action: 'See the record',
@@ -140,7 +141,7 @@ export class QueriesService {
         now,
       );
       await audit(trx, {
-        actor: { userId: partner.id, label: partner.email },
+        actor,
         organisationId,
         action: 'query_answered',
         entity: 'query',

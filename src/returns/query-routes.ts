@@ -1,11 +1,11 @@
 // Answering a data-quality question CCSU asked about one of this organisation's records.
 import { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
 import { currentUser } from '../middleware/auth.js';
+import { actorOf } from '../audit/audit.js';
 import { formOf, validate, type FormErrors } from '../middleware/validation.js';
 import { HttpError } from '../lib/http-error.js';
 import { checkIdParams } from '../lib/ids.js';
-import { screened } from '../domain/identifiers.js';
+import { queryAnswerSchema } from './schemas.js';
 import { fieldLabel } from '../records/schema.js';
 import type { QueriesService } from '../collation/queries.js';
 import { organisationOf } from './partner-context.js';
@@ -13,14 +13,7 @@ import { organisationOf } from './partner-context.js';
 export function queryAnswersRouter(queries: QueriesService): Router {
   const router = Router();
   checkIdParams(router);
-  const answerSchema = z.object({
-    answer: z
-      .string({ error: 'Enter your answer' })
-      .trim()
-      .min(1, 'Enter your answer')
-      .max(500, 'Answer must be 500 characters or fewer')
-      .superRefine(screened('Your answer')),
-  });
+  const answerSchema = queryAnswerSchema;
   const renderQuery = async (req: Request, res: Response, errors?: FormErrors) => {
     const query = await queries.findForOrganisation(Number(req.params.id), organisationOf(res).id);
     if (!query) throw new HttpError(404);
@@ -42,7 +35,7 @@ export function queryAnswersRouter(queries: QueriesService): Router {
         Number(req.params.id),
         organisationOf(res).id,
         formOf(res, answerSchema).answer,
-        currentUser(req),
+        actorOf(currentUser(req)),
       );
       if (!ok) throw new HttpError(404);
       req.session.flash = 'Thank you: your answer has been sent';

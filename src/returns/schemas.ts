@@ -45,3 +45,13 @@ export const reopenRequestSchema = z.object({
     .transform((v) => (v ?? '').trim())
     .pipe(z.string().max(200, 'Reason must be 200 characters or fewer').superRefine(screened('The reason'))),
 });
+
+/** A partner's answer to CCSU's question about a record: at the pages and through the API alike. */
+export const queryAnswerSchema = z.object({
+  answer: z
+    .string({ error: 'Enter your answer' })
+    .trim()
+    .min(1, 'Enter your answer')
+    .max(500, 'Answer must be 500 characters or fewer')
+    .superRefine(screened('Your answer')),
+});

@@ -17,6 +17,7 @@ let org: Organisation;
 let other: Organisation;
 let lead: User;
 let key: string;
+const other_org = () => other.id;
 const doc = openApiDocument('http://drd.test');
 
 // Ajv compiles the document's own component schemas, so a response is checked against what a client
@@ -192,6 +193,44 @@ describe('making a return through the API', () => {
     expect(response.status).toBe(400);
     expect(sent).not.toContain('943 476 5919');
     expect((await recordsIn(org.id)).map((r) => r.partner_record_ref)).not.toContain('HAM-NHS');
+  });
+});
+
+describe("CCSU's questions", () => {
+  it('when CCSU asks about a death then the system reads the question and answers it, as the key', async () => {
+    const made = await api('/returns/2026-03/records').post(death('HAM-Q1'));
+    const analyst = await createUser(t, 'ccsu_analyst');
+    const id = await t.services.queries.raise(made.body.id, 'age_at_death', 'Is the age right?', analyst);
+    const listed = await api('/returns/2026-03/queries').get();
+    expectMatches('QueryList', listed.body);
+    expect(listed.body.queries).toEqual([
+      expect.objectContaining({ id, reference: 'HAM-Q1', field: 'age_at_death', status: 'open' }),
+    ]);
+    const answered = await api(`/queries/${id}/answer`).post(
+      { answer: 'Yes, confirmed by the crew' },
+      'answer-q1',
+    );
+    expectMatches('Query', answered.body);
+    expect([answered.status, answered.body.status]).toEqual([200, 'answered']);
+    const audit = await t.db
+      .selectFrom('audit_log')
+      .select('actor')
+      .where('action', '=', 'query_answered')
+      .where('entity_id', '=', String(id))
+      .executeTakeFirstOrThrow();
+    expect(audit.actor).toBe(`the “Case system” key, created by ${lead.email}`);
+    const theirs = await t.services.queries.raise(
+      (await api('/returns/2026-03/records').post(death('HAM-Q2'))).body.id,
+      'sex',
+      'Check?',
+      analyst,
+    );
+    const other = await t.services.apiTokens.issue(
+      { name: 'Other system', scope: 'submit', days: 365, organisationId: other_org() },
+      lead,
+    );
+    const refused = await api(`/queries/${theirs}/answer`, other).post({ answer: 'Not ours' });
+    expect(refused.status).toBe(404);
   });
 });
 
