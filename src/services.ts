@@ -12,6 +12,7 @@ import { SignInService } from './accounts/sign-in.js';
 import { TwoFactorService } from './accounts/two-factor.js';
 import { PasskeyService } from './accounts/passkeys.js';
 import { remindOfExpiringKeys } from './api/key-expiry.js';
+import { forgetOldRequests } from './api/idempotency.js';
 import { TeamService } from './accounts/team.js';
 import { AgreementsService } from './agreements/service.js';
 import { RetentionService } from './retention/service.js';
@@ -199,10 +200,13 @@ export function createJobs(services: Services, { config, db, clock }: AppDeps): 
       run: () => services.retention.purge(),
     },
     {
-      name: 'submission-key-expiry',
+      name: 'submission-keys',
       everyMs: Math.max(config.jobs.intervalMs, 3_600_000),
       exclusive: true,
-      run: () => remindOfExpiringKeys(db, clock, config.publicUrl),
+      run: async () => {
+        await remindOfExpiringKeys(db, clock, config.publicUrl);
+        await forgetOldRequests(db, clock);
+      },
     },
     {
       name: 'outbox',

@@ -30,6 +30,14 @@ function requestHash(req: Request, secret: string): string {
  * Runs `write` at most once per key of this token. Without a key it simply runs (the key is how a
  * client makes retries safe; the partner's own record reference also stops duplicate deaths).
  */
+/** A key is remembered for a day: long enough for any retry, short enough to keep the table small. */
+export async function forgetOldRequests(db: Db, clock: Clock): Promise<void> {
+  await db
+    .deleteFrom('idempotent_requests')
+    .where('created_at', '<', new Date(clock.now().getTime() - 86_400_000))
+    .execute();
+}
+
 export async function idempotent(
   db: Db,
   clock: Clock,
@@ -48,12 +56,6 @@ export async function idempotent(
       }),
     };
   const hash = requestHash(req, secret);
-  // A key is remembered for a day: long enough for any retry, short enough to keep the table small.
-  await db
-    .deleteFrom('idempotent_requests')
-    .where('token_id', '=', tokenId)
-    .where('created_at', '<', new Date(clock.now().getTime() - 86_400_000))
-    .execute();
   const claimed = await db
     .insertInto('idempotent_requests')
     .values({ token_id: tokenId, key, request_hash: hash, created_at: clock.now() })

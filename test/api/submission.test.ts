@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import type { Organisation, User } from '../../src/db/types.js';
 import { routeTable } from '../../src/lib/route-table.js';
 import { openApiDocument, operations } from '../../src/api/openapi.js';
+import { forgetOldRequests } from '../../src/api/idempotency.js';
 import { createOrganisation, createTestApp, createUser, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
@@ -293,6 +294,21 @@ describe('retrying safely', () => {
     expect(answers.map((a) => a.status).sort()).toEqual(expect.arrayContaining([201]));
     for (const a of answers) expect([201, 409]).toContain(a.status);
     expect((await recordsIn(org.id)).filter((r) => r.partner_record_ref === 'HAM-R4')).toHaveLength(1);
+  });
+
+  it('when a day has passed then the keys used are forgotten by the hourly job', async () => {
+    await api('/returns/2026-03/records').post(death('HAM-OLD'), 'old-key');
+    const remembered = () =>
+      t.db.selectFrom('idempotent_requests').select('key').where('key', '=', 'old-key').execute();
+    await forgetOldRequests(t.db, t.clock);
+    expect(await remembered()).toHaveLength(1);
+    t.clock.advance(25 * 3_600_000);
+    try {
+      await forgetOldRequests(t.db, t.clock);
+      expect(await remembered()).toHaveLength(0);
+    } finally {
+      t.clock.advance(-25 * 3_600_000);
+    }
   });
 
   it('when a death is re-sent without a key, with the same reference and answers, then no duplicate is made', async () => {
