@@ -6,6 +6,7 @@
 import { Router, type Request, type Response } from 'express';
 import { actorOf } from '../audit/audit.js';
 import { HttpError } from '../lib/http-error.js';
+import { checkIdParams } from '../lib/ids.js';
 import { currentUser, requireSignedIn } from '../middleware/auth.js';
 import { formOf, validate, validateNoFields, type FormErrors } from '../middleware/validation.js';
 import { deviceName } from './passkey-names.js';
@@ -21,11 +22,8 @@ const THROTTLED = 'Too many attempts to sign in from here. Wait 15 minutes and t
 const NOT_CREATED =
   'The passkey was not created. Try again; if it keeps failing, this device may not support passkeys';
 
-const passkeyId = (req: Request): number => {
-  const id = Number(req.params.id);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new HttpError(404);
-  return id;
-};
+/** The passkey of the path; checkIdParams has already sent any :id that cannot be a row id to 404. */
+const passkeyId = (req: Request): number => Number(req.params.id);
 
 const jsonInvalid = (_req: Request, res: Response) => {
   res.status(400).json({ message: PASSKEY_NOT_RECOGNISED });
@@ -33,6 +31,7 @@ const jsonInvalid = (_req: Request, res: Response) => {
 
 export function passkeyRouter(passkeys: PasskeyService, twoFactor: TwoFactorService): Router {
   const router = Router();
+  checkIdParams(router);
 
   router.post('/sign-in/passkey/options', validateNoFields(), async (req, res) => {
     const options = await passkeys.signInOptions();

@@ -153,11 +153,13 @@ export class TwoFactorService {
    */
   async needsSetUp(userId: number): Promise<boolean> {
     const user = await repo.findUserById(this.db, userId);
-    return (
-      user?.status === 'active' &&
-      user.totp_enabled_at === null &&
-      (await countPasskeys(this.db, user.id)) === 0
-    );
+    return user?.status === 'active' && !(await this.hasSecondFactor(user));
+  }
+
+  /** Has an authenticator app or at least one passkey: what an administrator's reset would clear. */
+  async hasSecondFactor(user: User): Promise<boolean> {
+    const factors = await this.factors(user);
+    return factors.app || factors.passkeys > 0;
   }
 
   /** Checks a code from the app; a code already used (the same or an earlier time step) is refused. */

@@ -87,11 +87,8 @@ export function usersRouter(
   for (const [action, words] of Object.entries(confirmations))
     router.get(`/:id/${action}`, async (req, res) => {
       const target = await accounts.findUser(Number(req.params.id));
-      const noFactor = async () => {
-        const factors = await twoFactor.factors(target!);
-        return !factors.app && factors.passkeys === 0;
-      };
-      if (!target || (action === 'reset-two-factor' && (await noFactor()))) throw new HttpError(404);
+      if (!target || (action === 'reset-two-factor' && !(await twoFactor.hasSecondFactor(target))))
+        throw new HttpError(404);
       res.render('accounts/confirm-user-action', {
         title: words.title,
         target,

@@ -15,6 +15,7 @@ import { queryAnswerSchema, withdrawSchema } from '../returns/schemas.js';
 import type { QueriesService } from '../collation/queries.js';
 import { z } from 'zod';
 import { anyObject, body } from './json-body.js';
+import { checkIdParams } from '../lib/ids.js';
 import type { PgRateLimitStore } from '../middleware/rate-limit-store.js';
 import { idempotent, type Answer } from './idempotency.js';
 import { problemOf, sendProblem } from './problems.js';
@@ -97,10 +98,10 @@ export function submissionRouter(deps: SubmissionDeps): Router {
       res.status(result.status).json(result.body);
     };
 
-  const recordId = (req: Request) => {
-    const id = Number(req.params.id);
-    return Number.isSafeInteger(id) && id > 0 ? id : undefined;
-  };
+  // An :id that cannot be a row id is not found before any query runs (lib/ids.ts); the error handler
+  // below answers it as a not-found problem.
+  checkIdParams(router);
+  const recordId = (req: Request) => Number(req.params.id);
   const sent = (req: Request) => (req.res!.locals.body ?? {}) as Record<string, unknown>;
 
   router.get(
@@ -161,10 +162,7 @@ export function submissionRouter(deps: SubmissionDeps): Router {
   router.put(
     '/returns/:period/records/:id',
     anyObject,
-    answer((req, k) => {
-      const id = recordId(req);
-      return id === undefined ? Promise.resolve(problem('not-found')) : saveRecord(req, k, id);
-    }, true),
+    answer((req, k) => saveRecord(req, k, recordId(req)), true),
   );
 
   router.post(
@@ -174,7 +172,7 @@ export function submissionRouter(deps: SubmissionDeps): Router {
       const id = recordId(req);
       const { reason } = sent(req) as z.output<typeof withdrawSchema>;
       const period = String(req.params.period);
-      const found = id === undefined ? undefined : await records.find(k.organisation, period, id);
+      const found = await records.find(k.organisation, period, id);
       if (!found) return problem('not-found', { detail: 'No such death in this return' });
       if (found.record_status === 'withdrawn') return { status: 200, body: recordJson(found) };
       if (!(await records.withdraw(k.organisation, period, found.id, reason, actorOf(k))))
@@ -189,7 +187,7 @@ export function submissionRouter(deps: SubmissionDeps): Router {
     answer(async (req, k) => {
       const id = recordId(req);
       const period = String(req.params.period);
-      if (id === undefined || !(await records.find(k.organisation, period, id)))
+      if (!(await records.find(k.organisation, period, id)))
         return problem('not-found', { detail: 'No such death in this return' });
       const result = await records.saveLinkage(k.organisation, period, id, sent(req), actorOf(k));
       if (result.ok) return { status: 200, body: recordJson(result.record) };
@@ -217,7 +215,7 @@ export function submissionRouter(deps: SubmissionDeps): Router {
     answer(async (req, k) => {
       const id = recordId(req);
       const { answer: text } = sent(req) as z.output<typeof queryAnswerSchema>;
-      if (id === undefined || !(await deps.queries.answer(id, k.organisation.id, text, actorOf(k))))
+      if (!(await deps.queries.answer(id, k.organisation.id, text, actorOf(k))))
         return problem('not-found', { detail: 'No open question with this id for your organisation' });
       const answered = await deps.queries.findForOrganisation(id, k.organisation.id);
       return { status: 200, body: queryJson(answered!) };
@@ -255,6 +253,7 @@ export function submissionRouter(deps: SubmissionDeps): Router {
   );
   router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const status = (error as { status?: number; type?: string }).status;
+    if (status === 404) return sendProblem(res, problemOf('not-found'));
     if (status === 400 || status === 413)
       return sendProblem(
         res,

@@ -419,6 +419,8 @@ describe('managing passkeys', () => {
       .where('user_id', '=', user.id)
       .executeTakeFirstOrThrow();
     expect((await intruder.get(`/account/passkeys/${theirs.id}/rename`)).status).toBe(404);
+    // An id no row can have is not found before any query (it used to reach PostgreSQL: a 500).
+    expect((await intruder.get('/account/passkeys/9999999999/rename')).status).toBe(404);
     expect((await intruder.submit(`/account/passkeys/${theirs.id}/remove`, {}, '/account')).status).toBe(404);
     expect(
       (await intruder.submit(`/account/passkeys/${theirs.id}/rename`, { name: 'Mine' }, '/account')).status,

@@ -354,6 +354,13 @@ describe('what a key may do', () => {
     expect(made.status).toBe(201);
     const response = await api(`/returns/2026-03/records/${made.body.id}`).put(death('HAM-STEAL'));
     expect([response.status, response.body.type]).toEqual([404, '/api/v1/problems/not-found']);
+    // An id no row can have is not found before any query (it used to reach PostgreSQL: a 500).
+    const huge = await api('/returns/2026-03/records/9999999999/withdraw').post({ reason: 'duplicate' });
+    expect([huge.status, huge.type, huge.body.type]).toEqual([
+      404,
+      'application/problem+json',
+      '/api/v1/problems/not-found',
+    ]);
   });
 
   it('when a key is revoked or expired, or the wrong kind, then it is refused', async () => {
