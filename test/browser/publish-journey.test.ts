@@ -128,7 +128,8 @@ describe('publishing figures', () => {
     );
     await expectAccessibleAtBothWidths(page);
     await page.getByRole('button', { name: 'Copy the section' }).click();
-    expect(await page.getByRole('status').textContent()).toContain('Copied');
+    // The clipboard answers asynchronously; wait for the status to say so rather than read it at once.
+    await page.getByRole('status').filter({ hasText: 'Copied' }).waitFor();
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     expect(copied).toContain('In March 2026, partners reported 10 deaths');
     expect(copied).toContain('Watford');
