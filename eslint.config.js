@@ -3,25 +3,29 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 // Layers (README, Layout): plumbing and the record model import no feature; features use each other
-// only through services. A new upward import fails lint here.
+// only through services, and only downward. `features` is the one declaration of that order: a feature
+// may import the features listed before it, never one after it, and never another feature's repository
+// (its service is the public face; repositories are plain functions that service composes).
+// The order, lowest first, is what the import map draws; a new upward import fails lint here.
 const features = [
-  'accounts',
-  'admin',
   'agreements',
-  'api',
   'areas',
-  'briefing',
-  'cases',
-  'collation',
-  'context',
-  'coroners',
-  'dashboard',
   'ldis',
+  'context',
   'organisations',
-  'reminders',
-  'retention',
+  'accounts',
+  'your-organisation',
+  'collation',
+  'coroners',
+  'cases',
   'returns',
+  'dashboard',
+  'briefing',
+  'reminders',
   'uploads',
+  'retention',
+  'admin',
+  'api',
 ];
 const noFeatures = (...extra) => [
   'error',
@@ -35,6 +39,31 @@ const noFeatures = (...extra) => [
     ],
   },
 ];
+const featureOrder = features.map((feature, i) => ({
+  files: [`src/${feature}/**`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          ...(i + 1 < features.length
+            ? [
+                {
+                  group: features.slice(i + 1).map((f) => `**/${f}/*`),
+                  message: `${feature} may import only the features before it in eslint.config.js's \`features\` (move what is shared down, or pass it in).`,
+                },
+              ]
+            : []),
+          {
+            group: features.filter((f) => f !== feature).map((f) => `**/${f}/repository*`),
+            message:
+              "Use the other feature's service (or a function it exports taking db | trx), not its repository.",
+          },
+        ],
+      },
+    ],
+  },
+}));
 
 export default tseslint.config(
   { ignores: ['dist/**', 'data/**', 'node_modules/**', 'coverage/**', 'src/assets/**'] },
@@ -74,6 +103,25 @@ export default tseslint.config(
         'kysely',
         'pg',
       ),
+    },
+  },
+  ...featureOrder,
+  // Routes are thin: they call services and never reach the database themselves (types are fine).
+  {
+    files: ['src/**/*routes.ts', 'src/**/routes.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/db/*', 'kysely', 'pg'],
+              allowTypeImports: true,
+              message: 'Routes never touch the database: call a service.',
+            },
+          ],
+        },
+      ],
     },
   },
   // Migrations are frozen in time: they must not depend on today's table types (Kysely's advice).

@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../src/db/database.js';
 import { hashLinkToken } from '../src/lib/link-tokens.js';
-import { refreshMissingCaseFacts } from '../src/cases/case-facts.js';
+import { refreshMissingCaseFacts } from '../src/records/case-facts.js';
 import { addMonths, periodOf, londonDateOf, periodsBetween } from '../src/domain/periods.js';
 
 type Timer = (run: () => Promise<unknown>) => Promise<number>;

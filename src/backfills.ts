@@ -2,7 +2,7 @@
 // (cheap when nothing is missing). Part of the composition root: db/ knows no feature, so the features'
 // back-fills are listed here and handed to openDatabase by the server and the command-line tools.
 import type { Db } from './db/database.js';
-import { refreshMissingCaseFacts } from './cases/case-facts.js';
+import { refreshMissingCaseFacts } from './records/case-facts.js';
 import { syncAreas } from './areas/sync.js';
 
 export async function runBackfills(db: Db): Promise<void> {

@@ -138,7 +138,9 @@ export function createServices({ config, db, clock, mailer }: AppDeps): Services
     returns,
     records: new RecordsService(db, config, clock, returns),
     reminders: new RemindersService(db, config, clock),
-    summary: new SummaryService(db, config, clock, scorecard, collation, coroners),
+    summary: new SummaryService(db, config, clock, scorecard, collation, (period, disclosure) =>
+      coroners.quarterLine(period, disclosure),
+    ),
     nilLinks: new NilLinksService(db, clock, returns),
     collation,
     dashboard,

@@ -1,10 +1,10 @@
 // Data-sharing agreements: CCSU publishes each version; an organisation's return lead accepts the one in
 // force for the organisation before it can submit. Everything is audited.
 import type { Clock } from '../clock.js';
-import type { Db } from '../db/database.js';
+import type { Db, DbOrTrx } from '../db/database.js';
 import type { Organisation, User } from '../db/types.js';
 import { actorOf, audit, type Actor } from '../audit/audit.js';
-import { londonDateOf } from '../domain/periods.js';
+import { londonDateOf, type IsoDate } from '../domain/periods.js';
 import * as repo from './repository.js';
 import { can } from '../domain/permissions.js';
 import { ShortCache } from '../lib/short-cache.js';
@@ -16,6 +16,19 @@ export interface AgreementStatus {
   needed: boolean;
   /** Who can accept for the organisation. */
   leads: string[];
+}
+
+/**
+ * Whether the organisation must accept the version in force on `today` before it can submit, read in the
+ * caller's transaction (signing checks it under the return's lock; a reminder's nil link before showing).
+ */
+export async function agreementNeeded(
+  trx: DbOrTrx,
+  organisationId: number,
+  today: IsoDate,
+): Promise<boolean> {
+  const agreement = await repo.currentAgreement(trx, today);
+  return agreement !== undefined && !(await repo.acceptanceOf(trx, agreement.id, organisationId));
 }
 
 export type AcceptResult = 'accepted' | 'already_accepted' | 'no_agreement' | 'not_return_lead';

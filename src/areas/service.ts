@@ -2,7 +2,7 @@
 // audited. Used for rates per 100,000 and published in the feed.
 import type { SmallFileReader } from '../lib/small-csv.js';
 import type { Clock } from '../clock.js';
-import type { Db } from '../db/database.js';
+import type { Db, DbOrTrx } from '../db/database.js';
 import { audit, type Actor } from '../audit/audit.js';
 import { londonDateOf } from '../domain/periods.js';
 import * as repo from './repository.js';
@@ -10,6 +10,11 @@ import type { Shown } from '../domain/disclosure.js';
 import { ratePer100k, rateWithInterval } from '../domain/rates.js';
 import { readPopulationCsv } from './populations-csv.js';
 import { standardisedRates } from './standardised-rates.js';
+
+/** The areas partners' deaths are placed in (in the caller's connection or transaction). */
+export function areasIn(db: DbOrTrx) {
+  return repo.listAreas(db);
+}
 
 export class AreasService {
   constructor(

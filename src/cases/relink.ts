@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import type { DbOrTrx } from '../db/database.js';
 import { linkIntoCases } from '../domain/groupings.js';
-import { refreshCaseFacts } from './case-facts.js';
+import { refreshCaseFacts } from '../records/case-facts.js';
 import { NEAR_MATCH } from '../domain/near-match.js';
 
 interface Node {

@@ -63,12 +63,6 @@ export function recordVersions(db: DbOrTrx, recordId: number) {
     .execute();
 }
 
-/** Rank of a record within its case: most advanced evidence first, then coroner, then hospital, then others. */
-export const bestEvidenceOrder = [
-  sql`array_position(array['inquest_concluded','tox_received','pm_awaiting_tox','reported_suspected'], records.evidence_stage)`,
-  sql`case organisations.type when 'coroner' then 0 when 'acute_hospital' then 1 else 2 end`,
-] as const;
-
 /**
  * Cases (not records) by residence area and month of death, each case described by its best-evidenced
  * record (the dashboard's one-row-per-case summary), for deaths between `from` and `to` (months,

@@ -16,9 +16,9 @@ import {
   type ComplianceBucket,
 } from '../domain/compliance.js';
 import { getSettings } from '../settings/settings.js';
+import { bestEvidenceOrder } from '../records/case-facts.js';
 import {
   alertFilter,
-  bestEvidenceOrder,
   caseCountsByAreaMonth,
   collatedRecords,
   recordVersions,

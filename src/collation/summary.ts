@@ -24,7 +24,6 @@ import { ccsuDistributionList } from '../mail/recipients.js';
 import { renderEmail } from '../mail/templates.js';
 import { RESPONSE_WORKING_DAYS, type ScorecardService } from './scorecard.js';
 import type { CollationService } from './service.js';
-import type { CoronersService } from '../coroners/service.js';
 
 /** Exact figures, kept in the summaries table (inside CCSU) so the next summary can say what changed. */
 export interface SummaryFigures {
@@ -49,6 +48,12 @@ interface Case {
   sex: string;
 }
 
+/**
+ * The summary's line on how complete partners' reporting was against the Coroners Audit. It is passed in
+ * (services.ts hands over CoronersService.quarterLine) so collation, below coroners, never imports it.
+ */
+export type CompletenessLine = (period: Period, disclosure: DisclosureSettings) => Promise<string | null>;
+
 export class SummaryService {
   constructor(
     private readonly db: Db,
@@ -56,7 +61,7 @@ export class SummaryService {
     private readonly clock: Clock,
     private readonly scorecard: ScorecardService,
     private readonly collation: CollationService,
-    private readonly coroners: CoronersService,
+    private readonly completenessLine: CompletenessLine,
   ) {}
 
   /** The date a period's scheduled summary goes: the working day after its deadline. */
@@ -108,7 +113,7 @@ export class SummaryService {
       reminderEffects: await this.scorecard.reminderEffects(),
       scorecard: (await this.scorecard.scorecard(period)).filter((r) => r.late + r.missing > 0),
       responseDays: RESPONSE_WORKING_DAYS,
-      completeness: await this.coroners.quarterLine(period, settings.disclosure),
+      completeness: await this.completenessLine(period, settings.disclosure),
     });
     return this.db.transaction().execute(async (trx) => {
       const row = await trx

@@ -11,7 +11,7 @@ import type { Db } from '../db/database.js';
 import { audit, type Actor } from '../audit/audit.js';
 import { fail, type Result } from '../lib/result.js';
 import { londonDateOf, periodOf, type Period } from '../domain/periods.js';
-import { listAreas } from '../areas/repository.js';
+import { areasIn } from '../areas/service.js';
 import { readContextCsv, templateRows } from './context-csv.js';
 import { datasetOf, type ContextDataset } from './datasets.js';
 import * as repo from './repository.js';
@@ -37,7 +37,7 @@ export class ContextService {
   }
 
   async template(dataset: ContextDataset): Promise<string[][]> {
-    const areas = await listAreas(this.db);
+    const areas = await areasIn(this.db);
     return templateRows(
       dataset,
       areas.flatMap((a) => (a.gss_code ? [a.gss_code] : [])),
@@ -51,7 +51,7 @@ export class ContextService {
     details: LoadDetails,
     actor: Actor,
   ): Promise<{ ok: true; loadId: number } | { ok: false; problems: string[] }> {
-    const areas = await listAreas(this.db);
+    const areas = await areasIn(this.db);
     const areaOfGss = new Map(areas.flatMap((a) => (a.gss_code ? [[a.gss_code, a.code] as const] : [])));
     const read = await readContextCsv(this.files, dataset, file, areaOfGss, this.currentPeriod());
     if (!read.ok) return read;
@@ -190,3 +190,4 @@ export class ContextService {
 }
 
 export { datasetOf };
+export type { ContextSum } from './repository.js';

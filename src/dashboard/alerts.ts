@@ -24,7 +24,7 @@ import { enqueue } from '../mail/outbox.js';
 import { ccsuDistributionList } from '../mail/recipients.js';
 import { renderEmail } from '../mail/templates.js';
 import { getSettings } from '../settings/settings.js';
-import { recentLdisAlertsAbout } from '../ldis/repository.js';
+import { ldisAlertsAbout } from '../ldis/service.js';
 
 /** Windows ending this far back are still watched: deaths reach the app weeks after they happen. */
 const LOOK_BACK_DAYS = 90;
@@ -182,7 +182,7 @@ export class AlertsService {
   }
 
   private async email(trx: DbOrTrx, id: number, found: Found, now: Date) {
-    const ldis = await recentLdisAlertsAbout(trx, londonDateOf(now), found.concerns);
+    const ldis = await ldisAlertsAbout(trx, londonDateOf(now), found.concerns);
     // The email says the threshold was reached and what was expected, not how many deaths there were: it
     // leaves the app, so it carries no count that disclosure control would hide.
     // The measure of the concern furthest above its threshold speaks for the alert.

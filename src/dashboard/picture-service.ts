@@ -18,7 +18,7 @@ import { standardisedForAudience } from '../areas/standardised-rates.js';
 import { rateWithInterval, type RateInterval } from '../domain/rates.js';
 import type { AreasService } from '../areas/service.js';
 import type { ContextService } from '../context/service.js';
-import type { ContextSum } from '../context/repository.js';
+import type { ContextSum } from '../context/service.js';
 import type { LdisService } from '../ldis/service.js';
 import { countCases } from './repository.js';
 import type { DashboardFilters } from './filters.js';

@@ -5,7 +5,7 @@
 // into is a gap ("No data"), never a zero.
 import type { Shown } from '../domain/disclosure.js';
 import { addMonths, formatDate, formatPeriod, type Period } from '../domain/periods.js';
-import type { ContextSum } from '../context/repository.js';
+import type { ContextSum } from '../context/service.js';
 import type { Audience, Category, Figure } from './figures.js';
 
 export type PictureFigureId = 'picture_month' | 'picture_quarter' | 'picture_area' | 'picture_ons';

@@ -11,6 +11,9 @@ import { formatPeriod, londonDateOf, periodOf, periodsBetween, type Period } fro
 import * as ref from '../domain/reference.js';
 import { getSettings } from '../settings/settings.js';
 import { caseAggregates, caseRows, countCases, type CountRow, type Dimension } from './repository.js';
+
+/** The columns of a case-level row (the feed's and the exports'), in order. */
+export { caseRowColumns } from './repository.js';
 import type { DashboardFilters } from './filters.js';
 import { present, type Audience, type Category, type Figure, type ShownFigure } from './figures.js';
 import { isLate, isReceived } from '../domain/compliance.js';

@@ -3,7 +3,7 @@
 import type { SmallFileReader } from '../lib/small-csv.js';
 import { sql } from 'kysely';
 import type { Clock } from '../clock.js';
-import type { Db } from '../db/database.js';
+import type { Db, DbOrTrx } from '../db/database.js';
 import { audit, type Actor } from '../audit/audit.js';
 import { londonDateOf } from '../domain/periods.js';
 import { readLdisCsv } from './alerts-csv.js';
@@ -16,6 +16,14 @@ import {
 } from './repository.js';
 
 export type { LdisInput };
+
+/**
+ * LDIS alerts of the 90 days before `today` about any of these early-warning concerns, read in the
+ * caller's transaction (early warnings note them as they are raised).
+ */
+export function ldisAlertsAbout(trx: DbOrTrx, today: string, concernKeys: readonly string[]) {
+  return recentLdisAlertsAbout(trx, today, concernKeys);
+}
 
 export class LdisService {
   constructor(

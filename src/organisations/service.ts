@@ -5,7 +5,7 @@ import { askForReturnLead, type LeadRequestResult } from './lead-request.js';
 import { audit, type Actor } from '../audit/audit.js';
 import type { FieldError } from '../domain/field-error.js';
 import * as repo from './repository.js';
-import { refreshCaseFactsOfOrganisation } from '../cases/case-facts.js';
+import { refreshCaseFactsOfOrganisation } from '../records/case-facts.js';
 import type { OrganisationInput } from './schema.js';
 
 export type SaveResult = { ok: true; organisation: Organisation } | { ok: false; errors: FieldError[] };

@@ -7,7 +7,7 @@ import { hashLinkToken } from '../lib/link-tokens.js';
 import type { ReturnsService } from '../returns/service.js';
 import { isDone } from '../domain/status.js';
 import { londonDateOf } from '../domain/periods.js';
-import { acceptanceOf, currentAgreement } from '../agreements/repository.js';
+import { agreementNeeded } from '../agreements/service.js';
 
 export type NilLinkState =
   | { state: 'valid'; linkId: number; organisation: Organisation; period: string; recipient: string }
@@ -53,8 +53,7 @@ export class NilLinksService {
     if (!detail) return { state: 'invalid' };
     if (!detail.submittable) return { state: 'too_early', ...context };
     if (detail.recordCount > 0) return { state: 'has_records', ...context };
-    const agreement = await currentAgreement(this.db, londonDateOf(this.clock.now()));
-    if (agreement && !(await acceptanceOf(this.db, agreement.id, organisation.id)))
+    if (await agreementNeeded(this.db, organisation.id, londonDateOf(this.clock.now())))
       return { state: 'agreement_needed', ...context };
     return { state: 'valid', linkId: link.id, organisation, period: link.period, recipient: link.recipient };
   }

@@ -9,7 +9,7 @@ import type { Config } from '../config.js';
 import type { Db, DbOrTrx } from '../db/database.js';
 import type { DB } from '../db/types.js';
 import { audit, type Actor } from '../audit/audit.js';
-import { refreshCaseFacts } from '../cases/case-facts.js';
+import { refreshCaseFacts } from '../records/case-facts.js';
 import { londonDateOf, type IsoDate } from '../domain/periods.js';
 
 export interface RetentionCounts {

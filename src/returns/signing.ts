@@ -13,7 +13,7 @@ import { recordDataOf, recordsOfReturn } from '../records/repository.js';
 import { queueNearMatches, relinkCases } from '../cases/relink.js';
 import * as repo from './repository.js';
 import { fail, type Result } from '../lib/result.js';
-import { acceptanceOf, currentAgreement } from '../agreements/repository.js';
+import { agreementNeeded } from '../agreements/service.js';
 
 /** Who signs a return: a signed-in user, or the recipient of a reminder email using its nil-return link. */
 export interface Signer {
@@ -59,8 +59,7 @@ export async function signReturn(
   const actor = { userId: user.id, label: user.via ? `${user.email} (${user.via})` : user.email };
   if (!canSubmitOn(period, today)) return fail('too_early');
   // An organisation submits nothing until it has accepted the data-sharing agreement in force.
-  const agreement = await currentAgreement(trx, today);
-  if (agreement && !(await acceptanceOf(trx, agreement.id, organisation.id))) return fail('agreement_needed');
+  if (await agreementNeeded(trx, organisation.id, today)) return fail('agreement_needed');
 
   {
     const row = await repo.lockReturn(trx, organisation.id, period, now);

@@ -4,11 +4,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { requireSignedIn } from '../middleware/auth.js';
-import { dashboardView } from '../dashboard/view-filters.js';
-import { dashboardPages, type DashboardService } from '../dashboard/service.js';
-import type { CoronersService } from './service.js';
-import type { AlertsService } from '../dashboard/alerts.js';
-import { showCompleteness } from './present.js';
+import { dashboardView } from './view-filters.js';
+import { dashboardPages, type DashboardService } from './service.js';
+import type { CoronersService } from '../coroners/service.js';
+import type { AlertsService } from './alerts.js';
+import { showCompleteness } from '../coroners/present.js';
 
 export function completenessRouter(
   coroners: CoronersService,

@@ -19,8 +19,8 @@ import {
   validateNoFields,
   type FormErrors,
 } from '../middleware/validation.js';
-import { contactsSchema } from './schema.js';
-import type { OrganisationsService } from './service.js';
+import { contactsSchema } from '../organisations/schema.js';
+import type { OrganisationsService } from '../organisations/service.js';
 
 const inviteColleagueSchema = z.object({
   email: z

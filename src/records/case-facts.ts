@@ -3,9 +3,14 @@
 // Refreshed in the same transaction as whatever changes a case's records (see relinkCases).
 import { sql, type RawBuilder } from 'kysely';
 import type { DbOrTrx } from '../db/database.js';
-import { bestEvidenceOrder } from '../collation/repository.js';
 import { ageBands, ageBandUpperLimits } from '../domain/groupings.js';
 import { substances } from '../domain/reference.js';
+
+/** Rank of a record within its case: most advanced evidence first, then coroner, then hospital, then others. */
+export const bestEvidenceOrder = [
+  sql`array_position(array['inquest_concluded','tox_received','pm_awaiting_tox','reported_suspected'], records.evidence_stage)`,
+  sql`case organisations.type when 'coroner' then 0 when 'acute_hospital' then 1 else 2 end`,
+] as const;
 
 /** The age band of `records.age_at_death`, drawn from the same limits as ageBandOf. */
 function ageBandSql(): RawBuilder<string> {
