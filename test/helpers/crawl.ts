@@ -1,7 +1,8 @@
-// Every page a person can reach by following links, as one role, at 375 px: nothing scrolls sideways
-// and axe finds nothing. One page per route (ids and query strings aside), so new pages join by
-// themselves. Each role's crawl is its own test file (test/browser/crawl-*.test.ts), so Jest's workers
-// share them out.
+// Every page a person can reach by following links, at 375 px: nothing scrolls sideways and axe finds
+// nothing. Each route shape (ids and query strings aside) is checked once, so new pages join by
+// themselves: roles crawled in one file share what was checked (an administrator's crawl checks only
+// the pages an analyst could not reach, though it walks through them to find its own). The partner's
+// crawl and CCSU's are separate test files, so Jest's two workers share them out.
 import { describe, expect, it, jest } from '@jest/globals';
 import { addCompleteRecord, createOrganisation, createUser, signedIn } from './app.js';
 import { expectAccessible, signInThroughPage, useBrowserApp } from './browser.js';
@@ -31,11 +32,12 @@ const crawlApp = () =>
 const routeOf = (path: string) => path.replace(/\/\d+(?=\/|$)/g, '/:id');
 const skip = /^\/(sign-out|signed-out|api\/|assets\/)|\.(csv|xlsx|json)$|\/html$/;
 
-/** The crawl as one role: its own app, database and browser, so the three roles run in parallel files. */
-export function crawlAs(role: Role): void {
+/** The crawl as these roles in turn, on one app, database and browser. */
+export function crawlAs(...roles: Role[]): void {
   jest.setTimeout(300_000);
   const journey = crawlApp();
-  describe(`every page as a ${role}`, () => {
+  const checked = new Set<string>();
+  describe.each(roles)('every page as a %s', (role) => {
     it('when each page reachable by links is opened on a phone then it fits 375 px and axe finds nothing', async () => {
       const context = await journey.browser.newContext({ viewport: { width: 375, height: 800 } });
       const page = await context.newPage();
@@ -51,6 +53,13 @@ export function crawlAs(role: Role): void {
         const response = await page.goto(`${journey.baseUrl}${path}`);
         if (!response || response.status() >= 400 || !response.headers()['content-type']?.includes('html'))
           continue;
+        const links = await page.$$eval('a[href^="/"]', (as) => as.map((a) => a.getAttribute('href')!));
+        for (const href of links) {
+          const next = href.split('#')[0]!.split('?')[0]!;
+          if (!skip.test(next) && !seen.has(routeOf(next))) queue.push(next);
+        }
+        if (checked.has(routeOf(path))) continue;
+        checked.add(routeOf(path));
         visited += 1;
         const width = await page.evaluate(() => document.documentElement.scrollWidth);
         if (width > 375) {
@@ -72,14 +81,9 @@ export function crawlAs(role: Role): void {
           tooWide.push(`${path} (${width} px: ${culprit})`);
         }
         await expectAccessible(page);
-        const links = await page.$$eval('a[href^="/"]', (as) => as.map((a) => a.getAttribute('href')!));
-        for (const href of links) {
-          const next = href.split('#')[0]!.split('?')[0]!;
-          if (!skip.test(next) && !seen.has(routeOf(next))) queue.push(next);
-        }
       }
       await context.close();
-      process.stdout.write(`Crawl as ${role}: ${visited} pages, one per route, at 375 px\n`);
+      process.stdout.write(`Crawl as ${role}: ${visited} pages checked, one per route, at 375 px\n`);
       expect(visited).toBeGreaterThan(3);
       expect(tooWide).toEqual([]);
     });

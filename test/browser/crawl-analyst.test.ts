@@ -1,4 +1,0 @@
-// Every page a analyst can reach by following links, at 375 px (test/helpers/crawl.ts).
-import { crawlAs } from '../helpers/crawl.js';
-
-crawlAs('ccsu_analyst');
