@@ -27,6 +27,44 @@ const features = [
   'admin',
   'api',
 ];
+// Kysely's query builders start with these.
+const queryStarts = [
+  'selectFrom',
+  'insertInto',
+  'updateTable',
+  'deleteFrom',
+  'replaceInto',
+  'mergeInto',
+  'selectNoFrom',
+];
+const sqlNotYetMoved = [
+  'src/accounts/service.ts',
+  'src/accounts/team.ts',
+  'src/accounts/throttle.ts',
+  'src/admin/service.ts',
+  'src/agreements/service.ts',
+  'src/api/idempotency.ts',
+  'src/api/key-expiry.ts',
+  'src/api/tokens.ts',
+  'src/areas/sync.ts',
+  'src/briefing/service.ts',
+  'src/cases/relink.ts',
+  'src/collation/queries.ts',
+  'src/collation/scorecard.ts',
+  'src/collation/service.ts',
+  'src/collation/summary.ts',
+  'src/context/service.ts',
+  'src/dashboard/alerts.ts',
+  'src/dashboard/service.ts',
+  'src/ldis/service.ts',
+  'src/organisations/service.ts',
+  'src/reminders/nil-links.ts',
+  'src/reminders/service.ts',
+  'src/returns/amendment.ts',
+  'src/returns/records-service.ts',
+  'src/returns/signing.ts',
+  'src/uploads/staging.ts',
+];
 const noFeatures = (...extra) => [
   'error',
   {
@@ -106,6 +144,25 @@ export default tseslint.config(
     },
   },
   ...featureOrder,
+  // SQL lives in repositories (Kysely's example app): a feature's services orchestrate and call plain
+  // functions taking db | trx. `sqlNotYetMoved` lists the modules written before the rule; it only shrinks.
+  {
+    files: features.map((f) => `src/${f}/**`),
+    ignores: ['src/**/*repository.ts', ...sqlNotYetMoved],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: `CallExpression[callee.property.name=/^(${queryStarts.join('|')})$/]`,
+          message: "SQL lives in the feature's repository: call a function there (taking db | trx).",
+        },
+        {
+          selector: "TaggedTemplateExpression[tag.name='sql']",
+          message: "SQL lives in the feature's repository: call a function there (taking db | trx).",
+        },
+      ],
+    },
+  },
   // Routes are thin: they call services and never reach the database themselves (types are fine).
   {
     files: ['src/**/*routes.ts', 'src/**/routes.ts'],

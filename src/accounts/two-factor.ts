@@ -11,6 +11,7 @@ import { enqueue } from '../mail/outbox.js';
 import { emailTime, renderEmail } from '../mail/templates.js';
 import { getSettings, type Settings } from '../settings/settings.js';
 import { isBlocked, clearKeys, recordFailure, throttleRows, type ThrottleRule } from './throttle.js';
+import * as factorsRepo from './two-factor-repository.js';
 import * as repo from './repository.js';
 import { countPasskeys, deleteEveryPasskeyOf } from './passkeys-repository.js';
 import { matchingStep, newRecoveryCodes, TotpKeys } from './totp.js';
@@ -102,13 +103,12 @@ export class TwoFactorService {
     return this.db.transaction().execute(async (trx) => {
       // Compare-and-set: of two set-ups racing, or a set-up against an account that already has a
       // factor, only one with none before can win.
-      const set = await trx
-        .updateTable('users')
-        .set({ totp_secret: this.keys.encrypt(base32), totp_enabled_at: now, totp_last_step: step })
-        .where('id', '=', user.id)
-        .where('totp_enabled_at', 'is', null)
-        .executeTakeFirst();
-      if (Number(set.numUpdatedRows) === 0) return 'enrolled' as const;
+      const set = await factorsRepo.enableAppIfNone(trx, user.id, {
+        secret: this.keys.encrypt(base32),
+        at: now,
+        step,
+      });
+      if (!set) return 'enrolled' as const;
       await this.replaceRecoveryCodes(trx, user.id, codes);
       await audit(trx, {
         actor: { userId: user.id, label: user.email },
@@ -134,11 +134,11 @@ export class TwoFactorService {
 
   /** New recovery codes in place of any before (stored as hashes only); the caller shows them once. */
   async replaceRecoveryCodes(trx: DbOrTrx, userId: number, codes = newRecoveryCodes()): Promise<string[]> {
-    await trx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
-    await trx
-      .insertInto('recovery_codes')
-      .values(codes.map((c) => ({ user_id: userId, code_hash: this.keys.hashRecoveryCode(userId, c) })))
-      .execute();
+    await factorsRepo.replaceRecoveryCodeHashes(
+      trx,
+      userId,
+      codes.map((c) => this.keys.hashRecoveryCode(userId, c)),
+    );
     return codes;
   }
 
@@ -166,22 +166,13 @@ export class TwoFactorService {
   async checkCode(user: User, code: string): Promise<CodeCheck> {
     if (await this.throttled(user.id)) return 'throttled';
     const now = this.clock.now();
-    const stored = await this.db
-      .selectFrom('users')
-      .select(['totp_secret', 'totp_last_step'])
-      .where('id', '=', user.id)
-      .executeTakeFirst();
+    const stored = await factorsRepo.appSecretOf(this.db, user.id);
     if (!stored?.totp_secret) return this.failed(user, 'two_factor_failed');
     const step = matchingStep(this.keys.decrypt(stored.totp_secret), code, now);
     if (step === undefined) return this.failed(user, 'two_factor_failed');
     // Compare-and-set, so two requests racing with one code cannot both pass.
-    const used = await this.db
-      .updateTable('users')
-      .set({ totp_last_step: step })
-      .where('id', '=', user.id)
-      .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
-      .executeTakeFirst();
-    if (Number(used.numUpdatedRows) === 0) return this.failed(user, 'two_factor_code_reused');
+    if (!(await factorsRepo.useAppStep(this.db, user.id, step)))
+      return this.failed(user, 'two_factor_code_reused');
     await clearKeys(this.db, [this.rule(user.id).key]);
     return 'ok';
   }
@@ -190,14 +181,13 @@ export class TwoFactorService {
   async useRecoveryCode(user: User, code: string): Promise<CodeCheck> {
     if (await this.throttled(user.id)) return 'throttled';
     const now = this.clock.now();
-    const used = await this.db
-      .updateTable('recovery_codes')
-      .set({ used_at: now })
-      .where('user_id', '=', user.id)
-      .where('code_hash', '=', this.keys.hashRecoveryCode(user.id, code))
-      .where('used_at', 'is', null)
-      .executeTakeFirst();
-    if (Number(used.numUpdatedRows) === 0) return this.failed(user, 'recovery_code_failed');
+    const used = await factorsRepo.useRecoveryCode(
+      this.db,
+      user.id,
+      this.keys.hashRecoveryCode(user.id, code),
+      now,
+    );
+    if (!used) return this.failed(user, 'recovery_code_failed');
     await clearKeys(this.db, [this.rule(user.id).key]);
     await audit(this.db, {
       actor: { userId: user.id, label: user.email },
@@ -212,36 +202,24 @@ export class TwoFactorService {
   }
 
   async recoveryCodesLeft(userId: number): Promise<number> {
-    const row = await this.db
-      .selectFrom('recovery_codes')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('user_id', '=', userId)
-      .where('used_at', 'is', null)
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+    return factorsRepo.recoveryCodesLeft(this.db, userId);
   }
 
   /** Remembers this browser for a partner; returns the cookie's token. */
   async rememberBrowser(user: User, days: number): Promise<string> {
     const { token, hash } = newLinkToken();
     const expires = new Date(this.clock.now().getTime() + days * 86_400_000);
-    await this.db
-      .insertInto('remembered_browsers')
-      .values({ token_hash: hash, user_id: user.id, expires_at: expires })
-      .execute();
+    await factorsRepo.rememberBrowser(this.db, { tokenHash: hash, userId: user.id, expires });
     return token;
   }
 
   async isRemembered(user: User, token: string | undefined): Promise<boolean> {
     if (!token) return false;
-    const row = await this.db
-      .selectFrom('remembered_browsers')
-      .select('user_id')
-      .where('token_hash', '=', hashLinkToken(token))
-      .where('user_id', '=', user.id)
-      .where('expires_at', '>', this.clock.now())
-      .executeTakeFirst();
-    return row !== undefined;
+    return factorsRepo.isBrowserRemembered(this.db, {
+      tokenHash: hashLinkToken(token),
+      userId: user.id,
+      now: this.clock.now(),
+    });
   }
 
   /**
@@ -255,12 +233,7 @@ export class TwoFactorService {
       link: `${this.config.publicUrl}/sign-in`,
     });
     await this.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('users')
-        .set({ totp_secret: null, totp_enabled_at: null, totp_last_step: null })
-        .where('id', '=', user.id)
-        .execute();
-      await trx.deleteFrom('recovery_codes').where('user_id', '=', user.id).execute();
+      await factorsRepo.clearAppAndRecoveryCodes(trx, user.id);
       await deleteEveryPasskeyOf(trx, user.id);
       // Whoever holds a session or a remembered browser of the account must prove both factors again.
       await repo.endEverySessionOf(trx, user.id);

@@ -77,6 +77,29 @@ export function deathsByAreaYearAge(db: DbOrTrx, fromYear: number, toYear: numbe
 }
 
 /** Replaces an area's residents by age for a year. */
+/** Areas' whole populations for years; a year loaded again replaces what was there. */
+export async function putPopulations(
+  db: DbOrTrx,
+  rows: { area_code: string; year: number; population: number }[],
+  source: string,
+  loadedBy: string,
+  at: Date,
+) {
+  if (!rows.length) return;
+  await db
+    .insertInto('area_populations')
+    .values(rows.map((r) => ({ ...r, source, loaded_by: loadedBy, loaded_at: at })))
+    .onConflict((oc) =>
+      oc.columns(['area_code', 'year']).doUpdateSet((eb) => ({
+        population: eb.ref('excluded.population'),
+        source: eb.ref('excluded.source'),
+        loaded_by: eb.ref('excluded.loaded_by'),
+        loaded_at: eb.ref('excluded.loaded_at'),
+      })),
+    )
+    .execute();
+}
+
 export async function putAgePopulations(
   db: DbOrTrx,
   rows: { area_code: string; year: number; age_group: number; population: number }[],

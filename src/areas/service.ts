@@ -126,26 +126,17 @@ export class AreasService {
     if (!read.ok) return read;
     const years = [...new Set(read.rows.map((r) => r.year))].sort((a, b) => a - b);
     await this.db.transaction().execute(async (trx) => {
-      for (const row of read.rows)
-        await trx
-          .insertInto('area_populations')
-          .values({
-            area_code: byGss.get(row.gss_code)!,
-            year: row.year,
-            population: row.population,
-            source,
-            loaded_by: actor.label,
-            loaded_at: now,
-          })
-          .onConflict((oc) =>
-            oc.columns(['area_code', 'year']).doUpdateSet((eb) => ({
-              population: eb.ref('excluded.population'),
-              source: eb.ref('excluded.source'),
-              loaded_by: eb.ref('excluded.loaded_by'),
-              loaded_at: eb.ref('excluded.loaded_at'),
-            })),
-          )
-          .execute();
+      await repo.putPopulations(
+        trx,
+        read.rows.map((row) => ({
+          area_code: byGss.get(row.gss_code)!,
+          year: row.year,
+          population: row.population,
+        })),
+        source,
+        actor.label,
+        now,
+      );
       await repo.putAgePopulations(
         trx,
         read.byAge

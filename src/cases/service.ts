@@ -5,10 +5,8 @@ import type { Db } from '../db/database.js';
 import { audit, type Actor } from '../audit/audit.js';
 import { compared } from '../records/diff.js';
 import { relinkCases } from './relink.js';
-import * as ref from '../domain/reference.js';
-
-const EVIDENCE: string[] = ref.evidenceStages.map(([c]) => c);
-const SOURCE_RANK: Record<string, number> = { coroner: 0, acute_hospital: 1 };
+import * as repo from './repository.js';
+import { byBestEvidence } from '../domain/evidence.js';
 
 export class CasesService {
   constructor(
@@ -21,49 +19,16 @@ export class CasesService {
    * facts an analyst triages on: both dates of death, ages, sex, area and the two reporting partners.
    */
   async queue(): Promise<QueuedPair[]> {
-    const pairs = await this.db
-      .selectFrom('candidate_pairs as p')
-      .innerJoin('records as a', 'a.id', 'p.record_a')
-      .innerJoin('records as b', 'b.id', 'p.record_b')
-      .innerJoin('organisations as oa', 'oa.id', 'a.organisation_id')
-      .innerJoin('organisations as ob', 'ob.id', 'b.organisation_id')
-      .select([
-        'p.id',
-        'p.created_at',
-        'a.date_of_death as date_a',
-        'b.date_of_death as date_b',
-        'a.age_at_death as age_a',
-        'b.age_at_death as age_b',
-        'a.sex',
-        'a.residence_area as area',
-        'oa.name as organisation_a',
-        'ob.name as organisation_b',
-      ])
-      .where('p.status', '=', 'pending')
-      .whereRef('a.case_id', 'is distinct from', 'b.case_id')
-      .orderBy('p.id')
-      .execute();
+    const pairs = await repo.pendingPairs(this.db);
     return pairs.map((p) => ({ ...p, why: whyMatched(p) }));
   }
 
   async decided() {
-    return this.db
-      .selectFrom('candidate_pairs')
-      .innerJoin('records', 'records.id', 'candidate_pairs.record_a')
-      .selectAll('candidate_pairs')
-      .select('records.case_id')
-      .where('candidate_pairs.status', '!=', 'pending')
-      .orderBy('candidate_pairs.decided_at', 'desc')
-      .limit(50)
-      .execute();
+    return repo.decidedPairs(this.db, 50);
   }
 
   async pair(id: number) {
-    const pair = await this.db
-      .selectFrom('candidate_pairs')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const pair = await repo.findPair(this.db, id);
     if (!pair) return undefined;
     const records = await this.sources([pair.record_a, pair.record_b]);
     return { pair, records, differing: differingFields(records) };
@@ -78,13 +43,12 @@ export class CasesService {
   ): Promise<boolean> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
-      const pair = await trx
-        .updateTable('candidate_pairs')
-        .set({ status: decision, reason, decided_by: actor.label, decided_at: now })
-        .where('id', '=', id)
-        .where('status', '=', 'pending')
-        .returningAll()
-        .executeTakeFirst();
+      const pair = await repo.decidePair(trx, id, {
+        status: decision,
+        reason,
+        decided_by: actor.label,
+        decided_at: now,
+      });
       if (!pair) return false;
       await relinkCases(trx, [pair.record_a, pair.record_b]);
       await audit(trx, {
@@ -103,18 +67,9 @@ export class CasesService {
   async undo(id: number, actor: Actor): Promise<boolean> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
-      const before = await trx
-        .selectFrom('candidate_pairs')
-        .selectAll()
-        .where('id', '=', id)
-        .forUpdate()
-        .executeTakeFirst();
+      const before = await repo.findPair(trx, id, { lock: true });
       if (!before || before.status === 'pending') return false;
-      await trx
-        .updateTable('candidate_pairs')
-        .set({ status: 'pending', reason: null, decided_by: null, decided_at: null })
-        .where('id', '=', id)
-        .execute();
+      await repo.reopenPair(trx, id);
       await relinkCases(trx, [before.record_a, before.record_b]);
       await audit(trx, {
         actor,
@@ -131,16 +86,10 @@ export class CasesService {
 
   /** A case: its source records side by side, the fields that differ, and the best-evidenced values. */
   async case(caseId: number) {
-    const ids = (
-      await this.db.selectFrom('records').select('id').where('case_id', '=', caseId).execute()
-    ).map((r) => r.id);
+    const ids = await repo.recordIdsOfCase(this.db, caseId);
     if (ids.length === 0) return undefined;
     const records = await this.sources(ids);
-    const best = [...records].sort(
-      (a, b) =>
-        EVIDENCE.indexOf(b.evidence_stage ?? '') - EVIDENCE.indexOf(a.evidence_stage ?? '') ||
-        (SOURCE_RANK[a.organisation_type] ?? 2) - (SOURCE_RANK[b.organisation_type] ?? 2),
-    );
+    const best = [...records].sort(byBestEvidence);
     // Per field, the value of the best-evidenced record that has one.
     const bestValues = Object.fromEntries(
       compared.map((field) => [
@@ -154,19 +103,7 @@ export class CasesService {
   }
 
   private sources(ids: number[]) {
-    return this.db
-      .selectFrom('records')
-      .innerJoin('organisations', 'organisations.id', 'records.organisation_id')
-      .innerJoin('returns', 'returns.id', 'records.return_id')
-      .selectAll('records')
-      .select([
-        'organisations.name as organisation_name',
-        'organisations.type as organisation_type',
-        'returns.period',
-      ])
-      .where('records.id', 'in', ids)
-      .orderBy('records.id')
-      .execute();
+    return repo.sourceRecords(this.db, ids);
   }
 }
 

@@ -198,3 +198,79 @@ export async function recordsOfSameCase(db: DbOrTrx, recordId: number): Promise<
     order by r.id`.execute(db);
   return rows.rows.map((r) => r.id);
 }
+
+/** The latest decisions analysts made, each case once per decision. */
+export function recentDecisions(db: DbOrTrx, limit: number) {
+  return db
+    .selectFrom('audit_decisions as d')
+    .innerJoin('audit_inquests as i', 'i.id', 'd.inquest_id')
+    .innerJoin('records as r', 'r.id', 'd.record_id')
+    .select([
+      'd.inquest_id',
+      'd.record_id',
+      'r.case_id',
+      'd.same',
+      'd.decided_by',
+      'd.decided_at',
+      'i.inquest_ref',
+    ])
+    .distinctOn(['d.decided_at', 'd.inquest_id', 'r.case_id'])
+    .orderBy('d.decided_at', 'desc')
+    .orderBy('d.inquest_id')
+    .orderBy('r.case_id')
+    .limit(limit)
+    .execute();
+}
+
+export function findInquest(db: DbOrTrx, inquestId: number) {
+  return db
+    .selectFrom('audit_inquests')
+    .select(['id', 'inquest_ref'])
+    .where('id', '=', inquestId)
+    .executeTakeFirst();
+}
+
+/** The case a record belongs to (null while it has none, or when there is no such record). */
+export async function caseOfRecord(db: DbOrTrx, recordId: number): Promise<number | null> {
+  const record = await db
+    .selectFrom('records')
+    .select('case_id')
+    .where('id', '=', recordId)
+    .executeTakeFirst();
+  return record?.case_id ?? null;
+}
+
+/** An analyst's decision about an inquest, kept for each of these records (a later one replaces it). */
+export async function saveDecisions(
+  trx: DbOrTrx,
+  d: { inquestId: number; records: number[]; same: boolean; decidedBy: string; decidedAt: Date },
+) {
+  await trx
+    .insertInto('audit_decisions')
+    .values(
+      d.records.map((id) => ({
+        inquest_id: d.inquestId,
+        record_id: id,
+        same: d.same,
+        decided_by: d.decidedBy,
+        decided_at: d.decidedAt,
+      })),
+    )
+    .onConflict((oc) =>
+      oc
+        .columns(['inquest_id', 'record_id'])
+        .doUpdateSet({ same: d.same, decided_by: d.decidedBy, decided_at: d.decidedAt }),
+    )
+    .execute();
+}
+
+/** Removes the decisions about an inquest for these records; how many there were. */
+export async function deleteDecisions(trx: DbOrTrx, inquestId: number, records: number[]): Promise<number> {
+  if (records.length === 0) return 0;
+  const removed = await trx
+    .deleteFrom('audit_decisions')
+    .where('inquest_id', '=', inquestId)
+    .where('record_id', 'in', records)
+    .executeTakeFirst();
+  return Number(removed.numDeletedRows);
+}

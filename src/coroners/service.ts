@@ -11,6 +11,7 @@ import { fail, type Result } from '../lib/result.js';
 import { readAuditCsv, type AuditRow } from './audit-csv.js';
 import { completenessOfAudit, quarterLineOf } from './completeness-figures.js';
 import { isConfirmed, linkOf } from './completeness.js';
+import * as loads from './load-repository.js';
 import * as repo from './repository.js';
 
 export class CoronersService {
@@ -34,42 +35,24 @@ export class CoronersService {
     const read = await readAuditCsv(this.files, file, this.linkageSecret, londonDateOf(now));
     if (!read.ok) return read;
     return this.db.transaction().execute(async (trx) => {
-      await trx
-        .deleteFrom('audit_loads')
-        .where('status', '=', 'pending')
-        .where((eb) =>
-          eb.or([
-            eb('loaded_by', '=', actor.label),
-            eb('loaded_at', '<', new Date(now.getTime() - 86_400_000)),
-          ]),
-        )
-        .execute();
+      await loads.dropStalePending(trx, actor.label, new Date(now.getTime() - 86_400_000));
       const changes = await repo.changesFrom(trx, read.rows);
-      const load = await trx
-        .insertInto('audit_loads')
-        .values({
-          ...details,
-          rows: read.rows.length,
-          ...changes,
-          status: 'pending',
-          pending_rows: JSON.stringify(read.rows),
-          loaded_by: actor.label,
-          loaded_at: now,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const load = await loads.insertPending(trx, {
+        ...details,
+        rows: read.rows.length,
+        ...changes,
+        status: 'pending',
+        pending_rows: JSON.stringify(read.rows),
+        loaded_by: actor.label,
+        loaded_at: now,
+      });
       return { ok: true as const, loadId: load.id };
     });
   }
 
   /** A pending load, for its preview. */
   pending(loadId: number) {
-    return this.db
-      .selectFrom('audit_loads')
-      .select(['id', 'source', 'extracted_on', 'rows', 'added', 'updated', 'unchanged', 'loaded_at'])
-      .where('id', '=', loadId)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
+    return loads.pendingLoad(this.db, loadId);
   }
 
   /** Loads a pending file: new inquests added, those already here (same reference) updated. */
@@ -79,31 +62,19 @@ export class CoronersService {
   ): Promise<Result<{ added: number; updated: number; unchanged: number }, 'not_pending'>> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
-      const load = await trx
-        .selectFrom('audit_loads')
-        .selectAll()
-        .where('id', '=', loadId)
-        .where('status', '=', 'pending')
-        .forUpdate()
-        .executeTakeFirst();
+      const load = await loads.lockPending(trx, loadId);
       if (!load) return fail('not_pending');
       const rows = (load.pending_rows ?? []) as AuditRow[];
       // Counted again now: another load may have come in since the preview.
       const { added, updated, unchanged } = await repo.changesFrom(trx, rows);
       await repo.upsertInquests(trx, load.id, rows);
-      await trx
-        .updateTable('audit_loads')
-        .set({
-          status: 'loaded',
-          pending_rows: null,
-          added,
-          updated,
-          unchanged,
-          loaded_by: actor.label,
-          loaded_at: now,
-        })
-        .where('id', '=', load.id)
-        .execute();
+      await loads.markLoaded(trx, load.id, {
+        added,
+        updated,
+        unchanged,
+        loaded_by: actor.label,
+        loaded_at: now,
+      });
       await audit(trx, {
         actor,
         organisationId: null,
@@ -126,22 +97,11 @@ export class CoronersService {
 
   /** Drops a pending load: nothing from the file is kept. */
   async cancel(loadId: number): Promise<boolean> {
-    const result = await this.db
-      .deleteFrom('audit_loads')
-      .where('id', '=', loadId)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
+    return loads.deletePending(this.db, loadId);
   }
 
   loads() {
-    return this.db
-      .selectFrom('audit_loads')
-      .select(['id', 'source', 'extracted_on', 'rows', 'added', 'updated', 'loaded_by', 'loaded_at'])
-      .where('status', '=', 'loaded')
-      .orderBy('loaded_at', 'desc')
-      .orderBy('id', 'desc')
-      .execute();
+    return loads.loadedHistory(this.db);
   }
 
   /** Every inquest with its link, and the near matches waiting for an analyst. */
@@ -156,25 +116,7 @@ export class CoronersService {
       this.db,
       waiting.map((i) => i.id),
     );
-    const decided = await this.db
-      .selectFrom('audit_decisions as d')
-      .innerJoin('audit_inquests as i', 'i.id', 'd.inquest_id')
-      .innerJoin('records as r', 'r.id', 'd.record_id')
-      .select([
-        'd.inquest_id',
-        'd.record_id',
-        'r.case_id',
-        'd.same',
-        'd.decided_by',
-        'd.decided_at',
-        'i.inquest_ref',
-      ])
-      .distinctOn(['d.decided_at', 'd.inquest_id', 'r.case_id'])
-      .orderBy('d.decided_at', 'desc')
-      .orderBy('d.inquest_id')
-      .orderBy('r.case_id')
-      .limit(50)
-      .execute();
+    const decided = await repo.recentDecisions(this.db, 50);
     const count = (how: string) => inquests.filter((i) => i.how === how).length;
     return {
       counts: {
@@ -213,35 +155,11 @@ export class CoronersService {
   ): Promise<Result<{ inquestRef: string; caseId: number | null }, 'not_found'>> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
-      const inquest = await trx
-        .selectFrom('audit_inquests')
-        .select(['id', 'inquest_ref'])
-        .where('id', '=', inquestId)
-        .executeTakeFirst();
-      const record = await trx
-        .selectFrom('records')
-        .select('case_id')
-        .where('id', '=', recordId)
-        .executeTakeFirst();
+      const inquest = await repo.findInquest(trx, inquestId);
+      const caseId = await repo.caseOfRecord(trx, recordId);
       const records = await repo.recordsOfSameCase(trx, recordId);
       if (!inquest || records.length === 0) return fail('not_found');
-      await trx
-        .insertInto('audit_decisions')
-        .values(
-          records.map((id) => ({
-            inquest_id: inquestId,
-            record_id: id,
-            same,
-            decided_by: actor.label,
-            decided_at: now,
-          })),
-        )
-        .onConflict((oc) =>
-          oc
-            .columns(['inquest_id', 'record_id'])
-            .doUpdateSet({ same, decided_by: actor.label, decided_at: now }),
-        )
-        .execute();
+      await repo.saveDecisions(trx, { inquestId, records, same, decidedBy: actor.label, decidedAt: now });
       await audit(trx, {
         actor,
         organisationId: null,
@@ -251,7 +169,7 @@ export class CoronersService {
         detail: { record_ids: records },
         at: now,
       });
-      return { ok: true as const, inquestRef: inquest.inquest_ref, caseId: record?.case_id ?? null };
+      return { ok: true as const, inquestRef: inquest.inquest_ref, caseId };
     });
   }
 
@@ -260,14 +178,9 @@ export class CoronersService {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
       const records = await repo.recordsOfSameCase(trx, recordId);
-      const removed = records.length
-        ? await trx
-            .deleteFrom('audit_decisions')
-            .where('inquest_id', '=', inquestId)
-            .where('record_id', 'in', records)
-            .executeTakeFirst()
-        : { numDeletedRows: 0n };
-      if (Number(removed.numDeletedRows) === 0) return fail('not_found');
+      const removed = await repo.deleteDecisions(trx, inquestId, records);
+      if (removed === 0) return fail('not_found');
+
       await audit(trx, {
         actor,
         organisationId: null,

@@ -5,11 +5,15 @@ import { sql, type RawBuilder } from 'kysely';
 import type { DbOrTrx } from '../db/database.js';
 import { ageBands, ageBandUpperLimits } from '../domain/groupings.js';
 import { substances } from '../domain/reference.js';
+import { evidenceBestFirst, sourceTypesBestFirst } from '../domain/evidence.js';
 
-/** Rank of a record within its case: most advanced evidence first, then coroner, then hospital, then others. */
+/** The best-evidenced record of a case first, in SQL (domain/evidence.ts: the same rule as the case page). */
 export const bestEvidenceOrder = [
-  sql`array_position(array['inquest_concluded','tox_received','pm_awaiting_tox','reported_suspected'], records.evidence_stage)`,
-  sql`case organisations.type when 'coroner' then 0 when 'acute_hospital' then 1 else 2 end`,
+  sql`array_position(array[${sql.join(evidenceBestFirst.map((code) => sql.lit(code)))}], records.evidence_stage)`,
+  sql`case organisations.type ${sql.join(
+    sourceTypesBestFirst.map((type, i) => sql`when ${sql.lit(type)} then ${sql.lit(i)}`),
+    sql` `,
+  )} else ${sql.lit(sourceTypesBestFirst.length)} end`,
 ] as const;
 
 /** The age band of `records.age_at_death`, drawn from the same limits as ageBandOf. */

@@ -3,7 +3,6 @@
 // from memory, and only the records it describes (with linkage keys, never identifiers) are staged.
 import { longStream } from '../db/long-stream.js';
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
@@ -11,13 +10,13 @@ import type { Organisation, UploadCounts, User } from '../db/types.js';
 import { actorOf, audit } from '../audit/audit.js';
 import { lastDayOf, londonDateOf } from '../domain/periods.js';
 import type { ReturnsService } from '../returns/service.js';
-import { recordFieldNames } from '../records/repository.js';
 import { recordSchema } from '../records/schema.js';
 import { openTable, UploadFileError, type SheetRow } from '../lib/spreadsheet.js';
 import { beforeDeadline, withinBudget, type BudgetLimits } from '../lib/read-budget.js';
 import { Gate } from '../lib/gate.js';
 import { checkHeader, processRow, referenceOf, type RowContext } from './rows.js';
 import { BATCH, StagedRows } from './staging.js';
+import * as repo from './repository.js';
 import { existingRecords, fingerprint } from './repository.js';
 import { fail, type Result } from '../lib/result.js';
 
@@ -91,21 +90,17 @@ export class UploadsService {
       const records = await fingerprint(this.db, organisation.id);
       // Staged in one transaction: a file that fails half way leaves no preview behind.
       const uploadId = await this.db.transaction().execute(async (trx) => {
-        const upload = await trx
-          .insertInto('uploads')
-          .values({
-            organisation_id: organisation.id,
-            period,
-            user_id: user.id,
-            file_name: file.name.slice(0, 200),
-            file_sha256: createHash('sha256').update(file.buffer).digest('hex'),
-            counts: JSON.stringify({}),
-            records_fingerprint: records,
-            created_at: now,
-            expires_at: new Date(now.getTime() + this.config.uploads.previewMinutes * 60_000),
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
+        const upload = await repo.insertUpload(trx, {
+          organisation_id: organisation.id,
+          period,
+          user_id: user.id,
+          file_name: file.name.slice(0, 200),
+          file_sha256: createHash('sha256').update(file.buffer).digest('hex'),
+          counts: JSON.stringify({}),
+          records_fingerprint: records,
+          created_at: now,
+          expires_at: new Date(now.getTime() + this.config.uploads.previewMinutes * 60_000),
+        });
         const staged = new StagedRows(trx, upload.id);
         const check = (row: SheetRow) => staged.add(row.number, processRow(row.cells, row.number, ctx));
         // Rows are checked a batch at a time, with the saved records of just that batch's references, so
@@ -128,14 +123,7 @@ export class UploadsService {
         const counts = staged.counts;
         if (counts.rows === 0)
           throw new UploadFileError('The file has no rows of records under the header row');
-        await trx
-          .updateTable('uploads')
-          .set({
-            counts: JSON.stringify(counts),
-            summary: JSON.stringify(staged.summary()),
-          })
-          .where('id', '=', upload.id)
-          .execute();
+        await repo.setUploadCounts(trx, upload.id, counts, staged.summary());
         await audit(trx, {
           actor: actorOf(user),
           organisationId: organisation.id,
@@ -153,37 +141,23 @@ export class UploadsService {
 
   /** An organisation's own upload (a partner never sees another's). */
   find(organisation: Organisation, period: string, id: number) {
-    return this.db
-      .selectFrom('uploads')
-      .selectAll()
-      .where('id', '=', id)
-      .where('organisation_id', '=', organisation.id)
-      .where('period', '=', period)
-      .executeTakeFirst();
+    return repo.findUpload(this.db, organisation.id, period, id);
   }
 
   /** Rows with problems, a page at a time, each with all its problems. */
   async problemRows(uploadId: number, page: number) {
-    const rowNumbers = await this.db
-      .selectFrom('upload_errors')
-      .select('row_number')
-      .distinct()
-      .where('upload_id', '=', uploadId)
-      .orderBy('row_number')
-      .limit(ERRORS_PAGE_SIZE)
-      .offset((page - 1) * ERRORS_PAGE_SIZE)
-      .execute();
+    const rowNumbers = await repo.problemRowNumbers(
+      this.db,
+      uploadId,
+      ERRORS_PAGE_SIZE,
+      (page - 1) * ERRORS_PAGE_SIZE,
+    );
     if (!rowNumbers.length) return [];
-    const problems = await this.db
-      .selectFrom('upload_errors')
-      .selectAll()
-      .where('upload_id', '=', uploadId)
-      .where(
-        'row_number',
-        'in',
-        rowNumbers.map((r) => r.row_number),
-      )
-      .execute();
+    const problems = await repo.problemsOfRows(
+      this.db,
+      uploadId,
+      rowNumbers.map((r) => r.row_number),
+    );
     return rowNumbers.map(({ row_number }) => ({
       row: row_number,
       problems: problems.filter((p) => p.row_number === row_number),
@@ -192,26 +166,14 @@ export class UploadsService {
 
   /** Every problem, streamed, for the downloadable report. */
   allProblems(uploadId: number) {
-    return longStream(
-      this.db,
-      (db) =>
-        db.selectFrom('upload_errors').selectAll().where('upload_id', '=', uploadId).orderBy('row_number'),
-      1000,
-    );
+    return longStream(this.db, (db) => repo.problemsInOrder(db, uploadId), 1000);
   }
 
   async confirm(organisation: Organisation, period: string, id: number, user: User): Promise<ConfirmResult> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
       // The row lock makes a double click (or two tabs) wait here and then find the upload confirmed.
-      const upload = await trx
-        .selectFrom('uploads')
-        .selectAll()
-        .where('id', '=', id)
-        .where('organisation_id', '=', organisation.id)
-        .where('period', '=', period)
-        .forUpdate()
-        .executeTakeFirst();
+      const upload = await repo.findUpload(trx, organisation.id, period, id, { lock: true });
       if (!upload) return fail('not_found');
       if (upload.status === 'confirmed') return fail('already_confirmed');
       if (upload.status === 'expired' || upload.expires_at <= now) return fail('expired');
@@ -220,37 +182,12 @@ export class UploadsService {
       if (!ret) return fail('not_editable');
       if ((await fingerprint(trx, organisation.id)) !== upload.records_fingerprint) return fail('changed');
 
-      const columns = [...recordFieldNames, 'match_key_nhs', 'match_key_demo', 'completeness_problems'];
-      const list = sql.join(columns.map((c) => sql.ref(c)));
-      const fromRow = sql.join(columns.map((c) => sql.ref(`r.${c}`)));
-      await sql`
-        insert into records (organisation_id, return_id, created_at, updated_at, ${list})
-        select ${organisation.id}, ${ret.id}, ${now}, ${now}, ${fromRow}
-        from upload_rows u cross join lateral jsonb_populate_record(null::records, u.data) r
-        where u.upload_id = ${id} and u.action = 'new'
-        order by u.row_number`.execute(trx);
-      const assignments = sql.join(recordFieldNames.map((c) => sql`${sql.ref(c)} = ${sql.ref(`r.${c}`)}`));
-      await sql`
-        update records set ${assignments},
-          match_key_nhs = coalesce(r.match_key_nhs, records.match_key_nhs),
-          match_key_demo = coalesce(r.match_key_demo, records.match_key_demo),
-          completeness_problems = 0, record_status = 'active', withdrawn_reason = null, updated_at = ${now}
-        from upload_rows u cross join lateral jsonb_populate_record(null::records, u.data) r
-        where u.upload_id = ${id} and u.action = 'updated' and records.id = u.record_id
-          and records.organisation_id = ${organisation.id}`.execute(trx);
-      await sql`
-        update records set record_status = 'withdrawn', withdrawn_reason = u.data->>'withdrawn_reason',
-          updated_at = ${now}
-        from upload_rows u
-        where u.upload_id = ${id} and u.action = 'withdrawn' and records.id = u.record_id
-          and records.organisation_id = ${organisation.id}`.execute(trx);
-
-      await trx.deleteFrom('upload_rows').where('upload_id', '=', id).execute();
-      await trx
-        .updateTable('uploads')
-        .set({ status: 'confirmed', confirmed_at: now })
-        .where('id', '=', id)
-        .execute();
+      await repo.applyStagedRows(trx, {
+        uploadId: id,
+        organisationId: organisation.id,
+        returnId: ret.id,
+        now,
+      });
       await audit(trx, {
         actor: actorOf(user),
         organisationId: organisation.id,
@@ -267,19 +204,7 @@ export class UploadsService {
   /** Scheduled: previews left unconfirmed are forgotten (their staged rows and problems deleted). */
   async expire(): Promise<number> {
     const now = this.clock.now();
-    const expired = await this.db
-      .updateTable('uploads')
-      // What the preview said about the file goes too; the row stays for the upload history and audit.
-      .set({ status: 'expired', summary: '[]' })
-      .where('status', '=', 'pending')
-      .where('expires_at', '<=', now)
-      .returning('id')
-      .execute();
-    const ids = expired.map((e) => e.id);
-    if (ids.length) {
-      await this.db.deleteFrom('upload_rows').where('upload_id', 'in', ids).execute();
-      await this.db.deleteFrom('upload_errors').where('upload_id', 'in', ids).execute();
-    }
+    const ids = await repo.expireUploads(this.db, now);
     return ids.length;
   }
 }
