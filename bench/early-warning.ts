@@ -11,7 +11,7 @@ import { loadConfig } from '../src/config.js';
 import { createDatabase } from '../src/db/database.js';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { migrateToLatest } from '../src/db/migrate.js';
-import { AlertsService } from '../src/dashboard/alerts.js';
+import { EarlyWarningService } from '../src/dashboard/early-warning.js';
 import { alphaOf, sensitivities } from '../src/domain/exceedance.js';
 import { simulate } from '../test/domain/exceedance-simulation.js';
 
@@ -37,7 +37,7 @@ export async function earlyWarningFigures(deaths = 20_000) {
       from generate_series(1, ${deaths}) n, lateral (select date '2026-04-20' - (n % 90) as d) dd`.execute(
       db,
     );
-    const alerts = new AlertsService(db, config, clock);
+    const alerts = new EarlyWarningService(db, config, clock);
     const delay = monitorEventLoopDelay({ resolution: 5 });
     delay.enable();
     const started = performance.now();

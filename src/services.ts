@@ -37,7 +37,7 @@ import { CollationService } from './collation/service.js';
 import { CasesService } from './cases/service.js';
 import { QueriesService } from './collation/queries.js';
 import { DashboardService } from './dashboard/service.js';
-import { AlertsService } from './dashboard/alerts.js';
+import { EarlyWarningService } from './dashboard/early-warning.js';
 import { ApiTokensService } from './api/tokens.js';
 import { ScorecardService } from './collation/scorecard.js';
 import { ExportAudit } from './audit/audit.js';
@@ -71,7 +71,7 @@ export interface Services {
   queries: QueriesService;
   uploads: UploadsService;
   dashboard: DashboardService;
-  alerts: AlertsService;
+  alerts: EarlyWarningService;
   apiTokens: ApiTokensService;
   scorecard: ScorecardService;
   exportAudit: ExportAudit;
@@ -110,7 +110,7 @@ export function createServices({ config, db, clock, mailer }: AppDeps): Services
   const twoFactor = new TwoFactorService(db, config, clock);
   const dashboard = new DashboardService(db, clock, collation);
   const picture = new PictureService(db, clock, context, areas, ldis);
-  const alerts = new AlertsService(db, config, clock);
+  const alerts = new EarlyWarningService(db, config, clock);
   return {
     accounts,
     team: new TeamService(db, clock, accounts),

@@ -119,6 +119,11 @@ export function setUpViews(app: Express): void {
     matrixStatus,
     can,
     navItems,
+    /** For a GOV.UK partial's `html` parameter: text made safe to put in markup. */
+    escapeHtml: (text: unknown) => ejs.escapeXML(String(text ?? '')),
+    /** Words a screen reader hears but the page does not show ("Revoke" + " the Feed key"). */
+    visuallyHidden: (text: unknown) =>
+      `<span class="govuk-visually-hidden">${ejs.escapeXML(String(text ?? ''))}</span>`,
   });
   app.use((req, res, next) => {
     res.locals.currentPath = req.path;

@@ -8,7 +8,7 @@ import { suppressTable, type Shown } from '../domain/disclosure.js';
 import { addMonths, formatPeriod, type Period } from '../domain/periods.js';
 import { areas } from '../domain/reference.js';
 import type { CollationService } from '../collation/service.js';
-import type { AlertsService } from '../dashboard/alerts.js';
+import type { EarlyWarningService } from '../dashboard/early-warning.js';
 import type { DashboardService } from '../dashboard/service.js';
 import { casesByAreaAndReportedMonth } from './repository.js';
 
@@ -29,7 +29,7 @@ export class RagUpdateService {
     private readonly db: Db,
     private readonly collation: CollationService,
     private readonly dashboard: DashboardService,
-    private readonly alerts: AlertsService,
+    private readonly alerts: EarlyWarningService,
   ) {}
 
   /** The month the update is about by default: the latest whose returns are due. */

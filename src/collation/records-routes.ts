@@ -53,7 +53,7 @@ function filtersOf(req: Request) {
   return { q, filters };
 }
 
-export function recordsRouter(
+export function collatedRecordsRouter(
   collation: CollationService,
   queries: QueriesService,
   organisations: OrganisationsService,

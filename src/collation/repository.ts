@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { DbOrTrx } from '../db/database.js';
 import { concernsLabel } from '../domain/early-warning.js';
+import { bestEvidenceOrder } from '../records/case-facts.js';
+import type { Period } from '../domain/periods.js';
 
 export interface RecordFilters {
   period?: string; // month reported (the return's month)
@@ -92,4 +94,104 @@ export async function alertFilter(db: DbOrTrx, id: number) {
     .where('id', '=', id)
     .executeTakeFirst();
   return alert && { id: alert.id, concerns: concernsLabel(alert.concern.split(',')) };
+}
+
+/** Organisations for the compliance matrix, by name: all, or of one type, or one. */
+export function organisationsFor(db: DbOrTrx, options: { type?: string; organisationId?: number }) {
+  let query = db.selectFrom('organisations').selectAll().orderBy('name');
+  if (options.type) query = query.where('type', '=', options.type);
+  if (options.organisationId) query = query.where('id', '=', options.organisationId);
+  return query.execute();
+}
+
+/** Every return of these months (of one organisation, if given) with how many active deaths it has. */
+export function returnsWithRecordCounts(db: DbOrTrx, periods: Period[], organisationId?: number) {
+  return db
+    .selectFrom('returns')
+    .leftJoin('records', (join) =>
+      join.onRef('records.return_id', '=', 'returns.id').on('records.record_status', '=', 'active'),
+    )
+    .select([
+      'returns.organisation_id',
+      'returns.period',
+      'returns.state',
+      'returns.submitted_late',
+      'returns.last_submitted_at',
+      'returns.current_version',
+      'returns.locked_at',
+      'returns.reference',
+      sql<number>`count(records.id)`.as('records'),
+    ])
+    .where('returns.period', 'in', periods)
+    .$if(!!organisationId, (q) => q.where('returns.organisation_id', '=', organisationId!))
+    .groupBy('returns.id')
+    .execute();
+}
+
+/**
+ * One row per case, described by its best-evidenced active record (DISTINCT ON with the one evidence
+ * ranking), with how many records it has and when it was first reported: the cases export.
+ */
+export function bestRecordOfEachCase(db: DbOrTrx) {
+  return db
+    .selectFrom('records')
+    .innerJoin('organisations', 'organisations.id', 'records.organisation_id')
+    .select([
+      'records.case_id',
+      'records.date_of_death',
+      'records.date_partner_aware',
+      'records.residence_area',
+      'records.death_classification',
+      'records.evidence_stage',
+      'records.substances',
+      'records.age_at_death',
+      'records.sex',
+      'organisations.name as best_source',
+      sql<number>`count(*) over (partition by records.case_id)`.as('source_records'),
+      sql<string>`min(records.date_partner_aware) over (partition by records.case_id)`.as('first_reported'),
+    ])
+    .distinctOn('records.case_id')
+    .where('records.case_id', 'is not', null)
+    .where('records.record_status', '=', 'active')
+    .orderBy('records.case_id')
+    .orderBy(bestEvidenceOrder[0])
+    .orderBy(bestEvidenceOrder[1]);
+}
+
+/**
+ * Locks a month for every organisation active in it, making the returns that were never started (so a
+ * partner cannot start one after the lock); how many returns were locked.
+ */
+export async function lockReturnsOf(trx: DbOrTrx, period: Period, now: Date): Promise<number> {
+  const organisations = await trx
+    .selectFrom('organisations')
+    .select('id')
+    .where('active_from', '<=', period)
+    .where((eb) => eb.or([eb('active_to', 'is', null), eb('active_to', '>=', period)]))
+    .execute();
+  if (organisations.length > 0)
+    await trx
+      .insertInto('returns')
+      .values(organisations.map((o) => ({ organisation_id: o.id, period, created_at: now, updated_at: now })))
+      .onConflict((oc) => oc.columns(['organisation_id', 'period']).doNothing())
+      .execute();
+  const locked = await trx
+    .updateTable('returns')
+    .set({ locked_at: now, updated_at: now })
+    .where('period', '=', period)
+    .where('locked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(locked.numUpdatedRows);
+}
+
+/** Unlocks one organisation's locked return; false when it was not locked. */
+export async function unlockReturn(trx: DbOrTrx, organisationId: number, period: Period, now: Date) {
+  const result = await trx
+    .updateTable('returns')
+    .set({ locked_at: null, updated_at: now })
+    .where('organisation_id', '=', organisationId)
+    .where('period', '=', period)
+    .where('locked_at', 'is not', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }

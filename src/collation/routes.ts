@@ -6,7 +6,7 @@ import type { OrganisationsService } from '../organisations/service.js';
 import type { CollationService } from './service.js';
 import type { QueriesService } from './queries.js';
 import { complianceRouter } from './compliance-routes.js';
-import { recordsRouter } from './records-routes.js';
+import { collatedRecordsRouter } from './records-routes.js';
 import { periodsRouter } from './periods-routes.js';
 
 export function collationRouter(
@@ -18,7 +18,7 @@ export function collationRouter(
   const router = Router();
   router.use(requireCcsu);
   router.use(complianceRouter(collation, exportAudit));
-  router.use(recordsRouter(collation, queries, organisations, exportAudit));
+  router.use(collatedRecordsRouter(collation, queries, organisations, exportAudit));
   router.use(periodsRouter(collation, queries, organisations));
   return router;
 }

@@ -1,9 +1,8 @@
 // CCSU collation: who has returned (compliance matrix), every current record, versions and their
 // differences, exports, and locking a month once it is collated.
 import { longStream } from '../db/long-stream.js';
-import { sql } from 'kysely';
 import type { Clock } from '../clock.js';
-import type { Db, DbOrTrx } from '../db/database.js';
+import type { Db } from '../db/database.js';
 import type { Organisation } from '../db/types.js';
 import { audit, type Actor } from '../audit/audit.js';
 import { addMonths, deadlineOf, londonDateOf, periodsBetween, type Period } from '../domain/periods.js';
@@ -16,7 +15,6 @@ import {
   type ComplianceBucket,
 } from '../domain/compliance.js';
 import { getSettings } from '../settings/settings.js';
-import { bestEvidenceOrder } from '../records/case-facts.js';
 import {
   alertFilter,
   caseCountsByAreaMonth,
@@ -26,6 +24,7 @@ import {
   type RecordFilters,
   type SortKey,
 } from './repository.js';
+import * as repo from './repository.js';
 import { diff } from '../records/diff.js';
 import * as ref from '../domain/reference.js';
 
@@ -67,30 +66,8 @@ export class CollationService {
     const to = options.to ?? this.latestDuePeriod();
     const periods = periodsBetween(addMonths(to, 1 - options.months), to);
     const settings = await getSettings(this.db);
-    let orgQuery = this.db.selectFrom('organisations').selectAll().orderBy('name');
-    if (options.type) orgQuery = orgQuery.where('type', '=', options.type);
-    if (options.organisationId) orgQuery = orgQuery.where('id', '=', options.organisationId);
-    const organisations = await orgQuery.execute();
-    const rows = await this.db
-      .selectFrom('returns')
-      .leftJoin('records', (join) =>
-        join.onRef('records.return_id', '=', 'returns.id').on('records.record_status', '=', 'active'),
-      )
-      .select([
-        'returns.organisation_id',
-        'returns.period',
-        'returns.state',
-        'returns.submitted_late',
-        'returns.last_submitted_at',
-        'returns.current_version',
-        'returns.locked_at',
-        'returns.reference',
-        sql<number>`count(records.id)`.as('records'),
-      ])
-      .where('returns.period', 'in', periods)
-      .$if(!!options.organisationId, (q) => q.where('returns.organisation_id', '=', options.organisationId!))
-      .groupBy('returns.id')
-      .execute();
+    const organisations = await repo.organisationsFor(this.db, options);
+    const rows = await repo.returnsWithRecordCounts(this.db, periods, options.organisationId);
     const byKey = new Map(rows.map((r) => [`${r.organisation_id}:${r.period}`, r]));
     const today = this.today();
     const cells = (organisation: Organisation): MatrixCell[] =>
@@ -155,33 +132,7 @@ export class CollationService {
    * DISTINCT ON picks, for each case, the record with the most advanced evidence, then coroner, then hospital.
    */
   exportCases() {
-    return longStream(this.db, (db) => this.caseRowsQuery(db));
-  }
-
-  private caseRowsQuery(db: DbOrTrx) {
-    return db
-      .selectFrom('records')
-      .innerJoin('organisations', 'organisations.id', 'records.organisation_id')
-      .select([
-        'records.case_id',
-        'records.date_of_death',
-        'records.date_partner_aware',
-        'records.residence_area',
-        'records.death_classification',
-        'records.evidence_stage',
-        'records.substances',
-        'records.age_at_death',
-        'records.sex',
-        'organisations.name as best_source',
-        sql<number>`count(*) over (partition by records.case_id)`.as('source_records'),
-        sql<string>`min(records.date_partner_aware) over (partition by records.case_id)`.as('first_reported'),
-      ])
-      .distinctOn('records.case_id')
-      .where('records.case_id', 'is not', null)
-      .where('records.record_status', '=', 'active')
-      .orderBy('records.case_id')
-      .orderBy(bestEvidenceOrder[0])
-      .orderBy(bestEvidenceOrder[1]);
+    return longStream(this.db, (db) => repo.bestRecordOfEachCase(db));
   }
 
   /** Cases by residence area × month of death for the `months` months to `to` (exact counts: CCSU only). */
@@ -242,36 +193,17 @@ export class CollationService {
   async lockPeriod(period: Period, actor: Actor): Promise<number> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
-      const organisations = await trx
-        .selectFrom('organisations')
-        .select('id')
-        .where('active_from', '<=', period)
-        .where((eb) => eb.or([eb('active_to', 'is', null), eb('active_to', '>=', period)]))
-        .execute();
-      if (organisations.length > 0)
-        await trx
-          .insertInto('returns')
-          .values(
-            organisations.map((o) => ({ organisation_id: o.id, period, created_at: now, updated_at: now })),
-          )
-          .onConflict((oc) => oc.columns(['organisation_id', 'period']).doNothing())
-          .execute();
-      const locked = await trx
-        .updateTable('returns')
-        .set({ locked_at: now, updated_at: now })
-        .where('period', '=', period)
-        .where('locked_at', 'is', null)
-        .executeTakeFirst();
+      const locked = await repo.lockReturnsOf(trx, period, now);
       await audit(trx, {
         actor,
         organisationId: null,
         action: 'period_locked',
         entity: 'period',
         entityId: period,
-        detail: { returns: Number(locked.numUpdatedRows) },
+        detail: { returns: locked },
         at: now,
       });
-      return Number(locked.numUpdatedRows);
+      return locked;
     });
   }
 
@@ -279,14 +211,7 @@ export class CollationService {
   async reopen(organisationId: number, period: Period, reason: string, actor: Actor): Promise<boolean> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
-      const result = await trx
-        .updateTable('returns')
-        .set({ locked_at: null, updated_at: now })
-        .where('organisation_id', '=', organisationId)
-        .where('period', '=', period)
-        .where('locked_at', 'is not', null)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) return false;
+      if (!(await repo.unlockReturn(trx, organisationId, period, now))) return false;
       await audit(trx, {
         actor,
         organisationId,

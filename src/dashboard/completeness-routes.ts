@@ -7,13 +7,13 @@ import { requireSignedIn } from '../middleware/auth.js';
 import { dashboardView } from './view-filters.js';
 import { dashboardPages, type DashboardService } from './service.js';
 import type { CoronersService } from '../coroners/service.js';
-import type { AlertsService } from './alerts.js';
+import type { EarlyWarningService } from './early-warning.js';
 import { showCompleteness } from '../coroners/present.js';
 
 export function completenessRouter(
   coroners: CoronersService,
   dashboard: DashboardService,
-  alerts: AlertsService,
+  alerts: EarlyWarningService,
   minPerType: number,
 ): Router {
   const router = Router();

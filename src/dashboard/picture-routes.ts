@@ -4,7 +4,7 @@ import { Router } from 'express';
 import { HttpError } from '../lib/http-error.js';
 import * as ref from '../domain/reference.js';
 import { requireSignedIn } from '../middleware/auth.js';
-import type { AlertsService } from './alerts.js';
+import type { EarlyWarningService } from './early-warning.js';
 import { sendFigureCsv } from './figure-csv.js';
 import type { PictureService } from './picture-service.js';
 import { dashboardPages, type DashboardService } from './service.js';
@@ -13,7 +13,7 @@ import { dashboardView } from './view-filters.js';
 export function pictureRouter(
   picture: PictureService,
   dashboard: DashboardService,
-  alerts: AlertsService,
+  alerts: EarlyWarningService,
   minPerType: number,
 ): Router {
   const router = Router();

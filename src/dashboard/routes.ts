@@ -7,7 +7,7 @@ import * as ref from '../domain/reference.js';
 import { readFilters } from './filters.js';
 import { sendFigureCsv } from './figure-csv.js';
 import { dashboardPages, type DashboardService } from './service.js';
-import type { AlertsService } from './alerts.js';
+import type { EarlyWarningService } from './early-warning.js';
 import { standardisedForAudience } from '../areas/standardised-rates.js';
 import { groupOverlapping } from '../domain/early-warning.js';
 import { alphaOf, sensitivities } from '../domain/exceedance.js';
@@ -20,7 +20,7 @@ import type { LdisService } from '../ldis/service.js';
 /** Signed-in users only: partners see suppressed figures, CCSU roles exact ones. */
 export function dashboardRouter(
   dashboard: DashboardService,
-  alerts: AlertsService,
+  alerts: EarlyWarningService,
   scorecard: ScorecardService,
   areas: AreasService,
   ldis: LdisService,

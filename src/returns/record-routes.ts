@@ -46,7 +46,7 @@ const recordForm = () =>
     throw new HttpError(400, 'record form body');
   });
 
-export function recordsRouter(
+export function recordPagesRouter(
   records: RecordsService,
   returns: ReturnsService,
   loaders: ReturnLoaders,

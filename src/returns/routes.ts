@@ -8,7 +8,7 @@ import type { ReturnsService } from './service.js';
 import { loadPartnerOrganisation, organisationOf, returnLoaders } from './partner-context.js';
 import type { AgreementsService } from '../agreements/service.js';
 import { queryAnswersRouter } from './query-routes.js';
-import { recordsRouter } from './record-routes.js';
+import { recordPagesRouter } from './record-routes.js';
 import { returnRouter } from './return-routes.js';
 
 export function returnsRouter(
@@ -27,7 +27,7 @@ export function returnsRouter(
   });
   const loaders = returnLoaders(returns);
   router.use(queryAnswersRouter(queries));
-  router.use(recordsRouter(records, returns, loaders));
+  router.use(recordPagesRouter(records, returns, loaders));
   router.use(returnRouter(returns, queries, loaders));
   return router;
 }

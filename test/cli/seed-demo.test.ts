@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { AlertsService } from '../../src/dashboard/alerts.js';
+import { EarlyWarningService } from '../../src/dashboard/early-warning.js';
 import { FixedClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 
@@ -73,7 +73,7 @@ describe('npm run seed:demo', () => {
       DATA_DIR: mkdtempSync(path.join(tmpdir(), 'drd-ew-')),
       LOG_LEVEL: 'silent',
     });
-    const alerts = new AlertsService(database.db, config, new FixedClock(new Date()));
+    const alerts = new EarlyWarningService(database.db, config, new FixedClock(new Date()));
     const raised = await alerts.detect();
     const rows = await database.db.selectFrom('alerts').select(['concern', 'measures']).execute();
     process.stdout.write(

@@ -1,7 +1,6 @@
 // Early warning (product spec §6, issue #24 §3): more deaths sharing a substance of concern, or in one
 // district, than that concern's own history predicts. Run by the job runner; CCSU gets one email per
 // alert (an exceedance that grows stays the same alert) and the dashboard shows it until acknowledged.
-import { sql } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db, DbOrTrx } from '../db/database.js';
@@ -25,6 +24,7 @@ import { ccsuDistributionList } from '../mail/recipients.js';
 import { renderEmail } from '../mail/templates.js';
 import { getSettings } from '../settings/settings.js';
 import { ldisAlertsAbout } from '../ldis/service.js';
+import * as repo from './early-warning-repository.js';
 
 /** Windows ending this far back are still watched: deaths reach the app weeks after they happen. */
 const LOOK_BACK_DAYS = 90;
@@ -48,7 +48,7 @@ export interface AlertView {
   createdAt: Date;
 }
 
-export class AlertsService {
+export class EarlyWarningService {
   constructor(
     private readonly db: Db,
     private readonly config: Config,
@@ -65,16 +65,8 @@ export class AlertsService {
     const fromDay = today - LOOK_BACK_DAYS;
     const since = dateOfDay(fromDay - 2 * settings.windowDays - BASELINE_DAYS);
     const [facts, first] = await Promise.all([
-      this.db
-        .selectFrom('case_facts')
-        .select(['case_id', 'date_of_death', 'substances', 'substance_groups', 'residence_area'])
-        .where('date_of_death', '>=', since)
-        .where('date_of_death', '<=', dateOfDay(today))
-        .execute(),
-      this.db
-        .selectFrom('case_facts')
-        .select((eb) => eb.fn.min('date_of_death').as('first'))
-        .executeTakeFirst(),
+      repo.caseFactsBetween(this.db, since, dateOfDay(today)),
+      repo.firstDeathDate(this.db),
     ]);
     const byConcern = new Map<string, DayCase[]>();
     const add = (key: string, caseId: number, day: number) => {
@@ -102,7 +94,7 @@ export class AlertsService {
       windowDays: settings.windowDays,
       minCases: settings.minCases,
       alpha: alphaOf(settings.sensitivity),
-      historyStart: first?.first ? dayNumber(first.first) : today,
+      historyStart: first ? dayNumber(first) : today,
     };
     const exceedances: (Exceedance & { concern: string })[] = [];
     for (const [concern, cases] of byConcern) {
@@ -122,14 +114,8 @@ export class AlertsService {
     const first = dateOfDay(found.firstDay);
     const last = dateOfDay(found.lastDay);
     return this.db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(hashtext('early-warning'))`.execute(trx);
-      const existing = await trx
-        .selectFrom('alerts')
-        .selectAll()
-        .where(sql<boolean>`string_to_array(concern, ',') && ${found.concerns}::text[]`)
-        .where(sql<boolean>`case_ids && ${found.caseIds}::int[]`)
-        .orderBy('id')
-        .executeTakeFirst();
+      await repo.lockEarlyWarnings(trx);
+      const existing = await repo.alertSharing(trx, found.concerns, found.caseIds);
       if (existing) {
         const caseIds = [...new Set([...existing.case_ids, ...found.caseIds])];
         const concerns = [...new Set([...existing.concern.split(','), ...found.concerns])];
@@ -140,33 +126,25 @@ export class AlertsService {
           JSON.stringify(measures) === JSON.stringify(existing.measures)
         )
           return false;
-        await trx
-          .updateTable('alerts')
-          .set({
-            case_ids: caseIds,
-            concern: concerns.join(','),
-            first_death: first < existing.first_death ? first : existing.first_death,
-            last_death: last > existing.last_death ? last : existing.last_death,
-            measures: JSON.stringify(measures),
-            updated_at: now,
-          })
-          .where('id', '=', existing.id)
-          .execute();
+        await repo.updateAlert(trx, existing.id, {
+          case_ids: caseIds,
+          concern: concerns.join(','),
+          first_death: first < existing.first_death ? first : existing.first_death,
+          last_death: last > existing.last_death ? last : existing.last_death,
+          measures: JSON.stringify(measures),
+          updated_at: now,
+        });
         return false;
       }
-      const alert = await trx
-        .insertInto('alerts')
-        .values({
-          concern: found.concerns.join(','),
-          first_death: first,
-          last_death: last,
-          case_ids: found.caseIds,
-          measures: JSON.stringify(found.measures),
-          created_at: now,
-          updated_at: now,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const alert = await repo.insertAlert(trx, {
+        concern: found.concerns.join(','),
+        first_death: first,
+        last_death: last,
+        case_ids: found.caseIds,
+        measures: JSON.stringify(found.measures),
+        created_at: now,
+        updated_at: now,
+      });
       await this.email(trx, alert.id, found, now);
       await audit(trx, {
         actor: { userId: null, label: 'system' },
@@ -225,12 +203,7 @@ export class AlertsService {
   }
 
   async unacknowledged(): Promise<AlertView[]> {
-    const rows = await this.db
-      .selectFrom('alerts')
-      .selectAll()
-      .where('acknowledged_at', 'is', null)
-      .orderBy('created_at', 'desc')
-      .execute();
+    const rows = await repo.unacknowledgedAlerts(this.db);
     return rows.map((a) => ({
       id: a.id,
       concerns: concernsLabel(a.concern.split(',')),
@@ -247,13 +220,7 @@ export class AlertsService {
   async acknowledge(id: number, user: User): Promise<boolean> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
-      const result = await trx
-        .updateTable('alerts')
-        .set({ acknowledged_at: now, acknowledged_by: user.id })
-        .where('id', '=', id)
-        .where('acknowledged_at', 'is', null)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 0) return false;
+      if (!(await repo.acknowledgeAlert(trx, id, user.id, now))) return false;
       await audit(trx, {
         actor: actorOf(user),
         organisationId: null,
