@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { createTestApp, type TestApp } from './helpers/app.js';
+import { within } from './helpers/within.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -35,6 +36,6 @@ describe('the footer', () => {
     expect(footer).toContain('<a class="govuk-footer__link" href="/privacy">Privacy and cookies</a>');
     for (const cookie of ['drd.sid', 'drd.form', 'drd.remember'])
       expect(page.text).toContain(`<code>${cookie}</code>`);
-    expect(page.text).toContain('no analytics, advertising or tracking cookies');
+    expect(within(page, 'main')).toContain('no analytics, advertising or tracking cookies');
   });
 });

@@ -7,6 +7,7 @@ import { createApp } from '../src/app.js';
 import { createDatabase } from '../src/db/database.js';
 import { healthFailure } from '../src/health.js';
 import { agentFor, createTestApp, csrfFrom, nullMailer, type TestApp } from './helpers/app.js';
+import { within } from './helpers/within.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -52,7 +53,7 @@ describe('/health', () => {
   it('when a page does not exist then a plain 404 page is shown', async () => {
     const response = await request(t.app).get('/no-such-page');
     expect(response.status).toBe(404);
-    expect(response.text).toContain('Page not found');
+    expect(within(response, 'h1')).toContain('Page not found');
   });
 });
 
@@ -168,7 +169,7 @@ describe('/health when something is wrong', () => {
         .type('form')
         .send({ email: 'a@b.test', password: 'long enough password', _csrf: csrfFrom(form.text) });
       expect(page.status).toBe(503);
-      expect(page.text).toContain('Sorry, the service is unavailable');
+      expect(within(page, 'h1')).toContain('Sorry, the service is unavailable');
       expect(page.text).not.toMatch(/ECONNREFUSED|at .*\.ts:\d+/);
     } finally {
       await nowhere.destroy();
@@ -185,7 +186,7 @@ describe('the audit viewer', () => {
     const agent = await signedIn(t, admin);
     const page = await agent.get(`/admin/audit?action=sign_in&actor=${encodeURIComponent(analyst.email)}`);
     expect(page.status).toBe(200);
-    expect(page.text).toContain(analyst.email);
+    expect(within(page, 'main')).toContain(analyst.email);
     expect(page.text).not.toContain(`<td class="govuk-table__cell">${admin.email}</td>`);
     const csv = await agent.get(`/admin/audit.csv?action=sign_in&actor=${encodeURIComponent(analyst.email)}`);
     const lines = csv.text.trim().split('\n');

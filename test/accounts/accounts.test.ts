@@ -12,6 +12,7 @@ import {
   type TestApp,
 } from '../helpers/app.js';
 import { OutboxSender, defaultSenderOptions } from '../../src/mail/sender.js';
+import { within } from '../helpers/within.js';
 
 let t: TestApp;
 
@@ -32,7 +33,7 @@ describe('first run', () => {
       confirm: 'different',
     });
     expect(mismatch.status).toBe(400);
-    expect(mismatch.text).toContain('Passwords do not match');
+    expect(within(mismatch, '.govuk-error-summary')).toContain('Passwords do not match');
     const created = await agent.submit(path, {
       email: 'first.admin@ccsu.test',
       password: 'a long enough password',
@@ -78,20 +79,20 @@ describe('signing in', () => {
       password: 'wrong password',
     });
     expect(response.status).toBe(401);
-    expect(response.text).toContain('Enter a correct email address and password');
+    expect(within(response, '.govuk-error-summary')).toContain('Enter a correct email address and password');
     const unknown = await agentFor(t.app).submit('/sign-in', {
       email: 'nobody@example.test',
       password: 'wrong password',
     });
-    expect(unknown.text).toContain('Enter a correct email address and password');
+    expect(within(unknown, '.govuk-error-summary')).toContain('Enter a correct email address and password');
   });
 
   it('when the form is empty then each field has its own message', async () => {
     const response = await agentFor(t.app).submit('/sign-in', { email: '', password: '' });
     expect(response.status).toBe(400);
     expect(response.text).toContain('<title>Error: Sign in');
-    expect(response.text).toContain('Enter an email address');
-    expect(response.text).toContain('Enter your password');
+    expect(within(response, '.govuk-error-summary')).toContain('Enter an email address');
+    expect(within(response, '.govuk-error-summary')).toContain('Enter your password');
   });
 
   it('when there are too many wrong passwords from one place then sign-in from there stops, even for the right password', async () => {
@@ -100,7 +101,7 @@ describe('signing in', () => {
       await agentFor(t.app).submit('/sign-in', { email: user.email, password: `wrong ${i}` });
     const locked = await agentFor(t.app).submit('/sign-in', { email: user.email, password: PASSWORD });
     expect(locked.status).toBe(429);
-    expect(locked.text).toContain('Too many attempts to sign in from here');
+    expect(within(locked, '.govuk-error-summary')).toContain('Too many attempts to sign in from here');
     t.clock.advance((t.config.signIn.lockoutMinutes + 1) * 60_000);
     const after = await agentFor(t.app).submit('/sign-in', { email: user.email, password: PASSWORD });
     expect(after.status).toBe(302);
@@ -113,7 +114,7 @@ describe('signing in', () => {
       .type('form')
       .send({ email: user.email, password: PASSWORD });
     expect(response.status).toBe(403);
-    expect(response.text).toContain('Your form has expired');
+    expect(within(response, 'h1')).toContain('Your form has expired');
     expect(response.text).not.toMatch(/at .*\.ts:\d+/); // no stack trace
   });
 
@@ -142,7 +143,9 @@ describe('invitations and deactivation', () => {
       role: 'partner',
     });
     expect(missingOrg.status).toBe(400);
-    expect(missingOrg.text).toContain('Select the organisation this partner user works for');
+    expect(within(missingOrg, '.govuk-error-summary')).toContain(
+      'Select the organisation this partner user works for',
+    );
 
     const invited = await agent.submit('/admin/users/invite', {
       email: 'officer@police.test',
@@ -162,7 +165,7 @@ describe('invitations and deactivation', () => {
     const shown = await agent.get(`/admin/outbox/${email.id}`);
     expect(shown.status).toBe(200);
     expect(shown.text).not.toContain(link);
-    expect(shown.text).toContain('carries a personal link');
+    expect(within(shown, '.govuk-inset-text')).toContain('carries a personal link');
     expect((await agent.get(`/admin/outbox/${email.id}/html`)).status).toBe(404);
     const sessions = await t.db.selectFrom('sessions').select('sess').execute();
     expect(JSON.stringify(sessions)).not.toContain(new URL(link).pathname);
@@ -170,14 +173,16 @@ describe('invitations and deactivation', () => {
     const path = new URL(link).pathname;
     const invitee = agentFor(t.app);
     const short = await invitee.submit(path, { password: 'short', confirm: 'short' });
-    expect(short.text).toContain('Password must be 12 characters or more');
+    expect(within(short, '.govuk-error-summary')).toContain('Password must be 12 characters or more');
     for (const common of ['password1234', 'Hertfordshire1', 'qwertyuiop123'])
-      expect((await invitee.submit(path, { password: common, confirm: common })).text).toContain(
-        'This password is too easy to guess',
-      );
+      expect(
+        within(await invitee.submit(path, { password: common, confirm: common }), '.govuk-error-summary'),
+      ).toContain('This password is too easy to guess');
     // In plain words, not the library's ("page related data").
     const serviceWord = await invitee.submit(path, { password: 'Hertfordshire1', confirm: 'Hertfordshire1' });
-    expect(serviceWord.text).toContain('it contains your email address or a word about this service');
+    expect(within(serviceWord, '.govuk-error-summary')).toContain(
+      'it contains your email address or a word about this service',
+    );
     expect(serviceWord.text).not.toContain('page related');
     const done = await invitee.submit(path, {
       password: 'a perfectly fine password',
@@ -197,7 +202,7 @@ describe('invitations and deactivation', () => {
     t.clock.advance(8 * 86_400_000);
     const page = await request(t.app).get(new URL(result.link).pathname);
     expect(page.status).toBe(410);
-    expect(page.text).toContain('Links to set a password work for 7 days');
+    expect(within(page, 'main')).toContain('Links to set a password work for 7 days');
   });
 
   it('when an admin deactivates a user then their sessions end and they cannot sign in', async () => {
@@ -233,7 +238,9 @@ describe('invitations and deactivation', () => {
     await adminAgent.submit(`/admin/users/${user.id}/deactivate`, {}, '/admin/users');
     const reactivated = await adminAgent.submit(`/admin/users/${user.id}/reactivate`, {}, '/admin/users');
     expect(reactivated.status).toBe(200);
-    expect(reactivated.text).toContain('has been sent a new invitation to set a password');
+    expect(within(reactivated, '.govuk-notification-banner')).toContain(
+      'has been sent a new invitation to set a password',
+    );
     const link = /<code class="drd-break" id="invitation-link">([^<]+)<\/code>/.exec(reactivated.text)![1]!;
     expect(
       (await t.db.selectFrom('users').select('status').where('id', '=', user.id).executeTakeFirstOrThrow())
@@ -263,7 +270,7 @@ describe('organisations', () => {
       'Each return contact must be an email address',
       'Enter the first month the organisation makes returns for',
     ])
-      expect(response.text).toContain(message);
+      expect(within(response, '.govuk-error-summary')).toContain(message);
     expect(await t.db.selectFrom('organisations').select('id').execute()).toHaveLength(before.length);
   });
 
@@ -307,7 +314,7 @@ describe('forgotten passwords', () => {
     const user = await createUser(t, 'ccsu_analyst');
     const oldSession = await signedIn(t, user);
     const response = await agentFor(t.app).submit('/forgot-password', { email: user.email });
-    expect(response.text).toContain('Check your email');
+    expect(within(response, 'h1')).toContain('Check your email');
     const email = (await t.db.selectFrom('outbox').selectAll().execute()).find(
       (m) => m.to_addresses.includes(user.email) && m.subject.startsWith('Reset'),
     )!;
@@ -366,7 +373,7 @@ describe('forgotten passwords', () => {
     )!;
     const link = /(http:\/\/drd\.test\/reset-password\/[\w-]+)/.exec(queued.text)![1]!;
     const admin = await signedIn(t, await createUser(t, 'ccsu_admin'));
-    expect((await admin.get('/admin/outbox')).text).toContain('Personal link');
+    expect(within(await admin.get('/admin/outbox'), 'main')).toContain('Personal link');
     expect((await admin.get(`/admin/outbox/${queued.id}`)).text).not.toContain(link);
     expect((await admin.get(`/admin/outbox/${queued.id}/html`)).status).toBe(404);
     const delivered: string[] = [];
@@ -391,7 +398,7 @@ describe('forgotten passwords', () => {
   it('when the address has no account then the page says the same and no email is queued', async () => {
     const before = (await t.db.selectFrom('outbox').select('id').execute()).length;
     const response = await agentFor(t.app).submit('/forgot-password', { email: 'nobody@nowhere.test' });
-    expect(response.text).toContain('Check your email');
+    expect(within(response, 'h1')).toContain('Check your email');
     expect((await t.db.selectFrom('outbox').select('id').execute()).length).toBe(before);
   });
 

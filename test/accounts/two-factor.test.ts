@@ -18,6 +18,7 @@ import {
 import { codeAt } from '../../src/accounts/totp.js';
 import type { Organisation, User } from '../../src/db/types.js';
 import { putSetting } from '../../src/settings/settings.js';
+import { within } from '../helpers/within.js';
 
 let t: TestApp;
 let org: Organisation;
@@ -143,7 +144,7 @@ describe('signing in with a code', () => {
       expect((await agent.submit('/sign-in/code', { code: `12345${i}` })).status).toBe(400);
     const blocked = await agent.submit('/sign-in/code', { code: await currentCode(t, analyst) });
     expect(blocked.status).toBe(429);
-    expect(blocked.text).toContain('Too many wrong codes');
+    expect(within(blocked, '.govuk-error-summary')).toContain('Too many wrong codes');
     t.clock.advance(15 * 60_000 + 1000);
     const later = agentFor(t.app);
     await password(later, analyst);
@@ -183,7 +184,9 @@ describe('recovery codes', () => {
     expect(await password(agent, partner)).toBe('/sign-in/code');
     const used = await agent.submit('/sign-in/recovery-code', { code: codes[3]!.toUpperCase() });
     expect(used.headers.location).toBe('/returns/owed');
-    expect((await agent.get('/returns')).text).toContain('You used a recovery code: 9 left');
+    expect(within(await agent.get('/returns'), '.govuk-notification-banner')).toContain(
+      'You used a recovery code: 9 left',
+    );
 
     const again = agentFor(t.app);
     await password(again, partner);

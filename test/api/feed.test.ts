@@ -7,6 +7,7 @@ import { createTestApp, createUser, nullMailer, signedIn, type Agent, type TestA
 import { createApp } from '../../src/app.js';
 import { createServices } from '../../src/services.js';
 import { loadFixture, tableOf } from '../dashboard/fixture.js';
+import { within } from '../helpers/within.js';
 
 let t: TestApp;
 let admin: Agent;
@@ -43,7 +44,7 @@ describe('tokens', () => {
     expect(stored.map((s) => s.token_hash)).not.toContain(aggregates);
     expect(JSON.stringify(stored)).not.toContain(aggregates.slice(4));
     const list = await admin.get('/admin/api-tokens');
-    expect(list.text).toContain('Partnership Power BI');
+    expect(within(list, 'main')).toContain('Partnership Power BI');
     expect(list.text).not.toContain(aggregates);
     const audit = await t.db
       .selectFrom('audit_log')
@@ -56,8 +57,10 @@ describe('tokens', () => {
   it('when the issue form is incomplete then the errors are shown by the fields', async () => {
     const page = await admin.submit('/admin/api-tokens', { name: '' });
     expect(page.status).toBe(400);
-    expect(page.text).toContain('Enter a name that says who or what uses the token');
-    expect(page.text).toContain('Choose what the token can do');
+    expect(within(page, '.govuk-error-summary')).toContain(
+      'Enter a name that says who or what uses the token',
+    );
+    expect(within(page, '.govuk-error-summary')).toContain('Choose what the token can do');
   });
 
   it('when the token is missing, wrong, revoked or expired then 401; wrong scope then 403', async () => {

@@ -12,6 +12,7 @@ import { routeTable } from '../../src/lib/route-table.js';
 import { openApiDocument, operations } from '../../src/api/openapi.js';
 import { forgetOldRequests } from '../../src/api/idempotency.js';
 import { createOrganisation, createTestApp, createUser, type TestApp } from '../helpers/app.js';
+import { within } from '../helpers/within.js';
 
 let t: TestApp;
 let org: Organisation;
@@ -106,8 +107,8 @@ describe('the OpenAPI document', () => {
   it('when a developer opens the reference page then each endpoint and the fields are listed', async () => {
     const page = await request(t.app).get('/api/v1/submission/reference');
     expect(page.status).toBe(200);
-    expect(page.text).toContain('/returns/{period}/records');
-    expect(page.text).toContain('partner_record_ref');
+    expect(within(page, '#op-post--returns-period-records')).toContain('/returns/{period}/records');
+    expect(within(page, 'main')).toContain('partner_record_ref');
   });
 });
 

@@ -13,6 +13,7 @@ import {
 import type { NewRecord, Organisation } from '../../src/db/types.js';
 import { submittedRecord } from '../helpers/records.js';
 import { queueNearMatches, relinkCases } from '../../src/cases/relink.js';
+import { within } from '../helpers/within.js';
 
 let t: TestApp;
 let orgs: Organisation[];
@@ -57,7 +58,7 @@ describe('exact keys', () => {
     expect(await caseOf(b)).toBe(await caseOf(c));
     const page = await analyst.get(`/ccsu/cases/${await caseOf(a)}`);
     expect(page.status).toBe(200);
-    expect(page.text).toContain('Reported by 3 records');
+    expect(within(page, 'main')).toContain('Reported by 3 records');
   });
 
   it('when the cases page counts dacorum in March then the death reported by three partners counts once', async () => {
@@ -110,9 +111,9 @@ describe('near matches', () => {
       evidence_stage: 'tox_received',
     });
     const [pair] = await pairsOf(b);
-    expect((await analyst.get('/ccsu/review')).text).toContain(`Review pair ${pair!.id}`);
+    expect(within(await analyst.get('/ccsu/review'), 'main')).toContain(`Review pair ${pair!.id}`);
     const missing = await analyst.submit(`/ccsu/review/${pair!.id}`, { decision: 'linked' });
-    expect(missing.text).toContain('Give the reason for your decision');
+    expect(within(missing, '.govuk-error-summary')).toContain('Give the reason for your decision');
     const linked = await analyst.submit(`/ccsu/review/${pair!.id}`, {
       decision: 'linked',
       reason: 'Same hostel, same date',
@@ -120,7 +121,7 @@ describe('near matches', () => {
     expect(linked.status).toBe(302);
     expect(await caseOf(a)).toBe(await caseOf(b));
     const casePage = await analyst.get(`/ccsu/cases/${await caseOf(a)}`);
-    expect(casePage.text).toContain('Differs');
+    expect(within(casePage, 'main')).toContain('Differs');
     expect(casePage.text).toMatch(/Evidence stage[\s\S]*?<strong>Toxicology received<\/strong>/);
     expect((await analyst.get('/ccsu/review')).text).not.toContain(`Review pair ${pair!.id}`);
 

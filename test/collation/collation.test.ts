@@ -14,6 +14,7 @@ import {
 } from '../helpers/app.js';
 import type { Organisation } from '../../src/db/types.js';
 import { neutralise } from '../../src/lib/exports.js';
+import { within } from '../helpers/within.js';
 
 let t: TestApp;
 let tricky: Organisation;
@@ -49,18 +50,18 @@ describe('compliance', () => {
   it('when an analyst opens the matrix then every organisation and month shows its status in words', async () => {
     const page = await analyst.get('/ccsu/compliance');
     expect(page.status).toBe(200);
-    expect(page.text).toContain('Silent Org');
+    expect(within(page, 'main')).toContain('Silent Org');
     expect(page.text).toMatch(/Submitted late|Submitted/);
-    expect(page.text).toContain('Overdue');
+    expect(within(page, 'main')).toContain('Overdue');
     const police = await analyst.get('/ccsu/compliance?type=police');
-    expect(police.text).toContain('Silent Org');
+    expect(within(police, 'main')).toContain('Silent Org');
     expect(police.text).not.toContain('Ærø');
   });
 
   it('when an analyst opens an organisation then its returns are listed month by month', async () => {
     const page = await analyst.get(`/ccsu/compliance/organisations/${tricky.id}`);
     expect(page.status).toBe(200);
-    expect(page.text).toContain('Returns, newest first');
+    expect(within(page, 'main')).toContain('Returns, newest first');
     expect(page.text).toMatch(
       /March 2026<\/a><\/th>\s*<td class="govuk-table__cell" data-label="Status"><strong class="[^"]+">Submitted/,
     );
@@ -78,10 +79,10 @@ describe('compliance', () => {
 
 describe('collated records', () => {
   it('when records are filtered then only matching ones are listed', async () => {
-    expect((await analyst.get('/ccsu/records')).text).toContain('-SUM-1');
-    expect((await analyst.get('/ccsu/records?area=watford&substance=heroin_morphine')).text).toContain(
-      '-SUM-1',
-    );
+    expect(within(await analyst.get('/ccsu/records'), 'main')).toContain('-SUM-1');
+    expect(
+      within(await analyst.get('/ccsu/records?area=watford&substance=heroin_morphine'), 'main'),
+    ).toContain('-SUM-1');
     expect((await analyst.get('/ccsu/records?area=dacorum')).text).not.toContain('-SUM-1');
     expect((await analyst.get('/ccsu/records?death_month=2026-02')).text).not.toContain('-SUM-1');
   });
@@ -95,7 +96,7 @@ describe('collated records', () => {
     });
     await partner.submit('/returns/2026-03/submit', { declaration: 'yes' }, '/returns/2026-03/check');
     const page = await analyst.get(`/ccsu/records/${recordId}`);
-    expect(page.text).toContain('Version 2 – amendment (Toxicology received)');
+    expect(within(page, 'main')).toContain('Version 2 – amendment (Toxicology received)');
     expect(page.text).toMatch(
       /Evidence stage<\/th><td class="govuk-table__cell" data-label="Before"><del>Post-mortem done, awaiting toxicology<\/del><\/td><td class="govuk-table__cell" data-label="After"><ins>Toxicology received<\/ins>/,
     );
@@ -220,7 +221,9 @@ describe('lock and reopen', () => {
     expect(home.text).toContain('href="/ccsu/periods/2026-03/lock"');
     const confirm = await admin.get('/ccsu/periods/2026-03/lock');
     expect(confirm.status).toBe(200);
-    expect(confirm.text).toContain('Locking March 2026 stops 2 organisations changing their returns');
+    expect(within(confirm, 'main')).toContain(
+      'Locking March 2026 stops 2 organisations changing their returns',
+    );
     expect(confirm.text).toMatch(
       /1 organisation has not returned for March 2026[\s\S]*?<li>Silent Org<\/li>/,
     );
@@ -232,7 +235,7 @@ describe('lock and reopen', () => {
     expect(locked.status).toBe(302);
     expect((await partner.get('/returns/2026-03/amend')).headers.location).toBe('/returns/2026-03');
     const missing = await admin.submit(`/ccsu/returns/${tricky.id}/2026-03/reopen`, { reason: '' });
-    expect(missing.text).toContain('Give the reason for reopening');
+    expect(within(missing, '.govuk-error-summary')).toContain('Give the reason for reopening');
     const reopened = await admin.submit(`/ccsu/returns/${tricky.id}/2026-03/reopen`, {
       reason: 'Inquest concluded after lock',
     });

@@ -9,6 +9,7 @@ import {
   type Agent,
   type TestApp,
 } from '../helpers/app.js';
+import { within } from '../helpers/within.js';
 
 let t: TestApp;
 let analyst: Agent;
@@ -24,13 +25,13 @@ afterAll(() => t.close());
 describe('the CCSU home page', () => {
   it('when every organisation has returned then the page says so, and there is no month before the first', async () => {
     const page = await analyst.get('/ccsu');
-    expect(page.text).toContain('Every organisation has returned for March 2026.');
+    expect(within(page, '#all-returned')).toContain('Every organisation has returned for March 2026.');
     expect(page.text).not.toContain('Previous month');
   });
 
   it('when a month before any organisation is opened then it says no one makes a return, with no empty deadline', async () => {
     const page = await analyst.get('/ccsu?period=2026-02');
-    expect(page.text).toContain('No organisation makes a return for this month.');
+    expect(within(page, 'main')).toContain('No organisation makes a return for this month.');
     expect(page.text).not.toContain('Deadline:');
     expect(page.text).not.toContain('Previous month');
   });

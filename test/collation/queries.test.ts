@@ -10,6 +10,7 @@ import {
   type TestApp,
 } from '../helpers/app.js';
 import type { User } from '../../src/db/types.js';
+import { within } from '../helpers/within.js';
 
 let t: TestApp;
 let partner: Agent;
@@ -45,7 +46,7 @@ describe('data-quality queries', () => {
       `/ccsu/records/${recordId}`,
     );
     expect(response.status).toBe(400);
-    expect(response.text).toContain('Enter your question');
+    expect(within(response, '.govuk-error-summary')).toContain('Enter your question');
   });
 
   it('when an analyst raises a query then the partner is emailed and sees it on their returns page', async () => {
@@ -64,7 +65,7 @@ describe('data-quality queries', () => {
     expect(email.to_addresses).toEqual(['returns@ask.test']);
     expect(email.text).toContain(`http://drd.test/returns/queries/${queryId}`);
     const list = await partner.get('/returns');
-    expect(list.text).toContain('Answer the question about ASK-1');
+    expect(within(list, '.govuk-notification-banner')).toContain('Answer the question about ASK-1');
   });
 
   it('when another organisation’s partner tries the query then it does not exist for them', async () => {
@@ -87,7 +88,9 @@ describe('data-quality queries', () => {
       m.idempotency_key.startsWith(`query:${queryId}:answered`),
     )!;
     expect(email.to_addresses).toEqual([analystUser.email]);
-    expect((await analyst.get('/ccsu/queries')).text).toContain('Age at death, confirmed by the coroner');
+    expect(within(await analyst.get('/ccsu/queries'), 'main')).toContain(
+      'Age at death, confirmed by the coroner',
+    );
     expect((await analyst.submit(`/ccsu/queries/${queryId}/close`, {}, '/ccsu/queries')).status).toBe(302);
     const actions = (
       await t.db

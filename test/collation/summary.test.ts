@@ -5,6 +5,7 @@ import { createOrganisation, createTestApp, createUser, signedIn, type TestApp }
 import type { Organisation, User } from '../../src/db/types.js';
 import { nhsMatchKey } from '../../src/domain/linkage.js';
 import { relinkCases } from '../../src/cases/relink.js';
+import { within } from '../helpers/within.js';
 
 let t: TestApp;
 let orgs: Organisation[];
@@ -135,7 +136,9 @@ describe('the collated summary', () => {
     // A month before any organisation made returns has no summary to send.
     const ancient = await agent.submit('/ccsu/summary', { period: '2012-03' }, '/ccsu?period=2026-03');
     expect(ancient.status).toBe(400);
-    expect(ancient.text).toContain('There is no summary for a month before any organisation made returns');
+    expect(within(ancient, '#error-explanation')).toContain(
+      'There is no summary for a month before any organisation made returns',
+    );
     expect(
       await t.db
         .selectFrom('outbox')

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestApp, createUser, signedIn, type Agent, type TestApp } from '../helpers/app.js';
 import { loadFixture, tableOf } from './fixture.js';
+import { within } from '../helpers/within.js';
 
 let t: TestApp;
 let analyst: Agent;
@@ -32,7 +33,9 @@ describe('CCSU see exact counts of cases', () => {
       'February 2026': ['2'],
       'March 2026': ['10'],
     });
-    expect(page.text).toContain('12 cases who died between January 2026 and March 2026.');
+    expect(within(page, '#death_month-summary')).toContain(
+      '12 cases who died between January 2026 and March 2026.',
+    );
     // A time series reads oldest first.
     expect(Object.keys(tableOf(page.text, 'death_month-table'))).toEqual([
       'January 2026',
@@ -82,11 +85,15 @@ describe('CCSU see exact counts of cases', () => {
     const page = await analyst.get('/dashboard?from=2026-13&to=2026-03&area=atlantis');
     expect(page.status).toBe(200);
     expect(page.text).toContain('<title>Error: ');
-    expect(page.text).toContain('Enter the start month as a year and month, like 2026-01');
-    expect(page.text).toContain('Choose an area from the list');
+    expect(within(page, '.govuk-error-summary')).toContain(
+      'Enter the start month as a year and month, like 2026-01',
+    );
+    expect(within(page, '.govuk-error-summary')).toContain('Choose an area from the list');
     expect(page.text).toContain('id="death_month-table"');
     const reversed = await analyst.get('/dashboard?from=2026-03&to=2026-01');
-    expect(reversed.text).toContain('The end month must be the same as or after the start month');
+    expect(within(reversed, '.govuk-error-summary')).toContain(
+      'The end month must be the same as or after the start month',
+    );
   });
 
   it('when an analyst opens compliance then returns per month are counted by timeliness', async () => {
@@ -95,7 +102,7 @@ describe('CCSU see exact counts of cases', () => {
     const compliance = tableOf(page.text, 'compliance-table');
     expect(compliance['March 2026']).toEqual(['3', '0', '0', '3']);
     expect(Object.keys(compliance)[0]).toBe('January 2026');
-    expect(page.text).toContain('Returns due from each partner organisation');
+    expect(within(page, 'main')).toContain('Returns due from each partner organisation');
   });
 });
 
@@ -108,7 +115,7 @@ describe('partners see the same picture through disclosure control', () => {
     expect(areas.Dacorum).toEqual(['*']);
     expect(areas.Watford).toEqual(['*']);
     expect(areas.Total).toEqual(['10']);
-    expect(page.text).toContain('counts from 1 to 7');
+    expect(within(page, '.govuk-inset-text')).toContain('counts from 1 to 7');
     const months = tableOf((await partner.get(`/dashboard?${range}`)).text, 'death_month-table');
     expect(months).toEqual({
       'January 2026': ['*'],

@@ -11,6 +11,7 @@ import {
 } from '../helpers/app.js';
 import { submittedRecord } from '../helpers/records.js';
 import type { Organisation } from '../../src/db/types.js';
+import { within } from '../helpers/within.js';
 
 let t: TestApp;
 let org: Organisation;
@@ -66,11 +67,13 @@ describe('early warning', () => {
       '1 open early warning – <a class="govuk-notification-banner__link" href="/dashboard/alerts">review</a>',
     );
     const page = await analyst.get('/dashboard/alerts');
-    expect(page.text).toContain('4 deaths between 1 March 2026 and 14 March 2026 involve Opioids / Nitazene');
+    expect(within(page, 'main')).toContain(
+      '4 deaths between 1 March 2026 and 14 March 2026 involve Opioids / Nitazene',
+    );
     const link = /href="(\/ccsu\/records\?alert=\d+)"/.exec(page.text)![1]!;
     const records = await analyst.get(link);
-    expect(records.text).toContain('early warning about Opioids / Nitazene');
-    expect(records.text).toContain('4 records match');
+    expect(within(records, '.govuk-inset-text')).toContain('early warning about Opioids / Nitazene');
+    expect(within(records, 'main')).toContain('4 records match');
   });
 
   it('when three deaths with the same substance spread over 15 days then nothing fires', async () => {
@@ -91,7 +94,9 @@ describe('early warning', () => {
     );
     expect(response.status).toBe(302);
     expect(response.headers.location).toBe('/dashboard/alerts');
-    expect((await analyst.get('/dashboard/alerts')).text).toContain('There are no open early warnings.');
+    expect(within(await analyst.get('/dashboard/alerts'), 'main')).toContain(
+      'There are no open early warnings.',
+    );
     expect((await analyst.get('/dashboard')).text).not.toContain('open early warning');
     const audit = await t.db
       .selectFrom('audit_log')
@@ -118,8 +123,8 @@ describe('early warning', () => {
     };
     const refused = await admin.submit('/admin/settings', { ...form, windowDays: '0' });
     expect(refused.status).toBe(400);
-    expect(refused.text).toContain('Days in a window must be 1 or more');
-    expect(refused.text).toContain('Choose at least one substance of concern');
+    expect(within(refused, '.govuk-error-summary')).toContain('Days in a window must be 1 or more');
+    expect(within(refused, '.govuk-error-summary')).toContain('Choose at least one substance of concern');
     const saved = await admin.submit('/admin/settings', {
       ...form,
       concerns: ['substance:xylazine'],

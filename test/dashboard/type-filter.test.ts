@@ -10,6 +10,7 @@ import {
   type Agent,
   type TestApp,
 } from '../helpers/app.js';
+import { within } from '../helpers/within.js';
 
 let t: TestApp;
 let partner: Agent;
@@ -50,7 +51,9 @@ describe('the reported-by filter', () => {
   it('when a partner asks for the only coroner’s reporting anyway then the filter is refused and not applied', async () => {
     const page = await partner.get(`/dashboard?${range}&organisation_type=coroner`);
     expect(page.status).toBe(200);
-    expect(page.text).toContain('fewer than 3 organisations of that kind make returns');
+    expect(within(page, '.govuk-error-summary')).toContain(
+      'fewer than 3 organisations of that kind make returns',
+    );
     expect(page.text).not.toMatch(/reported by coroner/i);
     expect(
       (await partner.get(`/dashboard/figures/death_month.csv?${range}&organisation_type=coroner`)).status,
@@ -85,7 +88,7 @@ describe('the disclosure settings', () => {
     };
     const refused = await admin.submit('/admin/settings', form);
     expect(refused.status).toBe(400);
-    expect(refused.text).toContain('Suppression threshold must be 3 or more');
-    expect(refused.text).toContain('Rounding base must be 5 or more');
+    expect(within(refused, '.govuk-error-summary')).toContain('Suppression threshold must be 3 or more');
+    expect(within(refused, '.govuk-error-summary')).toContain('Rounding base must be 5 or more');
   });
 });

@@ -11,6 +11,7 @@ import {
   type Agent,
   type TestApp,
 } from '../helpers/app.js';
+import { within } from '../helpers/within.js';
 
 let t: TestApp;
 let analyst: Agent;
@@ -43,7 +44,7 @@ describe('ids in addresses', () => {
   ])('when the %s asks for %s then the page is not found', async (who, path) => {
     const response = await (who === 'analyst' ? analyst : partner).get(path);
     expect(response.status).toBe(404);
-    expect(response.text).toContain('Page not found');
+    expect(within(response, 'h1')).toContain('Page not found');
   });
 
   it('when a filter holds a number too large for an id then it is ignored and the page still shows', async () => {

@@ -15,6 +15,7 @@ import {
   type TestApp,
 } from '../helpers/app.js';
 import type { Organisation } from '../../src/db/types.js';
+import { within } from '../helpers/within.js';
 
 let t: TestApp;
 let org: Organisation;
@@ -74,7 +75,7 @@ describe('the absolute limit', () => {
     }
     t.clock.advance(29 * MINUTE); // 11 h 49 min
     const warned = await partner.get('/returns');
-    expect(warned.text).toContain('You will be signed out at 21:00'); // 20:00 UTC is 21:00 in London (BST)
+    expect(within(warned, '.govuk-notification-banner')).toContain('You will be signed out at 21:00'); // 20:00 UTC is 21:00 in London (BST)
     t.clock.advance(12 * MINUTE);
     expect((await partner.get('/returns')).status).toBe(302);
   });
@@ -91,8 +92,8 @@ describe('a form sent after the session ended', () => {
     const fields = { ...completeRecordSections('LUNCH-2').death!, _csrf: token };
     const refused = await partner.post('/returns/2026-03/records/new').type('form').send(fields);
     expect(refused.status).toBe(401);
-    expect(refused.text).toContain('You have been signed out');
-    expect(refused.text).toContain('Nothing from this form has been saved yet');
+    expect(within(refused, 'h1')).toContain('You have been signed out');
+    expect(within(refused, 'main')).toContain('Nothing from this form has been saved yet');
     expect(refused.text).not.toContain('LUNCH-2');
     await partner.signInAgain(); // in another tab: the browser keeps its form cookie
     const resent = await partner.post('/returns/2026-03/records/new').type('form').send(fields);

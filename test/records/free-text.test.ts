@@ -13,6 +13,7 @@ import {
   type TestApp,
 } from '../helpers/app.js';
 import { uploadHeader, uploadRow } from '../helpers/upload-rows.js';
+import { within } from '../helpers/within.js';
 
 let t: TestApp;
 let partner: Agent;
@@ -37,7 +38,9 @@ describe('free text on the forms', () => {
       `/ccsu/records/${recordId}`,
     );
     expect(response.status).toBe(400);
-    expect(response.text).toContain('Your question must not include an NHS number');
+    expect(within(response, '.govuk-error-summary')).toContain(
+      'Your question must not include an NHS number',
+    );
     expect(response.text).not.toContain('943-476-5919');
     expect(await t.db.selectFrom('queries').select('id').execute()).toHaveLength(0);
   });
@@ -48,7 +51,9 @@ describe('free text on the forms', () => {
       reason_text: 'born 14/07/1961',
     });
     expect(response.status).toBe(400);
-    expect(response.text).toContain('The reason must not say when someone was born');
+    expect(within(response, '.govuk-error-summary')).toContain(
+      'The reason must not say when someone was born',
+    );
     expect(response.text).not.toContain('14/07/1961');
   });
 
@@ -60,7 +65,9 @@ describe('free text on the forms', () => {
       'date_partner_aware-day': '18',
     });
     expect(response.status).toBe(400);
-    expect(response.text).toContain('Your reference for this death must not include an NHS number');
+    expect(within(response, '.govuk-error-summary')).toContain(
+      'Your reference for this death must not include an NHS number',
+    );
     expect(response.text).not.toContain('943-476-5919');
   });
 });
@@ -81,7 +88,7 @@ describe('free text in an upload', () => {
     );
     expect(upload.status).toBe(302);
     const page = await partner.get(upload.headers.location!);
-    expect(page.text).toContain('must not include an NHS number');
+    expect(within(page, '.govuk-error-summary')).toContain('must not include an NHS number');
     expect(page.text).not.toContain('943 476 5919');
     const stored = await t.db.selectFrom('upload_errors').selectAll().execute();
     expect(JSON.stringify(stored)).not.toContain('943 476 5919');

@@ -15,6 +15,7 @@ import {
   type TestApp,
 } from '../helpers/app.js';
 import { demographicMatchKey, nhsMatchKey } from '../../src/domain/linkage.js';
+import { within } from '../helpers/within.js';
 
 let t: TestApp;
 let agent: Agent;
@@ -70,7 +71,7 @@ describe('linkage identifiers', () => {
       ...DOB,
     });
     expect(response.status).toBe(400);
-    expect(response.text).toContain('Enter a valid NHS number – check each digit');
+    expect(within(response, '.govuk-error-summary')).toContain('Enter a valid NHS number – check each digit');
     expect(response.text).not.toContain('943 476 5918');
     expect(response.text).not.toContain(SURNAME);
     expect(response.text).not.toContain('value="1984"');
@@ -106,8 +107,8 @@ describe('linkage identifiers', () => {
     );
     expect(row.age_at_death).toBe(41); // 5 June 1984 to 14 March 2026
     const page = await agent.get(`/returns/2026-03/records/${recordId}`);
-    expect(page.text).toContain('Age at death worked out as 41');
-    expect(page.text).toContain('NHS number key, Name and date of birth key');
+    expect(within(page, '.govuk-notification-banner')).toContain('Age at death worked out as 41');
+    expect(within(page, 'main')).toContain('NHS number key, Name and date of birth key');
   });
 
   it('when everything stored is searched then no identifier appears anywhere, nor in the logs', async () => {

@@ -14,6 +14,7 @@ import { recipientsOf, startSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { createMailer } from '../../src/mail/mailer.js';
 import { addDays } from '../../src/domain/periods.js';
 import type { Organisation } from '../../src/db/types.js';
+import { within } from '../helpers/within.js';
 
 let t: TestApp;
 let smtp: TestSmtp;
@@ -125,7 +126,7 @@ describe('a nil return from the email', () => {
   it('when a tampered link is opened then a clear page says it is not valid', async () => {
     const page = await request(t.app).get('/nil/not-a-real-token');
     expect(page.status).toBe(410);
-    expect(page.text).toContain('This link is not valid');
+    expect(within(page, 'h1')).toContain('This link is not valid');
   });
 
   it('when the link is opened then nothing changes until the one button is pressed, signed by the recipient', async () => {
@@ -134,7 +135,7 @@ describe('a nil return from the email', () => {
     const agent = agentFor(t.app);
     const page = await agent.get(link);
     expect(page.status).toBe(200);
-    expect(page.text).toContain(
+    expect(within(page, '.govuk-inset-text')).toContain(
       'I confirm that Quiet Partner became aware of no drug- or alcohol-related deaths in April 2026.',
     );
     expect(
@@ -148,8 +149,8 @@ describe('a nil return from the email', () => {
 
     const done = await agent.submit(link, {});
     expect(done.status).toBe(200);
-    expect(done.text).toContain('Nil return submitted');
-    expect(done.text).toContain('DRD-2026-04-QUI-1');
+    expect(within(done, 'h1')).toContain('Nil return submitted');
+    expect(within(done, '.govuk-panel')).toContain('DRD-2026-04-QUI-1');
     const submission = await t.db
       .selectFrom('return_submissions')
       .innerJoin('returns', 'returns.id', 'return_submissions.return_id')
@@ -170,16 +171,16 @@ describe('a nil return from the email', () => {
 
     // Used once: the same link, or the other contact's link, now says the return is already in.
     const again = await agent.submit(link, {}, '/sign-in');
-    expect(again.text).toContain('This return has already been made');
+    expect(within(again, 'h1')).toContain('This return has already been made');
     const other = await request(t.app).get(nilLinkIn('a@quiet.test', 'The April 2026'));
-    expect(other.text).toContain('This return has already been made');
+    expect(within(other, 'h1')).toContain('This return has already been made');
     expect(await t.db.selectFrom('return_submissions').select('id').execute()).toHaveLength(2); // Prompt's March nil and this one
   });
 
   it('when the return was submitted another way then the March link says so and signs nothing', async () => {
     const link = nilLinkIn('r@prompt.test', 'The March 2026');
     const page = await request(t.app).get(link);
-    expect(page.text).toContain('This return has already been made');
+    expect(within(page, 'h1')).toContain('This return has already been made');
   });
 
   it('when the link is older than 45 days or the month is locked then it no longer works', async () => {
@@ -195,7 +196,7 @@ describe('a nil return from the email', () => {
       .values({ organisation_id: quiet.id, period: '2026-03', locked_at: new Date() })
       .onConflict((oc) => oc.columns(['organisation_id', 'period']).doUpdateSet({ locked_at: new Date() }))
       .execute();
-    expect((await request(t.app).get(march)).text).toContain('This month is closed');
+    expect(within(await request(t.app).get(march), 'h1')).toContain('This month is closed');
     await t.db
       .updateTable('returns')
       .set({ locked_at: null })
@@ -205,7 +206,7 @@ describe('a nil return from the email', () => {
     t.clock.set('2026-06-10T10:00:00Z');
     const expired = await request(t.app).get(march);
     expect(expired.status).toBe(410);
-    expect(expired.text).toContain('This link has expired');
+    expect(within(expired, 'h1')).toContain('This link has expired');
   });
 
   it('when a record is in the month then the link cannot sign it away as nil', async () => {
@@ -215,9 +216,9 @@ describe('a nil return from the email', () => {
     await addCompleteRecord(agent, '2026-04', 'PRO-1');
     const link = nilLinkIn('r@prompt.test', 'The April 2026');
     const page = await request(t.app).get(link);
-    expect(page.text).toContain('This return has deaths in it');
+    expect(within(page, 'h1')).toContain('This return has deaths in it');
     const result = await agentFor(t.app).submit(link, {}, '/sign-in');
-    expect(result.text).toContain('This return has deaths in it');
+    expect(within(result, 'h1')).toContain('This return has deaths in it');
     const state = await t.db
       .selectFrom('returns')
       .select('state')

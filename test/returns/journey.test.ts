@@ -12,6 +12,7 @@ import {
 } from '../helpers/app.js';
 import type { Organisation } from '../../src/db/types.js';
 import { putSetting } from '../../src/settings/settings.js';
+import { within } from '../helpers/within.js';
 
 let t: TestApp;
 let org: Organisation;
@@ -43,7 +44,7 @@ describe('starting a return', () => {
 
   it('when the return is empty then it asks one question with one green button', async () => {
     const page = await agent.get('/returns/2026-03');
-    expect(page.text).toContain(
+    expect(within(page, 'main')).toContain(
       'Did Journey Treatment become aware of any drug- or alcohol-related deaths in March 2026?',
     );
     expect(page.text.match(/class="govuk-button"/g)).toHaveLength(1);
@@ -54,7 +55,9 @@ describe('starting a return', () => {
     const response = await agent.submit('/returns/2026-03/start', {});
     expect(response.status).toBe(400);
     expect(response.text).toContain('href="#any_deaths"');
-    expect(response.text).toContain('Select yes if your organisation became aware of any deaths this month');
+    expect(within(response, '.govuk-error-summary')).toContain(
+      'Select yes if your organisation became aware of any deaths this month',
+    );
   });
 
   it('when the answer is yes then the death page opens, and no leads to the nil return', async () => {
@@ -75,7 +78,7 @@ describe('a death on one page', () => {
       'Substances involved',
       'Drug or alcohol treatment',
     ])
-      expect(page.text).toContain(label);
+      expect(within(page, 'main')).toContain(label);
     // The inquest conclusion sits under "Inquest concluded"; the other substance's name under "Other".
     expect(page.text).toMatch(
       /data-aria-controls="conditional-evidence_stage-4"[\s\S]*?id="conditional-evidence_stage-4"[\s\S]*?Inquest conclusion/,
@@ -92,10 +95,10 @@ describe('a death on one page', () => {
     expect(created.status).toBe(302);
     expect(created.headers.location).toMatch(/^\/returns\/2026-03\/records\/\d+$/);
     const summary = await agent.get(created.headers.location!);
-    expect(summary.text).toContain('Death JRN-1 saved');
-    expect(summary.text).toContain('Continue to check and submit');
-    expect(summary.text).toContain('Add another death');
-    expect(summary.text).toContain('14 March 2026');
+    expect(within(summary, '.govuk-notification-banner')).toContain('Death JRN-1 saved');
+    expect(within(summary, 'main')).toContain('Continue to check and submit');
+    expect(within(summary, 'main')).toContain('Add another death');
+    expect(within(summary, 'main')).toContain('14 March 2026');
   });
 
   it('when a follow-up answer is left behind under an answer no longer chosen then it is ignored', async () => {
@@ -136,7 +139,7 @@ describe('a death on one page', () => {
 describe('no dead ends', () => {
   it('when a nil return is made over draft deaths then they are withdrawn as entered in error, with the nil return', async () => {
     const nilPage = await agent.get('/returns/2026-03/nil');
-    expect(nilPage.text).toContain('This return has 2 draft deaths (JRN-1, JRN-2)');
+    expect(within(nilPage, '.govuk-warning-text')).toContain('This return has 2 draft deaths (JRN-1, JRN-2)');
     const response = await agent.submit('/returns/2026-03/nil', { declaration: 'yes', drafts: '2' });
     expect(response.headers.location).toBe('/returns/2026-03/confirmation');
     expect(await recordsOf('2026-03')).toEqual([
@@ -185,7 +188,7 @@ describe('no dead ends', () => {
       .where('period', '=', '2026-03')
       .execute();
     const page = await agent.get('/returns/2026-03');
-    expect(page.text).toContain('Ask CCSU to reopen');
+    expect(within(page, 'main')).toContain('Ask CCSU to reopen');
 
     const refused = await agent.submit('/returns/2026-03/reopen-request', { reason: 'NHS 943 476 5919' });
     expect(refused.status).toBe(400);
@@ -193,10 +196,14 @@ describe('no dead ends', () => {
 
     const asked = await agent.submit('/returns/2026-03/reopen-request', { reason: 'Toxicology came back' });
     expect(asked.headers.location).toBe('/returns/2026-03');
-    expect((await agent.get('/returns/2026-03')).text).toContain('Your request has been sent');
+    expect(within(await agent.get('/returns/2026-03'), '.govuk-notification-banner')).toContain(
+      'Your request has been sent',
+    );
     const again = await agent.submit('/returns/2026-03/reopen-request', {});
     expect(again.status).toBe(302);
-    expect((await agent.get('/returns/2026-03')).text).toContain('You have already asked today');
+    expect(within(await agent.get('/returns/2026-03'), '.govuk-notification-banner')).toContain(
+      'You have already asked today',
+    );
 
     const emails = await t.db
       .selectFrom('outbox')

@@ -9,6 +9,7 @@ import {
   type Agent,
   type TestApp,
 } from '../helpers/app.js';
+import { within } from '../helpers/within.js';
 
 let t: TestApp;
 let partner: Agent;
@@ -46,7 +47,9 @@ describe('a return with 50,000 records', () => {
     expect(page.status).toBe(200);
     // One page of 50 deaths, each a summary card with its key answers and a Change link to each.
     expect(page.text.length).toBeLessThan(300_000);
-    expect(page.text).toContain('50000 deaths reported (page 1 of 1000)');
-    expect(page.text).toContain('Fix the 50 deaths marked ‘to fix’ before you submit');
+    expect(within(page, 'main')).toContain('50000 deaths reported (page 1 of 1000)');
+    expect(within(page, '.govuk-warning-text')).toContain(
+      'Fix the 50 deaths marked ‘to fix’ before you submit',
+    );
   });
 });

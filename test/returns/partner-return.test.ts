@@ -10,6 +10,7 @@ import {
   type TestApp,
 } from '../helpers/app.js';
 import type { Organisation, User } from '../../src/db/types.js';
+import { within } from '../helpers/within.js';
 
 let t: TestApp;
 let org: Organisation;
@@ -34,12 +35,12 @@ describe('the partner’s returns list', () => {
   it('when a partner signs in then they see every month from active-from with status and deadline', async () => {
     const page = await agent.get('/returns');
     expect(page.status).toBe(200);
-    expect(page.text).toContain('Your returns');
+    expect(within(page, 'h1')).toContain('Your returns');
     for (const month of ['April 2026', 'March 2026', 'February 2026', 'January 2026'])
-      expect(page.text).toContain(month);
+      expect(within(page, 'main')).toContain(month);
     expect(page.text).not.toContain('December 2025');
-    expect(page.text).toContain('16 April 2026'); // March deadline: 10th working day after Easter
-    expect(page.text).toContain('Overdue'); // January's deadline has passed with nothing submitted
+    expect(within(page, 'main')).toContain('16 April 2026'); // March deadline: 10th working day after Easter
+    expect(within(page, 'main')).toContain('Overdue'); // January's deadline has passed with nothing submitted
   });
 });
 
@@ -64,9 +65,9 @@ describe('making and submitting a return', () => {
       record_status: 'active',
     });
     const page = await agent.get('/returns/2026-03');
-    expect(page.text).toContain('HCT-001');
-    expect(page.text).toContain('In progress');
-    expect(page.text).toContain('Continue to check and submit');
+    expect(within(page, 'main')).toContain('HCT-001');
+    expect(within(page, 'main')).toContain('In progress');
+    expect(within(page, 'main')).toContain('Continue to check and submit');
   });
 
   it('when the death page is sent without its required answers then each is asked for there and nothing is saved', async () => {
@@ -74,8 +75,8 @@ describe('making and submitting a return', () => {
     const response = await agent.submit('/returns/2026-03/records/new', partial);
     expect(response.status).toBe(400);
     expect(response.text).toContain('href="#sex"');
-    expect(response.text).toContain('Select the sex');
-    expect(response.text).toContain('Select the substances involved');
+    expect(within(response, '.govuk-error-summary')).toContain('Select the sex');
+    expect(within(response, '.govuk-error-summary')).toContain('Select the substances involved');
     expect(response.text).toContain('value="HCT-PART-3"');
     const saved = await t.db
       .selectFrom('records')
@@ -100,11 +101,11 @@ describe('making and submitting a return', () => {
     const page = await agent.get('/returns/2026-03');
     expect(page.text).toMatch(/HCT-DRAFT-2[\s\S]*?Incomplete/);
     const check = await agent.get('/returns/2026-03/check');
-    expect(check.text).toContain('1 to fix');
+    expect(within(check, 'main')).toContain('1 to fix');
     expect(check.text).toContain(`href="/returns/2026-03/records/${id}/death?return_to=check#sex"`);
     expect(check.text).not.toContain('Submit return');
     const record = await agent.get(`/returns/2026-03/records/${id}`);
-    expect(record.text).toContain('Select the sex');
+    expect(within(record, '.govuk-inset-text')).toContain('Select the sex');
     const withdrawn = await agent.submit(`/returns/2026-03/records/${id}/withdraw`, {
       reason: 'entered_in_error',
     });
@@ -137,9 +138,9 @@ describe('making and submitting a return', () => {
     });
     expect(response.status).toBe(400);
     expect(response.text).toContain('<title>Error: About the death');
-    expect(response.text).toContain('There is a problem');
+    expect(within(response, '.govuk-error-summary')).toContain('There is a problem');
     expect(response.text).toContain('href="#date_of_death-day"');
-    expect(response.text).toContain('Date of death must be a real date');
+    expect(within(response, '.govuk-error-summary')).toContain('Date of death must be a real date');
     expect(response.text).toContain('value="30"');
     const row = await t.db
       .selectFrom('records')
@@ -152,7 +153,7 @@ describe('making and submitting a return', () => {
   it('when the declaration is not ticked then the return is not submitted', async () => {
     const response = await agent.submit('/returns/2026-03/submit', {}, '/returns/2026-03/check');
     expect(response.status).toBe(400);
-    expect(response.text).toContain('Select the box to confirm the declaration');
+    expect(within(response, '.govuk-error-summary')).toContain('Select the box to confirm the declaration');
     const row = await t.db
       .selectFrom('returns')
       .select('state')
@@ -170,8 +171,8 @@ describe('making and submitting a return', () => {
     expect(response.status).toBe(302);
     expect(response.headers.location).toBe('/returns/2026-03/confirmation');
     const confirmation = await agent.get('/returns/2026-03/confirmation');
-    expect(confirmation.text).toContain('Return submitted');
-    expect(confirmation.text).toContain('DRD-2026-03-HCT-1');
+    expect(within(confirmation, 'h1')).toContain('Return submitted');
+    expect(within(confirmation, '.govuk-panel')).toContain('DRD-2026-03-HCT-1');
 
     const ret = await t.db
       .selectFrom('returns')
@@ -229,11 +230,11 @@ describe('making and submitting a return', () => {
   it('when the partner amends with a reason then the return reopens and resubmission keeps both versions', async () => {
     const missing = await agent.submit('/returns/2026-03/amend', {});
     expect(missing.status).toBe(400);
-    expect(missing.text).toContain('Select why you are amending this return');
+    expect(within(missing, '.govuk-error-summary')).toContain('Select why you are amending this return');
 
     const amend = await agent.submit('/returns/2026-03/amend', { reason: 'toxicology_received' });
     expect(amend.status).toBe(302);
-    expect((await agent.get('/returns/2026-03')).text).toContain('Amendment in progress');
+    expect(within(await agent.get('/returns/2026-03'), 'main')).toContain('Amendment in progress');
 
     const saved = await agent.submit(`/returns/2026-03/records/${recordId}/death`, {
       ...completeRecordSections('HCT-001').death!,
@@ -242,7 +243,9 @@ describe('making and submitting a return', () => {
     });
     expect(saved.status).toBe(302);
     const check = await agent.get('/returns/2026-03/check');
-    expect(check.text).toContain('Changed in this amendment: Classification of the death, Evidence stage.');
+    expect(within(check, 'main')).toContain(
+      'Changed in this amendment: Classification of the death, Evidence stage.',
+    );
     const resubmit = await agent.submit(
       '/returns/2026-03/submit',
       { declaration: 'yes' },
@@ -282,8 +285,8 @@ describe('making and submitting a return', () => {
     expect(response.status).toBe(302);
     expect(response.headers.location).toBe('/returns/2026-03');
     const explained = await agent.get('/returns/2026-03');
-    expect(explained.text).toContain('This return is locked');
-    expect(explained.text).toContain('ask them to reopen your return');
+    expect(within(explained, '.govuk-notification-banner')).toContain('This return is locked');
+    expect(within(explained, '.govuk-notification-banner')).toContain('ask them to reopen your return');
     expect(
       (await agent.submit('/returns/2026-03/amend', { reason: 'correction' }, '/returns/2026-03')).status,
     ).toBe(403);
@@ -313,7 +316,7 @@ describe('nil returns', () => {
 
   it('when the month has not ended then neither a return nor a nil return can be submitted', async () => {
     const page = await agent.get('/returns/2026-04/nil');
-    expect(page.text).toContain('You can make a nil return from Friday 1 May 2026');
+    expect(within(page, '.govuk-inset-text')).toContain('You can make a nil return from Friday 1 May 2026');
     const token = /name="_csrf" value="([^"]+)"/.exec((await agent.get('/returns/2026-04')).text)![1]!;
     const response = await agent
       .post('/returns/2026-04/nil')

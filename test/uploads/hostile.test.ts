@@ -15,6 +15,7 @@ import {
   type TestApp,
 } from '../helpers/app.js';
 import type { Organisation } from '../../src/db/types.js';
+import { within } from '../helpers/within.js';
 
 jest.setTimeout(120_000);
 
@@ -60,7 +61,7 @@ describe('a hostile or broken file', () => {
   ])('when %s is uploaded then a clear 400 page says why and nothing is stored', async (name, message) => {
     const response = await upload(name);
     expect(response.status).toBe(400);
-    expect(response.text).toContain(message);
+    expect(within(response, '.govuk-error-summary')).toContain(message);
     expect(response.text).toContain('govuk-error-summary');
     const stored = await t.db
       .selectFrom('uploads')

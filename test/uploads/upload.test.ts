@@ -16,6 +16,7 @@ import {
 } from '../helpers/app.js';
 import type { Organisation } from '../../src/db/types.js';
 import { uploadHeader, uploadRow } from '../helpers/upload-rows.js';
+import { within } from '../helpers/within.js';
 
 jest.setTimeout(120_000);
 
@@ -97,7 +98,9 @@ describe('the template', () => {
     const template = (await partner.get('/returns/template.csv')).text;
     const { response } = await preview(Buffer.from(template), 'template.csv');
     expect(response.status).toBe(400);
-    expect(response.text).toContain('The file has no rows of records under the header row');
+    expect(within(response, '.govuk-error-summary')).toContain(
+      'The file has no rows of records under the header row',
+    );
   });
 });
 
@@ -112,7 +115,7 @@ describe('a clean file', () => {
     expect(response.status).toBe(302);
     location = response.headers.location!;
     expect(page.text).toMatch(/New deaths<\/dt><dd class="govuk-summary-list__value">2</);
-    expect(page.text).toContain('Confirm and save 2 changes');
+    expect(within(page, 'main')).toContain('Confirm and save 2 changes');
     expect(await recordsOf()).toHaveLength(0);
   });
 
@@ -129,13 +132,17 @@ describe('a clean file', () => {
       .execute();
     expect(audits).toHaveLength(1);
     expect(audits[0]!.detail).toMatchObject({ file_name: 'records.csv', counts: { new: 2 } });
-    expect((await partner.get('/returns/2026-03')).text).toContain('File applied: 2 added');
+    expect(within(await partner.get('/returns/2026-03'), '.govuk-notification-banner')).toContain(
+      'File applied: 2 added',
+    );
   });
 
   it('when the same preview is confirmed twice (a double click) then the second changes nothing', async () => {
     const { r } = await confirm(location);
     expect(r.status).toBe(302);
-    expect((await partner.get('/returns/2026-03')).text).toContain('already been applied');
+    expect(within(await partner.get('/returns/2026-03'), '.govuk-notification-banner')).toContain(
+      'already been applied',
+    );
     expect(await recordsOf()).toHaveLength(2);
   });
 
@@ -146,7 +153,7 @@ describe('a clean file', () => {
     ]);
     const { page } = await preview(file);
     expect(page.text).toMatch(/Unchanged<\/dt><dd class="govuk-summary-list__value">2</);
-    expect(page.text).toContain('Nothing to change');
+    expect(within(page, 'main')).toContain('Nothing to change');
   });
 
   it('when a row changes and another is withdrawn then the preview says so and confirm applies both', async () => {
@@ -209,8 +216,8 @@ describe('problems', () => {
     const head = header.filter((h) => h !== 'sex').concat('patient_name');
     const { response } = await preview(csv([row('H-1').slice(0, 12).concat('x')], head));
     expect(response.status).toBe(400);
-    expect(response.text).toContain('missing sex');
-    expect(response.text).toContain('not in the template patient_name');
+    expect(within(response, '.govuk-error-summary')).toContain('missing sex');
+    expect(within(response, '.govuk-error-summary')).toContain('not in the template patient_name');
     expect(response.text).toContain('govuk-error-summary');
   });
 
@@ -221,7 +228,7 @@ describe('problems', () => {
     );
     const { response } = await preview(png, 'records.csv');
     expect(response.status).toBe(400);
-    expect(response.text).toContain('it is a PNG file');
+    expect(within(response, '.govuk-error-summary')).toContain('it is a PNG file');
   });
 
   it('when an XLSX is a zip bomb then it is refused before it is unpacked', async () => {
@@ -381,7 +388,9 @@ describe('a large file', () => {
     rows.push(row('SPAN-3'));
     const { page } = await preview(csv(rows), 'span.csv');
     expect(page.text).toMatch(/Updated<\/dt><dd class="govuk-summary-list__value">1</);
-    expect(page.text).toContain('This reference is also on row 5: each death must be on one row');
+    expect(within(page, '.govuk-error-summary')).toContain(
+      'This reference is also on row 5: each death must be on one row',
+    );
   });
 
   it('when 50,000 rows are uploaded then all are previewed and confirmed in one go', async () => {
