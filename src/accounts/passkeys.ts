@@ -4,18 +4,19 @@
 // keeps what it needs — single-use challenges in PostgreSQL (any instance can finish a ceremony another
 // started), counters, the relying party from PUBLIC_URL — and makes every refusal look the same.
 import { randomBytes } from 'node:crypto';
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransport,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
+import type {
+  AuthenticationResponseJSON,
+  AuthenticatorTransport,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import { isoBase64URL } from '@simplewebauthn/server/helpers';
+
+/**
+ * The WebAuthn library, loaded on first use: it is large, and only the passkey ceremonies need it (every
+ * other request, and every test file that never makes a passkey, starts faster without it).
+ */
+const webauthn = () => import('@simplewebauthn/server');
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
@@ -62,14 +63,16 @@ export class PasskeyService {
   /** Options for creating a passkey: resident (so sign-in needs no email), user verification required. */
   async registrationOptions(user: User): Promise<PublicKeyCredentialCreationOptionsJSON> {
     const rp = this.relyingParty;
-    const handle = await passkeys.passkeyHandle(this.db, user.id, isoBase64URL.fromBuffer(randomBytes(32)));
+    const handle = await passkeys.passkeyHandle(this.db, user.id, randomBytes(32).toString('base64url'));
     const existing = await passkeys.listPasskeys(this.db, user.id);
-    const options = await generateRegistrationOptions({
+    const options = await (
+      await webauthn()
+    ).generateRegistrationOptions({
       rpName: rp.name,
       rpID: rp.id,
       userName: user.email,
       userDisplayName: user.email,
-      userID: isoBase64URL.toBuffer(handle),
+      userID: Buffer.from(handle, 'base64url'),
       attestationType: 'none',
       excludeCredentials: existing.map((p) => ({ id: p.credential_id, transports: p.transports })),
       authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
@@ -97,9 +100,11 @@ export class PasskeyService {
     if (!challenge || !(await passkeys.takeChallenge(this.db, challenge, 'register', user.id, now)))
       return fail('challenge not issued, used or expired');
     const rp = this.relyingParty;
-    let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
+    let verified: Awaited<ReturnType<Awaited<ReturnType<typeof webauthn>>['verifyRegistrationResponse']>>;
     try {
-      verified = await verifyRegistrationResponse({
+      verified = await (
+        await webauthn()
+      ).verifyRegistrationResponse({
         response,
         expectedChallenge: challenge,
         expectedOrigin: rp.origin,
@@ -165,7 +170,9 @@ export class PasskeyService {
 
   /** Options for signing in with any passkey of this service (discoverable: no email asked first). */
   async signInOptions(): Promise<PublicKeyCredentialRequestOptionsJSON> {
-    const options = await generateAuthenticationOptions({
+    const options = await (
+      await webauthn()
+    ).generateAuthenticationOptions({
       rpID: this.relyingParty.id,
       userVerification: 'required',
       timeout: CEREMONY_MS,
@@ -220,9 +227,11 @@ export class PasskeyService {
       return { refused: 'passkey of another user', user };
     const rp = this.relyingParty;
     const cloned = 'counter went backwards (a cloned authenticator?)';
-    let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
+    let verified: Awaited<ReturnType<Awaited<ReturnType<typeof webauthn>>['verifyAuthenticationResponse']>>;
     try {
-      verified = await verifyAuthenticationResponse({
+      verified = await (
+        await webauthn()
+      ).verifyAuthenticationResponse({
         response,
         expectedChallenge: challenge,
         expectedOrigin: rp.origin,

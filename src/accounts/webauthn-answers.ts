@@ -1,6 +1,5 @@
 // What a browser's WebAuthn call answers, checked for shape before @simplewebauthn/server reads it: it
 // is JSON from anyone, so sizes and types are bounded here first.
-import { decodeClientDataJSON } from '@simplewebauthn/server/helpers';
 import { z } from 'zod';
 
 // What a browser sends back, checked for shape before the library reads it (it is JSON from anyone).
@@ -36,7 +35,10 @@ export const authenticationShape = z.object({
 /** The challenge a browser's answer signed, or undefined when it is not even readable. */
 export function challengeOf(clientDataJSON: string): string | undefined {
   try {
-    const challenge = decodeClientDataJSON(clientDataJSON).challenge;
+    // clientDataJSON is base64url-encoded JSON (WebAuthn §5.8.1); only its challenge is read here.
+    const challenge = (
+      JSON.parse(Buffer.from(clientDataJSON, 'base64url').toString('utf8')) as { challenge?: unknown }
+    ).challenge;
     return typeof challenge === 'string' ? challenge : undefined;
   } catch {
     return undefined;

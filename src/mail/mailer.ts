@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 
 export interface MailMessage {
   from: string;
@@ -39,12 +39,17 @@ export function createMailer(smtpUrl: string | undefined): Mailer {
   const url = new URL(smtpUrl);
   for (const [key, value] of Object.entries(defaults))
     if (!url.searchParams.has(key)) url.searchParams.set(key, value);
-  const transport = nodemailer.createTransport(url.toString());
+  // nodemailer is loaded with the first message: most processes (and tests) never send one.
+  let transport: Promise<Transporter> | undefined;
+  const open = () =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport(url.toString()),
+    ));
   return {
     kind: 'smtp',
     send: async (message) => {
-      await transport.sendMail(message);
+      await (await open()).sendMail(message);
     },
-    close: () => transport.close(),
+    close: () => void transport?.then((t) => t.close()),
   };
 }
