@@ -189,3 +189,48 @@ export async function endEverySessionOf(db: DbOrTrx, userId: number): Promise<vo
     .execute();
   await db.deleteFrom('remembered_browsers').where('user_id', '=', userId).execute();
 }
+
+/** Holds the first-run set-up key's settings row, so two set-ups cannot both create an administrator. */
+export function lockSetupKey(trx: DbOrTrx, key: string) {
+  return trx.selectFrom('settings').select('key').where('key', '=', key).forUpdate().executeTakeFirst();
+}
+
+/** An organisation's name, for the invitation email (null when there is none). */
+export async function organisationName(db: DbOrTrx, organisationId: number): Promise<string | null> {
+  const row = await db
+    .selectFrom('organisations')
+    .select('name')
+    .where('id', '=', organisationId)
+    .executeTakeFirst();
+  return row?.name ?? null;
+}
+
+/** An organisation's users for "Your organisation": return leads first, then by email. */
+export function teamMembers(db: DbOrTrx, organisationId: number) {
+  return db
+    .selectFrom('users')
+    .select([
+      'id',
+      'email',
+      'status',
+      'return_lead',
+      'last_sign_in_at',
+      'totp_enabled_at',
+      passkeyCountColumn,
+    ])
+    .where('organisation_id', '=', organisationId)
+    .orderBy('return_lead', 'desc')
+    .orderBy('email')
+    .execute();
+}
+
+/** Nominates or stands down a partner user as return lead; undefined for anyone else. */
+export function setReturnLead(trx: DbOrTrx, userId: number, lead: boolean) {
+  return trx
+    .updateTable('users')
+    .set({ return_lead: lead })
+    .where('id', '=', userId)
+    .where('role', '=', 'partner')
+    .returningAll()
+    .executeTakeFirst();
+}

@@ -208,12 +208,7 @@ export class AccountsService {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
       // Lock the settings row so two set-up attempts cannot both create an administrator.
-      const locked = await trx
-        .selectFrom('settings')
-        .select('key')
-        .where('key', '=', SETUP_KEY)
-        .forUpdate()
-        .executeTakeFirst();
+      const locked = await repo.lockSetupKey(trx, SETUP_KEY);
       if (!locked || (await repo.countUsers(trx)) > 0) return null;
       const user = await repo.insertUser(trx, {
         email,
@@ -274,13 +269,9 @@ export class AccountsService {
       let invitationLink: string | undefined;
       if (active && neverSignedUp) {
         const organisation = user.organisation_id
-          ? await trx
-              .selectFrom('organisations')
-              .select('name')
-              .where('id', '=', user.organisation_id)
-              .executeTakeFirst()
-          : undefined;
-        invitationLink = await this.issueInvitation(trx, user.id, organisation?.name ?? null, now);
+          ? await repo.organisationName(trx, user.organisation_id)
+          : null;
+        invitationLink = await this.issueInvitation(trx, user.id, organisation, now);
       }
       await audit(trx, {
         actor,

@@ -6,7 +6,6 @@ import { actorOf, audit, type Actor } from '../audit/audit.js';
 import type { Clock } from '../clock.js';
 import type { AccountsService } from './service.js';
 import * as repo from './repository.js';
-import { passkeyCountColumn } from './passkeys-repository.js';
 import { isBlocked, recordFailure, throttleRows, type ThrottleRule } from './throttle.js';
 
 /** Invitations a return lead may send in an hour. */
@@ -22,21 +21,7 @@ export class TeamService {
   ) {}
 
   members(organisationId: number) {
-    return this.db
-      .selectFrom('users')
-      .select([
-        'id',
-        'email',
-        'status',
-        'return_lead',
-        'last_sign_in_at',
-        'totp_enabled_at',
-        passkeyCountColumn,
-      ])
-      .where('organisation_id', '=', organisationId)
-      .orderBy('return_lead', 'desc')
-      .orderBy('email')
-      .execute();
+    return repo.teamMembers(this.db, organisationId);
   }
 
   /**
@@ -86,13 +71,7 @@ export class TeamService {
   /** CCSU nominates (or stands down) a partner user as their organisation's return lead. */
   async setReturnLead(userId: number, lead: boolean, actor: Actor): Promise<User | undefined> {
     return this.db.transaction().execute(async (trx) => {
-      const user = await trx
-        .updateTable('users')
-        .set({ return_lead: lead })
-        .where('id', '=', userId)
-        .where('role', '=', 'partner')
-        .returningAll()
-        .executeTakeFirst();
+      const user = await repo.setReturnLead(trx, userId, lead);
       if (!user) return undefined;
       await audit(trx, {
         actor,

@@ -1,5 +1,7 @@
 // Agreements and acceptances: plain functions taking `db | trx`.
+import type { Insertable } from 'kysely';
 import type { DbOrTrx } from '../db/database.js';
+import type { AgreementAcceptancesTable, AgreementsTable } from '../db/types.js';
 import type { IsoDate } from '../domain/periods.js';
 
 /** The version in force on `today`: the latest effective one (ties: the latest published). */
@@ -89,4 +91,24 @@ export async function returnLeadsOf(db: DbOrTrx, organisationId: number): Promis
     .orderBy('email')
     .execute();
   return rows.map((r) => r.email);
+}
+
+/** A new version; undefined when that version number is taken. */
+export function insertAgreement(trx: DbOrTrx, agreement: Insertable<AgreementsTable>) {
+  return trx
+    .insertInto('agreements')
+    .values(agreement)
+    .onConflict((oc) => oc.column('version').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+}
+
+/** An organisation's acceptance of a version; undefined when it had accepted that version already. */
+export function insertAcceptance(trx: DbOrTrx, acceptance: Insertable<AgreementAcceptancesTable>) {
+  return trx
+    .insertInto('agreement_acceptances')
+    .values(acceptance)
+    .onConflict((oc) => oc.constraint('agreement_acceptances_once').doNothing())
+    .returning('id')
+    .executeTakeFirst();
 }

@@ -97,12 +97,11 @@ export class AgreementsService {
   ): Promise<'published' | 'version_exists'> {
     const now = this.clock.now();
     const result = await this.db.transaction().execute(async (trx) => {
-      const inserted = await trx
-        .insertInto('agreements')
-        .values({ ...input, published_by: actor.label, published_at: now })
-        .onConflict((oc) => oc.column('version').doNothing())
-        .returning('id')
-        .executeTakeFirst();
+      const inserted = await repo.insertAgreement(trx, {
+        ...input,
+        published_by: actor.label,
+        published_at: now,
+      });
       if (!inserted) return 'version_exists' as const;
       await audit(trx, {
         actor,
@@ -132,19 +131,14 @@ export class AgreementsService {
     if (!agreement) return 'no_agreement';
     const now = this.clock.now();
     const result = await this.db.transaction().execute(async (trx) => {
-      const inserted = await trx
-        .insertInto('agreement_acceptances')
-        .values({
-          agreement_id: agreement.id,
-          organisation_id: organisation.id,
-          user_id: user.id,
-          accepter_name: signature.accepter_name,
-          job_title: signature.job_title,
-          accepted_at: now,
-        })
-        .onConflict((oc) => oc.constraint('agreement_acceptances_once').doNothing())
-        .returning('id')
-        .executeTakeFirst();
+      const inserted = await repo.insertAcceptance(trx, {
+        agreement_id: agreement.id,
+        organisation_id: organisation.id,
+        user_id: user.id,
+        accepter_name: signature.accepter_name,
+        job_title: signature.job_title,
+        accepted_at: now,
+      });
       if (!inserted) return 'already_accepted' as const;
       await audit(trx, {
         actor: actorOf(user),

@@ -6,31 +6,14 @@ import type { Db } from '../db/database.js';
 import { formatDate } from '../domain/periods.js';
 import { enqueue } from '../mail/outbox.js';
 import { renderEmail } from '../mail/templates.js';
+import { submissionKeysExpiring } from './repository.js';
 
 const NOTICE_MS = 30 * 86_400_000;
 
 /** Queues the notice for every live key expiring within 30 days; returns how many were new. */
 export async function remindOfExpiringKeys(db: Db, clock: Clock, publicUrl: string): Promise<number> {
   const now = clock.now();
-  const expiring = await db
-    .selectFrom('api_tokens')
-    .innerJoin('organisations', 'organisations.id', 'api_tokens.organisation_id')
-    .leftJoin('users', (join) =>
-      join.onRef('users.id', '=', 'api_tokens.created_by').on('users.status', '=', 'active'),
-    )
-    .select([
-      'api_tokens.id',
-      'api_tokens.name',
-      'api_tokens.expires_at',
-      'organisations.name as organisation',
-      'organisations.return_contacts',
-      'users.email as creator',
-    ])
-    .where('api_tokens.scope', '=', 'submit')
-    .where('api_tokens.revoked_at', 'is', null)
-    .where('api_tokens.expires_at', '>', now)
-    .where('api_tokens.expires_at', '<=', new Date(now.getTime() + NOTICE_MS))
-    .execute();
+  const expiring = await submissionKeysExpiring(db, now, new Date(now.getTime() + NOTICE_MS));
   let queued = 0;
   for (const key of expiring) {
     const to = [...new Set([key.creator, ...key.return_contacts].filter((a): a is string => !!a))];

@@ -10,6 +10,7 @@ import type { AreasService } from '../areas/service.js';
 import type { CoronersService } from '../coroners/service.js';
 import { showCompleteness } from '../coroners/present.js';
 import { present, type Audience } from '../dashboard/figures.js';
+import { latestAuditLoad, onsLoadsCovering } from './repository.js';
 import type { DashboardFilters } from '../dashboard/filters.js';
 
 export class BriefingService {
@@ -73,22 +74,8 @@ export class BriefingService {
     const from = `${year - 4}-01`;
     const to = `${year}-12`;
     const [context, audit] = await Promise.all([
-      this.db
-        .selectFrom('context_loads')
-        .select(['dataset', 'source', 'extracted_on', 'loaded_at', 'period_from', 'period_to'])
-        .where('status', '=', 'loaded')
-        .where('dataset', '=', 'ons')
-        .where('period_from', '<=', to)
-        .where('period_to', '>=', from)
-        .orderBy('loaded_at', 'desc')
-        .execute(),
-      this.db
-        .selectFrom('audit_loads')
-        .select(['source', 'extracted_on', 'loaded_at'])
-        .where('status', '=', 'loaded')
-        .orderBy('loaded_at', 'desc')
-        .limit(1)
-        .executeTakeFirst(),
+      onsLoadsCovering(this.db, from, to),
+      latestAuditLoad(this.db),
     ]);
     return { context, audit: audit ?? null };
   }

@@ -125,3 +125,14 @@ export function caseAggregates(db: DbOrTrx, filters: DashboardFilters) {
     .orderBy('f.death_classification')
     .orderBy('f.substance_group');
 }
+
+/** How many organisations of each type are active in a month. */
+export function activeOrganisationsByType(db: DbOrTrx, period: string) {
+  return db
+    .selectFrom('organisations')
+    .select(['type', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('active_from', '<=', period)
+    .where((eb) => eb.or([eb('active_to', 'is', null), eb('active_to', '>=', period)]))
+    .groupBy('type')
+    .execute();
+}

@@ -10,7 +10,14 @@ import { ageBands } from '../domain/groupings.js';
 import { formatPeriod, londonDateOf, periodOf, periodsBetween, type Period } from '../domain/periods.js';
 import * as ref from '../domain/reference.js';
 import { getSettings } from '../settings/settings.js';
-import { caseAggregates, caseRows, countCases, type CountRow, type Dimension } from './repository.js';
+import {
+  activeOrganisationsByType,
+  caseAggregates,
+  caseRows,
+  countCases,
+  type CountRow,
+  type Dimension,
+} from './repository.js';
 
 /** The columns of a case-level row (the feed's and the exports'), in order. */
 export { caseRowColumns } from './repository.js';
@@ -157,13 +164,7 @@ export class DashboardService {
    */
   async typesForPartners(min: number): Promise<string[]> {
     const period = this.currentPeriod();
-    const rows = await this.db
-      .selectFrom('organisations')
-      .select(['type', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('active_from', '<=', period)
-      .where((eb) => eb.or([eb('active_to', 'is', null), eb('active_to', '>=', period)]))
-      .groupBy('type')
-      .execute();
+    const rows = await activeOrganisationsByType(this.db, period);
     return rows.filter((r) => Number(r.n) >= min).map((r) => r.type);
   }
 

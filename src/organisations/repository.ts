@@ -44,3 +44,20 @@ export function insertOrganisation(db: DbOrTrx, input: OrganisationInput) {
 export function updateOrganisation(db: DbOrTrx, id: number, input: OrganisationInput) {
   return db.updateTable('organisations').set(input).where('id', '=', id).returningAll().executeTakeFirst();
 }
+
+/** The first month any organisation makes a return for. */
+export async function earliestActiveFrom(db: DbOrTrx): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('organisations')
+    .select((eb) => eb.fn.min('active_from').as('first'))
+    .executeTakeFirst();
+  return row?.first ?? undefined;
+}
+
+export async function updateContacts(
+  trx: DbOrTrx,
+  id: number,
+  contacts: { return_contacts: string[]; escalation_contact: string },
+) {
+  await trx.updateTable('organisations').set(contacts).where('id', '=', id).execute();
+}

@@ -33,11 +33,7 @@ export class OrganisationsService {
 
   /** The first month any organisation makes a return for: where month-by-month pages start. */
   async earliestActiveFrom(): Promise<string | undefined> {
-    const row = await this.db
-      .selectFrom('organisations')
-      .select((eb) => eb.fn.min('active_from').as('first'))
-      .executeTakeFirst();
-    return row?.first ?? undefined;
+    return repo.earliestActiveFrom(this.db);
   }
 
   find(id: number) {
@@ -104,7 +100,7 @@ export class OrganisationsService {
     actor: Actor,
   ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('organisations').set(contacts).where('id', '=', id).execute();
+      await repo.updateContacts(trx, id, contacts);
       await audit(trx, {
         actor,
         organisationId: id,

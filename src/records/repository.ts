@@ -102,3 +102,15 @@ export async function submittedSnapshots(
     .execute();
   return new Map(rows.map((r) => [r.record_id, r.snapshot as Record<string, unknown>]));
 }
+
+/** An organisation's own record in its return for a month. */
+export function findRecordOfMonth(db: DbOrTrx, organisationId: number, period: string, recordId: number) {
+  return db
+    .selectFrom('records')
+    .innerJoin('returns', 'returns.id', 'records.return_id')
+    .selectAll('records')
+    .where('records.id', '=', recordId)
+    .where('records.organisation_id', '=', organisationId)
+    .where('returns.period', '=', period)
+    .executeTakeFirst();
+}

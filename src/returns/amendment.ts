@@ -22,11 +22,7 @@ export async function reopenForAmendment(
   const row = await repo.lockReturn(trx, organisation.id, period, now);
   if (row.locked_at) return fail('locked');
   if (row.state !== 'submitted' && row.state !== 'nil') return fail('not_submitted');
-  await trx
-    .updateTable('returns')
-    .set({ state: 'reopened', amendment_reason: reason.code, amendment_text: reason.text, updated_at: now })
-    .where('id', '=', row.id)
-    .execute();
+  await repo.startAmendment(trx, row.id, reason, now);
   await audit(trx, {
     actor: actorOf(user),
     organisationId: organisation.id,

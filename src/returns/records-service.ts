@@ -172,14 +172,7 @@ export class RecordsService {
   }
 
   find(organisation: Organisation, period: string, recordId: number): Promise<RecordRow | undefined> {
-    return this.db
-      .selectFrom('records')
-      .innerJoin('returns', 'returns.id', 'records.return_id')
-      .selectAll('records')
-      .where('records.id', '=', recordId)
-      .where('records.organisation_id', '=', organisation.id)
-      .where('returns.period', '=', period)
-      .executeTakeFirst();
+    return repo.findRecordOfMonth(this.db, organisation.id, period, recordId);
   }
 
   /**

@@ -143,3 +143,17 @@ export async function recordListing(db: DbOrTrx, returnId: number, page: number,
 export function wholeRecordsPage(db: DbOrTrx, returnId: number, page: number, size: number) {
   return recordsPage(db, returnId, page, size).selectAll().execute();
 }
+
+/** A submitted return reopened for amendment, with the partner's reason. */
+export async function startAmendment(
+  trx: DbOrTrx,
+  returnId: number,
+  reason: { code: string; text: string | null },
+  now: Date,
+) {
+  await trx
+    .updateTable('returns')
+    .set({ state: 'reopened', amendment_reason: reason.code, amendment_text: reason.text, updated_at: now })
+    .where('id', '=', returnId)
+    .execute();
+}
