@@ -1,8 +1,8 @@
 // Context loads and their counts: plain functions taking `db | trx`. A count is current when its load
 // has been confirmed ('loaded'); a pending load's counts wait for the analyst's confirmation.
-import { sql } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { DbOrTrx } from '../db/database.js';
-import type { ContextChanges } from '../db/types.js';
+import type { ContextChanges, ContextLoadsTable } from '../db/types.js';
 import type { Period } from '../domain/periods.js';
 import type { ContextRow } from './context-csv.js';
 
@@ -149,4 +149,62 @@ export function feedRows(db: DbOrTrx, dataset: string, range: { from: Period; to
     .orderBy('a.ordinal')
     .orderBy('c.measure')
     .orderBy('c.substance_group');
+}
+
+/** Pending loads of the dataset this person left, and anyone's older than `olderThan`: a new file replaces them. */
+export async function dropStalePending(trx: DbOrTrx, dataset: string, createdBy: string, olderThan: Date) {
+  await trx
+    .deleteFrom('context_loads')
+    .where('dataset', '=', dataset)
+    .where('status', '=', 'pending')
+    .where((eb) => eb.or([eb('created_by', '=', createdBy), eb('created_at', '<', olderThan)]))
+    .execute();
+}
+
+export function insertPending(trx: DbOrTrx, load: Insertable<ContextLoadsTable>) {
+  return trx.insertInto('context_loads').values(load).returning('id').executeTakeFirstOrThrow();
+}
+
+/** A pending load of the dataset; `lock` holds it until the transaction ends (two confirms cannot both load it). */
+export function pendingLoad(db: DbOrTrx, dataset: string, loadId: number, options: { lock?: boolean } = {}) {
+  const query = db
+    .selectFrom('context_loads')
+    .selectAll()
+    .where('id', '=', loadId)
+    .where('dataset', '=', dataset)
+    .where('status', '=', 'pending');
+  return (options.lock ? query.forUpdate() : query).executeTakeFirst();
+}
+
+export async function markLoaded(trx: DbOrTrx, loadId: number, at: Date) {
+  await trx
+    .updateTable('context_loads')
+    .set({ status: 'loaded', loaded_at: at })
+    .where('id', '=', loadId)
+    .execute();
+}
+
+/** Drops a pending load; false when there was none. */
+export async function deletePending(db: DbOrTrx, dataset: string, loadId: number): Promise<boolean> {
+  const result = await db
+    .deleteFrom('context_loads')
+    .where('id', '=', loadId)
+    .where('dataset', '=', dataset)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/** Each dataset's latest load and how many loads it has had. */
+export function latestLoadOfEach(db: DbOrTrx) {
+  return db
+    .selectFrom('context_loads')
+    .select([
+      'dataset',
+      (eb) => eb.fn.max('loaded_at').as('last_loaded'),
+      (eb) => eb.fn.countAll<string>().as('loads'),
+    ])
+    .where('status', '=', 'loaded')
+    .groupBy('dataset')
+    .execute();
 }

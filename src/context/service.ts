@@ -57,36 +57,27 @@ export class ContextService {
     if (!read.ok) return read;
     const now = this.clock.now();
     const loadId = await this.db.transaction().execute(async (trx) => {
-      await trx
-        .deleteFrom('context_loads')
-        .where('dataset', '=', dataset.id)
-        .where('status', '=', 'pending')
-        .where((eb) =>
-          eb.or([
-            eb('created_by', '=', actor.label),
-            eb('created_at', '<', new Date(now.getTime() - PENDING_HOURS * 3_600_000)),
-          ]),
-        )
-        .execute();
+      await repo.dropStalePending(
+        trx,
+        dataset.id,
+        actor.label,
+        new Date(now.getTime() - PENDING_HOURS * 3_600_000),
+      );
       const changes = await repo.changesFrom(trx, dataset.id, read.rows, read.from, read.to);
-      const load = await trx
-        .insertInto('context_loads')
-        .values({
-          dataset: dataset.id,
-          status: 'pending',
-          source: details.source,
-          extracted_on: details.extracted_on,
-          notes: details.notes,
-          file_sha256: createHash('sha256').update(file).digest('hex'),
-          period_from: read.from,
-          period_to: read.to,
-          rows: read.rows.length,
-          changes: JSON.stringify(changes),
-          created_by: actor.label,
-          created_at: now,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const load = await repo.insertPending(trx, {
+        dataset: dataset.id,
+        status: 'pending',
+        source: details.source,
+        extracted_on: details.extracted_on,
+        notes: details.notes,
+        file_sha256: createHash('sha256').update(file).digest('hex'),
+        period_from: read.from,
+        period_to: read.to,
+        rows: read.rows.length,
+        changes: JSON.stringify(changes),
+        created_by: actor.label,
+        created_at: now,
+      });
       await repo.insertCounts(trx, load.id, dataset.id, read.rows);
       return load.id;
     });
@@ -95,13 +86,7 @@ export class ContextService {
 
   /** A pending load of the dataset, for its preview. */
   pending(dataset: ContextDataset, loadId: number) {
-    return this.db
-      .selectFrom('context_loads')
-      .selectAll()
-      .where('id', '=', loadId)
-      .where('dataset', '=', dataset.id)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
+    return repo.pendingLoad(this.db, dataset.id, loadId);
   }
 
   /** Makes a pending load's figures current, replacing the dataset's figures for the same periods. */
@@ -112,21 +97,10 @@ export class ContextService {
   ): Promise<Result<{ rows: number; from: Period; to: Period }, 'not_pending'>> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
-      const load = await trx
-        .selectFrom('context_loads')
-        .selectAll()
-        .where('id', '=', loadId)
-        .where('dataset', '=', dataset.id)
-        .where('status', '=', 'pending')
-        .forUpdate()
-        .executeTakeFirst();
+      const load = await repo.pendingLoad(trx, dataset.id, loadId, { lock: true });
       if (!load) return fail('not_pending');
       const replaced = await repo.retireCurrent(trx, dataset.id, load.period_from, load.period_to);
-      await trx
-        .updateTable('context_loads')
-        .set({ status: 'loaded', loaded_at: now })
-        .where('id', '=', loadId)
-        .execute();
+      await repo.markLoaded(trx, loadId, now);
       await audit(trx, {
         actor,
         organisationId: null,
@@ -150,13 +124,7 @@ export class ContextService {
 
   /** Drops a pending load (the analyst chose not to load the file). */
   async cancel(dataset: ContextDataset, loadId: number): Promise<boolean> {
-    const result = await this.db
-      .deleteFrom('context_loads')
-      .where('id', '=', loadId)
-      .where('dataset', '=', dataset.id)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
+    return repo.deletePending(this.db, dataset.id, loadId);
   }
 
   history(dataset: ContextDataset) {
@@ -165,16 +133,7 @@ export class ContextService {
 
   /** Each dataset's latest load, for the context data page. */
   async overview() {
-    const rows = await this.db
-      .selectFrom('context_loads')
-      .select([
-        'dataset',
-        (eb) => eb.fn.max('loaded_at').as('last_loaded'),
-        (eb) => eb.fn.countAll<string>().as('loads'),
-      ])
-      .where('status', '=', 'loaded')
-      .groupBy('dataset')
-      .execute();
+    const rows = await repo.latestLoadOfEach(this.db);
     return new Map(rows.map((r) => [r.dataset, { lastLoaded: r.last_loaded, loads: Number(r.loads) }]));
   }
 

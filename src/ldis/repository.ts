@@ -87,3 +87,39 @@ export function ldisAlertsIssuedBetween(db: DbOrTrx, from: IsoDate, to: IsoDate,
     .orderBy('reference')
     .execute();
 }
+
+/** Every alert, newest first, with how many cases carry its reference. */
+export function ldisAlertsWithCaseCounts(db: DbOrTrx) {
+  return db
+    .selectFrom('ldis_alerts as l')
+    .selectAll('l')
+    .select(
+      sql<number>`(select count(distinct r.case_id)::int from records r
+        where upper(trim(r.ldis_alert_ref)) = upper(l.reference) and r.record_status = 'active')`.as('cases'),
+    )
+    .orderBy('issued_on', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+}
+
+export function findLdisAlert(db: DbOrTrx, id: number) {
+  return db.selectFrom('ldis_alerts').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The cases whose active records carry this alert reference. */
+export function casesCarrying(db: DbOrTrx, reference: string) {
+  return db
+    .selectFrom('records')
+    .innerJoin('case_facts', 'case_facts.case_id', 'records.case_id')
+    .select([
+      'case_facts.case_id',
+      'case_facts.death_month',
+      'case_facts.residence_area',
+      'case_facts.substances',
+    ])
+    .distinct()
+    .where(sql`upper(trim(records.ldis_alert_ref))`, '=', reference.toUpperCase())
+    .where('records.record_status', '=', 'active')
+    .orderBy('case_facts.case_id')
+    .execute();
+}

@@ -1,14 +1,16 @@
 // LDIS alerts: what the Local Drug Information System has warned about, entered by CCSU; linked to the
 // records that carry the alert's reference, and shown beside the early warnings they bear on.
 import type { SmallFileReader } from '../lib/small-csv.js';
-import { sql } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Db, DbOrTrx } from '../db/database.js';
 import { audit, type Actor } from '../audit/audit.js';
 import { londonDateOf } from '../domain/periods.js';
 import { readLdisCsv } from './alerts-csv.js';
 import {
+  casesCarrying,
+  findLdisAlert,
   insertLdisAlert,
+  ldisAlertsWithCaseCounts,
   ldisAlertsIssuedBetween,
   type LdisInput,
   recentLdisAlertsAbout,
@@ -34,39 +36,14 @@ export class LdisService {
 
   /** Every alert, newest first, with how many cases carry its reference. */
   list() {
-    return this.db
-      .selectFrom('ldis_alerts as l')
-      .selectAll('l')
-      .select(
-        sql<number>`(select count(distinct r.case_id)::int from records r
-          where upper(trim(r.ldis_alert_ref)) = upper(l.reference) and r.record_status = 'active')`.as(
-          'cases',
-        ),
-      )
-      .orderBy('issued_on', 'desc')
-      .orderBy('id', 'desc')
-      .execute();
+    return ldisAlertsWithCaseCounts(this.db);
   }
 
   /** One alert and the cases whose records carry its reference. */
   async find(id: number) {
-    const alert = await this.db.selectFrom('ldis_alerts').selectAll().where('id', '=', id).executeTakeFirst();
+    const alert = await findLdisAlert(this.db, id);
     if (!alert) return undefined;
-    const cases = await this.db
-      .selectFrom('records')
-      .innerJoin('case_facts', 'case_facts.case_id', 'records.case_id')
-      .select([
-        'case_facts.case_id',
-        'case_facts.death_month',
-        'case_facts.residence_area',
-        'case_facts.substances',
-      ])
-      .distinct()
-      .where(sql`upper(trim(records.ldis_alert_ref))`, '=', alert.reference.toUpperCase())
-      .where('records.record_status', '=', 'active')
-      .orderBy('case_facts.case_id')
-      .execute();
-    return { alert, cases };
+    return { alert, cases: await casesCarrying(this.db, alert.reference) };
   }
 
   async create(input: LdisInput, actor: Actor): Promise<'created' | 'reference_exists'> {

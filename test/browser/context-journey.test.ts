@@ -82,7 +82,7 @@ describe('building the partnership picture', () => {
     await page.getByRole('link', { name: 'Context data' }).first().click();
     await expectAccessibleAtBothWidths(page);
     await page.getByRole('link', { name: 'LDIS alerts' }).click();
-    await page.getByRole('link', { name: 'Add an LDIS alert' }).click();
+    await page.getByRole('button', { name: 'Add an LDIS alert' }).click();
     await page.getByLabel('Reference').fill('LDIS/2026/007');
     await page.getByLabel('Title').fill('Nitazenes in heroin');
     await page.getByLabel('Day').fill('14');

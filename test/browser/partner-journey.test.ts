@@ -246,7 +246,7 @@ describe('a partner’s month in the browser', () => {
       'must accept the data-sharing agreement',
     );
     const blockedReturn = new URL(page.url()).pathname;
-    await click('Read and accept the agreement', 'link');
+    await click('Read and accept the agreement'); // a link drawn as a button: role=button, as govukButton makes it
     await expectAccessibleAtBothWidths(page);
     await page.getByLabel('Your full name').fill('Sam Carter');
     await page.getByLabel('Your job title').fill('Service manager');
@@ -260,7 +260,7 @@ describe('a partner’s month in the browser', () => {
     expect(await page.locator('#agreement-needed').count()).toBe(0);
     await expectAccessibleAtBothWidths(page);
     await click('Your organisation', 'link');
-    await click('Invite a colleague', 'link');
+    await click('Invite a colleague');
     await expectAccessibleAtBothWidths(page);
     await page.getByLabel('Their work email address').fill('colleague@lead.test');
     await click('Send invitation');
