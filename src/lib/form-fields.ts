@@ -1,7 +1,23 @@
-// Small zod pieces more than one form uses: an optional https link, a GOV.UK date input's three parts
+// Small zod pieces more than one form uses: a list of email addresses, an optional https link, a GOV.UK date input's three parts
 // read as one real date, and the source and extraction date of a file CCSU loads.
 import { z } from 'zod';
 import { screened } from '../domain/identifiers.js';
+
+/**
+ * A textarea of email addresses, separated by spaces, commas, semicolons or new lines, read as a list in
+ * lower case; `each` is the message when one is not an address.
+ */
+export const emailListField = (each: string) =>
+  z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(/[\s,;]+/)
+        .map((e) => e.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.email(each)));
 
 /** Empty, or an https:// address. */
 export const optionalHttpsLink = () =>

@@ -1,21 +1,19 @@
 import { z } from 'zod';
 import { codesOf, districts, organisationTypes } from '../domain/reference.js';
+import { emailListField } from '../lib/form-fields.js';
 
-const emailList = z
-  .string()
-  .default('')
-  .transform((v) =>
-    v
-      .split(/[\s,;]+/)
-      .map((e) => e.trim().toLowerCase())
-      .filter(Boolean),
-  )
-  .pipe(
-    z
-      .array(z.email('Each return contact must be an email address, like name@example.org'))
-      .min(1, 'Enter at least one return contact email address')
-      .max(20, 'Enter 20 return contacts or fewer'),
-  );
+const emailList = emailListField('Each return contact must be an email address, like name@example.org').pipe(
+  z
+    .array(z.string())
+    .min(1, 'Enter at least one return contact email address')
+    .max(20, 'Enter 20 return contacts or fewer'),
+);
+
+const escalationContact = z
+  .string({ error: 'Enter the escalation contact’s email address, like name@example.org' })
+  .trim()
+  .toLowerCase()
+  .pipe(z.email('Enter the escalation contact’s email address, like name@example.org'));
 
 /** Month and year inputs ("4", "2026") → "2026-04", or null when both are blank. */
 function parseMonth(month: unknown, year: unknown): string | null | 'invalid' {
@@ -76,11 +74,7 @@ export const organisationSchema = z
         .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
         .pipe(z.array(z.enum(codesOf(districts))).min(1, 'Select at least one area the organisation covers')),
       return_contacts: emailList,
-      escalation_contact: z
-        .string({ error: 'Enter the escalation contact’s email address, like name@example.org' })
-        .trim()
-        .toLowerCase()
-        .pipe(z.email('Enter the escalation contact’s email address, like name@example.org')),
+      escalation_contact: escalationContact,
       active_from: monthField('Active from', true),
       active_to: monthField('Active to', false),
     }),
@@ -96,9 +90,5 @@ export type OrganisationInput = z.output<typeof organisationSchema>;
 /** The contacts a return lead may change for their own organisation. */
 export const contactsSchema = z.object({
   return_contacts: emailList,
-  escalation_contact: z
-    .string({ error: 'Enter the escalation contact’s email address, like name@example.org' })
-    .trim()
-    .toLowerCase()
-    .pipe(z.email('Enter the escalation contact’s email address, like name@example.org')),
+  escalation_contact: escalationContact,
 });

@@ -7,6 +7,7 @@ import { reminderKinds, reminderLabels } from '../domain/reminders.js';
 import { concernOptions } from '../domain/early-warning.js';
 import { sensitivities } from '../domain/exceedance.js';
 import type { Settings } from './settings.js';
+import { emailListField } from '../lib/form-fields.js';
 import type { SettingsService } from './service.js';
 
 const whole = (label: string, min: number, max: number) =>
@@ -31,16 +32,9 @@ const settingsFormFor = (allowBelowMinimum: boolean) =>
     due_today: whole('Due today', -20, 30),
     overdue: whole('Overdue', -20, 30),
     escalation: whole('Escalation', -20, 30),
-    ccsuDistributionList: z
-      .string()
-      .default('')
-      .transform((v) =>
-        v
-          .split(/[\s,;]+/)
-          .map((e) => e.trim().toLowerCase())
-          .filter(Boolean),
-      )
-      .pipe(z.array(z.email('Each address in the CCSU distribution list must be an email address')).max(50)),
+    ccsuDistributionList: emailListField(
+      'Each address in the CCSU distribution list must be an email address',
+    ).pipe(z.array(z.string()).max(50)),
     threshold: whole('Suppression threshold', allowBelowMinimum ? 0 : SAFE_THRESHOLD, 50),
     base: whole('Rounding base', allowBelowMinimum ? 1 : SAFE_BASE, 100),
     minCases: whole('Deaths in a window', 2, 50),
