@@ -17,15 +17,14 @@ describe('an error after the headers were sent', () => {
     const server = app.listen(0);
     try {
       const { port } = server.address() as AddressInfo;
-      const started = Date.now();
       const outcome = await fetch(`http://127.0.0.1:${port}/export.csv`)
         .then((r) => r.text())
         .then(
           () => 'complete',
           () => 'cut',
         );
+      // Cut, not completed: a client reading the export knows it is incomplete (a hang would meet Jest's timeout).
       expect(outcome).toBe('cut');
-      expect(Date.now() - started).toBeLessThan(2_000);
     } finally {
       server.close();
     }
