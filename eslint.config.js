@@ -46,8 +46,6 @@ const sqlNotYetMoved = [
   'src/collation/queries.ts',
   'src/collation/scorecard.ts',
   'src/collation/summary.ts',
-  'src/reminders/nil-links.ts',
-  'src/reminders/service.ts',
   'src/returns/signing.ts',
   'src/uploads/staging.ts',
 ];

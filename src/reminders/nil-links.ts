@@ -7,6 +7,7 @@ import { hashLinkToken } from '../lib/link-tokens.js';
 import type { ReturnsService } from '../returns/service.js';
 import { isDone } from '../domain/status.js';
 import { londonDateOf } from '../domain/periods.js';
+import * as repo from './repository.js';
 import { agreementNeeded } from '../agreements/service.js';
 
 export type NilLinkState =
@@ -33,17 +34,9 @@ export class NilLinksService {
   ) {}
 
   async check(token: string): Promise<NilLinkState> {
-    const link = await this.db
-      .selectFrom('nil_links')
-      .selectAll()
-      .where('token_hash', '=', hashLinkToken(token))
-      .executeTakeFirst();
+    const link = await repo.nilLinkByHash(this.db, hashLinkToken(token));
     if (!link) return { state: 'invalid' };
-    const organisation = await this.db
-      .selectFrom('organisations')
-      .selectAll()
-      .where('id', '=', link.organisation_id)
-      .executeTakeFirstOrThrow();
+    const organisation = await repo.organisationById(this.db, link.organisation_id);
     const context = { organisation, period: link.period };
     const detail = await this.returns.detail(organisation, link.period);
     if (detail && isDone(detail.status)) return { state: 'already_done', ...context };
@@ -74,19 +67,8 @@ export class NilLinksService {
     const outcome = await this.db
       .transaction()
       .execute(async (trx) => {
-        const used = await trx
-          .updateTable('nil_links')
-          .set({ used_at: this.clock.now() })
-          .where('id', '=', check.linkId)
-          .where('used_at', 'is', null)
-          .executeTakeFirst();
-        if (Number(used.numUpdatedRows) !== 1) return { state: 'used' as const };
-        const user = await trx
-          .selectFrom('users')
-          .select('id')
-          .where('organisation_id', '=', check.organisation.id)
-          .where((eb) => eb(eb.fn('lower', ['email']), '=', check.recipient.toLowerCase()))
-          .executeTakeFirst();
+        if (!(await repo.useNilLink(trx, check.linkId, this.clock.now()))) return { state: 'used' as const };
+        const user = await repo.userOfOrganisationByEmail(trx, check.organisation.id, check.recipient);
         const result = await this.returns.nilReturnIn(trx, check.organisation, check.period, {
           id: user?.id ?? null,
           email: check.recipient,

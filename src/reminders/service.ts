@@ -23,6 +23,7 @@ import { getSettings } from '../settings/settings.js';
 import { enqueue } from '../mail/outbox.js';
 import { renderEmail } from '../mail/templates.js';
 import { ccsuDistributionList } from '../mail/recipients.js';
+import * as repo from './repository.js';
 import { isActiveIn, isReceived, monthCompliance } from '../domain/compliance.js';
 
 /** A reminder older than this many working days is stale: after downtime it is not sent late. */
@@ -53,31 +54,10 @@ export class RemindersService {
     const settings = await getSettings(this.db);
     const current = periodOf(today);
     const first = addMonths(current, -MONTHS_BACK);
-    const organisations = await this.db.selectFrom('organisations').selectAll().execute();
-    const returns = await this.db
-      .selectFrom('returns')
-      .select([
-        'organisation_id',
-        'period',
-        'state',
-        'submitted_late',
-        'locked_at',
-        (eb) =>
-          eb
-            .selectFrom('records')
-            .select(eb.fn.countAll<number>().as('n'))
-            .whereRef('records.return_id', '=', 'returns.id')
-            .where('records.record_status', '=', 'active')
-            .as('drafts'),
-      ])
-      .where('period', '>=', first)
-      .execute();
+    const organisations = await repo.allOrganisations(this.db);
+    const returns = await repo.returnsSince(this.db, first);
     const returnOf = new Map(returns.map((r) => [`${r.organisation_id}:${r.period}`, r]));
-    const sent = await this.db
-      .selectFrom('reminders')
-      .select(['organisation_id', 'period', 'kind'])
-      .where('period', '>=', first)
-      .execute();
+    const sent = await repo.remindersSince(this.db, first);
     const sentKeys = new Set(sent.map((r) => `${r.organisation_id}:${r.period}:${r.kind}`));
     const staleBefore = addWorkingDays(today, -STALE_AFTER_WORKING_DAYS);
 
@@ -129,12 +109,13 @@ export class RemindersService {
     const partnerRecipients =
       kind === 'escalation' ? [organisation.escalation_contact] : organisation.return_contacts;
     const recipients = [...new Set([...partnerRecipients, ...(kind === 'escalation' ? ccsu : [])])];
-    const inserted = await trx
-      .insertInto('reminders')
-      .values({ organisation_id: organisation.id, period, kind, queued_at: now, recipients })
-      .onConflict((oc) => oc.columns(['organisation_id', 'period', 'kind']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
+    const inserted = await repo.claimReminder(trx, {
+      organisation_id: organisation.id,
+      period,
+      kind,
+      queued_at: now,
+      recipients,
+    });
     if (!inserted) return false; // another instance got there first
 
     for (const recipient of recipients) {
@@ -142,16 +123,13 @@ export class RemindersService {
       let nilLink: string | null = null;
       if (partner && drafts === 0) {
         const { token, hash } = newLinkToken();
-        await trx
-          .insertInto('nil_links')
-          .values({
-            token_hash: hash,
-            organisation_id: organisation.id,
-            period,
-            recipient,
-            expires_at: new Date(now.getTime() + NIL_LINK_DAYS * 86_400_000),
-          })
-          .execute();
+        await repo.insertNilLink(trx, {
+          token_hash: hash,
+          organisation_id: organisation.id,
+          period,
+          recipient,
+          expires_at: new Date(now.getTime() + NIL_LINK_DAYS * 86_400_000),
+        });
         nilLink = `${this.config.publicUrl}/nil/${token}`;
       }
       const month = formatPeriod(period);
