@@ -8,6 +8,7 @@ import { audit, type Actor } from '../audit/audit.js';
 import { enqueue } from '../mail/outbox.js';
 import { renderEmail } from '../mail/templates.js';
 import { fieldLabel } from '../records/schema.js';
+import * as repo from './queries-repository.js';
 
 export class QueriesService {
   constructor(
@@ -16,67 +17,36 @@ export class QueriesService {
     private readonly clock: Clock,
   ) {}
 
-  private list() {
-    return this.db
-      .selectFrom('queries')
-      .innerJoin('records', 'records.id', 'queries.record_id')
-      .innerJoin('returns', 'returns.id', 'records.return_id')
-      .innerJoin('organisations', 'organisations.id', 'queries.organisation_id')
-      .selectAll('queries')
-      .select(['records.partner_record_ref', 'returns.period', 'organisations.name as organisation_name']);
-  }
-
   forCcsu() {
-    return this.list().orderBy('queries.status').orderBy('queries.id', 'desc').limit(500).execute();
+    return repo.queriesForCcsu(this.db, 500);
   }
 
   forRecord(recordId: number) {
-    return this.list().where('queries.record_id', '=', recordId).orderBy('queries.id').execute();
+    return repo.queriesOfRecord(this.db, recordId);
   }
 
   /** A partner sees only their own organisation's queries. */
   forOrganisation(organisationId: number, status?: 'open') {
-    let q = this.list().where('queries.organisation_id', '=', organisationId);
-    if (status) q = q.where('queries.status', '=', status);
-    return q.orderBy('queries.id', 'desc').execute();
+    return repo.queriesOfOrganisation(this.db, organisationId, status);
   }
 
   findForOrganisation(id: number, organisationId: number) {
-    return this.list()
-      .where('queries.id', '=', id)
-      .where('queries.organisation_id', '=', organisationId)
-      .executeTakeFirst();
+    return repo.queryOfOrganisation(this.db, id, organisationId);
   }
 
   async raise(recordId: number, field: string, question: string, analyst: User): Promise<number | undefined> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
-      const record = await trx
-        .selectFrom('records')
-        .innerJoin('organisations', 'organisations.id', 'records.organisation_id')
-        .innerJoin('returns', 'returns.id', 'records.return_id')
-        .select([
-          'records.id',
-          'records.organisation_id',
-          'records.partner_record_ref',
-          'organisations.return_contacts',
-          'returns.period',
-        ])
-        .where('records.id', '=', recordId)
-        .executeTakeFirst();
+      const record = await repo.recordToQuery(trx, recordId);
       if (!record) return undefined;
-      const query = await trx
-        .insertInto('queries')
-        .values({
-          record_id: recordId,
-          organisation_id: record.organisation_id,
-          field,
-          question,
-          raised_by: analyst.id,
-          raised_at: now,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const query = await repo.insertQuery(trx, {
+        record_id: recordId,
+        organisation_id: record.organisation_id,
+        field,
+        question,
+        raised_by: analyst.id,
+        raised_at: now,
+      });
       const content = await renderEmail('query', {
         intro: `The County Community Safety Unit has a question about your record ${record.partner_record_ref} (${fieldLabel(field)}).`,
         text: question,
@@ -110,20 +80,15 @@ export class QueriesService {
   async answer(id: number, organisationId: number, answer: string, actor: Actor): Promise<boolean> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
-      const query = await trx
-        .updateTable('queries')
-        .set({ answer, status: 'answered', answered_by: actor.userId, answered_at: now })
-        .where('id', '=', id)
-        .where('organisation_id', '=', organisationId)
-        .where('status', '!=', 'closed')
-        .returningAll()
-        .executeTakeFirst();
+      const query = await repo.answerQuery(trx, {
+        id,
+        organisationId,
+        answer,
+        answeredBy: actor.userId,
+        at: now,
+      });
       if (!query) return false;
-      const analyst = await trx
-        .selectFrom('users')
-        .select('email')
-        .where('id', '=', query.raised_by)
-        .executeTakeFirstOrThrow();
+      const analyst = await repo.emailOfUser(trx, query.raised_by);
       const content = await renderEmail('query', {
         intro: `${actor.label} has answered your question about ${fieldLabel(query.field)}.`,
         text: answer,
@@ -134,7 +99,7 @@ export class QueriesService {
         trx,
         {
           idempotencyKey: `query:${id}:answered:${now.getTime()}`,
-          to: [analyst.email],
+          to: [analyst],
           subject: 'Your data-quality question has been answered',
           ...content,
         },
@@ -155,13 +120,7 @@ export class QueriesService {
   async close(id: number, analyst: User): Promise<boolean> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
-      const query = await trx
-        .updateTable('queries')
-        .set({ status: 'closed', closed_at: now })
-        .where('id', '=', id)
-        .where('status', '!=', 'closed')
-        .returning(['organisation_id'])
-        .executeTakeFirst();
+      const query = await repo.closeQuery(trx, id, now);
       if (!query) return false;
       await audit(trx, {
         actor: { userId: analyst.id, label: analyst.email },
