@@ -43,8 +43,6 @@ const sqlNotYetMoved = [
   'src/api/tokens.ts',
   'src/areas/sync.ts',
   'src/cases/relink.ts',
-  'src/collation/scorecard.ts',
-  'src/collation/summary.ts',
   'src/returns/signing.ts',
   'src/uploads/staging.ts',
 ];

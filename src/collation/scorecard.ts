@@ -2,7 +2,6 @@
 // two working days of a reminder, and how each organisation's returns went over the last 12 months.
 // About organisations, not deaths: CCSU only, and in the CCSU summary email.
 import { wilsonInterval } from '../domain/proportions.js';
-import { sql } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import type { Organisation } from '../db/types.js';
@@ -16,6 +15,7 @@ import {
   type Period,
 } from '../domain/periods.js';
 import { reminderKinds, reminderLabels, type ReminderKind } from '../domain/reminders.js';
+import * as repo from './summary-repository.js';
 import { isLate, isReceived } from '../domain/compliance.js';
 
 /** A reminder "worked" when the return came in within this many working days of it. */
@@ -55,16 +55,7 @@ export class ScorecardService {
   async reminderEffects(): Promise<ReminderEffect[]> {
     const now = this.clock.now();
     const since = new Date(now.getTime() - 365 * 86_400_000);
-    const rows = await this.db
-      .selectFrom('reminders')
-      .leftJoin('returns', (join) =>
-        join
-          .onRef('returns.organisation_id', '=', 'reminders.organisation_id')
-          .onRef('returns.period', '=', 'reminders.period'),
-      )
-      .select(['reminders.kind', 'reminders.queued_at', 'returns.first_submitted_at'])
-      .where('reminders.queued_at', '>=', since)
-      .execute();
+    const rows = await repo.remindersWithFirstSubmission(this.db, since);
     return reminderKinds.map((kind) => {
       const mine = rows.filter((r) => r.kind === kind);
       const within = mine.filter((r) => {
@@ -87,13 +78,7 @@ export class ScorecardService {
   /** Each organisation's returns due in the 12 months to the latest due month. */
   async scorecard(to: Period = this.collation.latestDuePeriod()): Promise<ScorecardRow[]> {
     const { periods, rows } = await this.collation.matrix({ months: 12, to });
-    const firsts = await this.db
-      .selectFrom('returns')
-      .select(['organisation_id', 'period', 'first_submitted_at'])
-      .where('period', '>=', addMonths(to, -11))
-      .where('period', '<=', to)
-      .where(sql<boolean>`first_submitted_at is not null`)
-      .execute();
+    const firsts = await repo.firstSubmissions(this.db, addMonths(to, -11), to);
     const firstOf = new Map(firsts.map((r) => [`${r.organisation_id}:${r.period}`, r.first_submitted_at!]));
     return rows.map(({ organisation, cells }) => {
       const row: ScorecardRow = {

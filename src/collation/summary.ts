@@ -23,6 +23,7 @@ import { enqueue } from '../mail/outbox.js';
 import { ccsuDistributionList } from '../mail/recipients.js';
 import { renderEmail } from '../mail/templates.js';
 import { RESPONSE_WORKING_DAYS, type ScorecardService } from './scorecard.js';
+import * as repo from './summary-repository.js';
 import type { CollationService } from './service.js';
 
 /** Exact figures, kept in the summaries table (inside CCSU) so the next summary can say what changed. */
@@ -76,12 +77,7 @@ export class SummaryService {
     for (let back = 1; back <= 3; back += 1) {
       const period = addMonths(periodOf(today), -back);
       if (this.summaryDate(period, settings.deadlineWorkingDays) > today) continue;
-      const sent = await this.db
-        .selectFrom('summaries')
-        .select('id')
-        .where('period', '=', period)
-        .where('kind', '=', 'scheduled')
-        .executeTakeFirst();
+      const sent = await repo.scheduledSummaryOf(this.db, period);
       if (sent) return null;
       return (await this.send(period, 'scheduled', { userId: null, label: 'scheduler' })) ? period : null;
     }
@@ -92,11 +88,7 @@ export class SummaryService {
   async send(period: Period, kind: 'scheduled' | 'on_demand', actor: Actor): Promise<boolean> {
     const settings = await getSettings(this.db);
     const figures = await this.figures(period);
-    const previous = await this.db
-      .selectFrom('summaries')
-      .select(['figures', 'sent_at'])
-      .orderBy('id', 'desc')
-      .executeTakeFirst();
+    const previous = await repo.latestSummary(this.db);
     const to = await ccsuDistributionList(this.db);
     const now = this.clock.now();
     const content = await renderEmail('summary', {
@@ -116,12 +108,13 @@ export class SummaryService {
       completeness: await this.completenessLine(period, settings.disclosure),
     });
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .insertInto('summaries')
-        .values({ period, kind, sent_at: now, requested_by: actor.label, figures: JSON.stringify(figures) })
-        .onConflict((oc) => oc.column('period').where('kind', '=', 'scheduled').doNothing())
-        .returning('id')
-        .executeTakeFirst();
+      const row = await repo.claimSummary(trx, {
+        period,
+        kind,
+        sent_at: now,
+        requested_by: actor.label,
+        figures: JSON.stringify(figures),
+      });
       if (!row) return false;
       if (to.length > 0)
         await enqueue(
@@ -190,15 +183,7 @@ export class SummaryService {
 
   /** Near-match pairs still waiting for an analyst (a count of pairs, not of people). */
   private async reviewQueueSize(): Promise<number> {
-    const row = await this.db
-      .selectFrom('candidate_pairs as p')
-      .innerJoin('records as a', 'a.id', 'p.record_a')
-      .innerJoin('records as b', 'b.id', 'p.record_b')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('p.status', '=', 'pending')
-      .whereRef('a.case_id', 'is distinct from', 'b.case_id')
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+    return repo.pendingPairCount(this.db);
   }
 
   /**
@@ -206,19 +191,7 @@ export class SummaryService {
    * the dashboard's one-row-per-case summary, so the email and the dashboard cannot disagree.
    */
   private async cases(from: Period, to: Period): Promise<Case[]> {
-    const rows = await this.db
-      .selectFrom('case_facts')
-      .select([
-        'reported_month',
-        'residence_area',
-        'death_classification',
-        'substance_groups',
-        'age_band',
-        'sex',
-      ])
-      .where('reported_month', '>=', from)
-      .where('reported_month', '<=', to)
-      .execute();
+    const rows = await repo.caseFactsReportedBetween(this.db, from, to);
     return rows.map((row) => ({
       reportedPeriod: row.reported_month!,
       area: row.residence_area ?? 'unknown',
