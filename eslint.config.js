@@ -39,7 +39,6 @@ const queryStarts = [
 ];
 const sqlNotYetMoved = [
   'src/accounts/throttle.ts',
-  'src/api/idempotency.ts',
   'src/api/tokens.ts',
   'src/areas/sync.ts',
   'src/cases/relink.ts',

@@ -25,6 +25,7 @@ import * as englandRates from './2026-12-03-021-england-rates.js';
 import * as passkeys from './2026-12-03-022-passkeys.js';
 import * as submissionKeys from './2026-12-03-023-submission-keys.js';
 import * as signedVia from './2026-12-03-024-signed-via.js';
+import * as unloggedRateLimits from './2026-12-03-025-unlogged-rate-limits.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-001-foundation': foundation,
@@ -51,4 +52,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03-022-passkeys': passkeys,
   '2026-12-03-023-submission-keys': submissionKeys,
   '2026-12-03-024-signed-via': signedVia,
+  '2026-12-03-025-unlogged-rate-limits': unloggedRateLimits,
 };

@@ -7,6 +7,7 @@ import type { Request } from 'express';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import { problemOf } from './problems.js';
+import * as repo from './idempotency-repository.js';
 
 /** What a handler answers: a status and a JSON body (a problem or a result). */
 export interface Answer {
@@ -31,12 +32,12 @@ function requestHash(req: Request, secret: string): string {
  * client makes retries safe; the partner's own record reference also stops duplicate deaths).
  */
 /** A key is remembered for a day: long enough for any retry, short enough to keep the table small. */
-export async function forgetOldRequests(db: Db, clock: Clock): Promise<void> {
-  await db
-    .deleteFrom('idempotent_requests')
-    .where('created_at', '<', new Date(clock.now().getTime() - 86_400_000))
-    .execute();
+export function forgetOldRequests(db: Db, clock: Clock): Promise<void> {
+  return repo.forgetRequestsBefore(db, new Date(clock.now().getTime() - 86_400_000));
 }
+
+/** A key claimed this long ago and never answered belongs to a request whose process died. */
+const ABANDONED_AFTER_MS = 60_000;
 
 export async function idempotent(
   db: Db,
@@ -56,40 +57,32 @@ export async function idempotent(
       }),
     };
   const hash = requestHash(req, secret);
-  const claimed = await db
-    .insertInto('idempotent_requests')
-    .values({ token_id: tokenId, key, request_hash: hash, created_at: clock.now() })
-    .onConflict((oc) => oc.doNothing())
-    .returning('key')
-    .executeTakeFirst();
+  const now = clock.now();
+  let claimed = await repo.claimRequestKey(db, {
+    token_id: tokenId,
+    key,
+    request_hash: hash,
+    created_at: now,
+  });
   if (!claimed) {
-    const earlier = await db
-      .selectFrom('idempotent_requests')
-      .select(['request_hash', 'status', 'body'])
-      .where('token_id', '=', tokenId)
-      .where('key', '=', key)
-      .executeTakeFirstOrThrow();
+    const earlier = await repo.requestOfKey(db, tokenId, key);
     if (earlier.request_hash !== hash) return { status: 409, body: problemOf('idempotency-key-reused') };
-    if (earlier.status === null) return { status: 409, body: problemOf('idempotency-key-in-flight') };
-    return { status: earlier.status, body: earlier.body };
+    if (earlier.status !== null) return { status: earlier.status, body: earlier.body };
+    // Still in flight: another request with this key is being answered — unless its process died
+    // half way (a deploy's kill, a crash) over a minute ago, when this one takes the key over.
+    if (now.getTime() - earlier.created_at.getTime() < ABANDONED_AFTER_MS)
+      return { status: 409, body: problemOf('idempotency-key-in-flight') };
+    claimed = await repo.takeOverRequestKey(db, tokenId, key, earlier.created_at, now);
+    if (!claimed) return { status: 409, body: problemOf('idempotency-key-in-flight') };
   }
   let answer: Answer;
   try {
     answer = await write();
   } catch (error) {
     // Nothing was answered, so a retry with the key may try again.
-    await db
-      .deleteFrom('idempotent_requests')
-      .where('token_id', '=', tokenId)
-      .where('key', '=', key)
-      .execute();
+    await repo.releaseRequestKey(db, tokenId, key);
     throw error;
   }
-  await db
-    .updateTable('idempotent_requests')
-    .set({ status: answer.status, body: JSON.stringify(answer.body) })
-    .where('token_id', '=', tokenId)
-    .where('key', '=', key)
-    .execute();
+  await repo.saveAnswer(db, tokenId, key, answer);
   return answer;
 }

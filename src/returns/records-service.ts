@@ -124,7 +124,7 @@ export class RecordsService {
     const { names, label: section } = fields;
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
-      const row = await this.returns.editableReturn(trx, organisation, period);
+      const row = await this.returns.editableReturn(trx, organisation, period, 'share');
       if (!row) return { ok: false as const, notEditable: true as const };
       let record: RecordRow;
       const problems = completenessErrors({ ...stored, ...values }, this.context(period)).length;
@@ -203,7 +203,7 @@ export class RecordsService {
       ).length;
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
-      if (!(await this.returns.editableReturn(trx, organisation, period)))
+      if (!(await this.returns.editableReturn(trx, organisation, period, 'share')))
         return { ok: false as const, notEditable: true as const };
       const record = await repo.updateRecord(trx, recordId, values, now);
       await audit(trx, {
@@ -241,7 +241,7 @@ export class RecordsService {
     if (!existing || !allowed(existing)) return false;
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
-      if (!(await this.returns.editableReturn(trx, organisation, period))) return false;
+      if (!(await this.returns.editableReturn(trx, organisation, period, 'share'))) return false;
       await repo.updateRecord(trx, recordId, values, now);
       await audit(trx, {
         actor,

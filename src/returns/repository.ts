@@ -16,19 +16,29 @@ export function findReturn(db: DbOrTrx, organisationId: number, period: string) 
 }
 
 /** The return row, created on first use, and locked for the rest of the transaction. */
-export async function lockReturn(db: DbOrTrx, organisationId: number, period: string, at: Date) {
+/**
+ * The organisation's return for a month (made when there is none yet), locked until the transaction
+ * ends. 'update' for what changes the return itself (signing, amending); 'share' for saving deaths in
+ * it: saves of one return then run side by side, while signing or locking waits for them, and they for it.
+ */
+export async function lockReturn(
+  db: DbOrTrx,
+  organisationId: number,
+  period: string,
+  at: Date,
+  mode: 'update' | 'share' = 'update',
+) {
   await db
     .insertInto('returns')
     .values({ organisation_id: organisationId, period, created_at: at, updated_at: at })
     .onConflict((oc) => oc.columns(['organisation_id', 'period']).doNothing())
     .execute();
-  return db
+  const query = db
     .selectFrom('returns')
     .selectAll()
     .where('organisation_id', '=', organisationId)
-    .where('period', '=', period)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
+    .where('period', '=', period);
+  return (mode === 'share' ? query.forShare() : query.forUpdate()).executeTakeFirstOrThrow();
 }
 
 export async function recordCounts(db: DbOrTrx, organisationId: number) {

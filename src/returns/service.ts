@@ -292,9 +292,10 @@ export class ReturnsService {
     trx: DbOrTrx,
     organisation: Organisation,
     period: string,
+    lock: 'update' | 'share' = 'update',
   ): Promise<ReturnRow | undefined> {
     if (!isPeriod(period) || !this.periodsFor(organisation).includes(period)) return undefined;
-    const row = await repo.lockReturn(trx, organisation.id, period, this.clock.now());
+    const row = await repo.lockReturn(trx, organisation.id, period, this.clock.now(), lock);
     return this.isEditable(row) ? row : undefined;
   }
 }
