@@ -312,6 +312,31 @@ describe('retrying safely', () => {
     }
   });
 
+  it('when a key was claimed by a request whose process died then it is in flight for a minute, and then taken over', async () => {
+    // What a killed process leaves: the key claimed with this request's hash, never answered.
+    const sending = { ...death('HAM-DIED-1') };
+    const claim = await api('/returns/2026-03/records').post(sending, 'died-1');
+    expect(claim.status).toBe(201);
+    await t.db
+      .updateTable('idempotent_requests')
+      .set({ status: null, body: null })
+      .where('key', '=', 'died-1')
+      .execute();
+    await t.db.deleteFrom('records').where('partner_record_ref', '=', 'HAM-DIED-1').execute();
+    const soon = await api('/returns/2026-03/records').post(sending, 'died-1');
+    expect([soon.status, soon.body.type]).toEqual([409, '/api/v1/problems/idempotency-key-in-flight']);
+    t.clock.advance(61_000);
+    try {
+      const later = await api('/returns/2026-03/records').post(sending, 'died-1');
+      expect(later.status).toBe(201);
+      expect((await recordsIn(org.id)).filter((r) => r.partner_record_ref === 'HAM-DIED-1')).toHaveLength(1);
+      const again = await api('/returns/2026-03/records').post(sending, 'died-1');
+      expect(again.body).toEqual(later.body);
+    } finally {
+      t.clock.advance(-61_000);
+    }
+  });
+
   it('when a death is re-sent without a key, with the same reference and answers, then no duplicate is made', async () => {
     const first = await api('/returns/2026-03/records').post(death('HAM-R5'));
     const again = await api('/returns/2026-03/records').post(death('HAM-R5'));
