@@ -6,6 +6,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import type { ApiTokenScope, User } from '../db/types.js';
 import { audit } from '../audit/audit.js';
+import * as repo from './repository.js';
 import { hashLinkToken } from '../lib/link-tokens.js';
 
 export const TOKEN_PREFIX = 'drd_';
@@ -49,44 +50,13 @@ export class ApiTokensService {
   /** An organisation's submission keys, for its return lead: never the keys themselves. */
   async listSubmitKeys(organisationId: number) {
     const now = this.clock.now();
-    const rows = await this.db
-      .selectFrom('api_tokens')
-      .leftJoin('users', 'users.id', 'api_tokens.created_by')
-      .select([
-        'api_tokens.id',
-        'api_tokens.name',
-        'api_tokens.created_at',
-        'api_tokens.expires_at',
-        'api_tokens.revoked_at',
-        'api_tokens.last_used_at',
-        'users.email as created_by_email',
-      ])
-      .where('api_tokens.scope', '=', 'submit')
-      .where('api_tokens.organisation_id', '=', organisationId)
-      .orderBy('api_tokens.id', 'desc')
-      .execute();
+    const rows = await repo.submitKeysOf(this.db, organisationId);
     return rows.map((row) => ({ ...row, expired: row.expires_at <= now }));
   }
 
   async list() {
     const now = this.clock.now();
-    const rows = await this.db
-      .selectFrom('api_tokens')
-      .leftJoin('users', 'users.id', 'api_tokens.created_by')
-      .leftJoin('organisations', 'organisations.id', 'api_tokens.organisation_id')
-      .select([
-        'organisations.name as organisation_name',
-        'api_tokens.id',
-        'api_tokens.name',
-        'api_tokens.scope',
-        'api_tokens.created_at',
-        'api_tokens.expires_at',
-        'api_tokens.revoked_at',
-        'api_tokens.last_used_at',
-        'users.email as created_by_email',
-      ])
-      .orderBy('api_tokens.id', 'desc')
-      .execute();
+    const rows = await repo.allTokens(this.db);
     return rows.map((row) => ({ ...row, expired: row.expires_at <= now }));
   }
 
@@ -98,19 +68,15 @@ export class ApiTokensService {
     const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const now = this.clock.now();
     await this.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .insertInto('api_tokens')
-        .values({
-          name: input.name,
-          token_hash: hashLinkToken(token),
-          scope: input.scope,
-          created_by: admin.id,
-          organisation_id: input.organisationId ?? null,
-          created_at: now,
-          expires_at: new Date(now.getTime() + input.days * 86_400_000),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const row = await repo.insertToken(trx, {
+        name: input.name,
+        token_hash: hashLinkToken(token),
+        scope: input.scope,
+        created_by: admin.id,
+        organisation_id: input.organisationId ?? null,
+        created_at: now,
+        expires_at: new Date(now.getTime() + input.days * 86_400_000),
+      });
       await audit(trx, {
         actor: { userId: admin.id, label: admin.email },
         organisationId: input.organisationId ?? null,
@@ -128,14 +94,7 @@ export class ApiTokensService {
   async revoke(id: number, admin: User, organisationId?: number): Promise<boolean> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
-      let update = trx
-        .updateTable('api_tokens')
-        .set({ revoked_at: now })
-        .where('id', '=', id)
-        .where('revoked_at', 'is', null);
-      if (organisationId !== undefined) update = update.where('organisation_id', '=', organisationId);
-      const result = await update.executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 0) return false;
+      if (!(await repo.revokeToken(trx, id, now, organisationId))) return false;
       await audit(trx, {
         actor: { userId: admin.id, label: admin.email },
         organisationId: organisationId ?? null,
@@ -152,27 +111,13 @@ export class ApiTokensService {
   async check(header: string | undefined): Promise<TokenCheck> {
     const token = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
     if (!token) return { ok: false, reason: 'missing' };
-    const row = await this.db
-      .selectFrom('api_tokens')
-      .leftJoin('users', 'users.id', 'api_tokens.created_by')
-      .select([
-        'api_tokens.id',
-        'api_tokens.name',
-        'api_tokens.scope',
-        'api_tokens.expires_at',
-        'api_tokens.revoked_at',
-        'api_tokens.last_used_at',
-        'api_tokens.organisation_id',
-        'users.email as created_by',
-      ])
-      .where('token_hash', '=', hashLinkToken(token))
-      .executeTakeFirst();
+    const row = await repo.tokenByHash(this.db, hashLinkToken(token));
     if (!row) return { ok: false, reason: 'unknown' };
     if (row.revoked_at) return { ok: false, reason: 'revoked' };
     const now = this.clock.now();
     if (row.expires_at <= now) return { ok: false, reason: 'expired' };
     if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS)
-      await this.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.id).execute();
+      await repo.markTokenUsed(this.db, row.id, now);
     return {
       ok: true,
       id: row.id,

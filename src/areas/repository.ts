@@ -164,3 +164,29 @@ export async function putEnglandRate(
     )
     .execute();
 }
+
+export async function clearGssCodes(trx: DbOrTrx) {
+  await trx.updateTable('areas').set({ gss_code: null }).execute();
+}
+
+/** Adds an area, or updates its name, GSS code and place in the list (its code never changes). */
+export async function putArea(
+  trx: DbOrTrx,
+  a: { code: string; name: string; gss: string | null; ordinal: number },
+) {
+  await trx
+    .insertInto('areas')
+    .values({ code: a.code, name: a.name, gss_code: a.gss, ordinal: a.ordinal })
+    .onConflict((oc) => oc.column('code').doUpdateSet({ name: a.name, gss_code: a.gss, ordinal: a.ordinal }))
+    .execute();
+}
+
+/** Removes areas not in `codes` that no population or context figure refers to. */
+export async function deleteUnusedAreasExcept(trx: DbOrTrx, codes: string[]) {
+  await trx
+    .deleteFrom('areas')
+    .where('code', 'not in', codes)
+    .where('code', 'not in', (eb) => eb.selectFrom('area_populations').select('area_code'))
+    .where('code', 'not in', (eb) => eb.selectFrom('context_counts').select('area_code'))
+    .execute();
+}

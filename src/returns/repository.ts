@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Insertable, type Updateable } from 'kysely';
 import type { DbOrTrx } from '../db/database.js';
-import type { RecordRow } from '../db/types.js';
+import type { RecordRow, RecordVersionsTable, ReturnSubmissionsTable, ReturnsTable } from '../db/types.js';
 
 export function returnsOf(db: DbOrTrx, organisationId: number) {
   return db.selectFrom('returns').selectAll().where('organisation_id', '=', organisationId).execute();
@@ -166,4 +166,27 @@ export async function startAmendment(
     .set({ state: 'reopened', amendment_reason: reason.code, amendment_text: reason.text, updated_at: now })
     .where('id', '=', returnId)
     .execute();
+}
+
+/** Drafts thrown away for a nil return: withdrawn as entered in error. */
+export async function discardDrafts(trx: DbOrTrx, ids: number[], now: Date) {
+  await trx
+    .updateTable('records')
+    .set({ record_status: 'withdrawn', withdrawn_reason: 'entered_in_error', updated_at: now })
+    .where('id', 'in', ids)
+    .execute();
+}
+
+/** A return signed: its state, version, reference and when it was first and last submitted. */
+export async function markSigned(trx: DbOrTrx, returnId: number, signed: Updateable<ReturnsTable>) {
+  await trx.updateTable('returns').set(signed).where('id', '=', returnId).execute();
+}
+
+export function insertSubmission(trx: DbOrTrx, submission: Insertable<ReturnSubmissionsTable>) {
+  return trx.insertInto('return_submissions').values(submission).returning('id').executeTakeFirstOrThrow();
+}
+
+/** Every record of a submitted version, as it was. */
+export async function insertRecordVersions(trx: DbOrTrx, versions: Insertable<RecordVersionsTable>[]) {
+  if (versions.length > 0) await trx.insertInto('record_versions').values(versions).execute();
 }

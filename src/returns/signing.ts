@@ -70,11 +70,7 @@ export async function signReturn(
     if (kind === 'nil' && active.length > 0) {
       if (row.first_submitted_at || input.discardDrafts !== active.length) return fail('has_records');
       const ids = active.map((r) => r.id);
-      await trx
-        .updateTable('records')
-        .set({ record_status: 'withdrawn', withdrawn_reason: 'entered_in_error', updated_at: now })
-        .where('id', 'in', ids)
-        .execute();
+      await repo.discardDrafts(trx, ids, now);
       await audit(trx, {
         actor,
         organisationId: organisation.id,
@@ -97,53 +93,42 @@ export async function signReturn(
     const reference = `DRD-${period}-${organisation.code}-${version}`;
     // Lateness is decided by the first submission; an amendment does not make an on-time return late.
     const late = row.first_submitted_at ? row.submitted_late : today > input.deadline;
-    await trx
-      .updateTable('returns')
-      .set({
-        state: kind === 'nil' ? 'nil' : 'submitted',
-        submitted_late: late,
-        current_version: version,
-        reference,
-        first_submitted_at: row.first_submitted_at ?? now,
-        last_submitted_at: now,
-        updated_at: now,
-      })
-      .where('id', '=', row.id)
-      .execute();
-    const submission = await trx
-      .insertInto('return_submissions')
-      .values({
-        return_id: row.id,
-        version,
-        kind: reopened ? 'amend' : kind,
-        reason: reopened ? row.amendment_reason : null,
-        reason_text: reopened ? row.amendment_text : null,
-        signed_by: user.id,
-        signed_by_email: user.email,
-        signed_via: user.via ?? null,
-        signed_at: now,
-        record_count: active.length,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    await repo.markSigned(trx, row.id, {
+      state: kind === 'nil' ? 'nil' : 'submitted',
+      submitted_late: late,
+      current_version: version,
+      reference,
+      first_submitted_at: row.first_submitted_at ?? now,
+      last_submitted_at: now,
+      updated_at: now,
+    });
+    const submission = await repo.insertSubmission(trx, {
+      return_id: row.id,
+      version,
+      kind: reopened ? 'amend' : kind,
+      reason: reopened ? row.amendment_reason : null,
+      reason_text: reopened ? row.amendment_text : null,
+      signed_by: user.id,
+      signed_by_email: user.email,
+      signed_via: user.via ?? null,
+      signed_at: now,
+      record_count: active.length,
+    });
     // Every submitted version of every record is kept, so CCSU can see what changed between versions.
-    if (records.length > 0)
-      await trx
-        .insertInto('record_versions')
-        .values(
-          records.map((record) => ({
-            record_id: record.id,
-            submission_id: submission.id,
-            snapshot: JSON.stringify({
-              ...recordDataOf(record),
-              record_status: record.record_status,
-              withdrawn_reason: record.withdrawn_reason,
-              has_match_key_nhs: record.match_key_nhs !== null,
-              has_match_key_demo: record.match_key_demo !== null,
-            }),
-          })),
-        )
-        .execute();
+    await repo.insertRecordVersions(
+      trx,
+      records.map((record) => ({
+        record_id: record.id,
+        submission_id: submission.id,
+        snapshot: JSON.stringify({
+          ...recordDataOf(record),
+          record_status: record.record_status,
+          withdrawn_reason: record.withdrawn_reason,
+          has_match_key_nhs: record.match_key_nhs !== null,
+          has_match_key_demo: record.match_key_demo !== null,
+        }),
+      })),
+    );
     // The return's records join (or leave) their cases, and new near matches wait for review.
     await relinkCases(
       trx,

@@ -2,7 +2,7 @@
 // applying a confirmed preview. Plain functions taking the database or a transaction.
 import { sql, type Insertable } from 'kysely';
 import type { DbOrTrx } from '../db/database.js';
-import type { UploadCounts, UploadsTable } from '../db/types.js';
+import type { UploadCounts, UploadErrorsTable, UploadRowsTable, UploadsTable } from '../db/types.js';
 import { recordDataOf, recordFieldNames } from '../records/repository.js';
 import type { ExistingRecord } from './rows.js';
 
@@ -170,4 +170,14 @@ export async function expireUploads(db: DbOrTrx, now: Date): Promise<number[]> {
     await db.deleteFrom('upload_errors').where('upload_id', 'in', ids).execute();
   }
   return ids;
+}
+
+/** A batch of checked rows, staged for the confirm. */
+export async function insertStagedRows(trx: DbOrTrx, rows: Insertable<UploadRowsTable>[]) {
+  await trx.insertInto('upload_rows').values(rows).execute();
+}
+
+/** A slice of row problems (small enough for PostgreSQL's parameter limit: the caller slices). */
+export async function insertRowProblems(trx: DbOrTrx, problems: Insertable<UploadErrorsTable>[]) {
+  await trx.insertInto('upload_errors').values(problems).execute();
 }

@@ -2,6 +2,9 @@
 // the counts and the grouped problem summary the preview page shows.
 import type { Transaction } from 'kysely';
 import type { DB, UploadCounts } from '../db/types.js';
+import { insertRowProblems, insertStagedRows } from './repository.js';
+import type { Insertable } from 'kysely';
+import type { UploadRowsTable } from '../db/types.js';
 import type { RowOutcome } from './rows.js';
 
 /** Rows per statement, and rows checked against the saved records per lookup. */
@@ -20,13 +23,7 @@ export class StagedRows {
     errorRows: 0,
   };
   private readonly groups = new Map<string, { field: string; message: string; rows: number }>();
-  private rowBatch: {
-    upload_id: number;
-    row_number: number;
-    action: string;
-    record_id: number | null;
-    data: string;
-  }[] = [];
+  private rowBatch: Insertable<UploadRowsTable>[] = [];
   private errorBatch: {
     upload_id: number;
     row_number: number;
@@ -70,20 +67,14 @@ export class StagedRows {
   /** Writes what has gathered: when a batch is full, or everything with `force`. */
   async flush(force: boolean): Promise<void> {
     if (this.rowBatch.length && (force || this.rowBatch.length >= BATCH)) {
-      await this.trx
-        .insertInto('upload_rows')
-        .values(this.rowBatch as never)
-        .execute();
+      await insertStagedRows(this.trx, this.rowBatch);
       this.rowBatch = [];
     }
     // A row can have a problem in every column: problems go in slices that stay well inside
     // PostgreSQL's 65,535 parameters per statement, however many a batch of rows produced.
     if (this.errorBatch.length && (force || this.errorBatch.length >= BATCH)) {
       for (let start = 0; start < this.errorBatch.length; start += ERRORS_PER_INSERT)
-        await this.trx
-          .insertInto('upload_errors')
-          .values(this.errorBatch.slice(start, start + ERRORS_PER_INSERT))
-          .execute();
+        await insertRowProblems(this.trx, this.errorBatch.slice(start, start + ERRORS_PER_INSERT));
       this.errorBatch = [];
     }
   }
