@@ -287,13 +287,8 @@ export class ReturnsService {
       .execute((trx) => reopenForAmendment(trx, now, { organisation, period, user, reason }));
   }
 
-  /** For the record service: the return row for an editable month, created and locked in `trx`. */
-  async editableReturn(
-    trx: DbOrTrx,
-    organisation: Organisation,
-    period: string,
-    lock: 'update' | 'share' = 'update',
-  ): Promise<ReturnRow | undefined> {
+  /** The return row of an editable month, created and locked in `trx` (repository.ts: lockReturn). */
+  async editableReturn(trx: DbOrTrx, organisation: Organisation, period: string, lock?: 'update' | 'share') {
     if (!isPeriod(period) || !this.periodsFor(organisation).includes(period)) return undefined;
     const row = await repo.lockReturn(trx, organisation.id, period, this.clock.now(), lock);
     return this.isEditable(row) ? row : undefined;
