@@ -10,13 +10,9 @@ import type {
   PublicKeyCredentialCreationOptionsJSON,
   PublicKeyCredentialRequestOptionsJSON,
   RegistrationResponseJSON,
+  VerifiedAuthenticationResponse,
+  VerifiedRegistrationResponse,
 } from '@simplewebauthn/server';
-
-/**
- * The WebAuthn library, loaded on first use: it is large, and only the passkey ceremonies need it (every
- * other request, and every test file that never makes a passkey, starts faster without it).
- */
-const webauthn = () => import('@simplewebauthn/server');
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
@@ -30,6 +26,12 @@ import { isBlocked, recordFailure, signInSourceRule, throttleRows } from './thro
 import type { TwoFactorService } from './two-factor.js';
 import { distinctName } from './passkey-names.js';
 import { authenticationShape, challengeOf, registrationShape } from './webauthn-answers.js';
+
+/**
+ * The WebAuthn library, loaded on first use: it is large, and only the passkey ceremonies need it (every
+ * other request, and every test file that never makes a passkey, starts faster without it).
+ */
+const webauthn = () => import('@simplewebauthn/server');
 
 /** How long a ceremony may take, from the options to the answer. */
 const CEREMONY_MS = 5 * 60_000;
@@ -100,7 +102,7 @@ export class PasskeyService {
     if (!challenge || !(await passkeys.takeChallenge(this.db, challenge, 'register', user.id, now)))
       return fail('challenge not issued, used or expired');
     const rp = this.relyingParty;
-    let verified: Awaited<ReturnType<Awaited<ReturnType<typeof webauthn>>['verifyRegistrationResponse']>>;
+    let verified: VerifiedRegistrationResponse;
     try {
       verified = await (
         await webauthn()
@@ -227,7 +229,7 @@ export class PasskeyService {
       return { refused: 'passkey of another user', user };
     const rp = this.relyingParty;
     const cloned = 'counter went backwards (a cloned authenticator?)';
-    let verified: Awaited<ReturnType<Awaited<ReturnType<typeof webauthn>>['verifyAuthenticationResponse']>>;
+    let verified: VerifiedAuthenticationResponse;
     try {
       verified = await (
         await webauthn()

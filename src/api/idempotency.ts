@@ -27,10 +27,6 @@ function requestHash(req: Request, secret: string): string {
     .digest('hex');
 }
 
-/**
- * Runs `write` at most once per key of this token. Without a key it simply runs (the key is how a
- * client makes retries safe; the partner's own record reference also stops duplicate deaths).
- */
 /** A key is remembered for a day: long enough for any retry, short enough to keep the table small. */
 export function forgetOldRequests(db: Db, clock: Clock): Promise<void> {
   return repo.forgetRequestsBefore(db, new Date(clock.now().getTime() - 86_400_000));
@@ -39,6 +35,10 @@ export function forgetOldRequests(db: Db, clock: Clock): Promise<void> {
 /** A key claimed this long ago and never answered belongs to a request whose process died. */
 const ABANDONED_AFTER_MS = 60_000;
 
+/**
+ * Runs `write` at most once per key of this token. Without a key it simply runs (the key is how a
+ * client makes retries safe; the partner's own record reference also stops duplicate deaths).
+ */
 export async function idempotent(
   db: Db,
   clock: Clock,
