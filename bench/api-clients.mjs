@@ -2,30 +2,14 @@
 // The partner systems of the submission API bench, in their own process (as they would be), so their
 // JSON and HTTP work does not share the server's event loop: N complete deaths, C at a time, each with
 // its own Idempotency-Key. Prints {ms, latencies, errors} as JSON.
+import { death } from './api-death.mjs';
+
 const [base, key, n, width] = [
   process.argv[2],
   process.argv[3],
   Number(process.argv[4]),
   Number(process.argv[5]),
 ];
-
-function death(i) {
-  return {
-    partner_record_ref: `API-R${i}`,
-    date_of_death: `2026-03-${String(1 + (i % 20)).padStart(2, '0')}`,
-    date_of_death_basis: 'exact',
-    date_partner_aware: '2026-03-25',
-    place_of_death_type: 'home',
-    death_classification: 'suspected_drug',
-    evidence_stage: 'pm_awaiting_tox',
-    age_at_death: 18 + (i % 70),
-    sex: i % 3 ? 'male' : 'female',
-    ethnic_group: 'white_british',
-    residence_area: 'watford',
-    substances: ['heroin_morphine', 'alcohol'],
-    treatment_status: 'in_treatment',
-  };
-}
 
 const latencies = [];
 let errors = 0;
@@ -43,7 +27,7 @@ await Promise.all(
           'content-type': 'application/json',
           'idempotency-key': `bench-${i}`,
         },
-        body: JSON.stringify(death(i)),
+        body: JSON.stringify(death(`API-R${i}`, i)),
       });
       await response.arrayBuffer();
       if (response.status !== 201) errors += 1;

@@ -18,27 +18,10 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import { createMailer } from '../src/mail/mailer.js';
 import { insertUser } from '../src/accounts/repository.js';
 import { tempDir } from './http.js';
+import { death } from './api-death.mjs';
 
 const PER_SIDE = Number(process.env.BENCH_API_RECORDS ?? 1000);
 const CLIENTS = 20;
-
-function death(ref: string, i: number) {
-  return {
-    partner_record_ref: ref,
-    date_of_death: `2026-03-${String(1 + (i % 20)).padStart(2, '0')}`,
-    date_of_death_basis: 'exact',
-    date_partner_aware: '2026-03-25',
-    place_of_death_type: 'home',
-    death_classification: 'suspected_drug',
-    evidence_stage: 'pm_awaiting_tox',
-    age_at_death: 18 + (i % 70),
-    sex: i % 3 ? 'male' : 'female',
-    ethnic_group: 'white_british',
-    residence_area: 'watford',
-    substances: ['heroin_morphine', 'alcohol'],
-    treatment_status: 'in_treatment',
-  };
-}
 
 /** Runs `task(i)` for i < n, `width` at a time; each task's own latency in ms. */
 async function pool(n: number, width: number, task: (i: number) => Promise<void>): Promise<number[]> {
