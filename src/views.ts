@@ -93,6 +93,9 @@ function secondFactorsOf(u: { totp_enabled_at: Date | null; passkeys: number | s
   return ways.length > 0 ? ways.join(' and ') : 'Not set up';
 }
 
+/** For a GOV.UK partial's `html` parameter: text made safe to put in markup. */
+const escapeHtml = (text: unknown) => ejs.escapeXML(String(text ?? ''));
+
 export function setUpViews(app: Express): void {
   const views = path.join(process.cwd(), 'views');
   app.set('view engine', 'ejs');
@@ -119,11 +122,9 @@ export function setUpViews(app: Express): void {
     matrixStatus,
     can,
     navItems,
-    /** For a GOV.UK partial's `html` parameter: text made safe to put in markup. */
-    escapeHtml: (text: unknown) => ejs.escapeXML(String(text ?? '')),
+    escapeHtml,
     /** Words a screen reader hears but the page does not show ("Revoke" + " the Feed key"). */
-    visuallyHidden: (text: unknown) =>
-      `<span class="govuk-visually-hidden">${ejs.escapeXML(String(text ?? ''))}</span>`,
+    visuallyHidden: (text: unknown) => `<span class="govuk-visually-hidden">${escapeHtml(text)}</span>`,
   });
   app.use((req, res, next) => {
     res.locals.currentPath = req.path;

@@ -1,5 +1,6 @@
-// Small zod pieces more than one form uses: a list of email addresses, an optional https link, a GOV.UK date input's three parts
-// read as one real date, and the source and extraction date of a file CCSU loads.
+// Small zod pieces more than one form uses: a list of email addresses, an optional https link, a
+// GOV.UK date input's three parts read as one real date, and the source and extraction date of a file
+// CCSU loads.
 import { z } from 'zod';
 import { screened } from '../domain/identifiers.js';
 
