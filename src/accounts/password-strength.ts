@@ -1,9 +1,12 @@
 // Passwords people actually choose: 12 characters are not enough when they are "password1234". zxcvbn-ts
 // (with its common-password and English dictionaries) estimates how guessable a password is; anything
 // below "safely unguessable" (score 3 of 4) is refused with its own advice.
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
-import * as en from '@zxcvbn-ts/language-en';
+import { createRequire } from 'node:module';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
+
+// The dictionaries are large and only a password being set needs them, so they are required on first
+// use rather than when the app starts (the check runs inside a synchronous zod refinement, so not import()).
+const require = createRequire(import.meta.url);
 
 const MIN_SCORE = 3;
 /** Words of this service: a password made of them is easy to guess for anyone who knows it. */
@@ -11,13 +14,20 @@ const SERVICE_WORDS = ['drd', 'return', 'hertfordshire', 'herts', 'ccsu', 'coron
 
 let checker: ZxcvbnFactory | undefined;
 
-/** Why a password is too easy to guess, or undefined when it is strong enough. */
-export function weakPasswordProblem(password: string, userInputs: string[] = []): string | undefined {
-  checker ??= new ZxcvbnFactory({
+function newChecker(): ZxcvbnFactory {
+  const core = require('@zxcvbn-ts/core') as typeof import('@zxcvbn-ts/core');
+  const common = require('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
+  const en = require('@zxcvbn-ts/language-en') as typeof import('@zxcvbn-ts/language-en');
+  return new core.ZxcvbnFactory({
     dictionary: { ...common.dictionary, ...en.dictionary },
     graphs: common.adjacencyGraphs,
     translations: en.translations,
   });
+}
+
+/** Why a password is too easy to guess, or undefined when it is strong enough. */
+export function weakPasswordProblem(password: string, userInputs: string[] = []): string | undefined {
+  checker ??= newChecker();
   const result = checker.check(password, [...SERVICE_WORDS, ...userInputs]);
   if (result.score >= MIN_SCORE) return undefined;
   const warning = result.feedback.warning?.replace(/\.$/, '').toLowerCase();
