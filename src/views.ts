@@ -123,6 +123,8 @@ export function setUpViews(app: Express): void {
     can,
     navItems,
     escapeHtml,
+    /** What a file input accepts wherever a CSV or Excel file is loaded. */
+    spreadsheetTypes: '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     /** Words a screen reader hears but the page does not show ("Revoke" + " the Feed key"). */
     visuallyHidden: (text: unknown) => `<span class="govuk-visually-hidden">${escapeHtml(text)}</span>`,
   });

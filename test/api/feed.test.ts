@@ -7,7 +7,7 @@ import { createTestApp, createUser, nullMailer, signedIn, type Agent, type TestA
 import { createApp } from '../../src/app.js';
 import { createServices } from '../../src/services.js';
 import { loadFixture, tableOf } from '../dashboard/fixture.js';
-import { within } from '../helpers/within.js';
+import { within, valueOf } from '../helpers/within.js';
 
 let t: TestApp;
 let admin: Agent;
@@ -17,8 +17,8 @@ let records: string;
 async function issue(name: string, scope: string, days = '90'): Promise<string> {
   const page = await admin.submit('/admin/api-tokens', { name, scope, days });
   expect(page.status).toBe(200);
-  const token = /id="token" type="text" readonly value="(drd_[^"]+)"/.exec(page.text)?.[1];
-  if (!token) throw new Error('No token shown');
+  const token = valueOf(page, '#token');
+  expect(token).toMatch(/^drd_/);
   return token;
 }
 

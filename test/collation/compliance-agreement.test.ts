@@ -13,6 +13,7 @@ import {
   type Agent,
   type TestApp,
 } from '../helpers/app.js';
+import { valueOf } from '../helpers/within.js';
 import { tableOf } from '../dashboard/fixture.js';
 
 let t: TestApp;
@@ -69,7 +70,7 @@ beforeAll(async () => {
     scope: 'aggregates',
     days: '30',
   });
-  token = /id="token" type="text" readonly value="(drd_[^"]+)"/.exec(issued.text)![1]!;
+  token = valueOf(issued, '#token');
 });
 afterAll(() => t.close());
 

@@ -10,7 +10,7 @@ import {
   type Agent,
   type TestApp,
 } from '../helpers/app.js';
-import { within } from '../helpers/within.js';
+import { within, valueOf } from '../helpers/within.js';
 
 let t: TestApp;
 let partner: Agent;
@@ -32,7 +32,7 @@ beforeAll(async () => {
   analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
   const admin = await signedIn(t, await createUser(t, 'ccsu_admin'));
   const issued = await admin.submit('/admin/api-tokens', { name: 'Public', scope: 'aggregates', days: '30' });
-  token = /id="token" type="text" readonly value="(drd_[^"]+)"/.exec(issued.text)![1]!;
+  token = valueOf(issued, '#token');
 });
 afterAll(() => t.close());
 

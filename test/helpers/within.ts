@@ -22,3 +22,11 @@ export function within(page: { text: string } | string, selector: string): strin
     .map((element) => collapse($(element).text()))
     .join(' ');
 }
+
+/** The value of the form control `selector` matches (a token or key shown once in a read-only input). */
+export function valueOf(page: { text: string } | string, selector: string): string {
+  const html = typeof page === 'string' ? page : page.text;
+  const value = cheerio.load(html)(selector).val();
+  if (typeof value !== 'string') throw new Error(`No form control with a value matches ${selector}`);
+  return value;
+}
