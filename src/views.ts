@@ -50,8 +50,9 @@ function navItems(user: User, currentPath: string | undefined): NavItem[] {
   return items.map((item) => ({ ...item, active: item === best }));
 }
 
+/** A return's status as the tag partial's params: its words and its colour. */
 function statusTag(status: ReturnStatus): { text: string; classes: string } {
-  return { text: statusLabels[status], classes: `govuk-tag ${statusTagClass[status]}` };
+  return { text: statusLabels[status], classes: statusTagClass[status] };
 }
 
 /** "3 April": a day in London time, for dense tables where the year is in the column heading. */

@@ -151,7 +151,8 @@ describe('the queue of possible matches', () => {
     const first = cheerio.load((await analyst.get('/ccsu/coroners')).text);
     expect(first('#queue').text()).toContain('(12)');
     expect(first('.govuk-summary-card')).toHaveLength(10);
-    expect(first('nav[aria-label="Pages of possible matches"]').text()).toContain('Page 1 of 2');
+    expect(first('nav[aria-label="Pages of possible matches"] [aria-current="page"]').text()).toBe('1');
+    expect(first('nav[aria-label="Pages of possible matches"] a[rel="next"]').attr('href')).toBe('?page=2');
     expect(first('td[data-label="Area and substances"]').first().text()).toBe(
       'St Albans; Heroin or morphine, Alcohol',
     );

@@ -122,6 +122,51 @@ describe('GOV.UK form partials', () => {
   });
 });
 
+describe('GOV.UK page partials', () => {
+  it('when a success banner is shown then it is an alert titled Success, and a plain one a region titled Important', () => {
+    const success = component('notification-banner', { type: 'success', titleId: 'flash-title', text: 'Return <b>sent</b>' });
+    const banner = success('.govuk-notification-banner');
+    expect([banner.attr('role'), banner.attr('aria-labelledby')]).toEqual(['alert', 'flash-title']);
+    expect(banner.hasClass('govuk-notification-banner--success')).toBe(true);
+    expect(success('#flash-title').text()).toBe('Success');
+    expect(success('.govuk-notification-banner__heading').text()).toBe('Return <b>sent</b>');
+    const plain = component('notification-banner', { html: '<p id="own">Read this</p>' });
+    expect(plain('.govuk-notification-banner').attr('role')).toBe('region');
+    expect(plain('#govuk-notification-banner-title').text()).toBe('Important');
+    expect(plain('#own').text()).toBe('Read this');
+  });
+
+  it('when a tag and a back link are drawn then they carry the given colour and destination', () => {
+    expect(component('tag', { text: 'Overdue', classes: 'govuk-tag--red' })('strong').attr('class')).toBe(
+      'govuk-tag govuk-tag--red',
+    );
+    const back = component('back-link', { href: '/dashboard' })('a');
+    expect([back.attr('href'), back.attr('class'), back.text()]).toEqual(['/dashboard', 'govuk-back-link', 'Back']);
+  });
+
+  it('when a long list is on page 5 of 1000 then the first, the neighbours and the last are linked, with gaps between', () => {
+    const $ = render('pagination', { page: 5, pages: 1000, label: 'Pages of deaths' });
+    const items = $('.govuk-pagination__item')
+      .map((_, el) => $(el).text().trim())
+      .get();
+    expect(items).toEqual(['1', '⋯', '4', '5', '6', '⋯', '1000']);
+    expect($('[aria-current="page"]').attr('href')).toBe('?page=5');
+    expect([$('a[rel="prev"]').attr('href'), $('a[rel="next"]').attr('href')]).toEqual(['?page=4', '?page=6']);
+    expect($('nav').attr('aria-label')).toBe('Pages of deaths');
+    expect(render('pagination', { page: 1, pages: 1, label: 'x' })('nav').length).toBe(0);
+  });
+
+  it('when months are paged then it is block pagination with each month named under its link', () => {
+    const $ = component('pagination', {
+      landmarkLabel: 'Months',
+      previous: { href: '/ccsu?period=2026-02', text: 'Previous month', labelText: 'February 2026' },
+    });
+    expect($('nav').hasClass('govuk-pagination--block')).toBe(true);
+    expect($('a[rel="prev"] .govuk-pagination__link-label').text()).toBe('February 2026');
+    expect($('a[rel="next"]').length).toBe(0);
+  });
+});
+
 describe('a field of the field table', () => {
   it('when a code field has follow-up questions then they are rendered inside the choice they follow', () => {
     const $ = render('field', {
