@@ -30,3 +30,18 @@ export function valueOf(page: { text: string } | string, selector: string): stri
   if (typeof value !== 'string') throw new Error(`No form control with a value matches ${selector}`);
   return value;
 }
+
+/**
+ * What a summary list row says: the value beside the key `key` (whitespace collapsed), within the element
+ * `scope` matches (the whole page unless given). Throws when no row has that key.
+ */
+export function summaryValue(page: { text: string } | string, key: string, scope = 'body'): string {
+  const html = typeof page === 'string' ? page : page.text;
+  const $ = cheerio.load(html);
+  const row = $(scope)
+    .find('.govuk-summary-list__row')
+    .filter((_, element) => collapse($(element).find('.govuk-summary-list__key').text()) === key)
+    .first();
+  if (row.length === 0) throw new Error(`No summary list row is headed “${key}” in ${scope}`);
+  return collapse(row.find('.govuk-summary-list__value').text());
+}

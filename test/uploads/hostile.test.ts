@@ -15,7 +15,7 @@ import {
   type TestApp,
 } from '../helpers/app.js';
 import type { Organisation } from '../../src/db/types.js';
-import { within } from '../helpers/within.js';
+import { within, summaryValue } from '../helpers/within.js';
 
 jest.setTimeout(120_000);
 
@@ -78,7 +78,7 @@ describe('a hostile or broken file', () => {
     expect(response.status).toBe(302);
     const page = await partner.get(response.headers.location!);
     expect(page.status).toBe(200);
-    expect(page.text).toMatch(/Rows with problems<\/dt><dd class="govuk-summary-list__value">3000</);
+    expect(summaryValue(page, 'Rows with problems')).toBe('3000');
     const problems = await t.db
       .selectFrom('upload_errors')
       .select(sql<number>`count(*)`.as('n'))

@@ -16,7 +16,7 @@ import {
 } from '../helpers/app.js';
 import type { Organisation } from '../../src/db/types.js';
 import { uploadHeader, uploadRow } from '../helpers/upload-rows.js';
-import { within } from '../helpers/within.js';
+import { within, summaryValue } from '../helpers/within.js';
 
 jest.setTimeout(120_000);
 
@@ -114,7 +114,7 @@ describe('a clean file', () => {
     const { response, page } = await preview(file);
     expect(response.status).toBe(302);
     location = response.headers.location!;
-    expect(page.text).toMatch(/New deaths<\/dt><dd class="govuk-summary-list__value">2</);
+    expect(summaryValue(page, 'New deaths')).toBe('2');
     expect(within(page, 'main')).toContain('Confirm and save 2 changes');
     expect(await recordsOf()).toHaveLength(0);
   });
@@ -152,7 +152,7 @@ describe('a clean file', () => {
       csv([row('UP-001'), row('00042', { sex: 'Female', substances: 'Cocaine; alcohol ' })]),
     ]);
     const { page } = await preview(file);
-    expect(page.text).toMatch(/Unchanged<\/dt><dd class="govuk-summary-list__value">2</);
+    expect(summaryValue(page, 'Unchanged')).toBe('2');
     expect(within(page, 'main')).toContain('Nothing to change');
   });
 
@@ -162,8 +162,8 @@ describe('a clean file', () => {
       [...header, 'withdrawn_reason'],
     );
     const { response, page } = await preview(file);
-    expect(page.text).toMatch(/Updated<\/dt><dd class="govuk-summary-list__value">1</);
-    expect(page.text).toMatch(/Withdrawn<\/dt><dd class="govuk-summary-list__value">1</);
+    expect(summaryValue(page, 'Updated')).toBe('1');
+    expect(summaryValue(page, 'Withdrawn')).toBe('1');
     await confirm(response.headers.location!);
     const records = await recordsOf();
     expect(records.find((x) => x.partner_record_ref === 'UP-001')!.age_at_death).toBe(45);
@@ -263,7 +263,7 @@ describe('encodings, delimiters, dates and Excel', () => {
     const withPound = Buffer.concat([file, Buffer.from([0xa3, 0x0a])]); // a stray £ line: invalid UTF-8
     const { response, page } = await preview(withPound, 'windows.csv');
     expect(response.status).toBe(302);
-    expect(page.text).toMatch(/New deaths<\/dt><dd class="govuk-summary-list__value">1</);
+    expect(summaryValue(page, 'New deaths')).toBe('1');
   });
 
   it('when an Excel file has date cells, day numbers, numeric ages and text references then all are read', async () => {
@@ -279,7 +279,7 @@ describe('encodings, delimiters, dates and Excel', () => {
     const file = Buffer.from(await workbook.xlsx.writeBuffer());
     const { response, page } = await preview(file, 'records.xlsx');
     expect(response.status).toBe(302);
-    expect(page.text).toMatch(/New deaths<\/dt><dd class="govuk-summary-list__value">1</);
+    expect(summaryValue(page, 'New deaths')).toBe('1');
     await confirm(response.headers.location!);
     const saved = (await recordsOf()).find((r) => r.partner_record_ref === 'X-0007')!;
     expect(saved).toMatchObject({
@@ -304,7 +304,7 @@ describe('linkage identifiers in a file', () => {
     const file = csv([[...row('DOB-1', { age_at_death: '' }), 'Smithfield', 'J', '1980-06-20']], head);
     const { response, page } = await preview(file);
     expect(response.status).toBe(302);
-    expect(page.text).toMatch(/New deaths<\/dt><dd class="govuk-summary-list__value">1</);
+    expect(summaryValue(page, 'New deaths')).toBe('1');
     await confirm(response.headers.location!);
     const saved = (await recordsOf()).find((r) => r.partner_record_ref === 'DOB-1')!;
     expect(saved.age_at_death).toBe(45); // died 10 March 2026
@@ -387,7 +387,7 @@ describe('a large file', () => {
     );
     rows.push(row('SPAN-3'));
     const { page } = await preview(csv(rows), 'span.csv');
-    expect(page.text).toMatch(/Updated<\/dt><dd class="govuk-summary-list__value">1</);
+    expect(summaryValue(page, 'Updated')).toBe('1');
     expect(within(page, '.govuk-error-summary')).toContain(
       'This reference is also on row 5: each death must be on one row',
     );
@@ -397,7 +397,7 @@ describe('a large file', () => {
     const rows = Array.from({ length: 50_000 }, (_, i) => row(`BULK-${i}`));
     const { response, page } = await preview(csv(rows), 'bulk.csv');
     expect(response.status).toBe(302);
-    expect(page.text).toMatch(/New deaths<\/dt><dd class="govuk-summary-list__value">50000</);
+    expect(summaryValue(page, 'New deaths')).toBe('50000');
     const before = (await recordsOf()).length;
     await confirm(response.headers.location!);
     expect((await recordsOf()).length).toBe(before + 50_000);
