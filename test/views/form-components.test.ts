@@ -156,6 +156,23 @@ describe('GOV.UK page partials', () => {
     expect(render('pagination', { page: 1, pages: 1, label: 'x' })('nav').length).toBe(0);
   });
 
+  it('when a table is drawn then rows are headed, numbers aligned, text escaped and each cell named by its column', () => {
+    const $ = component('table', {
+      caption: 'Returns',
+      firstCellIsHeader: true,
+      head: [{ text: 'Organisation' }, { text: 'Deaths', format: 'numeric' }],
+      rows: [[{ text: 'A & <B>' }, { text: 3, format: 'numeric' }], { attributes: { id: 'row-2' }, cells: [{ text: 'C' }, { text: 0, format: 'numeric' }] }],
+      foot: [{ text: 'Total' }, { text: 3, format: 'numeric' }],
+    });
+    expect($('caption').text()).toBe('Returns');
+    expect($('tbody th[scope="row"]').first().text()).toBe('A & <B>');
+    expect($('tbody td').first().attr('class')).toBe('govuk-table__cell govuk-table__cell--numeric');
+    expect($('tbody td').first().attr('data-label')).toBe('Deaths');
+    expect($('#row-2 td').text()).toBe('0');
+    expect($('tfoot td').text()).toBe('3');
+    expect($('thead th').eq(1).hasClass('govuk-table__header--numeric')).toBe(true);
+  });
+
   it('when months are paged then it is block pagination with each month named under its link', () => {
     const $ = component('pagination', {
       landmarkLabel: 'Months',
