@@ -9,7 +9,8 @@ import { deleteSetting, getSetting, putSetting } from '../settings/settings.js';
 import * as repo from './repository.js';
 import { hashPassword } from './secrets.js';
 import { hashLinkToken, newLinkToken } from '../lib/link-tokens.js';
-import { isBlocked, recordFailure, throttleRows, type ThrottleRule } from './throttle.js';
+import { isBlocked, type ThrottleRule } from './throttle.js';
+import { recordFailure, throttleRows } from './throttle-repository.js';
 
 const INVITE_DAYS = 7;
 const RESET_MINUTES = 60;

@@ -7,14 +7,8 @@ import type { User } from '../db/types.js';
 import { actorOf, audit, type Actor } from '../audit/audit.js';
 import * as repo from './repository.js';
 import { dummyPasswordHash, verifyPassword } from './secrets.js';
-import {
-  clearKeys,
-  isBlocked,
-  recordFailure,
-  signInSourceRule,
-  throttleRows,
-  type ThrottleRule,
-} from './throttle.js';
+import { isBlocked, signInSourceRule, type ThrottleRule } from './throttle.js';
+import { clearKeys, recordFailure, throttleRows } from './throttle-repository.js';
 
 export type SignInResult = { ok: true; user: User } | { ok: false; reason: 'invalid' | 'throttled' };
 

@@ -6,7 +6,8 @@ import { actorOf, audit, type Actor } from '../audit/audit.js';
 import type { Clock } from '../clock.js';
 import type { AccountsService } from './service.js';
 import * as repo from './repository.js';
-import { isBlocked, recordFailure, throttleRows, type ThrottleRule } from './throttle.js';
+import { isBlocked, type ThrottleRule } from './throttle.js';
+import { recordFailure, throttleRows } from './throttle-repository.js';
 
 /** Invitations a return lead may send in an hour. */
 export const INVITES_AN_HOUR = 20;

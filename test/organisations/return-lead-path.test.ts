@@ -13,7 +13,7 @@ import {
   type Agent,
   type TestApp,
 } from '../helpers/app.js';
-import { recordFailure } from '../../src/accounts/throttle.js';
+import { recordFailure } from '../../src/accounts/throttle-repository.js';
 
 let t: TestApp;
 let admin: Agent;
