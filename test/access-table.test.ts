@@ -7,11 +7,10 @@ import { routeTable } from '../src/lib/route-table.js';
 import {
   createOrganisation,
   createTestApp,
-  createUser,
   csrfFrom,
-  signedIn,
   type Agent,
   type TestApp,
+  signedInAs,
 } from './helpers/app.js';
 
 // 'return-lead': a partner their organisation nominated; the partner below is not one (see
@@ -253,9 +252,9 @@ const tokens = {} as Record<Role, string>;
 beforeAll(async () => {
   t = await createTestApp({ now: '2026-04-02T10:00:00Z' });
   const org = await createOrganisation(t, { name: 'Table Org', code: 'TAB' });
-  agents.partner = await signedIn(t, await createUser(t, 'partner', org.id));
-  agents.ccsu_analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
-  agents.ccsu_admin = await signedIn(t, await createUser(t, 'ccsu_admin'));
+  agents.partner = await signedInAs(t, 'partner', org.id);
+  agents.ccsu_analyst = await signedInAs(t, 'ccsu_analyst');
+  agents.ccsu_admin = await signedInAs(t, 'ccsu_admin');
   for (const role of Object.keys(agents) as Role[])
     tokens[role] = csrfFrom((await agents[role].get('/dashboard')).text);
 });

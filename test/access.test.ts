@@ -6,11 +6,10 @@ import {
   addCompleteRecord,
   createOrganisation,
   createTestApp,
-  createUser,
   csrfFrom,
-  signedIn,
   type Agent,
   type TestApp,
+  signedInAs,
 } from './helpers/app.js';
 
 let t: TestApp;
@@ -25,10 +24,10 @@ beforeAll(async () => {
   t = await createTestApp({ now: '2026-04-02T10:00:00Z' });
   const orgA = await createOrganisation(t, { name: 'Owner Org', code: 'OWN' });
   const orgB = await createOrganisation(t, { name: 'Other Org', code: 'OTH' });
-  owner = await signedIn(t, await createUser(t, 'partner', orgA.id));
-  otherPartner = await signedIn(t, await createUser(t, 'partner', orgB.id));
-  analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
-  admin = await signedIn(t, await createUser(t, 'ccsu_admin'));
+  owner = await signedInAs(t, 'partner', orgA.id);
+  otherPartner = await signedInAs(t, 'partner', orgB.id);
+  analyst = await signedInAs(t, 'ccsu_analyst');
+  admin = await signedInAs(t, 'ccsu_admin');
   recordId = await addCompleteRecord(owner, '2026-03', SECRET_REF);
 });
 afterAll(() => t.close());

@@ -10,6 +10,7 @@ import {
   PASSWORD,
   signedIn,
   type TestApp,
+  signedInAs,
 } from '../helpers/app.js';
 import { OutboxSender, defaultSenderOptions } from '../../src/mail/sender.js';
 import { within } from '../helpers/within.js';
@@ -224,7 +225,7 @@ describe('invitations and deactivation', () => {
   });
 
   it('when an invitee who never set a password is reactivated then they are invited again with a link that works', async () => {
-    const adminAgent = await signedIn(t, await createUser(t, 'ccsu_admin'));
+    const adminAgent = await signedInAs(t, 'ccsu_admin');
     const invited = await adminAgent.submit('/admin/users/invite', {
       email: 'late.starter@ccsu.test',
       role: 'ccsu_analyst',
@@ -372,7 +373,7 @@ describe('forgotten passwords', () => {
       (m) => m.to_addresses.includes(user.email) && m.subject.startsWith('Reset'),
     )!;
     const link = /(http:\/\/drd\.test\/reset-password\/[\w-]+)/.exec(queued.text)![1]!;
-    const admin = await signedIn(t, await createUser(t, 'ccsu_admin'));
+    const admin = await signedInAs(t, 'ccsu_admin');
     expect(within(await admin.get('/admin/outbox'), 'main')).toContain('Personal link');
     expect((await admin.get(`/admin/outbox/${queued.id}`)).text).not.toContain(link);
     expect((await admin.get(`/admin/outbox/${queued.id}/html`)).status).toBe(404);

@@ -18,6 +18,7 @@ import {
   signedIn,
   type Agent,
   type TestApp,
+  signedInAs,
 } from '../helpers/app.js';
 import { putSetting } from '../../src/settings/settings.js';
 import { SoftAuthenticator, type Lies } from '../helpers/soft-authenticator.js';
@@ -67,7 +68,7 @@ async function userWithPasskey(role: User['role'] = 'partner', twoFactor = true)
   return { user, authenticator, agent, made };
 }
 
-const signedInAs = async (agent: Agent) => (await agent.get('/account')).status === 200;
+const isSignedIn = async (agent: Agent) => (await agent.get('/account')).status === 200;
 
 function auditActions(userId: number) {
   return t.db
@@ -139,7 +140,7 @@ describe('signing in with a passkey', () => {
     const agent = agentFor(t.app);
     const response = await passkeySignIn(agent, authenticator);
     expect([response.status, response.body]).toEqual([200, { redirect: '/returns/owed' }]);
-    expect(await signedInAs(agent)).toBe(true);
+    expect(await isSignedIn(agent)).toBe(true);
     const stored = await t.db
       .selectFrom('passkeys')
       .select(['counter', 'last_used_at'])
@@ -173,7 +174,7 @@ describe('signing in with a passkey', () => {
     const page = cheerio.load((await agent.get('/sign-in/use-passkey')).text);
     expect(page('h1').text()).toBe('Use your passkey');
     expect(page('a[href="/sign-in/recovery-code"]').length).toBe(1);
-    expect(await signedInAs(agent)).toBe(false);
+    expect(await isSignedIn(agent)).toBe(false);
   });
 
   describe('when the answer cannot be trusted then it is refused with the same message, audited, and nobody is signed in', () => {
@@ -186,7 +187,7 @@ describe('signing in with a passkey', () => {
 
     async function expectRefused(agent: Agent, response: request.Response, reason: string) {
       expect([response.status, response.body]).toEqual([401, { message: PASSKEY_NOT_RECOGNISED }]);
-      expect(await signedInAs(agent)).toBe(false);
+      expect(await isSignedIn(agent)).toBe(false);
       const failure = await t.db
         .selectFrom('audit_log')
         .select('detail')
@@ -412,7 +413,7 @@ describe('managing passkeys', () => {
 
   it("when a user asks for another user's passkey then it is not found", async () => {
     const { user } = await userWithPasskey();
-    const intruder = await signedIn(t, await createUser(t, 'partner', org.id));
+    const intruder = await signedInAs(t, 'partner', org.id);
     const theirs = await t.db
       .selectFrom('passkeys')
       .select('id')
@@ -429,7 +430,7 @@ describe('managing passkeys', () => {
 
   it("when an administrator resets a user's second factor then their passkeys go too", async () => {
     const { user, authenticator } = await userWithPasskey('partner', false);
-    const admin = await signedIn(t, await createUser(t, 'ccsu_admin'));
+    const admin = await signedInAs(t, 'ccsu_admin');
     // The administrator sees how the user signs in, never the credential, and can reset a passkey alone.
     const users = cheerio.load((await admin.get('/admin/users')).text);
     const row = users('tr').filter((_i, el) => users(el).text().includes(user.email));

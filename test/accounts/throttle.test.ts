@@ -12,8 +12,8 @@ import {
   hashTestPasswordsAtProductionCost,
   nullMailer,
   PASSWORD,
-  signedIn,
   type TestApp,
+  signedInAs,
 } from '../helpers/app.js';
 import type { Express } from 'express';
 import type { User } from '../../src/db/types.js';
@@ -73,7 +73,7 @@ describe('one source guessing one account', () => {
   });
 
   it('when an admin unlocks the account then it can be signed in to from there again, and that is audited', async () => {
-    const admin = await signedIn(t, await createUser(t, 'ccsu_admin'));
+    const admin = await signedInAs(t, 'ccsu_admin');
     const response = await admin.submit(`/admin/users/${victim.id}/unlock`, {}, '/admin/users');
     expect(response.status).toBe(302);
     expect((await signInFrom('10.0.0.1', victim.email, PASSWORD)).status).toBe(302);

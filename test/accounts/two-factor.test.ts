@@ -14,6 +14,7 @@ import {
   TEST_TOTP_KEY,
   type Agent,
   type TestApp,
+  signedInAs,
 } from '../helpers/app.js';
 import { codeAt } from '../../src/accounts/totp.js';
 import type { Organisation, User } from '../../src/db/types.js';
@@ -389,7 +390,7 @@ describe('a reset, a new password or a deactivation ends every way in', () => {
   }
 
   it('when an admin resets the second factor then the user is signed out everywhere and the remembered browser is forgotten', async () => {
-    const admin = await signedIn(t, await createUser(t, 'ccsu_admin'));
+    const admin = await signedInAs(t, 'ccsu_admin');
     const { partner, agent } = await rememberedPartner();
     await admin.submit(`/admin/users/${partner.id}/reset-two-factor`, {}, '/admin/users');
     expect((await agent.get('/returns')).headers.location).toMatch(/^\/sign-in/);
@@ -417,7 +418,7 @@ describe('a reset, a new password or a deactivation ends every way in', () => {
   });
 
   it('when a user is deactivated and reactivated then their remembered browser asks for the code again', async () => {
-    const admin = await signedIn(t, await createUser(t, 'ccsu_admin'));
+    const admin = await signedInAs(t, 'ccsu_admin');
     const { partner, agent } = await rememberedPartner();
     await admin.submit(`/admin/users/${partner.id}/deactivate`, {}, '/admin/users');
     expect((await agent.get('/returns')).headers.location).toMatch(/^\/sign-in/);

@@ -1,13 +1,13 @@
 // The raw email view an administrator opens from the outbox: a page of its own, with a title.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestApp, createUser, signedIn, type Agent, type TestApp } from '../helpers/app.js';
+import { createTestApp, type Agent, type TestApp, signedInAs } from '../helpers/app.js';
 import { enqueue } from '../../src/mail/outbox.js';
 
 let t: TestApp;
 let admin: Agent;
 beforeAll(async () => {
   t = await createTestApp();
-  admin = await signedIn(t, await createUser(t, 'ccsu_admin'));
+  admin = await signedInAs(t, 'ccsu_admin');
 });
 afterAll(() => t.close());
 

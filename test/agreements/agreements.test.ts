@@ -11,6 +11,7 @@ import {
   signedIn,
   type Agent,
   type TestApp,
+  signedInAs,
 } from '../helpers/app.js';
 import type { Organisation, User } from '../../src/db/types.js';
 
@@ -44,11 +45,11 @@ const accept = (agent: Agent, form: Record<string, string> = {}) =>
 beforeAll(async () => {
   t = await createTestApp({ now: '2026-04-10T10:00:00Z' }); // March returns open
   org = await createOrganisation(t, { name: 'Herts Treatment', code: 'HTR' });
-  admin = await signedIn(t, await createUser(t, 'ccsu_admin'));
+  admin = await signedInAs(t, 'ccsu_admin');
   lead = await createUser(t, 'partner', org.id);
   await admin.submit(`/admin/users/${lead.id}/return-lead`, { return_lead: 'yes' }, '/admin/users');
   leadAgent = await signedIn(t, lead);
-  colleague = await signedIn(t, await createUser(t, 'partner', org.id));
+  colleague = await signedInAs(t, 'partner', org.id);
 });
 afterAll(() => t.close());
 
@@ -159,7 +160,7 @@ describe('once the return lead accepts', () => {
 
   it('when an organisation with no return lead owes a nil return then the page says to ask CCSU, and the nil return is refused', async () => {
     const quiet = await createOrganisation(t, { name: 'Quiet Housing', code: 'QHO', type: 'housing' });
-    const partner = await signedIn(t, await createUser(t, 'partner', quiet.id));
+    const partner = await signedInAs(t, 'partner', quiet.id);
     const nil = cheerio.load((await partner.get('/returns/2026-03/nil')).text);
     expect(nil('#agreement-needed').text()).toContain('version 2.0');
     expect(nil('main').text()).toContain('Your organisation has no return lead to accept it');

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { parse } from 'csv-parse/sync';
-import { createTestApp, createUser, nullMailer, signedIn, type Agent, type TestApp } from '../helpers/app.js';
+import { createTestApp, nullMailer, type Agent, type TestApp, signedInAs } from '../helpers/app.js';
 import { createApp } from '../../src/app.js';
 import { createServices } from '../../src/services.js';
 import { loadFixture, tableOf } from '../dashboard/fixture.js';
@@ -30,7 +30,7 @@ const feed = (path: string, token?: string) => {
 beforeAll(async () => {
   t = await createTestApp({ now: '2026-04-20T10:00:00Z' });
   await loadFixture(t);
-  admin = await signedIn(t, await createUser(t, 'ccsu_admin'));
+  admin = await signedInAs(t, 'ccsu_admin');
   aggregates = await issue('Partnership Power BI', 'aggregates');
   records = await issue('CCSU analysis', 'records');
 });
@@ -91,7 +91,7 @@ describe('tokens', () => {
   });
 
   it('when a partner or analyst asks for the token pages then they are refused', async () => {
-    const analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
+    const analyst = await signedInAs(t, 'ccsu_analyst');
     expect((await analyst.get('/admin/api-tokens')).status).toBe(403);
   });
 });
@@ -104,7 +104,7 @@ describe('feed contents', () => {
     const depressants = rows
       .filter((r) => r.substance_group === 'depressants')
       .reduce((a, r) => a + r.cases, 0);
-    const analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
+    const analyst = await signedInAs(t, 'ccsu_analyst');
     const dashboard = tableOf(
       (await analyst.get(`/dashboard/substances?${range}`)).text,
       'substance_group-table',

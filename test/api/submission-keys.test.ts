@@ -3,7 +3,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as cheerio from 'cheerio';
 import request from 'supertest';
-import { createOrganisation, createTestApp, createUser, signedIn, type TestApp } from '../helpers/app.js';
+import {
+  createOrganisation,
+  createTestApp,
+  createUser,
+  signedIn,
+  type TestApp,
+  signedInAs,
+} from '../helpers/app.js';
 import { remindOfExpiringKeys } from '../../src/api/key-expiry.js';
 
 let t: TestApp;
@@ -124,7 +131,7 @@ describe('submission keys', () => {
 
   it('when CCSU issues a submission key for an organisation then it acts for that organisation, and one is needed', async () => {
     const org = await createOrganisation(t, { name: 'Issued Trust', code: 'ISS' });
-    const admin = await signedIn(t, await createUser(t, 'ccsu_admin'));
+    const admin = await signedInAs(t, 'ccsu_admin');
     const missing = await admin.submit('/admin/api-tokens', { name: 'No org', scope: 'submit', days: '365' });
     expect(missing.status).toBe(400);
     expect(cheerio.load(missing.text)('#organisation-error').text()).toContain('Choose the organisation');

@@ -9,9 +9,9 @@ import {
   createTestApp,
   createUser,
   csrfFrom,
-  signedIn,
   type Agent,
   type TestApp,
+  signedInAs,
 } from '../helpers/app.js';
 import { submittedRecord } from '../helpers/records.js';
 import type { Organisation, User } from '../../src/db/types.js';
@@ -44,8 +44,8 @@ beforeAll(async () => {
   t = await createTestApp({ now: '2026-04-20T10:00:00Z' });
   org = await createOrganisation(t, { name: 'Treatment', code: 'TRE' });
   admin = await createUser(t, 'ccsu_admin');
-  analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
-  partner = await signedIn(t, await createUser(t, 'partner', org.id));
+  analyst = await signedInAs(t, 'ccsu_analyst');
+  partner = await signedInAs(t, 'partner', org.id);
 });
 afterAll(() => t.close());
 

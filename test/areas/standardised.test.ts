@@ -11,9 +11,9 @@ import {
   createTestApp,
   createUser,
   csrfFrom,
-  signedIn,
   type Agent,
   type TestApp,
+  signedInAs,
 } from '../helpers/app.js';
 import { districts } from '../../src/domain/reference.js';
 import { areaRows } from '../../src/domain/reference.js';
@@ -39,8 +39,8 @@ const gss = (code: string) => areaRows.find(([c]) => c === code)![2]!;
 beforeAll(async () => {
   t = await createTestApp({ now: '2026-04-20T10:00:00Z' });
   const org = await createOrganisation(t, { name: 'Treatment', code: 'TRE' });
-  analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
-  partner = await signedIn(t, await createUser(t, 'partner', org.id));
+  analyst = await signedInAs(t, 'ccsu_analyst');
+  partner = await signedInAs(t, 'partner', org.id);
 });
 afterAll(() => t.close());
 

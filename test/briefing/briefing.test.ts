@@ -5,9 +5,9 @@ import {
   createOrganisation,
   createTestApp,
   createUser,
-  signedIn,
   type Agent,
   type TestApp,
+  signedInAs,
 } from '../helpers/app.js';
 import { submittedRecord } from '../helpers/records.js';
 import { actorOf } from '../../src/audit/audit.js';
@@ -21,8 +21,8 @@ beforeAll(async () => {
   t = await createTestApp({ now: '2026-04-20T10:00:00Z' });
   const org = await createOrganisation(t, { name: 'Treatment', code: 'TRE' });
   const admin = await createUser(t, 'ccsu_admin');
-  analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
-  partner = await signedIn(t, await createUser(t, 'partner', org.id));
+  analyst = await signedInAs(t, 'ccsu_analyst');
+  partner = await signedInAs(t, 'partner', org.id);
   // 12 deaths in Watford and 9 in Dacorum in 2025.
   for (let i = 0; i < 21; i += 1)
     await submittedRecord(t, org, {

@@ -5,14 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as cheerio from 'cheerio';
 import { parse } from 'csv-parse/sync';
 import { addCases } from '../helpers/case-facts.js';
-import {
-  createOrganisation,
-  createTestApp,
-  createUser,
-  signedIn,
-  type Agent,
-  type TestApp,
-} from '../helpers/app.js';
+import { createOrganisation, createTestApp, type Agent, type TestApp, signedInAs } from '../helpers/app.js';
 
 let t: TestApp;
 let analyst: Agent;
@@ -24,8 +17,8 @@ const cases = (area: string, month: string, n: number) => addCases(t.db, { area,
 beforeAll(async () => {
   t = await createTestApp({ now: '2026-04-20T10:00:00Z' });
   const org = await createOrganisation(t, { name: 'Treatment', code: 'TRE' });
-  analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
-  partner = await signedIn(t, await createUser(t, 'partner', org.id));
+  analyst = await signedInAs(t, 'ccsu_analyst');
+  partner = await signedInAs(t, 'partner', org.id);
   // 2026: Watford 12 in March, Dacorum 9 in January and 2 in March, no fixed abode 1 in March.
   await cases('watford', '2026-03', 12);
   await cases('dacorum', '2026-01', 9);

@@ -2,14 +2,7 @@
 // analyst's decision is audited, undoable, and survives the records being submitted again.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as cheerio from 'cheerio';
-import {
-  createOrganisation,
-  createTestApp,
-  createUser,
-  signedIn,
-  type Agent,
-  type TestApp,
-} from '../helpers/app.js';
+import { createOrganisation, createTestApp, type Agent, type TestApp, signedInAs } from '../helpers/app.js';
 import type { NewRecord, Organisation } from '../../src/db/types.js';
 import { submittedRecord } from '../helpers/records.js';
 import { queueNearMatches, relinkCases } from '../../src/cases/relink.js';
@@ -26,7 +19,7 @@ beforeAll(async () => {
     await createOrganisation(t, { name: 'Hospital', code: 'HOS', type: 'acute_hospital' }),
     await createOrganisation(t, { name: 'Treatment', code: 'TRE' }),
   ];
-  analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
+  analyst = await signedInAs(t, 'ccsu_analyst');
 });
 afterAll(() => t.close());
 
@@ -179,7 +172,7 @@ describe('near matches', () => {
   });
 
   it('when a partner tries the review queue or a case then it is refused', async () => {
-    const partner = await signedIn(t, await createUser(t, 'partner', orgs[0]!.id));
+    const partner = await signedInAs(t, 'partner', orgs[0]!.id);
     for (const path of ['/ccsu/review', '/ccsu/review/1', '/ccsu/cases/1'])
       expect([path, (await partner.get(path)).status]).toEqual([path, 403]);
   });

@@ -8,10 +8,9 @@ import {
   completeRecordSections,
   createOrganisation,
   createTestApp,
-  createUser,
-  signedIn,
   type Agent,
   type TestApp,
+  signedInAs,
 } from '../helpers/app.js';
 import type { Organisation } from '../../src/db/types.js';
 import { neutralise } from '../../src/lib/exports.js';
@@ -38,9 +37,9 @@ beforeAll(async () => {
     active_from: '2026-02',
   });
   await createOrganisation(t, { name: 'Silent Org', code: 'SIL', active_from: '2026-02', type: 'police' });
-  partner = await signedIn(t, await createUser(t, 'partner', tricky.id));
-  analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
-  admin = await signedIn(t, await createUser(t, 'ccsu_admin'));
+  partner = await signedInAs(t, 'partner', tricky.id);
+  analyst = await signedInAs(t, 'ccsu_analyst');
+  admin = await signedInAs(t, 'ccsu_admin');
   recordId = await addCompleteRecord(partner, '2026-03', '-SUM-1');
   await partner.submit(`/returns/2026-03/records/${recordId}/linkage`, { nhs_number: '943 476 5919' });
   await partner.submit('/returns/2026-03/submit', { declaration: 'yes' }, '/returns/2026-03/check');

@@ -5,14 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as cheerio from 'cheerio';
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
-import {
-  createOrganisation,
-  createTestApp,
-  createUser,
-  signedIn,
-  type Agent,
-  type TestApp,
-} from '../helpers/app.js';
+import { createOrganisation, createTestApp, type Agent, type TestApp, signedInAs } from '../helpers/app.js';
 import { valueOf } from '../helpers/within.js';
 import { tableOf } from '../dashboard/fixture.js';
 
@@ -63,8 +56,8 @@ beforeAll(async () => {
     active_from: '2026-05',
     type: 'housing',
   });
-  analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
-  const admin = await signedIn(t, await createUser(t, 'ccsu_admin'));
+  analyst = await signedInAs(t, 'ccsu_analyst');
+  const admin = await signedInAs(t, 'ccsu_admin');
   const issued = await admin.submit('/admin/api-tokens', {
     name: 'Agreement',
     scope: 'aggregates',

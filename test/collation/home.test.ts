@@ -1,14 +1,7 @@
 // The CCSU home page's month: says in words when everyone has returned, and does not page back past
 // the first month any organisation made a return for.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  createOrganisation,
-  createTestApp,
-  createUser,
-  signedIn,
-  type Agent,
-  type TestApp,
-} from '../helpers/app.js';
+import { createOrganisation, createTestApp, type Agent, type TestApp, signedInAs } from '../helpers/app.js';
 import { within } from '../helpers/within.js';
 
 let t: TestApp;
@@ -16,9 +9,9 @@ let analyst: Agent;
 beforeAll(async () => {
   t = await createTestApp({ now: '2026-04-20T10:00:00Z' });
   const org = await createOrganisation(t, { name: 'Only Org', code: 'ONL', active_from: '2026-03' });
-  const partner = await signedIn(t, await createUser(t, 'partner', org.id));
+  const partner = await signedInAs(t, 'partner', org.id);
   await partner.submit('/returns/2026-03/nil', { declaration: 'yes' });
-  analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
+  analyst = await signedInAs(t, 'ccsu_analyst');
 });
 afterAll(() => t.close());
 

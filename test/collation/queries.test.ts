@@ -8,6 +8,7 @@ import {
   signedIn,
   type Agent,
   type TestApp,
+  signedInAs,
 } from '../helpers/app.js';
 import type { User } from '../../src/db/types.js';
 import { within } from '../helpers/within.js';
@@ -27,8 +28,8 @@ beforeAll(async () => {
     return_contacts: ['returns@ask.test'],
   });
   const other = await createOrganisation(t, { name: 'Other Org', code: 'OTH' });
-  partner = await signedIn(t, await createUser(t, 'partner', org.id));
-  otherPartner = await signedIn(t, await createUser(t, 'partner', other.id));
+  partner = await signedInAs(t, 'partner', org.id);
+  otherPartner = await signedInAs(t, 'partner', other.id);
   analystUser = await createUser(t, 'ccsu_analyst');
   analyst = await signedIn(t, analystUser);
   recordId = await addCompleteRecord(partner, '2026-03', 'ASK-1');

@@ -1,6 +1,6 @@
 // Reminder effectiveness and the scorecard, on hand-worked dates (England and Wales working days).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createOrganisation, createTestApp, createUser, signedIn, type TestApp } from '../helpers/app.js';
+import { createOrganisation, createTestApp, type TestApp, signedInAs } from '../helpers/app.js';
 import { tableOf } from '../dashboard/fixture.js';
 import type { Organisation } from '../../src/db/types.js';
 
@@ -58,7 +58,7 @@ afterAll(() => t.close());
 
 describe('reminders and scorecard', () => {
   it('when an analyst opens the page then each organisation shows on time, late, missing and the median', async () => {
-    const analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
+    const analyst = await signedInAs(t, 'ccsu_analyst');
     const page = await analyst.get('/dashboard/reminders');
     expect(page.status).toBe(200);
     const card = tableOf(page.text, 'scorecard-table');
@@ -94,7 +94,7 @@ describe('reminders and scorecard', () => {
   });
 
   it('when a partner asks for the page then it is not there', async () => {
-    const partner = await signedIn(t, await createUser(t, 'partner', org.id));
+    const partner = await signedInAs(t, 'partner', org.id);
     expect((await partner.get('/dashboard/reminders')).status).toBe(404);
   });
 });

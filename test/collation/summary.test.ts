@@ -1,7 +1,14 @@
 // The CCSU collated summary: cases not records, the schedule, and no count between 1 and 7 ever.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { createOrganisation, createTestApp, createUser, signedIn, type TestApp } from '../helpers/app.js';
+import {
+  createOrganisation,
+  createTestApp,
+  createUser,
+  signedIn,
+  type TestApp,
+  signedInAs,
+} from '../helpers/app.js';
 import type { Organisation, User } from '../../src/db/types.js';
 import { nhsMatchKey } from '../../src/domain/linkage.js';
 import { relinkCases } from '../../src/cases/relink.js';
@@ -130,7 +137,7 @@ describe('the collated summary', () => {
       .where('idempotency_key', 'like', 'summary:%')
       .execute();
     expect(emails).toHaveLength(3);
-    const partner = await signedIn(t, await createUser(t, 'partner', orgs[0]!.id));
+    const partner = await signedInAs(t, 'partner', orgs[0]!.id);
     const refused = await partner.submit('/ccsu/summary', { period: '2026-03' }, '/returns');
     expect(refused.status).toBe(403);
     // A month before any organisation made returns has no summary to send.

@@ -7,11 +7,10 @@ import { parse } from 'csv-parse/sync';
 import {
   createOrganisation,
   createTestApp,
-  createUser,
   csrfFrom,
-  signedIn,
   type Agent,
   type TestApp,
+  signedInAs,
 } from '../helpers/app.js';
 
 let t: TestApp;
@@ -68,8 +67,8 @@ const current = (dataset: string) =>
 beforeAll(async () => {
   t = await createTestApp({ now: '2026-04-20T10:00:00Z' });
   const org = await createOrganisation(t, { name: 'Treatment', code: 'TRE' });
-  analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
-  partner = await signedIn(t, await createUser(t, 'partner', org.id));
+  analyst = await signedInAs(t, 'ccsu_analyst');
+  partner = await signedInAs(t, 'partner', org.id);
 });
 afterAll(() => t.close());
 

@@ -7,11 +7,10 @@ import * as cheerio from 'cheerio';
 import {
   createOrganisation,
   createTestApp,
-  createUser,
   csrfFrom,
-  signedIn,
   type Agent,
   type TestApp,
+  signedInAs,
 } from '../helpers/app.js';
 import { submittedRecord } from '../helpers/records.js';
 
@@ -22,7 +21,7 @@ const header =
 
 beforeAll(async () => {
   t = await createTestApp({ now: '2026-04-20T10:00:00Z' });
-  analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
+  analyst = await signedInAs(t, 'ccsu_analyst');
   const org = await createOrganisation(t, { name: 'Treatment', code: 'TRE' });
   await submittedRecord(t, org, {
     period: '2026-01',

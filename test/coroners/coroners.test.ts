@@ -10,9 +10,9 @@ import {
   createTestApp,
   createUser,
   csrfFrom,
-  signedIn,
   type Agent,
   type TestApp,
+  signedInAs,
 } from '../helpers/app.js';
 import { submittedRecord } from '../helpers/records.js';
 import { demographicMatchKey, nhsMatchKey } from '../../src/domain/linkage.js';
@@ -82,8 +82,8 @@ beforeAll(async () => {
   const treatment = await createOrganisation(t, { name: 'Treatment', code: 'TRE' });
   const coroner = await createOrganisation(t, { name: 'Coroner', code: 'COR', type: 'coroner' });
   admin = await createUser(t, 'ccsu_admin');
-  analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
-  partner = await signedIn(t, await createUser(t, 'partner', treatment.id));
+  analyst = await signedInAs(t, 'ccsu_analyst');
+  partner = await signedInAs(t, 'partner', treatment.id);
   const record = async (
     name: string,
     org: typeof treatment,

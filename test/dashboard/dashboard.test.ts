@@ -1,7 +1,7 @@
 // The dashboard counts cases, not records; CCSU see exact figures, partners the same figures through
 // disclosure control; filters come from the URL.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestApp, createUser, signedIn, type Agent, type TestApp } from '../helpers/app.js';
+import { createTestApp, type Agent, type TestApp, signedInAs } from '../helpers/app.js';
 import { loadFixture, tableOf } from './fixture.js';
 import { within } from '../helpers/within.js';
 
@@ -12,8 +12,8 @@ let partner: Agent;
 beforeAll(async () => {
   t = await createTestApp({ now: '2026-04-20T10:00:00Z' });
   const { treatment } = await loadFixture(t);
-  analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
-  partner = await signedIn(t, await createUser(t, 'partner', treatment.id));
+  analyst = await signedInAs(t, 'ccsu_analyst');
+  partner = await signedInAs(t, 'partner', treatment.id);
 });
 afterAll(() => t.close());
 

@@ -5,14 +5,7 @@ import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 import { present, type Figure } from '../../src/dashboard/figures.js';
-import {
-  createOrganisation,
-  createTestApp,
-  createUser,
-  signedIn,
-  type Agent,
-  type TestApp,
-} from '../helpers/app.js';
+import { createOrganisation, createTestApp, type Agent, type TestApp, signedInAs } from '../helpers/app.js';
 import { submittedRecord } from '../helpers/records.js';
 import type { Organisation } from '../../src/db/types.js';
 
@@ -94,8 +87,8 @@ describe('every partner page and the aggregates feed', () => {
   beforeAll(async () => {
     t = await createTestApp({ now: '2026-04-20T10:00:00Z' });
     org = await createOrganisation(t);
-    partner = await signedIn(t, await createUser(t, 'partner', org.id));
-    const admin = await signedIn(t, await createUser(t, 'ccsu_admin'));
+    partner = await signedInAs(t, 'partner', org.id);
+    const admin = await signedInAs(t, 'ccsu_admin');
     const issued = await admin.submit('/admin/api-tokens', { name: 'BI', scope: 'aggregates', days: '30' });
     token = /value="(drd_[^"]+)"/.exec(issued.text)![1]!;
   });

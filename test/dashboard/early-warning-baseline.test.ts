@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as cheerio from 'cheerio';
 import { addCases } from '../helpers/case-facts.js';
-import { createTestApp, createUser, signedIn, type Agent, type TestApp } from '../helpers/app.js';
+import { createTestApp, type Agent, type TestApp, signedInAs } from '../helpers/app.js';
 
 let t: TestApp;
 let analyst: Agent;
@@ -18,7 +18,7 @@ const day = (n: number) => new Date(Date.UTC(2024, 0, 1) + n * 86_400_000).toISO
 
 beforeAll(async () => {
   t = await createTestApp({ now: '2026-03-20T10:00:00Z' });
-  analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
+  analyst = await signedInAs(t, 'ccsu_analyst');
   // Two years and more of methadone deaths, one every 5 days (2.8 a fortnight), spread over districts.
   const areas = ['watford', 'dacorum', 'stevenage', 'hertsmere', 'broxbourne'];
   for (let n = 0; n < 800; n += 5) await deaths([day(n)], ['methadone'], ['opioids'], areas[(n / 5) % 5]!);

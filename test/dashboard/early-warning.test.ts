@@ -1,14 +1,7 @@
 // Early warning on a fake clock: one email per cluster (not per case), none for deaths spread over 15
 // days or more, and a dashboard banner until someone acknowledges it.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  createOrganisation,
-  createTestApp,
-  createUser,
-  signedIn,
-  type Agent,
-  type TestApp,
-} from '../helpers/app.js';
+import { createOrganisation, createTestApp, type Agent, type TestApp, signedInAs } from '../helpers/app.js';
 import { submittedRecord } from '../helpers/records.js';
 import type { Organisation } from '../../src/db/types.js';
 import { within } from '../helpers/within.js';
@@ -32,7 +25,7 @@ async function death(date: string, substances: string[], area = 'watford') {
 beforeAll(async () => {
   t = await createTestApp({ now: '2026-03-20T10:00:00Z' });
   org = await createOrganisation(t);
-  analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
+  analyst = await signedInAs(t, 'ccsu_analyst');
 });
 afterAll(() => t.close());
 
@@ -107,7 +100,7 @@ describe('early warning', () => {
   });
 
   it('when an admin changes the early-warning settings then they are checked and used', async () => {
-    const admin = await signedIn(t, await createUser(t, 'ccsu_admin'));
+    const admin = await signedInAs(t, 'ccsu_admin');
     const form = {
       deadlineWorkingDays: '10',
       return_open: '1',
@@ -139,7 +132,7 @@ describe('early warning', () => {
   });
 
   it('when a partner looks at the dashboard then no alert is shown and they cannot acknowledge one', async () => {
-    const partner = await signedIn(t, await createUser(t, 'partner', org.id));
+    const partner = await signedInAs(t, 'partner', org.id);
     expect((await partner.get('/dashboard')).text).not.toContain('Early warning');
     const refused = await partner.submit('/dashboard/alerts/1/acknowledge', {}, '/dashboard');
     expect(refused.status).toBe(403);

@@ -6,10 +6,9 @@ import {
   completeRecordSections,
   createOrganisation,
   createTestApp,
-  createUser,
-  signedIn,
   type Agent,
   type TestApp,
+  signedInAs,
 } from '../helpers/app.js';
 import { tableOf } from './fixture.js';
 
@@ -29,8 +28,8 @@ const submit = () =>
 beforeAll(async () => {
   t = await createTestApp({ now: '2026-04-02T10:00:00Z' });
   const org = await createOrganisation(t, { active_from: '2026-01' });
-  partner = await signedIn(t, await createUser(t, 'partner', org.id));
-  analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
+  partner = await signedInAs(t, 'partner', org.id);
+  analyst = await signedInAs(t, 'ccsu_analyst');
 });
 afterAll(() => t.close());
 

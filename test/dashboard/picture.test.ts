@@ -8,9 +8,9 @@ import {
   createOrganisation,
   createTestApp,
   createUser,
-  signedIn,
   type Agent,
   type TestApp,
+  signedInAs,
 } from '../helpers/app.js';
 import { submittedRecord } from '../helpers/records.js';
 import { actorOf } from '../../src/audit/audit.js';
@@ -59,8 +59,8 @@ beforeAll(async () => {
   t = await createTestApp({ now: '2026-04-20T10:00:00Z' });
   const org = await createOrganisation(t, { name: 'Treatment', code: 'TRE' });
   admin = await createUser(t, 'ccsu_admin');
-  analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
-  partner = await signedIn(t, await createUser(t, 'partner', org.id));
+  analyst = await signedInAs(t, 'ccsu_analyst');
+  partner = await signedInAs(t, 'partner', org.id);
   await t.services.areas.loadPopulations(
     Buffer.from(`gss_code,year,population\n${WATFORD},2025,100000\n${BROXBOURNE},2025,50000`),
     'ONS mid-year estimates (test figures)',

@@ -2,14 +2,7 @@
 // of organisation only when at least three make returns, for partners and for aggregates tokens.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import {
-  createOrganisation,
-  createTestApp,
-  createUser,
-  signedIn,
-  type Agent,
-  type TestApp,
-} from '../helpers/app.js';
+import { createOrganisation, createTestApp, type Agent, type TestApp, signedInAs } from '../helpers/app.js';
 import { within, valueOf } from '../helpers/within.js';
 
 let t: TestApp;
@@ -28,9 +21,9 @@ beforeAll(async () => {
   await createOrganisation(t, { name: 'Treatment B', code: 'TRB', type: 'drug_alcohol_treatment' });
   await createOrganisation(t, { name: 'Treatment C', code: 'TRC', type: 'drug_alcohol_treatment' });
   await createOrganisation(t, { name: 'The Only Coroner', code: 'COR', type: 'coroner' });
-  partner = await signedIn(t, await createUser(t, 'partner', mine.id));
-  analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
-  const admin = await signedIn(t, await createUser(t, 'ccsu_admin'));
+  partner = await signedInAs(t, 'partner', mine.id);
+  analyst = await signedInAs(t, 'ccsu_analyst');
+  const admin = await signedInAs(t, 'ccsu_admin');
   const issued = await admin.submit('/admin/api-tokens', { name: 'Public', scope: 'aggregates', days: '30' });
   token = valueOf(issued, '#token');
 });
@@ -71,7 +64,7 @@ describe('the reported-by filter', () => {
 
 describe('the disclosure settings', () => {
   it('when an admin sets the threshold below 3 or the base below 5 then it is refused without the configuration flag', async () => {
-    const admin = await signedIn(t, await createUser(t, 'ccsu_admin'));
+    const admin = await signedInAs(t, 'ccsu_admin');
     const form = {
       deadlineWorkingDays: '10',
       return_open: '1',

@@ -193,6 +193,18 @@ export function agentFor(app: Express): Agent {
   return agent;
 }
 
+/**
+ * The usual fixture: a new user of this role (a partner of `organisationId`), signed in. Use createUser and
+ * signedIn apart when the test needs the user's own row as well.
+ */
+export async function signedInAs(
+  t: TestApp,
+  role: UserRole,
+  organisationId: number | null = null,
+): Promise<Agent> {
+  return signedIn(t, await createUser(t, role, organisationId));
+}
+
 export async function signedIn(t: TestApp, user: User): Promise<Agent> {
   const agent = agentFor(t.app);
   agent.signInAgain = async () => {

@@ -5,11 +5,10 @@ import * as cheerio from 'cheerio';
 import {
   createOrganisation,
   createTestApp,
-  createUser,
   csrfFrom,
-  signedIn,
   type Agent,
   type TestApp,
+  signedInAs,
 } from '../helpers/app.js';
 import { submittedRecord } from '../helpers/records.js';
 import type { NewRecord, Organisation } from '../../src/db/types.js';
@@ -43,7 +42,7 @@ async function death(date: string, substances: string[], extra: Partial<NewRecor
 beforeAll(async () => {
   t = await createTestApp({ now: '2026-03-20T10:00:00Z' });
   org = await createOrganisation(t);
-  analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
+  analyst = await signedInAs(t, 'ccsu_analyst');
 });
 afterAll(() => t.close());
 

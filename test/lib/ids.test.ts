@@ -3,14 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import {
-  createOrganisation,
-  createTestApp,
-  createUser,
-  signedIn,
-  type Agent,
-  type TestApp,
-} from '../helpers/app.js';
+import { createOrganisation, createTestApp, type Agent, type TestApp, signedInAs } from '../helpers/app.js';
 import { within } from '../helpers/within.js';
 
 let t: TestApp;
@@ -27,8 +20,8 @@ beforeAll(async () => {
   });
   t = await createTestApp({ logger: pino({ level: 'info' }, sink) });
   const org = await createOrganisation(t, { name: 'Ids Org', code: 'IDS', active_from: '2026-01' });
-  analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
-  partner = await signedIn(t, await createUser(t, 'partner', org.id));
+  analyst = await signedInAs(t, 'ccsu_analyst');
+  partner = await signedInAs(t, 'partner', org.id);
 });
 afterAll(() => t.close());
 

@@ -3,14 +3,14 @@
 // size limit, each end in one plain message — never a process out of memory — and load nothing.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as cheerio from 'cheerio';
-import { createTestApp, createUser, csrfFrom, signedIn, type Agent, type TestApp } from '../helpers/app.js';
+import { createTestApp, csrfFrom, type Agent, type TestApp, signedInAs } from '../helpers/app.js';
 
 let t: TestApp;
 let analyst: Agent;
 
 beforeAll(async () => {
   t = await createTestApp({ now: '2026-04-20T10:00:00Z' });
-  analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
+  analyst = await signedInAs(t, 'ccsu_analyst');
 });
 afterAll(() => t.close());
 

@@ -13,6 +13,7 @@ import {
   csrfFrom,
   signedIn,
   type TestApp,
+  signedInAs,
 } from '../helpers/app.js';
 import type { Organisation } from '../../src/db/types.js';
 import { within } from '../helpers/within.js';
@@ -33,7 +34,7 @@ const sessionRows = async () => (await t.db.selectFrom('sessions').select('sid')
 describe('the idle limit', () => {
   it('when a user is active every minute for three idle periods then they stay signed in, and saving works', async () => {
     t.clock.set('2026-04-02T08:00:00Z');
-    const partner = await signedIn(t, await createUser(t, 'partner', org.id));
+    const partner = await signedInAs(t, 'partner', org.id);
     for (let minute = 1; minute <= 90; minute += 1) {
       t.clock.advance(MINUTE);
       if (minute % 25 === 0) {
@@ -53,7 +54,7 @@ describe('the idle limit', () => {
 
   it('when a user is idle past the limit then the next page sends them to sign in', async () => {
     t.clock.set('2026-04-02T08:00:00Z');
-    const partner = await signedIn(t, await createUser(t, 'partner', org.id));
+    const partner = await signedInAs(t, 'partner', org.id);
     t.clock.advance(29 * MINUTE);
     expect((await partner.get('/returns')).status).toBe(200);
     t.clock.advance(31 * MINUTE);
@@ -66,7 +67,7 @@ describe('the idle limit', () => {
 describe('the absolute limit', () => {
   it('when a user has been signed in for nearly 12 hours then every page warns, and at 12 hours they are signed out', async () => {
     t.clock.set('2026-04-02T08:00:00Z');
-    const partner = await signedIn(t, await createUser(t, 'partner', org.id));
+    const partner = await signedInAs(t, 'partner', org.id);
     for (let step = 1; step <= 34; step += 1) {
       t.clock.advance(20 * MINUTE); // active all day, up to 11 h 20 min
       const page = await partner.get('/returns');
@@ -140,9 +141,9 @@ describe('session rows', () => {
   it('when sessions have expired then the purge job deletes them and keeps live ones', async () => {
     t.clock.set('2026-04-02T08:00:00Z');
     await t.db.deleteFrom('sessions').execute();
-    await signedIn(t, await createUser(t, 'partner', org.id));
+    await signedInAs(t, 'partner', org.id);
     t.clock.advance(40 * MINUTE);
-    await signedIn(t, await createUser(t, 'partner', org.id));
+    await signedInAs(t, 'partner', org.id);
     expect(await sessionRows()).toBe(2);
     expect(await purgeExpiredSessions(t.db, t.clock)).toBe(1);
     expect(await sessionRows()).toBe(1);

@@ -9,9 +9,9 @@ import {
   createOrganisation,
   createTestApp,
   createUser,
-  signedIn,
   type Agent,
   type TestApp,
+  signedInAs,
 } from '../helpers/app.js';
 import { recordFailure } from '../../src/accounts/throttle-repository.js';
 
@@ -20,7 +20,7 @@ let admin: Agent;
 
 beforeAll(async () => {
   t = await createTestApp({ now: '2026-04-10T10:00:00Z' });
-  admin = await signedIn(t, await createUser(t, 'ccsu_admin'));
+  admin = await signedInAs(t, 'ccsu_admin');
 });
 afterAll(() => t.close());
 
@@ -64,7 +64,7 @@ describe('an organisation without a return lead', () => {
       { version: '1.0', title: 'Agreement', body: 'Text.', link: null, effective_from: '2026-04-01' },
       { userId: null, label: 'test' },
     );
-    const partner = await signedIn(t, await createUser(t, 'partner', org.id));
+    const partner = await signedInAs(t, 'partner', org.id);
     const page = cheerio.load((await partner.get('/returns/2026-03')).text);
     expect(page('#agreement-needed').length).toBe(1);
     expect(page('main').text()).toContain(

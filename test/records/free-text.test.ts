@@ -7,10 +7,9 @@ import {
   completeRecordSections,
   createOrganisation,
   createTestApp,
-  createUser,
-  signedIn,
   type Agent,
   type TestApp,
+  signedInAs,
 } from '../helpers/app.js';
 import { uploadHeader, uploadRow } from '../helpers/upload-rows.js';
 import { within } from '../helpers/within.js';
@@ -23,8 +22,8 @@ let recordId: number;
 beforeAll(async () => {
   t = await createTestApp({ now: '2026-04-20T10:00:00Z' });
   const org = await createOrganisation(t, { name: 'Free Text Org', code: 'FTX' });
-  partner = await signedIn(t, await createUser(t, 'partner', org.id));
-  analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
+  partner = await signedInAs(t, 'partner', org.id);
+  analyst = await signedInAs(t, 'ccsu_analyst');
   recordId = await addCompleteRecord(partner, '2026-03', 'FTX-1');
   await partner.submit('/returns/2026-03/submit', { declaration: 'yes' }, '/returns/2026-03/check');
 });

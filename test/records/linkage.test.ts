@@ -9,10 +9,9 @@ import {
   completeRecordSections,
   createOrganisation,
   createTestApp,
-  createUser,
-  signedIn,
   type Agent,
   type TestApp,
+  signedInAs,
 } from '../helpers/app.js';
 import { demographicMatchKey, nhsMatchKey } from '../../src/domain/linkage.js';
 import { within } from '../helpers/within.js';
@@ -35,7 +34,7 @@ beforeAll(async () => {
   });
   t = await createTestApp({ now: '2026-04-02T10:00:00Z', logger: pino({ level: 'trace' }, sink) });
   const org = await createOrganisation(t);
-  agent = await signedIn(t, await createUser(t, 'partner', org.id));
+  agent = await signedInAs(t, 'partner', org.id);
   recordId = await addCompleteRecord(agent, '2026-03', 'LINK-1');
 });
 afterAll(() => t.close());

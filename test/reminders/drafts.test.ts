@@ -5,9 +5,8 @@ import {
   addCompleteRecord,
   createOrganisation,
   createTestApp,
-  createUser,
-  signedIn,
   type TestApp,
+  signedInAs,
 } from '../helpers/app.js';
 
 let t: TestApp;
@@ -26,7 +25,7 @@ beforeAll(async () => {
     active_from: '2026-03',
     return_contacts: ['r@empty.test'],
   });
-  await addCompleteRecord(await signedIn(t, await createUser(t, 'partner', drafter.id)), '2026-03', 'DRA-1');
+  await addCompleteRecord(await signedInAs(t, 'partner', drafter.id), '2026-03', 'DRA-1');
 });
 afterAll(() => t.close());
 

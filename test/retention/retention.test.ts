@@ -2,7 +2,7 @@
 // dry run first; the dashboard's monthly history is the same afterwards; the purge is audited with counts.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as cheerio from 'cheerio';
-import { createOrganisation, createTestApp, createUser, signedIn, type TestApp } from '../helpers/app.js';
+import { createOrganisation, createTestApp, createUser, type TestApp, signedInAs } from '../helpers/app.js';
 import { submittedRecord } from '../helpers/records.js';
 import type { Organisation } from '../../src/db/types.js';
 
@@ -109,7 +109,7 @@ afterAll(() => t.close());
 
 describe('the dry run', () => {
   it('when an admin opens retention then it lists what would go, and nothing has changed', async () => {
-    const admin = await signedIn(t, await createUser(t, 'ccsu_admin'));
+    const admin = await signedInAs(t, 'ccsu_admin');
     const $ = cheerio.load((await admin.get('/admin/retention')).text);
     const value = (label: string) =>
       $('#dry-run .govuk-summary-list__row')

@@ -5,10 +5,9 @@ import {
   completeRecordSections,
   createOrganisation,
   createTestApp,
-  createUser,
-  signedIn,
   type Agent,
   type TestApp,
+  signedInAs,
 } from '../helpers/app.js';
 import type { Organisation } from '../../src/db/types.js';
 import { putSetting } from '../../src/settings/settings.js';
@@ -21,7 +20,7 @@ let agent: Agent;
 beforeAll(async () => {
   t = await createTestApp({ now: '2026-04-02T10:00:00Z' });
   org = await createOrganisation(t, { name: 'Journey Treatment', code: 'JRN', active_from: '2026-01' });
-  agent = await signedIn(t, await createUser(t, 'partner', org.id));
+  agent = await signedInAs(t, 'partner', org.id);
 });
 afterAll(() => t.close());
 

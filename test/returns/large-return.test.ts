@@ -1,14 +1,7 @@
 // A return filled by a large upload: its pages show the records a page at a time, with the totals.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sql } from 'kysely';
-import {
-  createOrganisation,
-  createTestApp,
-  createUser,
-  signedIn,
-  type Agent,
-  type TestApp,
-} from '../helpers/app.js';
+import { createOrganisation, createTestApp, type Agent, type TestApp, signedInAs } from '../helpers/app.js';
 import { within } from '../helpers/within.js';
 
 let t: TestApp;
@@ -17,7 +10,7 @@ let partner: Agent;
 beforeAll(async () => {
   t = await createTestApp({ now: '2026-04-02T10:00:00Z' });
   const org = await createOrganisation(t, { name: 'Large Return Org', code: 'LRO', active_from: '2026-01' });
-  partner = await signedIn(t, await createUser(t, 'partner', org.id));
+  partner = await signedInAs(t, 'partner', org.id);
   const ret = await t.db
     .insertInto('returns')
     .values({ organisation_id: org.id, period: '2026-03' })

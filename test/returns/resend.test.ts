@@ -7,11 +7,10 @@ import {
   completeRecordSections,
   createOrganisation,
   createTestApp,
-  createUser,
   csrfFrom,
-  signedIn,
   type Agent,
   type TestApp,
+  signedInAs,
 } from '../helpers/app.js';
 import type { Organisation } from '../../src/db/types.js';
 
@@ -24,7 +23,7 @@ const NEW = `/returns/${PERIOD}/records/new`;
 beforeAll(async () => {
   t = await createTestApp({ now: '2026-04-02T10:00:00Z' });
   org = await createOrganisation(t, { name: 'Resend Treatment', code: 'RSD', active_from: '2026-01' });
-  agent = await signedIn(t, await createUser(t, 'partner', org.id));
+  agent = await signedInAs(t, 'partner', org.id);
 });
 afterAll(() => t.close());
 

@@ -6,14 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { sql } from 'kysely';
-import {
-  createOrganisation,
-  createTestApp,
-  createUser,
-  signedIn,
-  type Agent,
-  type TestApp,
-} from '../helpers/app.js';
+import { createOrganisation, createTestApp, type Agent, type TestApp, signedInAs } from '../helpers/app.js';
 import type { Organisation } from '../../src/db/types.js';
 import { within, summaryValue } from '../helpers/within.js';
 
@@ -31,7 +24,7 @@ let partner: Agent;
 beforeAll(async () => {
   t = await createTestApp({ now: '2026-04-02T10:00:00Z', env: { UPLOAD_MAX_ROWS: '100000' } });
   org = await createOrganisation(t, { name: 'Hostile Test Org', code: 'HTO', active_from: '2026-01' });
-  partner = await signedIn(t, await createUser(t, 'partner', org.id));
+  partner = await signedInAs(t, 'partner', org.id);
 });
 afterAll(() => t.close());
 

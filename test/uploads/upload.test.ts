@@ -7,14 +7,7 @@ import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import yazl from 'yazl';
-import {
-  createOrganisation,
-  createTestApp,
-  createUser,
-  signedIn,
-  type Agent,
-  type TestApp,
-} from '../helpers/app.js';
+import { createOrganisation, createTestApp, type Agent, type TestApp, signedInAs } from '../helpers/app.js';
 import type { Organisation } from '../../src/db/types.js';
 import { uploadHeader, uploadRow } from '../helpers/upload-rows.js';
 import { within, summaryValue } from '../helpers/within.js';
@@ -38,9 +31,9 @@ beforeAll(async () => {
   });
   org = await createOrganisation(t, { name: 'Upload Treatment', code: 'UPT', active_from: '2026-01' });
   const other = await createOrganisation(t, { name: 'Other Org', code: 'OTH', active_from: '2026-01' });
-  partner = await signedIn(t, await createUser(t, 'partner', org.id));
-  otherPartner = await signedIn(t, await createUser(t, 'partner', other.id));
-  analyst = await signedIn(t, await createUser(t, 'ccsu_analyst'));
+  partner = await signedInAs(t, 'partner', org.id);
+  otherPartner = await signedInAs(t, 'partner', other.id);
+  analyst = await signedInAs(t, 'ccsu_analyst');
 });
 afterAll(() => t.close());
 

@@ -9,6 +9,7 @@ import {
   signedIn,
   type Agent,
   type TestApp,
+  signedInAs,
 } from '../helpers/app.js';
 import type { Organisation, User } from '../../src/db/types.js';
 
@@ -24,7 +25,7 @@ beforeAll(async () => {
   t = await createTestApp({ now: '2026-04-10T10:00:00Z' });
   org = await createOrganisation(t, { name: 'Herts Treatment', code: 'HTR' });
   other = await createOrganisation(t, { name: 'Other Org', code: 'OTH' });
-  const admin = await signedIn(t, await createUser(t, 'ccsu_admin'));
+  const admin = await signedInAs(t, 'ccsu_admin');
   lead = await createUser(t, 'partner', org.id);
   const made = await admin.submit(
     `/admin/users/${lead.id}/return-lead`,
@@ -117,7 +118,7 @@ describe('what a return lead can do', () => {
   });
 
   it('when CCSU deactivated a colleague then the lead cannot reactivate them; a colleague the lead deactivated they can', async () => {
-    const admin = await signedIn(t, await createUser(t, 'ccsu_admin'));
+    const admin = await signedInAs(t, 'ccsu_admin');
     const barred = await createUser(t, 'partner', org.id);
     await admin.submit(`/admin/users/${barred.id}/deactivate`, {}, '/admin/users');
     const refused = await leadAgent.submit(
