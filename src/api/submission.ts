@@ -175,7 +175,8 @@ export function submissionRouter(deps: SubmissionDeps): Router {
       const found = await records.find(k.organisation, period, id);
       if (!found) return problem('not-found', { detail: 'No such death in this return' });
       if (found.record_status === 'withdrawn') return { status: 200, body: recordJson(found) };
-      if (!(await records.withdraw(k.organisation, period, found.id, reason, actorOf(k))))
+      const result = await records.withdraw(k.organisation, period, found.id, reason, actorOf(k));
+      if (!result.ok && result.reason === 'return_closed')
         return problem('locked', { detail: 'This return cannot be changed now (locked or submitted)' });
       return { status: 200, body: recordJson((await records.find(k.organisation, period, found.id))!) };
     }, true),

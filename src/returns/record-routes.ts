@@ -34,6 +34,7 @@ import {
   recordFormBody,
 } from '../records/form.js';
 import type { RecordsService } from './records-service.js';
+import { refuseRecordChange } from './record-change-refusals.js';
 import type { ReturnDetail, ReturnsService } from './service.js';
 import { organisationOf, type ReturnLoaders } from './partner-context.js';
 import { withdrawSchema } from './schemas.js';
@@ -213,11 +214,9 @@ export function recordPagesRouter(
 
   router.post('/:period/records/:id/linkage/remove', validateNoFields(), async (req, res) => {
     const { detail, record } = await loadRecord(req, res);
-    requireEditable(detail);
-    if (
-      !(await records.clearLinkage(organisationOf(res), detail.period, record.id, actorOf(currentUser(req))))
-    )
-      throw new HttpError(403);
+    refuseRecordChange(
+      await records.clearLinkage(organisationOf(res), detail.period, record.id, actorOf(currentUser(req))),
+    );
     req.session.flash = 'Linkage keys removed';
     res.redirect(`/returns/${detail.period}/records/${record.id}`);
   });
@@ -245,15 +244,16 @@ export function recordPagesRouter(
     }),
     async (req, res) => {
       const { detail, record } = await loadRecord(req, res);
-      requireEditable(detail);
-      const ok = await records.withdraw(
-        organisationOf(res),
-        detail.period,
-        record.id,
-        formOf(res, withdrawSchema).reason,
-        actorOf(currentUser(req)),
+      const reason = formOf(res, withdrawSchema).reason;
+      refuseRecordChange(
+        await records.withdraw(
+          organisationOf(res),
+          detail.period,
+          record.id,
+          reason,
+          actorOf(currentUser(req)),
+        ),
       );
-      if (!ok) throw new HttpError(403);
       req.session.flash = `Record ${record.partner_record_ref} withdrawn`;
       res.redirect(`/returns/${detail.period}`);
     },
@@ -261,9 +261,13 @@ export function recordPagesRouter(
 
   router.post('/:period/records/:id/restore', validateNoFields(), async (req, res) => {
     const { detail, record } = await loadRecord(req, res);
-    requireEditable(detail);
-    if (!(await records.restore(organisationOf(res), detail.period, record.id, actorOf(currentUser(req)))))
-      throw new HttpError(403);
+    const result = await records.restore(
+      organisationOf(res),
+      detail.period,
+      record.id,
+      actorOf(currentUser(req)),
+    );
+    refuseRecordChange(result);
     req.session.flash = `Record ${record.partner_record_ref} restored`;
     res.redirect(`/returns/${detail.period}/records/${record.id}`);
   });

@@ -15,9 +15,14 @@ import { emptyRecord, validateSection, type RecordData } from '../records/schema
 import { linkageSchema } from '../records/linkage-schema.js';
 import { completenessErrors, issuesToErrors } from '../records/schema.js';
 import { changedFields } from '../records/diff.js';
+import { fail, type Result } from '../lib/result.js';
 
 export type RecordResult =
   { ok: true; record: RecordRow } | { ok: false; errors: FieldError[] } | { ok: false; notEditable: true };
+
+/** Why a change to one record (withdraw, restore, remove its linkage keys) was not made. */
+export type RecordChangeReason = 'not_found' | 'unchanged' | 'return_closed';
+export type RecordChangeResult = Result<object, RecordChangeReason>;
 
 export class RecordsService {
   constructor(
@@ -226,8 +231,9 @@ export class RecordsService {
   }
 
   /**
-   * One audited change to a record in an editable return: false when the record is not this
-   * organisation's, not in the state `allowed` expects, or the return can no longer change.
+   * One audited change to a record in an editable return. Refused when the record is not this
+   * organisation's (not_found), is already as asked (unchanged: a second click, another tab), or the
+   * return can no longer change (return_closed).
    */
   private async changeRecord(
     change: { organisation: Organisation; period: string; recordId: number; actor: Actor },
@@ -235,13 +241,15 @@ export class RecordsService {
     values: Parameters<typeof repo.updateRecord>[2],
     action: string,
     detail: Record<string, unknown> = {},
-  ): Promise<boolean> {
+  ): Promise<RecordChangeResult> {
     const { organisation, period, recordId, actor } = change;
     const existing = await this.find(organisation, period, recordId);
-    if (!existing || !allowed(existing)) return false;
+    if (!existing) return fail('not_found');
+    if (!allowed(existing)) return fail('unchanged');
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
-      if (!(await this.returns.editableReturn(trx, organisation, period, 'share'))) return false;
+      if (!(await this.returns.editableReturn(trx, organisation, period, 'share')))
+        return fail('return_closed');
       await repo.updateRecord(trx, recordId, values, now);
       await audit(trx, {
         actor,
@@ -252,11 +260,16 @@ export class RecordsService {
         detail: { period, ...detail },
         at: now,
       });
-      return true;
+      return { ok: true as const };
     });
   }
 
-  clearLinkage(organisation: Organisation, period: string, recordId: number, actor: Actor): Promise<boolean> {
+  clearLinkage(
+    organisation: Organisation,
+    period: string,
+    recordId: number,
+    actor: Actor,
+  ): Promise<RecordChangeResult> {
     return this.changeRecord(
       { organisation, period, recordId, actor },
       () => true,
@@ -271,7 +284,7 @@ export class RecordsService {
     recordId: number,
     reason: string,
     actor: Actor,
-  ): Promise<boolean> {
+  ): Promise<RecordChangeResult> {
     return this.changeRecord(
       { organisation, period, recordId, actor },
       (record) => record.record_status === 'active',
@@ -281,7 +294,12 @@ export class RecordsService {
     );
   }
 
-  restore(organisation: Organisation, period: string, recordId: number, actor: Actor): Promise<boolean> {
+  restore(
+    organisation: Organisation,
+    period: string,
+    recordId: number,
+    actor: Actor,
+  ): Promise<RecordChangeResult> {
     return this.changeRecord(
       { organisation, period, recordId, actor },
       (record) => record.record_status === 'withdrawn',

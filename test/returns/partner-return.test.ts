@@ -6,6 +6,7 @@ import {
   createTestApp,
   createUser,
   signedIn,
+  signedInAs,
   type Agent,
   type TestApp,
 } from '../helpers/app.js';
@@ -227,6 +228,24 @@ describe('making and submitting a return', () => {
     expect(row.age_at_death).toBe(41);
   });
 
+  it('when a death in a submitted return is withdrawn (a page left open) then it says the return is closed and the death stays', async () => {
+    const response = await agent.submit(
+      `/returns/2026-03/records/${recordId}/withdraw`,
+      { reason: 'entered_in_error' },
+      `/returns/2026-03/records/${recordId}`,
+    );
+    expect(response.status).toBe(409);
+    expect(within(response, 'main')).toContain(
+      'This return can no longer be changed: it has been submitted or locked.',
+    );
+    const row = await t.db
+      .selectFrom('records')
+      .select('record_status')
+      .where('id', '=', recordId)
+      .executeTakeFirstOrThrow();
+    expect(row.record_status).toBe('active');
+  });
+
   it('when the partner amends with a reason then the return reopens and resubmission keeps both versions', async () => {
     const missing = await agent.submit('/returns/2026-03/amend', {});
     expect(missing.status).toBe(400);
@@ -326,5 +345,25 @@ describe('nil returns', () => {
     expect(
       await t.db.selectFrom('returns').select('state').where('period', '=', '2026-04').executeTakeFirst(),
     ).toBeUndefined();
+  });
+});
+
+describe('a change made twice', () => {
+  it('when a death is restored twice (a second click, another tab) then the second goes back to it as the first did', async () => {
+    const other = await createOrganisation(t, { name: 'Twice Clicked', code: 'TWC', active_from: '2026-01' });
+    const clicker = await signedInAs(t, 'partner', other.id);
+    const id = await addCompleteRecord(clicker, '2026-03', 'TWC-001');
+    const page = `/returns/2026-03/records/${id}`;
+    await clicker.submit(`${page}/withdraw`, { reason: 'entered_in_error' });
+    const first = await clicker.submit(`${page}/restore`, {}, page);
+    const second = await clicker.submit(`${page}/restore`, {}, page);
+    expect([first.status, second.status]).toEqual([302, 302]);
+    expect(second.headers.location).toBe(page);
+    const row = await t.db
+      .selectFrom('records')
+      .select('record_status')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row.record_status).toBe('active');
   });
 });
