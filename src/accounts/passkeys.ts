@@ -28,10 +28,7 @@ import type { TwoFactorService } from './two-factor.js';
 import { distinctName } from './passkey-names.js';
 import { authenticationShape, challengeOf, registrationShape } from './webauthn-answers.js';
 
-/**
- * The WebAuthn library, loaded on first use: it is large, and only the passkey ceremonies need it (every
- * other request, and every test file that never makes a passkey, starts faster without it).
- */
+// The WebAuthn library, loaded on first use: it is large, and only the passkey ceremonies need it.
 const webauthn = () => import('@simplewebauthn/server');
 
 /** How long a ceremony may take, from the options to the answer. */

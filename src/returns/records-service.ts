@@ -7,7 +7,7 @@ import type { Organisation, RecordRow } from '../db/types.js';
 import { audit, type Actor } from '../audit/audit.js';
 import type { FieldError } from '../domain/field-error.js';
 import { linkageKeys } from '../records/linkage-keys.js';
-import { formatPeriod, lastDayOf, londonDateOf } from '../domain/periods.js';
+import { lastDayOf, londonDateOf } from '../domain/periods.js';
 import type { ReturnsService } from './service.js';
 import { fieldsOf, sections, type SectionId } from '../records/fields.js';
 import * as repo from '../records/repository.js';
@@ -15,6 +15,7 @@ import { emptyRecord, validateSection, type RecordData } from '../records/schema
 import { linkageSchema } from '../records/linkage-schema.js';
 import { completenessErrors, issuesToErrors } from '../records/schema.js';
 import { changedFields } from '../records/diff.js';
+import { referenceClash } from './reference-clash.js';
 import { fail, type Result } from '../lib/result.js';
 
 export type RecordResult =
@@ -34,22 +35,6 @@ export class RecordsService {
 
   private context(period: string) {
     return { today: londonDateOf(this.clock.now()), periodEnd: lastDayOf(period) };
-  }
-
-  private async referenceClash(
-    organisation: Organisation,
-    reference: string | null | undefined,
-    exceptId?: number,
-  ): Promise<FieldError[]> {
-    if (!reference) return [];
-    const clash = await repo.findByReference(this.db, organisation.id, reference);
-    if (!clash || clash.id === exceptId) return [];
-    return [
-      {
-        field: 'partner_record_ref',
-        message: `You have already used reference ${reference} for a death in your ${formatPeriod(clash.period)} return`,
-      },
-    ];
   }
 
   /** Saves one section of a record; with no record id, the first section creates the record. */
@@ -104,14 +89,14 @@ export class RecordsService {
       const same = changedFields(names, repo.recordDataOf(saved), result.values).length === 0;
       return same ? { ok: true, record: saved } : undefined;
     };
-    const clash = await this.referenceClash(organisation, result.values.partner_record_ref, recordId);
+    const clash = await referenceClash(this.db, organisation, result.values.partner_record_ref, recordId);
     if (clash.length) return (await resent()) ?? { ok: false, errors: clash };
     try {
       return await this.writeSection(organisation, period, existing, stored, fields, result.values, actor);
     } catch (error) {
       // Two identical saves at once: the second meets the first's reference in the unique index.
       if (!isUniqueViolation(error)) throw error;
-      const again = await this.referenceClash(organisation, result.values.partner_record_ref, recordId);
+      const again = await referenceClash(this.db, organisation, result.values.partner_record_ref, recordId);
       if (!again.length) throw error;
       return (await resent()) ?? { ok: false, errors: again };
     }
