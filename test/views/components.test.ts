@@ -36,7 +36,7 @@ describe('GOV.UK components', () => {
     // modifiers, which the partials take as `classes`.
     const components = [
       'button', 'input', 'select', 'textarea', 'radios', 'checkboxes', 'date-input', 'file-upload', 'fieldset',
-      'label', 'hint', 'error-message', 'error-summary', 'form-group', 'tag', 'back-link', 'notification-banner', 'pagination', 'summary-list', 'table',
+      'label', 'hint', 'error-message', 'error-summary', 'form-group', 'tag', 'back-link', 'notification-banner', 'pagination', 'summary-list', 'summary-card', 'table',
     ];
     const handWritten = outsidePartials.flatMap((file) => {
       const text = readFileSync(file, 'utf8');
