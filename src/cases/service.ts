@@ -7,6 +7,11 @@ import { compared } from '../records/diff.js';
 import { relinkCases } from './relink.js';
 import * as repo from './repository.js';
 import { byBestEvidence } from '../domain/evidence.js';
+import { fail, type Result } from '../lib/result.js';
+
+/** Why a decision on a near-match pair, or undoing one, was not made. */
+export type PairReason = 'not_found' | 'already_decided' | 'not_decided';
+export type PairResult = Result<object, PairReason>;
 
 export class CasesService {
   constructor(
@@ -40,7 +45,7 @@ export class CasesService {
     decision: 'linked' | 'kept_apart',
     reason: string,
     actor: Actor,
-  ): Promise<boolean> {
+  ): Promise<PairResult> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
       const pair = await repo.decidePair(trx, id, {
@@ -49,7 +54,8 @@ export class CasesService {
         decided_by: actor.label,
         decided_at: now,
       });
-      if (!pair) return false;
+      // Not waiting: gone, or decided by another analyst since this one opened it.
+      if (!pair) return fail((await repo.findPair(trx, id)) ? 'already_decided' : 'not_found');
       await relinkCases(trx, [pair.record_a, pair.record_b]);
       await audit(trx, {
         actor,
@@ -60,15 +66,17 @@ export class CasesService {
         detail: { reason, records: [pair.record_a, pair.record_b] },
         at: now,
       });
-      return true;
+      return { ok: true as const };
     });
   }
 
-  async undo(id: number, actor: Actor): Promise<boolean> {
+  /** Puts a decided pair back in the queue; audited. */
+  async undo(id: number, actor: Actor): Promise<PairResult> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
       const before = await repo.findPair(trx, id, { lock: true });
-      if (!before || before.status === 'pending') return false;
+      if (!before) return fail('not_found');
+      if (before.status === 'pending') return fail('not_decided');
       await repo.reopenPair(trx, id);
       await relinkCases(trx, [before.record_a, before.record_b]);
       await audit(trx, {
@@ -80,7 +88,7 @@ export class CasesService {
         detail: { was: before.status, reason: before.reason },
         at: now,
       });
-      return true;
+      return { ok: true as const };
     });
   }
 

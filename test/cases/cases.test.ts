@@ -171,6 +171,25 @@ describe('near matches', () => {
     expect((await analyst.get('/ccsu/review')).text).not.toContain(`Review pair ${pair!.id}<`);
   });
 
+  it('when two analysts decide one pair then the second is told it was decided, and a second undo that nothing is left to undo', async () => {
+    await submitted(0, { residence_area: 'hertsmere', date_of_death: '2026-03-10' });
+    const b = await submitted(1, { residence_area: 'hertsmere', date_of_death: '2026-03-11' });
+    const [pair] = await pairsOf(b);
+    const page = `/ccsu/review/${pair!.id}`;
+    const colleague = await signedInAs(t, 'ccsu_analyst');
+    expect((await colleague.get(page)).status).toBe(200); // opened before the other analyst decides
+    await analyst.submit(page, { decision: 'kept_apart', reason: 'Different ages' });
+    const late = await colleague.submit(page, { decision: 'linked', reason: 'Same hostel' }, '/ccsu/review');
+    expect(late.status).toBe(409);
+    expect(within(late, 'main')).toContain('Another analyst has decided this pair since you opened it.');
+    expect((await pairsOf(b)).map((p) => p.status)).toEqual(['kept_apart']);
+
+    expect((await analyst.submit(`${page}/undo`, {}, '/ccsu/review')).status).toBe(302);
+    const again = await colleague.submit(`${page}/undo`, {}, '/ccsu/review');
+    expect(again.status).toBe(409);
+    expect(within(again, 'main')).toContain('nothing to undo');
+  });
+
   it('when a partner tries the review queue or a case then it is refused', async () => {
     const partner = await signedInAs(t, 'partner', orgs[0]!.id);
     for (const path of ['/ccsu/review', '/ccsu/review/1', '/ccsu/cases/1'])
