@@ -216,7 +216,8 @@ export function submissionRouter(deps: SubmissionDeps): Router {
     answer(async (req, k) => {
       const id = recordId(req);
       const { answer: text } = sent(req) as z.output<typeof queryAnswerSchema>;
-      if (!(await deps.queries.answer(id, k.organisation.id, text, actorOf(k))))
+      const result = await deps.queries.answer(id, k.organisation.id, text, actorOf(k));
+      if (!result.ok)
         return problem('not-found', { detail: 'No open question with this id for your organisation' });
       const answered = await deps.queries.findForOrganisation(id, k.organisation.id);
       return { status: 200, body: queryJson(answered!) };

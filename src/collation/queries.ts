@@ -9,6 +9,10 @@ import { enqueue } from '../mail/outbox.js';
 import { renderEmail } from '../mail/templates.js';
 import { fieldLabel } from '../records/schema.js';
 import * as repo from './queries-repository.js';
+import { fail, type Result } from '../lib/result.js';
+
+/** Why an answer was not taken: no such question for this organisation, or CCSU closed it meanwhile. */
+export type AnswerResult = Result<object, 'not_found' | 'closed'>;
 
 export class QueriesService {
   constructor(
@@ -77,7 +81,7 @@ export class QueriesService {
   }
 
   /** A partner (at the pages, or their system by its key) answers a question about their record. */
-  async answer(id: number, organisationId: number, answer: string, actor: Actor): Promise<boolean> {
+  async answer(id: number, organisationId: number, answer: string, actor: Actor): Promise<AnswerResult> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
       const query = await repo.answerQuery(trx, {
@@ -87,7 +91,8 @@ export class QueriesService {
         answeredBy: actor.userId,
         at: now,
       });
-      if (!query) return false;
+      if (!query)
+        return fail((await repo.queryOfOrganisation(trx, id, organisationId)) ? 'closed' : 'not_found');
       const analyst = await repo.emailOfUser(trx, query.raised_by);
       const content = await renderEmail('query', {
         intro: `${actor.label} has answered your question about ${fieldLabel(query.field)}.`,
@@ -113,7 +118,7 @@ export class QueriesService {
         entityId: id,
         at: now,
       });
-      return true;
+      return { ok: true as const };
     });
   }
 

@@ -2,13 +2,16 @@
 import { Router, type Request, type Response } from 'express';
 import { currentUser } from '../middleware/auth.js';
 import { actorOf } from '../audit/audit.js';
-import { formOf, validate, type FormErrors } from '../middleware/validation.js';
+import { formOf, toFormErrors, validate, type FormErrors } from '../middleware/validation.js';
 import { HttpError } from '../lib/http-error.js';
 import { checkIdParams } from '../lib/ids.js';
 import { queryAnswerSchema } from './schemas.js';
 import { fieldLabel } from '../records/schema.js';
 import type { QueriesService } from '../collation/queries.js';
 import { organisationOf } from './partner-context.js';
+
+const closedMeanwhile =
+  'The County Community Safety Unit closed this question while you were answering it, so your answer has not been sent. Copy it from the box below if you still want them to have it';
 
 export function queryAnswersRouter(queries: QueriesService): Router {
   const router = Router();
@@ -31,13 +34,20 @@ export function queryAnswersRouter(queries: QueriesService): Router {
     '/queries/:id',
     validate(answerSchema, (req, res, errors) => renderQuery(req, res, errors)),
     async (req, res) => {
-      const ok = await queries.answer(
+      const result = await queries.answer(
         Number(req.params.id),
         organisationOf(res).id,
         formOf(res, answerSchema).answer,
         actorOf(currentUser(req)),
       );
-      if (!ok) throw new HttpError(404);
+      if (!result.ok && result.reason === 'not_found') throw new HttpError(404);
+      // Closed while the partner was writing: the page comes back with their answer still in the box.
+      if (!result.ok)
+        return renderQuery(
+          req,
+          res.status(409),
+          toFormErrors([{ field: 'answer', message: closedMeanwhile }]),
+        );
       req.session.flash = 'Thank you: your answer has been sent';
       res.redirect('/returns');
     },

@@ -1,4 +1,5 @@
 // Data-quality queries: raised by an analyst, answered by the partner, closed; emailed and audited.
+import * as cheerio from 'cheerio';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   addCompleteRecord,
@@ -103,5 +104,25 @@ describe('data-quality queries', () => {
     ).map((a) => a.action);
     expect(actions).toEqual(['query_raised', 'query_answered', 'query_closed']);
     expect((await partner.get('/returns')).text).not.toContain('Answer the question about ASK-1');
+  });
+
+  it('when CCSU closes a question while the partner is writing then their answer is not lost: it comes back in the box, with why', async () => {
+    // The question was answered and closed above; the partner's page was opened before that.
+    const late = await partner.submit(
+      `/returns/queries/${queryId}`,
+      { answer: 'Also: the date of death was the 3rd' },
+      '/returns',
+    );
+    expect(late.status).toBe(409);
+    expect(within(late, '.govuk-error-summary')).toContain(
+      'closed this question while you were answering it',
+    );
+    expect(cheerio.load(late.text)('textarea#answer').val()).toBe('Also: the date of death was the 3rd');
+    const row = await t.db
+      .selectFrom('queries')
+      .select('answer')
+      .where('id', '=', queryId)
+      .executeTakeFirstOrThrow();
+    expect(row.answer).toBe('Age at death, confirmed by the coroner');
   });
 });
