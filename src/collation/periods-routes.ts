@@ -83,14 +83,17 @@ export function periodsRouter(
     requireAdmin,
     validate(reopenSchema, (req, res, errors) => renderReopen(req, res, errors)),
     async (req, res) => {
-      const ok = await collation.reopen(
+      const result = await collation.reopen(
         Number(req.params.organisationId),
         String(req.params.period),
         formOf(res, reopenSchema).reason,
         actorOf(currentUser(req)),
       );
-      if (!ok) throw new HttpError(404);
-      req.session.flash = 'The return is reopened: the partner can now amend it';
+      if (!result.ok && result.reason === 'not_found') throw new HttpError(404);
+      // Reopened by someone else meanwhile: it is open, as this administrator asked.
+      req.session.flash = result.ok
+        ? 'The return is reopened: the partner can now amend it'
+        : 'The return was already reopened: the partner can amend it';
       res.redirect(`/ccsu?period=${req.params.period}`);
     },
   );

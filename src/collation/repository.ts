@@ -195,3 +195,14 @@ export async function unlockReturn(trx: DbOrTrx, organisationId: number, period:
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+/** Whether the organisation has a return row for the month (locked or not). */
+export async function returnExists(db: DbOrTrx, organisationId: number, period: Period): Promise<boolean> {
+  const row = await db
+    .selectFrom('returns')
+    .select('id')
+    .where('organisation_id', '=', organisationId)
+    .where('period', '=', period)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,6 +1,7 @@
 // CCSU collation: who has returned (compliance matrix), every current record, versions and their
 // differences, exports, and locking a month once it is collated.
 import { longStream } from '../db/long-stream.js';
+import { fail, type Result } from '../lib/result.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import type { Organisation } from '../db/types.js';
@@ -41,6 +42,8 @@ export interface MatrixCell {
   locked: boolean;
   reference: string | null;
 }
+
+export type ReopenResult = Result<object, 'not_found' | 'not_locked'>;
 
 export class CollationService {
   constructor(
@@ -208,10 +211,12 @@ export class CollationService {
   }
 
   /** Reopens one organisation's locked return so it can be amended, with the reason recorded. */
-  async reopen(organisationId: number, period: Period, reason: string, actor: Actor): Promise<boolean> {
+  /** Unlocks a month's return so its organisation can amend it; not_locked when someone already has. */
+  async reopen(organisationId: number, period: Period, reason: string, actor: Actor): Promise<ReopenResult> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
-      if (!(await repo.unlockReturn(trx, organisationId, period, now))) return false;
+      if (!(await repo.unlockReturn(trx, organisationId, period, now)))
+        return fail((await repo.returnExists(trx, organisationId, period)) ? 'not_locked' : 'not_found');
       await audit(trx, {
         actor,
         organisationId,
@@ -221,7 +226,7 @@ export class CollationService {
         detail: { period, reason },
         at: now,
       });
-      return true;
+      return { ok: true as const };
     });
   }
 }

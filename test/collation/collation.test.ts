@@ -242,6 +242,15 @@ describe('lock and reopen', () => {
     });
     expect(reopened.status).toBe(302);
     expect((await partner.get('/returns/2026-03/amend')).status).toBe(200);
+    // A second administrator's reopen, sent from a page opened before the first: the return is open, as
+    // asked; no second audit entry, and a 404 only for a return that does not exist.
+    const again = await admin.submit(`/ccsu/returns/${tricky.id}/2026-03/reopen`, { reason: 'Same inquest' });
+    expect(again.status).toBe(302);
+    expect(within(await admin.get(again.headers.location!), '.govuk-notification-banner')).toContain(
+      'The return was already reopened',
+    );
+    const none = await admin.submit(`/ccsu/returns/${tricky.id}/2019-01/reopen`, { reason: 'No such month' });
+    expect(none.status).toBe(404);
     const actions = (
       await t.db
         .selectFrom('audit_log')
