@@ -73,6 +73,13 @@ export function insertToken(trx: DbOrTrx, token: Insertable<ApiTokensTable>) {
 }
 
 /** Revokes a live token (with an organisation, only that organisation's); false when there was none. */
+/** Whether the token exists (with an organisation, as one of that organisation's keys). */
+export async function tokenExists(db: DbOrTrx, id: number, organisationId?: number): Promise<boolean> {
+  let query = db.selectFrom('api_tokens').select('id').where('id', '=', id);
+  if (organisationId !== undefined) query = query.where('organisation_id', '=', organisationId);
+  return (await query.executeTakeFirst()) !== undefined;
+}
+
 export async function revokeToken(
   trx: DbOrTrx,
   id: number,

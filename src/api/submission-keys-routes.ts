@@ -68,9 +68,11 @@ export function submissionKeysRouter(tokens: ApiTokensService, publicUrl: string
   router.post('/:id/revoke', validateNoFields(), async (req, res) => {
     const id = rowId().safeParse(req.params.id);
     if (!id.success) throw new HttpError(404);
-    if (!(await tokens.revoke(id.data, currentUser(req), partnerOrganisationOf(req).id)))
-      throw new HttpError(404);
-    req.session.flash = 'Key revoked: it no longer works';
+    const result = await tokens.revoke(id.data, currentUser(req), partnerOrganisationOf(req).id);
+    if (!result.ok && result.reason === 'not_found') throw new HttpError(404);
+    req.session.flash = result.ok
+      ? 'Key revoked: it no longer works'
+      : 'Key was already revoked: it no longer works';
     res.redirect('/organisation/submission-keys');
   });
   return router;

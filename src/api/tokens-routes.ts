@@ -76,8 +76,11 @@ export function apiTokensRouter(
   router.post('/:id/revoke', validateNoFields(), async (req, res) => {
     const id = rowId().safeParse(req.params.id);
     if (!id.success) throw new HttpError(404);
-    if (!(await tokens.revoke(id.data, currentUser(req)))) throw new HttpError(404);
-    req.session.flash = 'Token revoked: it no longer works';
+    const result = await tokens.revoke(id.data, currentUser(req));
+    if (!result.ok && result.reason === 'not_found') throw new HttpError(404);
+    req.session.flash = result.ok
+      ? 'Token revoked: it no longer works'
+      : 'Token was already revoked: it no longer works';
     res.redirect('/admin/api-tokens');
   });
   return router;

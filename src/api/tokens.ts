@@ -8,9 +8,12 @@ import type { ApiTokenScope, User } from '../db/types.js';
 import { audit } from '../audit/audit.js';
 import * as repo from './repository.js';
 import { hashLinkToken } from '../lib/link-tokens.js';
+import { fail, type Result } from '../lib/result.js';
 
 export const TOKEN_PREFIX = 'drd_';
 const LAST_USED_RESOLUTION_MS = 60_000;
+
+export type RevokeResult = Result<object, 'not_found' | 'already_revoked'>;
 
 export type TokenCheck =
   | {
@@ -90,11 +93,15 @@ export class ApiTokensService {
     return token;
   }
 
-  /** Revokes a token; with an organisation, only one of that organisation's submission keys. */
-  async revoke(id: number, admin: User, organisationId?: number): Promise<boolean> {
+  /**
+   * Revokes a token; with an organisation, only one of that organisation's submission keys. A token
+   * someone has already revoked (a second click, a colleague) is already_revoked: it no longer works.
+   */
+  async revoke(id: number, admin: User, organisationId?: number): Promise<RevokeResult> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
-      if (!(await repo.revokeToken(trx, id, now, organisationId))) return false;
+      if (!(await repo.revokeToken(trx, id, now, organisationId)))
+        return fail((await repo.tokenExists(trx, id, organisationId)) ? 'already_revoked' : 'not_found');
       await audit(trx, {
         actor: { userId: admin.id, label: admin.email },
         organisationId: organisationId ?? null,
@@ -103,7 +110,7 @@ export class ApiTokensService {
         entityId: id,
         at: now,
       });
-      return true;
+      return { ok: true as const };
     });
   }
 

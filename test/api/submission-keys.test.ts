@@ -11,6 +11,7 @@ import {
   type TestApp,
   signedInAs,
 } from '../helpers/app.js';
+import { within } from '../helpers/within.js';
 import { remindOfExpiringKeys } from '../../src/api/key-expiry.js';
 
 let t: TestApp;
@@ -63,6 +64,23 @@ describe('submission keys', () => {
       .get('/api/v1/submission/returns')
       .set('Authorization', `Bearer ${key}`);
     expect(refused.status).toBe(401);
+    // Revoked again, from a page opened before (or by a colleague): it says so, and nothing changes.
+    const again = await agent.submit(
+      `/organisation/submission-keys/${id}/revoke`,
+      {},
+      '/organisation/submission-keys',
+    );
+    expect(again.headers.location).toBe('/organisation/submission-keys');
+    expect(within(await agent.get('/organisation/submission-keys'), '.govuk-notification-banner')).toContain(
+      'Key was already revoked',
+    );
+    const revocations = await t.db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('action', '=', 'api_token_revoked')
+      .where('entity_id', '=', String(id))
+      .execute();
+    expect(revocations).toHaveLength(1);
   });
 
   it("when a return lead tries to revoke another organisation's key then it is not found", async () => {
