@@ -17,7 +17,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { Passkey, User } from '../db/types.js';
-import { audit, type Actor } from '../audit/audit.js';
+import { actorOf, audit, type Actor } from '../audit/audit.js';
 import { enqueue } from '../mail/outbox.js';
 import { emailTime, renderEmail } from '../mail/templates.js';
 import * as repo from './repository.js';
@@ -146,7 +146,7 @@ export class PasskeyService {
           ? await this.twoFactor.replaceRecoveryCodes(trx, user.id)
           : undefined;
       await audit(trx, {
-        actor: { userId: user.id, label: user.email },
+        actor: actorOf(user),
         organisationId: user.organisation_id,
         action: 'passkey_added',
         entity: 'passkey',
@@ -288,7 +288,7 @@ export class PasskeyService {
 
   private audited(user: User | undefined, action: string, detail: Record<string, unknown>) {
     return audit(this.db, {
-      actor: user ? { userId: user.id, label: user.email } : { userId: null, label: 'anonymous' },
+      actor: user ? actorOf(user) : { userId: null, label: 'anonymous' },
       organisationId: user?.organisation_id ?? null,
       action,
       entity: user ? 'user' : 'passkey',

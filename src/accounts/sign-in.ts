@@ -61,7 +61,7 @@ export class SignInService {
     if (throttled || !known || !passwordOk) {
       if (!throttled) await recordFailure(this.db, [rules.pair, rules.bySource, rules.byAccount], now);
       await audit(this.db, {
-        actor: known ? { userId: known.id, label: known.email } : { userId: null, label: 'anonymous' },
+        actor: known ? actorOf(known) : { userId: null, label: 'anonymous' },
         organisationId: known?.organisation_id ?? null,
         action: throttled ? 'sign_in_throttled' : 'sign_in_failed',
         entity: 'user',
@@ -76,7 +76,7 @@ export class SignInService {
     await clearKeys(this.db, [rules.pair.key]);
     await repo.recordSuccessfulSignIn(this.db, known.id, now);
     await audit(this.db, {
-      actor: { userId: known.id, label: known.email },
+      actor: actorOf(known),
       organisationId: known.organisation_id,
       action: 'sign_in',
       entity: 'user',

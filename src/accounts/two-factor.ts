@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db, DbOrTrx } from '../db/database.js';
 import type { User } from '../db/types.js';
-import { audit, type Actor } from '../audit/audit.js';
+import { actorOf, audit, type Actor } from '../audit/audit.js';
 import { newLinkToken, hashLinkToken } from '../lib/link-tokens.js';
 import { enqueue } from '../mail/outbox.js';
 import { emailTime, renderEmail } from '../mail/templates.js';
@@ -69,7 +69,7 @@ export class TwoFactorService {
     const now = this.clock.now();
     await recordFailure(this.db, [this.rule(user.id)], now);
     await audit(this.db, {
-      actor: { userId: user.id, label: user.email },
+      actor: actorOf(user),
       organisationId: user.organisation_id,
       action,
       entity: 'user',
@@ -112,7 +112,7 @@ export class TwoFactorService {
       if (!set) return 'enrolled' as const;
       await this.replaceRecoveryCodes(trx, user.id, codes);
       await audit(trx, {
-        actor: { userId: user.id, label: user.email },
+        actor: actorOf(user),
         organisationId: user.organisation_id,
         action: 'two_factor_enabled',
         entity: 'user',
@@ -191,7 +191,7 @@ export class TwoFactorService {
     if (!used) return this.failed(user, 'recovery_code_failed');
     await clearKeys(this.db, [this.rule(user.id).key]);
     await audit(this.db, {
-      actor: { userId: user.id, label: user.email },
+      actor: actorOf(user),
       organisationId: user.organisation_id,
       action: 'recovery_code_used',
       entity: 'user',

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import type { ApiTokenScope, User } from '../db/types.js';
-import { audit } from '../audit/audit.js';
+import { actorOf, audit } from '../audit/audit.js';
 import * as repo from './repository.js';
 import { hashLinkToken } from '../lib/link-tokens.js';
 import { fail, type Result } from '../lib/result.js';
@@ -81,7 +81,7 @@ export class ApiTokensService {
         expires_at: new Date(now.getTime() + input.days * 86_400_000),
       });
       await audit(trx, {
-        actor: { userId: admin.id, label: admin.email },
+        actor: actorOf(admin),
         organisationId: input.organisationId ?? null,
         action: 'api_token_issued',
         entity: 'api_token',
@@ -103,7 +103,7 @@ export class ApiTokensService {
       if (!(await repo.revokeToken(trx, id, now, organisationId)))
         return fail((await repo.tokenExists(trx, id, organisationId)) ? 'already_revoked' : 'not_found');
       await audit(trx, {
-        actor: { userId: admin.id, label: admin.email },
+        actor: actorOf(admin),
         organisationId: organisationId ?? null,
         action: 'api_token_revoked',
         entity: 'api_token',

@@ -4,7 +4,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { User } from '../db/types.js';
-import { audit, type Actor } from '../audit/audit.js';
+import { actorOf, audit, type Actor } from '../audit/audit.js';
 import { enqueue } from '../mail/outbox.js';
 import { renderEmail } from '../mail/templates.js';
 import { fieldLabel } from '../records/schema.js';
@@ -68,7 +68,7 @@ export class QueriesService {
         now,
       );
       await audit(trx, {
-        actor: { userId: analyst.id, label: analyst.email },
+        actor: actorOf(analyst),
         organisationId: record.organisation_id,
         action: 'query_raised',
         entity: 'query',
@@ -128,7 +128,7 @@ export class QueriesService {
       const query = await repo.closeQuery(trx, id, now);
       if (!query) return false;
       await audit(trx, {
-        actor: { userId: analyst.id, label: analyst.email },
+        actor: actorOf(analyst),
         organisationId: query.organisation_id,
         action: 'query_closed',
         entity: 'query',
