@@ -26,8 +26,9 @@ export function periodsRouter(
   });
 
   router.post('/queries/:id/close', validateNoFields(), async (req, res) => {
-    if (!(await queries.close(Number(req.params.id), currentUser(req)))) throw new HttpError(409);
-    req.session.flash = 'Query closed';
+    const result = await queries.close(Number(req.params.id), currentUser(req));
+    if (!result.ok && result.reason === 'not_found') throw new HttpError(404);
+    req.session.flash = result.ok ? 'Query closed' : 'Query was already closed';
     res.redirect('/ccsu/queries');
   });
 

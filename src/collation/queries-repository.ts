@@ -89,3 +89,7 @@ export function closeQuery(trx: DbOrTrx, id: number, at: Date) {
     .returning(['organisation_id'])
     .executeTakeFirst();
 }
+
+export async function queryExists(db: DbOrTrx, id: number): Promise<boolean> {
+  return (await db.selectFrom('queries').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+}

@@ -13,6 +13,7 @@ import { fail, type Result } from '../lib/result.js';
 
 /** Why an answer was not taken: no such question for this organisation, or CCSU closed it meanwhile. */
 export type AnswerResult = Result<object, 'not_found' | 'closed'>;
+export type CloseResult = Result<object, 'not_found' | 'already_closed'>;
 
 export class QueriesService {
   constructor(
@@ -122,11 +123,12 @@ export class QueriesService {
     });
   }
 
-  async close(id: number, analyst: User): Promise<boolean> {
+  /** Closes a question; already_closed when another analyst (or this one, in another tab) has. */
+  async close(id: number, analyst: User): Promise<CloseResult> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
       const query = await repo.closeQuery(trx, id, now);
-      if (!query) return false;
+      if (!query) return fail((await repo.queryExists(trx, id)) ? 'already_closed' : 'not_found');
       await audit(trx, {
         actor: actorOf(analyst),
         organisationId: query.organisation_id,
@@ -135,7 +137,7 @@ export class QueriesService {
         entityId: id,
         at: now,
       });
-      return true;
+      return { ok: true as const };
     });
   }
 }

@@ -94,6 +94,12 @@ describe('data-quality queries', () => {
       'Age at death, confirmed by the coroner',
     );
     expect((await analyst.submit(`/ccsu/queries/${queryId}/close`, {}, '/ccsu/queries')).status).toBe(302);
+    // Closed again (another analyst, another tab): it says so; one audit entry.
+    const again = await analyst.submit(`/ccsu/queries/${queryId}/close`, {}, '/ccsu/queries');
+    expect(again.status).toBe(302);
+    expect(within(await analyst.get('/ccsu/queries'), '.govuk-notification-banner')).toContain(
+      'Query was already closed',
+    );
     const actions = (
       await t.db
         .selectFrom('audit_log')
