@@ -8,12 +8,13 @@ import { formOf, validate, type FormErrors, validateNoFields } from '../middlewa
 import { HttpError } from '../lib/http-error.js';
 import { checkIdParams } from '../lib/ids.js';
 import { fieldDefs } from '../records/fields.js';
-import type { CasesService, PairReason, PairResult } from './service.js';
+import type { CasesService, PairReason } from './service.js';
+import { refuse, type Refusal } from '../lib/result.js';
 import type { CoronersService } from '../coroners/service.js';
 import { screened } from '../domain/identifiers.js';
 
 /** What an analyst sees when a decision on a pair is refused: two analysts on one queue is normal. */
-const pairRefusals: Record<PairReason, { status: number; explanation?: string }> = {
+const pairRefusals: Record<PairReason, Refusal> = {
   not_found: { status: 404 },
   already_decided: {
     status: 409,
@@ -22,12 +23,6 @@ const pairRefusals: Record<PairReason, { status: number; explanation?: string }>
   },
   not_decided: { status: 409, explanation: 'This pair is back in the queue already: nothing to undo.' },
 };
-
-function refusePair(result: PairResult): void {
-  if (result.ok) return;
-  const refusal = pairRefusals[result.reason];
-  throw new HttpError(refusal.status, 'pair decision refused', refusal.explanation);
-}
 
 export function casesRouter(cases: CasesService, coroners: Pick<CoronersService, 'waitingCount'>): Router {
   const router = Router();
@@ -73,15 +68,21 @@ export function casesRouter(cases: CasesService, coroners: Pick<CoronersService,
     validate(decisionSchema, (req, res, errors) => renderPair(req, res, errors)),
     async (req, res) => {
       const form = formOf(res, decisionSchema);
-      refusePair(
+      refuse(
         await cases.decide(Number(req.params.id), form.decision, form.reason, actorOf(currentUser(req))),
+        pairRefusals,
+        'pair decision refused',
       );
       req.session.flash = form.decision === 'linked' ? 'Linked into one case' : 'Kept as separate deaths';
       res.redirect('/ccsu/review');
     },
   );
   router.post('/review/:id/undo', validateNoFields(), async (req, res) => {
-    refusePair(await cases.undo(Number(req.params.id), actorOf(currentUser(req))));
+    refuse(
+      await cases.undo(Number(req.params.id), actorOf(currentUser(req))),
+      pairRefusals,
+      'pair undo refused',
+    );
     req.session.flash = 'Decision undone: the pair is back in the queue';
     res.redirect('/ccsu/review');
   });

@@ -1,13 +1,13 @@
 // What a partner sees when the records service refuses a change to one record (withdraw, restore,
 // remove linkage keys): the one table from reason to status and words (lib/result.ts).
-import { HttpError } from '../lib/http-error.js';
+import { refuse, type Refusal } from '../lib/result.js';
 import type { RecordChangeReason, RecordChangeResult } from './records-service.js';
 
 /**
  * A record change the service refused, as the page the partner sees. A record already as asked (a second
  * click, another tab) is no error: the page goes on as if this click had done it.
  */
-const recordChangeRefusals: Record<RecordChangeReason, { status: number; explanation?: string } | null> = {
+const recordChangeRefusals: Record<RecordChangeReason, Refusal> = {
   not_found: { status: 404 },
   unchanged: null,
   return_closed: {
@@ -18,6 +18,5 @@ const recordChangeRefusals: Record<RecordChangeReason, { status: number; explana
 };
 
 export function refuseRecordChange(result: RecordChangeResult): void {
-  const refusal = result.ok ? null : recordChangeRefusals[result.reason];
-  if (refusal) throw new HttpError(refusal.status, 'record change refused', refusal.explanation);
+  refuse(result, recordChangeRefusals, 'record change refused');
 }
