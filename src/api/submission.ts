@@ -175,7 +175,10 @@ export function submissionRouter(deps: SubmissionDeps): Router {
       const found = await records.find(k.organisation, period, id);
       if (!found) return problem('not-found', { detail: 'No such death in this return' });
       if (found.record_status === 'withdrawn') return { status: 200, body: recordJson(found) };
+      // Withdrawn by someone else meanwhile ('unchanged') is as asked: the record is answered below.
       const result = await records.withdraw(k.organisation, period, found.id, reason, actorOf(k));
+      if (!result.ok && result.reason === 'not_found')
+        return problem('not-found', { detail: 'No such death in this return' });
       if (!result.ok && result.reason === 'return_closed')
         return problem('locked', { detail: 'This return cannot be changed now (locked or submitted)' });
       return { status: 200, body: recordJson((await records.find(k.organisation, period, found.id))!) };
