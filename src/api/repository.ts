@@ -72,7 +72,6 @@ export function insertToken(trx: DbOrTrx, token: Insertable<ApiTokensTable>) {
   return trx.insertInto('api_tokens').values(token).returning('id').executeTakeFirstOrThrow();
 }
 
-/** Revokes a live token (with an organisation, only that organisation's); false when there was none. */
 /** Whether the token exists (with an organisation, as one of that organisation's keys). */
 export async function tokenExists(db: DbOrTrx, id: number, organisationId?: number): Promise<boolean> {
   let query = db.selectFrom('api_tokens').select('id').where('id', '=', id);
@@ -80,6 +79,7 @@ export async function tokenExists(db: DbOrTrx, id: number, organisationId?: numb
   return (await query.executeTakeFirst()) !== undefined;
 }
 
+/** Revokes a live token (with an organisation, only that organisation's); false when there was none. */
 export async function revokeToken(
   trx: DbOrTrx,
   id: number,

@@ -210,8 +210,10 @@ export class CollationService {
     });
   }
 
-  /** Reopens one organisation's locked return so it can be amended, with the reason recorded. */
-  /** Unlocks a month's return so its organisation can amend it; not_locked when someone already has. */
+  /**
+   * Reopens one organisation's locked return so it can be amended, with the reason recorded; not_locked
+   * when someone already has.
+   */
   async reopen(organisationId: number, period: Period, reason: string, actor: Actor): Promise<ReopenResult> {
     const now = this.clock.now();
     return this.db.transaction().execute(async (trx) => {
