@@ -5,6 +5,7 @@ import { createOrganisation, createTestApp, type Agent, type TestApp, signedInAs
 import { submittedRecord } from '../helpers/records.js';
 import type { Organisation } from '../../src/db/types.js';
 import { within } from '../helpers/within.js';
+import { settingsForm } from '../helpers/settings-form.js';
 
 let t: TestApp;
 let org: Organisation;
@@ -101,19 +102,7 @@ describe('early warning', () => {
 
   it('when an admin changes the early-warning settings then they are checked and used', async () => {
     const admin = await signedInAs(t, 'ccsu_admin');
-    const form = {
-      deadlineWorkingDays: '10',
-      return_open: '1',
-      due_soon: '-3',
-      due_today: '0',
-      overdue: '1',
-      escalation: '5',
-      ccsuDistributionList: 'alerts@ccsu.test',
-      threshold: '7',
-      base: '5',
-      minCases: '3',
-      windowDays: '14',
-    };
+    const form = settingsForm();
     const refused = await admin.submit('/admin/settings', { ...form, windowDays: '0' });
     expect(refused.status).toBe(400);
     expect(within(refused, '.govuk-error-summary')).toContain('Days in a window must be 1 or more');

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { createOrganisation, createTestApp, type Agent, type TestApp, signedInAs } from '../helpers/app.js';
 import { within, valueOf } from '../helpers/within.js';
+import { settingsForm } from '../helpers/settings-form.js';
 
 let t: TestApp;
 let partner: Agent;
@@ -65,20 +66,7 @@ describe('the reported-by filter', () => {
 describe('the disclosure settings', () => {
   it('when an admin sets the threshold below 3 or the base below 5 then it is refused without the configuration flag', async () => {
     const admin = await signedInAs(t, 'ccsu_admin');
-    const form = {
-      deadlineWorkingDays: '10',
-      return_open: '1',
-      due_soon: '-3',
-      due_today: '0',
-      overdue: '1',
-      escalation: '5',
-      ccsuDistributionList: 'alerts@ccsu.test',
-      threshold: '2',
-      base: '1',
-      minCases: '3',
-      windowDays: '14',
-      concerns: 'any_opioid',
-    };
+    const form = settingsForm({ threshold: '2', base: '1', concerns: 'any_opioid' });
     const refused = await admin.submit('/admin/settings', form);
     expect(refused.status).toBe(400);
     expect(within(refused, '.govuk-error-summary')).toContain('Suppression threshold must be 3 or more');
