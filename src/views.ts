@@ -124,6 +124,9 @@ export function setUpViews(app: Express): void {
     can,
     navItems,
     escapeHtml,
+    /** A rate as published: one decimal place, with thousands separated ("1,234.5"). */
+    oneDecimal: (n: number) =>
+      n.toLocaleString('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
     /** What a file input accepts wherever a CSV or Excel file is loaded. */
     spreadsheetTypes: '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     /** Words a screen reader hears but the page does not show ("Revoke" + " the Feed key"). */
